@@ -1,0 +1,51 @@
+"""Users and what they may see: a role scoped to a school, a trust or a local authority."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    pass
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LA_OFFICER = "la_officer", "LA attendance officer"
+        LA_MANAGER = "la_manager", "LA manager"
+        SCHOOL_OFFICER = "school_officer", "School attendance officer"
+        ATTENDANCE_LEAD = "attendance_lead", "Attendance lead / senior leader"
+        HEADTEACHER = "headteacher", "Headteacher"
+        DSL = "dsl", "Designated safeguarding lead"
+        CLASS_TEACHER = "class_teacher", "Class teacher"
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        VIRTUAL_SCHOOL = "virtual_school", "Virtual school"
+        SYSTEM_ADMIN = "system_admin", "System administrator"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    trust = models.ForeignKey(
+        "schools.Trust", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(local_authority__isnull=False)
+                | models.Q(trust__isnull=False)
+                | models.Q(school__isnull=False)
+                | models.Q(role="system_admin"),
+                name="membership_has_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.school or self.trust or self.local_authority or "everything"
+        return f"{self.user} – {self.get_role_display()} – {scope}"

@@ -1,0 +1,147 @@
+"""Pupils, their contacts and their enrolments (periods on a school's admission register)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from attend.schools.models import School
+
+from .upn import upn_problem
+
+
+def validate_upn(value: str) -> None:
+    problem = upn_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+class Pupil(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+
+    class SenStatus(models.TextChoices):
+        NONE = "N", "No special educational needs"
+        SEN_SUPPORT = "K", "SEN support"
+        EHCP = "E", "Education, health and care plan"
+
+    upn = models.CharField("UPN", max_length=13, unique=True, validators=[validate_upn])
+    legal_forename = models.CharField(max_length=100)
+    legal_surname = models.CharField(max_length=100)
+    preferred_forename = models.CharField(max_length=100, blank=True)
+    preferred_surname = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=4, blank=True, help_text="DfE ethnicity code, e.g. WBRI")
+    first_language = models.CharField(max_length=3, blank=True, help_text="DfE language code, e.g. ENG")
+    eal = models.BooleanField("English as an additional language", default=False)
+    fsm = models.BooleanField("Eligible for free school meals", default=False)
+    fsm6 = models.BooleanField("FSM at any time in the last 6 years", default=False)
+    sen_status = models.CharField(
+        "SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE
+    )
+    looked_after = models.BooleanField(default=False)
+    previously_looked_after = models.BooleanField(default=False)
+    child_in_need = models.BooleanField(default=False)
+    child_protection_plan = models.BooleanField(default=False)
+    young_carer = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["legal_surname", "legal_forename"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.upn})"
+
+    @property
+    def display_name(self) -> str:
+        forename = self.preferred_forename or self.legal_forename
+        surname = self.preferred_surname or self.legal_surname
+        return f"{forename} {surname}"
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+
+class Contact(models.Model):
+    """A parent, carer or other adult; siblings share contacts, so a contact links to many pupils."""
+
+    contact_ref = models.CharField(max_length=40, unique=True, help_text="The MIS's own id for this contact")
+    title = models.CharField(max_length=20, blank=True)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    phone_mobile = models.CharField(max_length=20, blank=True)
+    phone_home = models.CharField(max_length=20, blank=True)
+    phone_work = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    address_line1 = models.CharField(max_length=100, blank=True)
+    address_line2 = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=60, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    preferred_language = models.CharField(max_length=40, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["surname", "forename"]
+
+    def __str__(self) -> str:
+        return f"{self.title + ' ' if self.title else ''}{self.forename} {self.surname}"
+
+
+class PupilContact(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="pupil_links")
+    relationship = models.CharField(max_length=40, help_text="e.g. Mother, Father, Carer, Grandparent")
+    parental_responsibility = models.BooleanField(default=False)
+    lives_with_pupil = models.BooleanField(default=False)
+    priority = models.PositiveSmallIntegerField(default=1, help_text="1 = call first")
+
+    class Meta:
+        ordering = ["pupil", "priority"]
+        constraints = [models.UniqueConstraint(fields=["pupil", "contact"], name="pupil_contact_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.relationship}) for {self.pupil}"
+
+
+class Enrolment(models.Model):
+    """A period on one school's admission register. DfE statistics count enrolments, not pupils."""
+
+    class Registration(models.TextChoices):
+        SINGLE = "single", "Single registration"
+        MAIN = "main", "Dual registration: main"
+        SUBSIDIARY = "subsidiary", "Dual registration: subsidiary"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
+    admission_date = models.DateField()
+    leaving_date = models.DateField(null=True, blank=True)
+    nc_year = models.CharField(
+        "NC year group",
+        max_length=2,
+        help_text="N1, N2, R, 1 to 14, or X (not following the National Curriculum)",
+    )
+    registration = models.CharField(max_length=10, choices=Registration.choices, default=Registration.SINGLE)
+
+    class Meta:
+        ordering = ["school", "pupil"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "school", "admission_date"], name="enrolment_unique"),
+            models.CheckConstraint(
+                condition=models.Q(leaving_date__isnull=True)
+                | models.Q(leaving_date__gte=models.F("admission_date")),
+                name="enrolment_leaves_after_admission",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "admission_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} at {self.school.name} from {self.admission_date}"
+
+    def is_on_roll(self, on: dt.date) -> bool:
+        return self.admission_date <= on and (self.leaving_date is None or on <= self.leaving_date)
