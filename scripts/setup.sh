@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up Attend's Python environment (.venv) from the lock file. Needs only python3 (3.11) and pip.
+# Sourced by scripts/demo.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy
+if ! python3 -m uv --version >/dev/null 2>&1; then
+  echo "Installing uv (the package manager that reads uv.lock)..." >&2
+  # Debian's system Python refuses plain pip installs (PEP 668); uv is a self-contained tool, so allow it.
+  python3 -m pip install --quiet --user uv 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages uv 2>/dev/null \
+    || python3 -m pip install --quiet uv
+fi
+python3 -m uv sync --frozen --python "$(command -v python3)" "$@" >&2

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Quick start 2: install everything the tests need (Python packages, PostgreSQL, Java for Spark) and run the
+# whole suite twice: on the embedded SQLite default and on a real PostgreSQL server. .ci/run calls this.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+set -e
+bash scripts/setup.sh
+if ! command -v java >/dev/null 2>&1; then
+  echo "Installing Java (for the PySpark test)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq default-jre-headless >&2
+fi
+PG_URL=$(bash scripts/postgres.sh)
+set +e
+
+.venv/bin/ruff check . && .venv/bin/ruff format --check . >/dev/null
+lint=$?
+[ $lint -eq 0 ] || echo "ruff found problems (see above)" >&2
+
+echo "=== Test suite on SQLite ==="
+env -u DATABASE_URL .venv/bin/pytest "$@"
+sqlite=$?
+
+echo "=== Test suite on PostgreSQL ($PG_URL) ==="
+DATABASE_URL="$PG_URL" .venv/bin/pytest -m "not spark" "$@"
+postgres=$?
+
+echo "ruff: $lint, pytest on SQLite: $sqlite, pytest on PostgreSQL: $postgres (0 = passed)"
+[ $lint -eq 0 ] && [ $sqlite -eq 0 ] && [ $postgres -eq 0 ]
