@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "attend.schools",
     "attend.people",
     "attend.registers",
+    "attend.alerts",
 ]
 
 MIDDLEWARE = [

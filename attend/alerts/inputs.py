@@ -1,0 +1,171 @@
+"""Load one school's rule inputs with a handful of set-based queries (never one per mark or per pupil)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+
+from attend.people.models import Enrolment
+from attend.registers.models import Mark
+from attend.schools.models import AcademicYear, NonSchoolDay, School, Term
+
+from .models import NoticeSessionUse, RuleSetting
+from .rules import DEFAULTS, PupilInput, SchoolContext, SessionT, parse_setting
+
+# Marks are read a year back so that rolling windows (penalty threshold, CME run, baselines) can span the summer.
+LOOKBACK_DAYS = 371
+# Without an imported term calendar, a school is expected to meet on one of its weekdays only if it has recorded
+# marks recently (so that holidays do not raise missing-register alerts every day).
+RECENT_MARKS_DAYS = 14
+
+
+def rule_settings_for(school: School) -> dict[str, dict[str, Any]]:
+    """DEFAULTS overridden by the school's LA, then by the school itself (one query)."""
+    merged = copy.deepcopy(DEFAULTS)
+    rows = RuleSetting.objects.filter(Q(school=school) | Q(local_authority_id=school.local_authority_id))
+    # LA rows first, so that school rows win.
+    for row in sorted(rows, key=lambda r: r.school_id is not None):
+        if row.rule in merged and row.name in merged[row.rule]:
+            merged[row.rule][row.name] = parse_setting(DEFAULTS[row.rule][row.name], row.value)
+    return merged
+
+
+def _calendar_sessions(school: School, start: dt.date, end: dt.date) -> list[SessionT] | None:
+    """The shared calendar (registers/calendar.py) when it is installed, else None."""
+    try:
+        from attend.registers.calendar import school_sessions
+    except ImportError:
+        return None
+    return [(d, s) for d, s in school_sessions(school, start, end)]
+
+
+def _non_school(school: School, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
+    closed: dict[dt.date, set[str]] = defaultdict(set)
+    for day, session in NonSchoolDay.objects.filter(
+        school=school, date__gte=start, date__lte=end
+    ).values_list("date", "session"):
+        closed[day] |= {session} if session else {"AM", "PM"}
+    return closed
+
+
+def _term_facts(school: School, as_of: dt.date) -> tuple[bool, dt.date | None, int | None, set[str]]:
+    """(terms imported this year?, end of the term containing as_of, sessions left after as_of, today's sessions)."""
+    year_start = dt.date(AcademicYear.start_year_for(as_of), 8, 1)
+    terms = list(
+        Term.objects.filter(
+            school=school,
+            end_date__gte=year_start,
+            start_date__lte=year_start.replace(year=year_start.year + 1),
+        ).values_list("start_date", "end_date")
+    )
+    current = next(((s, e) for s, e in terms if s <= as_of <= e), None)
+    if not terms or current is None:
+        return bool(terms), None, None, set()
+    term_end = current[1]
+    closed = _non_school(school, as_of, term_end)
+    remaining = 0
+    day = as_of + dt.timedelta(days=1)
+    while day <= term_end:
+        if school.meets_on(day):
+            remaining += 2 - len(closed.get(day, set()))
+        day += dt.timedelta(days=1)
+    today = set() if not school.meets_on(as_of) else {"AM", "PM"} - closed.get(as_of, set())
+    return True, term_end, remaining, today
+
+
+def load_school(
+    school: School,
+    *,
+    as_of: dt.date,
+    now: dt.time,
+    settings: dict[str, dict[str, Any]] | None = None,
+) -> tuple[SchoolContext, list[PupilInput]]:
+    """One SchoolContext and a PupilInput per enrolment on roll during the look-back."""
+    start = as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    settings = settings if settings is not None else rule_settings_for(school)
+
+    enrolments = list(
+        Enrolment.objects.filter(school=school, admission_date__lte=as_of)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+        .values_list(
+            "id",
+            "pupil_id",
+            "pupil__upn",
+            "pupil__date_of_birth",
+            "nc_year",
+            "pupil__sen_status",
+            "pupil__looked_after",
+            "pupil__child_in_need",
+            "pupil__child_protection_plan",
+            "admission_date",
+            "leaving_date",
+        )
+    )
+
+    marks: dict[int, list] = defaultdict(list)
+    session_codes: dict[SessionT, bool] = {}  # session -> has a mark other than '#'
+    rows = (
+        Mark.objects.filter(enrolment__school=school, date__gte=start, date__lte=as_of)
+        .order_by("enrolment_id", "date", "session")
+        .values_list("enrolment_id", "date", "session", "code")
+    )
+    for enrolment_id, day, session, code in rows.iterator(chunk_size=20000):
+        marks[enrolment_id].append((day, session, code))
+        key = (day, session)
+        session_codes[key] = session_codes.get(key, False) or code != "#"
+
+    used: dict[int, set[SessionT]] = defaultdict(set)
+    for enrolment_id, day, session in NoticeSessionUse.objects.filter(enrolment__school=school).values_list(
+        "enrolment_id", "date", "session"
+    ):
+        used[enrolment_id].add((day, session))
+
+    sessions = _calendar_sessions(school, start, as_of)
+    if sessions is None:
+        # A session with any mark is a session the school met, unless all its marks are '#' (planned closure).
+        sessions = [key for key, met in session_codes.items() if met]
+    sessions = sorted(set(sessions), key=lambda s: (s[0], s[1]))
+
+    has_terms, _, remaining, today = _term_facts(school, as_of)
+    if not has_terms and school.meets_on(as_of):
+        recent = any(as_of - dt.timedelta(days=RECENT_MARKS_DAYS) <= d < as_of for d, _ in session_codes)
+        if recent:
+            today = {"AM", "PM"} - _non_school(school, as_of, as_of).get(as_of, set())
+    taken = {s for (d, s) in session_codes if d == as_of}
+    today |= {s for (d, s), met in session_codes.items() if d == as_of and met}
+
+    context = SchoolContext(
+        school_id=school.pk,
+        as_of=as_of,
+        now=now,
+        year_start=dt.date(AcademicYear.start_year_for(as_of), 8, 1),
+        sessions=tuple(sessions),
+        today_expected=tuple(s for s in ("AM", "PM") if s in today),
+        today_taken=frozenset(taken),
+        remaining_term_sessions=remaining,
+        settings=settings,
+    )
+    pupils = [
+        PupilInput(
+            enrolment_id=e_id,
+            pupil_id=p_id,
+            upn=upn,
+            date_of_birth=dob,
+            nc_year=nc_year,
+            school=context,
+            marks=tuple(marks.get(e_id, ())),
+            sen_status=sen,
+            looked_after=lac,
+            child_in_need=cin,
+            child_protection_plan=cp,
+            admission_date=admitted,
+            leaving_date=left,
+            used_sessions=frozenset(used.get(e_id, ())),
+        )
+        for e_id, p_id, upn, dob, nc_year, sen, lac, cin, cp, admitted, left in enrolments
+    ]
+    return context, pupils

@@ -1,0 +1,292 @@
+"""Evaluate the rules for schools and keep the alert lifecycle: new -> acknowledged / linked / dismissed.
+
+One open alert per rule, enrolment and key: re-evaluation updates it. A dismissed alert comes back only when its
+measure rises above the value it had when dismissed. Open alerts whose rule no longer fires are cleared, except
+alerts already linked to a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from attend.people.models import PupilContact
+from attend.schools.models import LocalAuthority, School
+
+from .inputs import load_school
+from .models import OPEN_STATUSES, Alert
+from .rules import DAILY_RULES, RULE_IDS, RuleHit, evaluate_pupil, missing_register
+
+
+class AlertError(Exception):
+    pass
+
+
+@dataclass
+class EvaluationResult:
+    schools: int = 0
+    pupils: int = 0
+    raised: int = 0
+    returned: int = 0
+    updated: int = 0
+    suppressed: int = 0  # hits matching a dismissed alert whose evidence has not worsened
+    cleared: int = 0
+
+    def add(self, other: EvaluationResult) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def __str__(self) -> str:
+        return (
+            f"{self.schools} schools, {self.pupils} enrolments: {self.raised} raised, {self.returned} returned, "
+            f"{self.updated} updated, {self.suppressed} still dismissed, {self.cleared} cleared"
+        )
+
+
+def default_time(as_of: dt.date) -> dt.time:
+    """Evaluating today uses the time now; any other day is evaluated as at its end (so replays agree)."""
+    now = timezone.localtime()
+    return now.time().replace(microsecond=0) if as_of == now.date() else dt.time(23, 59, 59)
+
+
+def alerts_evaluate(
+    *,
+    as_of: dt.date,
+    at: dt.time | None = None,
+    school: School | None = None,
+    local_authority: LocalAuthority | None = None,
+) -> EvaluationResult:
+    """Run every rule for each school in scope as of `as_of` (and time `at`) and store the hits as alerts."""
+    at = at or default_time(as_of)
+    schools = School.objects.select_related("local_authority").order_by("urn")
+    if school is not None:
+        schools = schools.filter(pk=school.pk)
+    if local_authority is not None:
+        schools = schools.filter(local_authority=local_authority)
+    total = EvaluationResult()
+    for each in schools:
+        total.add(_evaluate_school(each, as_of=as_of, at=at))
+    return total
+
+
+def _contacts(pupil_ids: set[int]) -> dict[int, list[dict]]:
+    contacts: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        PupilContact.objects.filter(pupil_id__in=pupil_ids)
+        .order_by("pupil_id", "priority", "id")
+        .values_list(
+            "pupil_id",
+            "priority",
+            "relationship",
+            "contact__title",
+            "contact__forename",
+            "contact__surname",
+            "contact__phone_mobile",
+            "contact__phone_home",
+            "contact__phone_work",
+        )
+    )
+    for pupil_id, priority, relationship, title, forename, surname, mobile, home, work in rows:
+        name = " ".join(part for part in (title, forename, surname) if part)
+        phones = [p for p in (mobile, home, work) if p]
+        contacts[pupil_id].append(
+            {"priority": priority, "name": name, "relationship": relationship, "phones": phones}
+        )
+    return contacts
+
+
+def _details(hit: RuleHit, contacts: dict[int, list[dict]]) -> dict:
+    if hit.rule == "first_day" and hit.pupil_id is not None:
+        return {"contacts": contacts.get(hit.pupil_id, [])}
+    return {}
+
+
+@transaction.atomic
+def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> EvaluationResult:
+    result = EvaluationResult(schools=1)
+    context, pupils = load_school(school, as_of=as_of, now=at)
+    result.pupils = len(pupils)
+    hits: list[RuleHit] = list(missing_register(context))
+    for pupil in pupils:
+        hits.extend(evaluate_pupil(pupil))
+    contacts = _contacts({h.pupil_id for h in hits if h.rule == "first_day" and h.pupil_id is not None})
+
+    # The latest alert for each (rule, enrolment, key) decides what a hit does.
+    latest: dict[tuple, Alert] = {}
+    for alert in Alert.objects.filter(school=school).order_by("id"):
+        latest[(alert.rule, alert.enrolment_id, alert.key)] = alert
+
+    to_create: list[Alert] = []
+    to_update: list[Alert] = []
+    hit_keys = set()
+    for hit in hits:
+        key = (hit.rule, hit.enrolment_id, hit.key)
+        hit_keys.add(key)
+        previous = latest.get(key)
+        fields = {
+            "reason": hit.reason,
+            "evidence": hit.evidence_json(),
+            "details": _details(hit, contacts),
+            "measure": float(hit.measure),
+            "review_context_first": "review_context_first" in hit.flags,
+            "flags": list(hit.flags),
+            "priority": hit.priority,
+            "last_evaluated_on": as_of,
+        }
+        if previous is not None and previous.is_open:
+            for name, value in fields.items():
+                setattr(previous, name, value)
+            previous.peak_measure = max(previous.peak_measure, float(hit.measure))
+            to_update.append(previous)
+            result.updated += 1
+            continue
+        returning = previous is not None and previous.status == Alert.Status.DISMISSED
+        if returning and float(hit.measure) <= (previous.dismissed_measure or 0):
+            result.suppressed += 1
+            continue
+        if returning:
+            fields["details"] = {**fields["details"], "returned_after_dismissed_alert": previous.pk}
+            result.returned += 1
+        else:
+            result.raised += 1
+        to_create.append(
+            Alert(
+                rule=hit.rule,
+                key=hit.key,
+                pupil_id=hit.pupil_id,
+                enrolment_id=hit.enrolment_id,
+                school=school,
+                raised_on=as_of,
+                status=Alert.Status.NEW,
+                peak_measure=float(hit.measure),
+                **fields,
+            )
+        )
+
+    # Open alerts that no longer fire are cleared; linked ones stay with their case. A daily alert (first_day,
+    # missing_register) for a later day than as_of is left alone, so replaying an earlier day changes nothing.
+    for key, alert in latest.items():
+        if key in hit_keys or alert.status not in (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED):
+            continue
+        if alert.rule in DAILY_RULES and alert.key[:10] > as_of.isoformat():
+            continue
+        alert.status = Alert.Status.CLEARED
+        alert.cleared_on = as_of
+        alert.last_evaluated_on = as_of
+        to_update.append(alert)
+        result.cleared += 1
+
+    if to_update:
+        stamp = timezone.now()
+        for alert in to_update:
+            alert.updated_at = stamp
+        Alert.objects.bulk_update(
+            to_update,
+            [
+                "reason",
+                "evidence",
+                "details",
+                "measure",
+                "peak_measure",
+                "review_context_first",
+                "flags",
+                "priority",
+                "last_evaluated_on",
+                "status",
+                "cleared_on",
+                "updated_at",
+            ],
+            batch_size=500,
+        )
+    Alert.objects.bulk_create(to_create, batch_size=500)
+    return result
+
+
+def _require_open(alert: Alert) -> None:
+    if not alert.is_open:
+        raise AlertError(f"This alert is {alert.get_status_display().lower()}, not open.")
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, by=None) -> Alert:
+    """Someone has seen the alert and is dealing with it."""
+    _require_open(alert)
+    alert.status = Alert.Status.ACKNOWLEDGED
+    alert.status_changed_at = timezone.now()
+    alert.status_changed_by = by
+    alert.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+    return alert
+
+
+@transaction.atomic
+def alert_dismiss(*, alert: Alert, reason: str, by=None) -> Alert:
+    """Dismiss with a reason. The alert comes back only when its measure rises above today's value."""
+    _require_open(alert)
+    if not reason.strip():
+        raise AlertError("Give a reason for dismissing the alert.")
+    alert.status = Alert.Status.DISMISSED
+    alert.dismissed_reason = reason.strip()
+    alert.dismissed_measure = alert.measure
+    alert.status_changed_at = timezone.now()
+    alert.status_changed_by = by
+    alert.save(
+        update_fields=[
+            "status",
+            "dismissed_reason",
+            "dismissed_measure",
+            "status_changed_at",
+            "status_changed_by",
+            "updated_at",
+        ]
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_link(*, alert: Alert, link: str, by=None) -> Alert:
+    """Link the alert to a case (or other record) by reference; it then stays open with that case."""
+    _require_open(alert)
+    if not link.strip():
+        raise AlertError("Give the case reference to link the alert to.")
+    alert.status = Alert.Status.LINKED
+    alert.linked_to = link.strip()
+    alert.status_changed_at = timezone.now()
+    alert.status_changed_by = by
+    alert.save(update_fields=["status", "linked_to", "status_changed_at", "status_changed_by", "updated_at"])
+    return alert
+
+
+def alerts_list(
+    *, rule: str | None = None, school: School | None = None, status: str | None = None
+) -> QuerySet[Alert]:
+    """Alerts filtered by rule, school and status ('open' means new, acknowledged or linked)."""
+    alerts = Alert.objects.select_related("pupil", "school")
+    if rule:
+        if rule not in RULE_IDS:
+            raise AlertError(f"Unknown rule {rule!r}; rules are: {', '.join(RULE_IDS)}")
+        alerts = alerts.filter(rule=rule)
+    if school is not None:
+        alerts = alerts.filter(school=school)
+    if status == "open":
+        alerts = alerts.filter(status__in=OPEN_STATUSES)
+    elif status:
+        if status not in Alert.Status.values:
+            raise AlertError(
+                f"Unknown status {status!r}; use open or one of {', '.join(Alert.Status.values)}"
+            )
+        alerts = alerts.filter(status=status)
+    return alerts.order_by("school__urn", "rule", "priority", "pupil__upn", "key", "id")
+
+
+def first_day_call_list(*, school: School, day: dt.date) -> list[Alert]:
+    """Today's first-day calls for a school: vulnerable pupils first, each with contacts in priority order."""
+    return list(
+        Alert.objects.filter(school=school, rule="first_day", key=day.isoformat(), status__in=OPEN_STATUSES)
+        .select_related("pupil")
+        .order_by("priority", "pupil__legal_surname", "pupil__legal_forename", "id")
+    )
