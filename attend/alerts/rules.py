@@ -433,13 +433,14 @@ def penalty_threshold(p: PupilInput) -> RuleHit | None:
         return None
     count, lo, hi = best
     evidence = tuple(m for _, m in usable[lo : hi + 1])
-    last_week = usable[hi][0]
-    first_week = max(0, last_week - span + 1)
+    # Name a window of `span` school weeks holding the evidence, as late as possible up to as_of.
+    first_week = max(0, min(usable[lo][0], len(sc.school_weeks) - span))
+    last_week = min(len(sc.school_weeks) - 1, first_week + span - 1)
     days_in_window = [
         d for d in sc.school_days if first_week <= sc.week_index[d.isocalendar()[:2]] <= last_week
     ]
     reason = (
-        f"{sessions_phrase(count)} of unauthorised absence in the {span} school weeks from "
+        f"{sessions_phrase(count)} of unauthorised absence in the {last_week - first_week + 1} school weeks from "
         f"{short_date(days_in_window[0])} to {short_date(days_in_window[-1])}: "
         f"{code_tally(c for _, _, c in evidence)}. A penalty notice must be considered."
     )
