@@ -647,7 +647,8 @@ def sharp_drop(p: PupilInput) -> RuleHit | None:
         reason=(
             f"Attendance fell to {percent(recent_rate)} in the last {get('recent_weeks')} school weeks (from "
             f"{short_date(recent_from)}, {len(recent) - len(missed)} of {len(recent)} sessions) from "
-            f"{percent(base_rate)} over the {len(base)} possible sessions before: {percent(drop)} points lower."
+            f"{percent(base_rate)} over the {len(base)} possible sessions before: "
+            f"{round(drop, 1):g} percentage points lower."
         ),
         evidence=missed,
     )
