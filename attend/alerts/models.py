@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -45,6 +46,22 @@ class RuleSetting(models.Model):
                 name="rule_setting_unique_school",
             ),
         ]
+
+    def clean(self) -> None:
+        from .rules import DEFAULTS, parse_setting
+
+        if self.rule not in DEFAULTS or self.name not in DEFAULTS[self.rule]:
+            known = ", ".join(f"{r}.{n}" for r, names in DEFAULTS.items() for n in names)
+            raise ValidationError(f"Unknown setting {self.rule}.{self.name}; settings are: {known}")
+        try:
+            parse_setting(DEFAULTS[self.rule][self.name], self.value)
+        except ValueError as exc:
+            default = DEFAULTS[self.rule][self.name]
+            raise ValidationError(
+                {
+                    "value": f"{self.value!r} is not a valid value for {self.rule}.{self.name} (like {default!r})"
+                }
+            ) from exc
 
     def __str__(self) -> str:
         scope = self.school or self.local_authority

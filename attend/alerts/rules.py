@@ -86,6 +86,10 @@ def parse_setting(default: Any, value: str) -> Any:
     return value
 
 
+def _weekdays_between(a: dt.date, b: dt.date) -> int:
+    return sum(1 for i in range(1, (b - a).days) if (a + dt.timedelta(days=i)).isoweekday() <= 5)
+
+
 @dataclass(frozen=True)
 class RuleHit:
     rule: str
@@ -153,8 +157,26 @@ class SchoolContext:
         """First school day of the `weeks`-th most recent school week (None when there are fewer weeks)."""
         if len(self.school_weeks) < weeks or weeks <= 0:
             return None
-        first_week = self.school_weeks[-weeks]
-        return next(d for d in self.school_days if d.isocalendar()[:2] == first_week)
+        cache = self.__dict__.setdefault("_week_starts", {})
+        if weeks not in cache:
+            first_week = self.school_weeks[-weeks]
+            cache[weeks] = next(d for d in self.school_days if d.isocalendar()[:2] == first_week)
+        return cache[weeks]
+
+    def break_edges(self, min_gap: int) -> dict[dt.date, int]:
+        """School days next to a break of `min_gap`+ weekdays without sessions -> the break's number (cached)."""
+        cache = self.__dict__.setdefault("_break_edges", {})
+        if min_gap not in cache:
+            edges: dict[dt.date, int] = {}
+            days = self.school_days
+            breaks = 0
+            for before, after in zip(days, days[1:], strict=False):
+                if _weekdays_between(before, after) >= min_gap:
+                    edges.setdefault(before, breaks)
+                    edges[after] = breaks
+                    breaks += 1
+            cache[min_gap] = edges
+        return cache[min_gap]
 
     def school_days_after(self, day: dt.date) -> int:
         """School days strictly after `day`, up to and including as_of."""
@@ -532,23 +554,11 @@ def monday_friday_pattern(p: PupilInput) -> RuleHit | None:
     )
 
 
-def _weekdays_between(a: dt.date, b: dt.date) -> int:
-    return sum(1 for i in range(1, (b - a).days) if (a + dt.timedelta(days=i)).isoweekday() <= 5)
-
-
 def holiday_adjacent(p: PupilInput) -> RuleHit | None:
     """Absence next to holidays: absent on the last school day before, or the first school day after, at least 2
     holidays or half-terms this year (a break is 3 or more weekdays without school sessions)."""
     sc = p.school
-    min_gap = sc.setting("holiday_adjacent", "min_break_weekdays")
-    days = sc.school_days
-    edges: dict[dt.date, int] = {}  # school day next to a break -> break number
-    breaks = 0
-    for before, after in zip(days, days[1:], strict=False):
-        if _weekdays_between(before, after) >= min_gap:
-            edges.setdefault(before, breaks)
-            edges[after] = breaks
-            breaks += 1
+    edges = sc.break_edges(sc.setting("holiday_adjacent", "min_break_weekdays"))
     hits = tuple(m for m in p.ytd if m[2] in ABSENCE_NOT_LATE and m[0] in edges)
     touched = sorted({edges[m[0]] for m in hits})
     if len(touched) < sc.setting("holiday_adjacent", "min_breaks"):

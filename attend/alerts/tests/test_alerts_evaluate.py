@@ -248,3 +248,17 @@ def test_evaluating_an_earlier_date_replays_what_was_known_then():
     alerts_evaluate(as_of=AS_OF, at=EVENING)
     alert = _open("la_notification_10_days").get()
     assert alert.raised_on == AS_OF and alert.measure == 22
+
+
+def test_rule_settings_are_checked_against_the_defaults():
+    from django.core.exceptions import ValidationError
+
+    school = make_school()
+    RuleSetting(school=school, rule="penalty_threshold", name="sessions", value="8").full_clean()
+    RuleSetting(school=school, rule="school", name="am_start", value="09:05").full_clean()
+    with pytest.raises(ValidationError, match="Unknown setting penalty_threshold.days"):
+        RuleSetting(school=school, rule="penalty_threshold", name="days", value="8").full_clean()
+    with pytest.raises(ValidationError, match="not a valid value"):
+        RuleSetting(school=school, rule="penalty_threshold", name="sessions", value="ten").full_clean()
+    with pytest.raises(ValidationError, match="not a valid value"):
+        RuleSetting(school=school, rule="school", name="pm_start", value="1pm").full_clean()
