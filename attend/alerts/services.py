@@ -123,6 +123,7 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
 
     to_create: list[Alert] = []
     to_update: list[Alert] = []
+    unchanged: list[int] = []
     hit_keys = set()
     for hit in hits:
         key = (hit.rule, hit.enrolment_id, hit.key)
@@ -139,11 +140,18 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
             "last_evaluated_on": as_of,
         }
         if previous is not None and previous.is_open:
+            result.updated += 1
+            if all(
+                getattr(previous, name) == value
+                for name, value in fields.items()
+                if name != "last_evaluated_on"
+            ):
+                unchanged.append(previous.pk)  # same evidence: only the evaluation date moves
+                continue
             for name, value in fields.items():
                 setattr(previous, name, value)
             previous.peak_measure = max(previous.peak_measure, float(hit.measure))
             to_update.append(previous)
-            result.updated += 1
             continue
         returning = previous is not None and previous.status == Alert.Status.DISMISSED
         if returning and float(hit.measure) <= (previous.dismissed_measure or 0):
@@ -203,6 +211,8 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
             ],
             batch_size=500,
         )
+    for start in range(0, len(unchanged), 500):
+        Alert.objects.filter(pk__in=unchanged[start : start + 500]).update(last_evaluated_on=as_of)
     Alert.objects.bulk_create(to_create, batch_size=500)
     return result
 
