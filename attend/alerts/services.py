@@ -106,6 +106,15 @@ def _details(hit: RuleHit, contacts: dict[int, list[dict]]) -> dict:
     return {}
 
 
+def _worse(hit: RuleHit, evidence: list, dismissed: Alert) -> bool:
+    """Has the evidence worsened since the alert was dismissed? Its measure rose, or every evidence session is new
+    (e.g. a fresh 10-week penalty window, or a new school year)."""
+    if float(hit.measure) > (dismissed.dismissed_measure or 0):
+        return True
+    old = {tuple(item[:2]) for item in dismissed.evidence}
+    return bool(evidence) and bool(old) and not any(tuple(item[:2]) in old for item in evidence)
+
+
 @transaction.atomic
 def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> EvaluationResult:
     result = EvaluationResult(schools=1)
@@ -154,7 +163,7 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
             to_update.append(previous)
             continue
         returning = previous is not None and previous.status == Alert.Status.DISMISSED
-        if returning and float(hit.measure) <= (previous.dismissed_measure or 0):
+        if returning and not _worse(hit, fields["evidence"], previous):
             result.suppressed += 1
             continue
         if returning:

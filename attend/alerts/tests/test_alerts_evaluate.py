@@ -262,3 +262,19 @@ def test_rule_settings_are_checked_against_the_defaults():
         RuleSetting(school=school, rule="penalty_threshold", name="sessions", value="ten").full_clean()
     with pytest.raises(ValidationError, match="not a valid value"):
         RuleSetting(school=school, rule="school", name="pm_start", value="1pm").full_clean()
+
+
+def test_a_dismissed_penalty_alert_returns_for_a_fresh_window_of_the_same_size():
+    school = make_school()
+    enrolment = make_enrolment(school)
+    days = weekdays(D(2025, 9, 1), D(2025, 11, 21))  # 11 school weeks
+    fill_marks(enrolment, days, _absent(days[:5], code="G"))  # 10 G in school week 1
+    alerts_evaluate(as_of=D(2025, 9, 30), at=EVENING)
+    alert_dismiss(alert=_open("penalty_threshold").get(), reason="Handled by the school")
+    assert alerts_evaluate(as_of=D(2025, 10, 31), at=EVENING).suppressed >= 1
+    # Ten more G sessions in school week 11: a new window, no session shared, the same count.
+    Mark.objects.filter(enrolment=enrolment, date__in=days[-5:]).update(code="G")
+    alerts_evaluate(as_of=D(2025, 11, 21), at=EVENING)
+    fresh = _open("penalty_threshold").get()
+    assert fresh.measure == 10 and fresh.evidence[0][0] == "2025-11-17"
+    assert fresh.details["returned_after_dismissed_alert"] == Alert.objects.get(status="dismissed").pk
