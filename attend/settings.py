@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "attend.people",
     "attend.registers",
     "attend.alerts",
+    "attend.stats",
 ]
 
 MIDDLEWARE = [
