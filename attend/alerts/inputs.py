@@ -84,13 +84,14 @@ def load_school(
     now: dt.time,
     settings: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[SchoolContext, list[PupilInput]]:
-    """One SchoolContext and a PupilInput per enrolment on roll during the look-back."""
+    """One SchoolContext and a PupilInput per enrolment on roll on as_of."""
     start = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     settings = settings if settings is not None else rule_settings_for(school)
 
     enrolments = list(
+        # Only enrolments on roll on as_of: a pupil who has left raises nothing more here (and open alerts clear).
         Enrolment.objects.filter(school=school, admission_date__lte=as_of)
-        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=as_of))
         .values_list(
             "id",
             "pupil_id",

@@ -278,3 +278,19 @@ def test_a_dismissed_penalty_alert_returns_for_a_fresh_window_of_the_same_size()
     fresh = _open("penalty_threshold").get()
     assert fresh.measure == 10 and fresh.evidence[0][0] == "2025-11-17"
     assert fresh.details["returned_after_dismissed_alert"] == Alert.objects.get(status="dismissed").pk
+
+
+def test_a_pupil_who_has_left_raises_nothing_and_open_alerts_clear():
+    school = make_school()
+    enrolment = make_enrolment(school)
+    fill_marks(enrolment, DAYS, _absent(DAYS[:5]))
+    alerts_evaluate(as_of=AS_OF, at=EVENING)
+    assert _open("persistent_absence").count() == 1
+    enrolment.leaving_date = D(2025, 11, 14)
+    enrolment.save()
+    alerts_evaluate(as_of=AS_OF, at=EVENING)  # still on roll on the leaving date
+    assert _open("persistent_absence").count() == 1
+    alerts_evaluate(as_of=D(2025, 11, 17), at=EVENING)
+    assert not _open("persistent_absence").exists()
+    assert Alert.objects.get(rule="persistent_absence").status == "cleared"
+    assert not Alert.objects.filter(status__in=("new", "acknowledged", "linked")).exists()
