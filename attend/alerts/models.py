@@ -1,4 +1,4 @@
-"""Alerts raised by the identification rules (rules.py), rule threshold overrides, and sessions used by notices."""
+"""Alerts raised by the identification rules (rules/), rule threshold overrides, and sessions used by notices."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from attend.schools.models import LocalAuthority, School
 class RuleSetting(models.Model):
     """Overrides one threshold of one rule for a local authority or a school (a school's value wins).
 
-    Defaults live in code (rules.DEFAULTS); `value` is parsed as the type of the default (int, float or HH:MM).
+    Defaults live in code (rules/base.py DEFAULTS); `value` is parsed as the type of the default (int, float or HH:MM).
     """
 
     local_authority = models.ForeignKey(
