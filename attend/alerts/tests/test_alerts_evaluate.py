@@ -296,3 +296,28 @@ def test_a_pupil_who_has_left_raises_nothing_and_open_alerts_clear():
     assert not Alert.objects.filter(
         pupil__isnull=False, status__in=("new", "acknowledged", "linked")
     ).exists()
+
+
+def test_it_uses_the_shared_calendar_when_installed(monkeypatch):
+    import sys
+    import types
+
+    school = make_school()
+    enrolment = make_enrolment(school)
+    upto = [d for d in DAYS if d <= D(2025, 11, 3)]
+    fill_marks(enrolment, upto, {(D(2025, 11, 3), "AM"): "N"})  # no marks after 3 Nov
+    alerts_evaluate(as_of=AS_OF, at=EVENING)
+    assert not _open("n_not_resolved").exists()  # inferred calendar: no school day after 3 Nov
+
+    calls = []
+
+    def school_sessions(school_, start, end):
+        calls.append((school_, start, end))
+        return [(d, s) for d in DAYS for s in ("AM", "PM") if start <= d <= end]
+
+    calendar = types.ModuleType("attend.registers.calendar")
+    calendar.school_sessions = school_sessions
+    monkeypatch.setitem(sys.modules, "attend.registers.calendar", calendar)
+    alerts_evaluate(as_of=AS_OF, at=EVENING)
+    assert calls == [(school, AS_OF - dt.timedelta(days=371), AS_OF)]
+    assert _open("n_not_resolved").get().measure == 1  # 9 school days after 3 Nov by the calendar
