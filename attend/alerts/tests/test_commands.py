@@ -120,7 +120,7 @@ def test_evaluate_one_school_and_replay_a_past_date():
     school, other = _setup()
     call_command("alerts", "evaluate", "--as-of", "2025-11-14", "--school", "123456", stderr=io.StringIO())
     assert set(Alert.objects.values_list("school__urn", flat=True)) == {123456}
-    call_command("alerts", "evaluate", "--as-of", "2025-10-01", stderr=io.StringIO())
+    call_command("alerts", "evaluate", "--as-of", "2025-10-01", "--la", "801", stderr=io.StringIO())
     assert not Alert.objects.filter(school=other).exists()  # the G marks were still to come
 
 
@@ -129,5 +129,7 @@ def test_commands_reject_bad_arguments():
         call_command("alerts", "evaluate", "--as-of", "14/11/2025")
     with pytest.raises(CommandError, match="No school with URN 999"):
         call_command("alerts", "evaluate", "--school", "999")
+    with pytest.raises(CommandError, match="No local authority with code 999"):
+        call_command("alerts", "evaluate", "--la", "999")
     with pytest.raises(CommandError, match="Unknown rule"):
         _list("--rule", "nonsense")

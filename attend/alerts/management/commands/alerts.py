@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from attend.alerts.services import AlertError, alerts_evaluate, alerts_list
-from attend.schools.models import School
+from attend.schools.models import LocalAuthority, School
 
 CSV_COLUMNS = [
     "rule",
@@ -58,6 +58,7 @@ class Command(BaseCommand):
         evaluate = sub.add_parser("evaluate", help="Evaluate every rule as of a date (replayable)")
         evaluate.add_argument("--as-of", help="DATE or DATETIME (default: now)")
         evaluate.add_argument("--school", type=int, help="Only this school (URN)")
+        evaluate.add_argument("--la", help="Only this local authority's schools (3-digit LA code)")
         listing = sub.add_parser("list", help="List alerts")
         listing.add_argument("--rule")
         listing.add_argument("--school", type=int, help="URN")
@@ -76,7 +77,14 @@ class Command(BaseCommand):
         else:
             now = timezone.localtime()
             as_of, at = now.date(), now.time().replace(microsecond=0)
-        result = alerts_evaluate(as_of=as_of, at=at, school=_school(options.get("school")))
+        la = None
+        if options.get("la"):
+            la = LocalAuthority.objects.filter(code=options["la"]).first()
+            if la is None:
+                raise CommandError(f"No local authority with code {options['la']}")
+        result = alerts_evaluate(
+            as_of=as_of, at=at, school=_school(options.get("school")), local_authority=la
+        )
         self.stderr.write(f"Alerts as of {as_of}: {result}")
 
     def _list(self, options):
