@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from attend.people.models import PupilContact
@@ -126,9 +126,22 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
     contacts = _contacts({h.pupil_id for h in hits if h.rule == "first_day" and h.pupil_id is not None})
 
     # The latest alert for each (rule, enrolment, key) decides what a hit does.
-    latest: dict[tuple, Alert] = {}
-    for alert in Alert.objects.filter(school=school).order_by("id"):
-        latest[(alert.rule, alert.enrolment_id, alert.key)] = alert
+    # Past days' daily alerts that are closed cannot match a hit, so they are not read.
+    relevant = Alert.objects.filter(school=school).filter(
+        ~Q(rule__in=DAILY_RULES) | Q(key__startswith=as_of.isoformat()) | Q(status__in=OPEN_STATUSES)
+    )
+    latest_ids: dict[tuple, tuple[int, str]] = {}
+    for pk, rule, enrolment_id, key, status in relevant.order_by("id").values_list(
+        "id", "rule", "enrolment_id", "key", "status"
+    ):
+        latest_ids[(rule, enrolment_id, key)] = (pk, status)
+    wanted = [pk for pk, status in latest_ids.values() if status in (*OPEN_STATUSES, Alert.Status.DISMISSED)]
+    by_id = {
+        a.pk: a
+        for start in range(0, len(wanted), 2000)
+        for a in Alert.objects.filter(pk__in=wanted[start : start + 2000])
+    }
+    latest: dict[tuple, Alert | None] = {key: by_id.get(pk) for key, (pk, _) in latest_ids.items()}
 
     to_create: list[Alert] = []
     to_update: list[Alert] = []
@@ -188,7 +201,11 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
     # Open alerts that no longer fire are cleared; linked ones stay with their case. A daily alert (first_day,
     # missing_register) for a later day than as_of is left alone, so replaying an earlier day changes nothing.
     for key, alert in latest.items():
-        if key in hit_keys or alert.status not in (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED):
+        if (
+            alert is None
+            or key in hit_keys
+            or alert.status not in (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED)
+        ):
             continue
         if alert.rule in DAILY_RULES and alert.key[:10] > as_of.isoformat():
             continue
