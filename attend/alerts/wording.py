@@ -22,6 +22,12 @@ def sessions_phrase(sessions: int) -> str:
     return f"{sessions} {noun} ({days_phrase(sessions)})"
 
 
+def kind_sessions_phrase(kind: str, sessions: int) -> str:
+    """'12 unauthorised sessions (6 days)'."""
+    noun = "session" if sessions == 1 else "sessions"
+    return f"{sessions} {kind} {noun} ({days_phrase(sessions)})"
+
+
 def short_date(day: dt.date) -> str:
     """'8 Sep'."""
     return f"{day.day} {day:%b}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..wording import code_tally, days_phrase, percent, sessions_phrase, short_date
+from ..wording import code_tally, days_phrase, kind_sessions_phrase, percent, short_date
 from .base import (
     ABSENCE,
     CME_CODES,
@@ -137,7 +137,7 @@ def penalty_threshold(p: PupilInput) -> RuleHit | None:
         d for d in sc.school_days if first_week <= sc.week_index[d.isocalendar()[:2]] <= last_week
     ]
     reason = (
-        f"{sessions_phrase(count)} of unauthorised absence in the {last_week - first_week + 1} school weeks from "
+        f"{kind_sessions_phrase('unauthorised', count)} in the {last_week - first_week + 1} school weeks from "
         f"{short_date(days_in_window[0])} to {short_date(days_in_window[-1])}: "
         f"{code_tally(c for _, _, c in evidence)}. A penalty notice must be considered."
     )
@@ -158,7 +158,7 @@ def la_notification_10_days(p: PupilInput) -> RuleHit | None:
         rule="la_notification_10_days",
         measure=len(unauth),
         reason=(
-            f"{sessions_phrase(len(unauth))} of unauthorised absence since {_since(p)}: "
+            f"{kind_sessions_phrase('unauthorised', len(unauth))} since {_since(p)}: "
             f"{code_tally(c for _, _, c in unauth)}. Tell the local authority (10 school days or more)."
         ),
         evidence=unauth,

@@ -71,7 +71,7 @@ def test_evaluate_then_list_prints_the_documented_csv():
             "654321",
             "2025-11-14",
             "new",
-            "10 sessions (5 days) of unauthorised absence in the 10 school weeks from 1 Sep to 14 Nov: G×10. "
+            "10 unauthorised sessions (5 days) in the 10 school weeks from 1 Sep to 14 Nov: G×10. "
             "A penalty notice must be considered.",
             "10",
             "no",

@@ -165,7 +165,7 @@ def test_penalty_threshold_fires_at_10_sessions_in_10_school_weeks_skipping_half
     assert hit.measure == 10
     assert len(hit.evidence) == 10
     assert hit.reason == (
-        "10 sessions (5 days) of unauthorised absence in the 10 school weeks from 1 Sep to 14 Nov: G×6, O×3, N×1. "
+        "10 unauthorised sessions (5 days) in the 10 school weeks from 1 Sep to 14 Nov: G×6, O×3, N×1. "
         "A penalty notice must be considered."
     )
 
@@ -225,7 +225,7 @@ def test_la_notification_10_days_boundary_19_vs_20_sessions():
     sc, marks = _hundred_sessions(20, code="G")
     hit = la_notification_10_days(pupil_input(sc, marks))
     assert hit is not None and hit.measure == 20
-    assert hit.reason.startswith("20 sessions (10 days) of unauthorised absence since 1 Sep: G×20.")
+    assert hit.reason.startswith("20 unauthorised sessions (10 days) since 1 Sep: G×20.")
 
 
 def test_la_notification_10_days_counts_only_this_school_year():
