@@ -33,9 +33,11 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("ATTEND_DEBUG", False)
+# ATTEND_SECURE=1 is production behind HTTPS: HSTS, HTTPS redirect, secure cookies, a real secret key, 2FA.
+SECURE = env_bool("ATTEND_SECURE", False)
 SECRET_KEY = os.environ.get("ATTEND_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("ATTEND_REQUIRE_SECRET_KEY"):
+    if SECURE or (not DEBUG and os.environ.get("ATTEND_REQUIRE_SECRET_KEY")):
         raise ImproperlyConfigured("ATTEND_SECRET_KEY must be set in production")
     # Local demo and tests only: a fixed, obviously non-secret key.
     SECRET_KEY = "attend-insecure-local-demo-key-do-not-use-in-production"
@@ -44,7 +46,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "attend.accounts.apps.AttendAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,16 +57,20 @@ INSTALLED_APPS = [
     "attend.schools",
     "attend.people",
     "attend.registers",
+    "attend.audit",
     "attend.alerts",
     "attend.stats",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "attend.core.security.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "attend.accounts.permissions.PermissionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -122,10 +128,50 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+# Static files are served by WhiteNoise from the apps' static folders (no collectstatic needed for the demo).
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security (docs/security.md) ---
+AUTHENTICATION_BACKENDS = ["attend.accounts.backends.RoleBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("ATTEND_SESSION_SECONDS", 60 * 60 * 8)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: templates link static files only.
+ATTEND_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+if SECURE:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = (
+        ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ATTEND_BEHIND_PROXY", True) else None
+    )
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("ATTEND_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ATTEND_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ATTEND_HSTS_PRELOAD", True)
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ATTEND_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Sign-in throttling (accounts/throttle.py): this many failures for one username from one address lock that pair.
+ATTEND_SIGN_IN_MAX_FAILURES = env_int("ATTEND_SIGN_IN_MAX_FAILURES", 5)
+ATTEND_SIGN_IN_LOCK_SECONDS = env_int("ATTEND_SIGN_IN_LOCK_SECONDS", 15 * 60)
+# --- end of security ---
 
 # Where demo import files and analytics copies live.
 ATTEND_DATA_DIR = VAR_DIR

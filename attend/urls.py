@@ -1,13 +1,14 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from attend.accounts import views as account_views
 from attend.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(template_name="core/sign_in.html"), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", account_views.sign_in, name="login"),
+    path("sign-out/", account_views.sign_out, name="logout"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("audit/", include("attend.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,3 +49,37 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.school or self.trust or self.local_authority or "everything"
         return f"{self.user} – {self.get_role_display()} – {scope}"
+
+
+class PupilLink(models.Model):
+    """A named link between a user and one pupil: how social workers, virtual school staff and class teachers
+    see a pupil at all (they see no pupil without one)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pupil_links")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.CASCADE, related_name="user_links")
+    reason = models.CharField(
+        max_length=200, help_text="e.g. Allocated social worker; Virtual school caseworker"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "pupil"], name="pupil_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.pupil} ({self.reason})"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one username from one address; locks both together after repeated failures."""
+
+    username = models.CharField(max_length=150)
+    ip = models.CharField(max_length=45)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="sign_in_throttle_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip}: {self.failures} failures"

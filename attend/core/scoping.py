@@ -1,17 +1,26 @@
-"""Deny by default: what a signed-in user may see follows from their memberships."""
+"""Deny by default: what a signed-in user may see follows from their memberships.
+
+Roles in `READ_ONLY_ROLES` (class teacher, social worker, virtual school) see no pupil through a school, trust
+or LA scope: only the pupils linked to them by a `PupilLink`. A system administrator runs the service and sees
+no pupils at all; superusers see everything.
+"""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from attend.accounts.models import Membership
+from attend.accounts.permissions import READ_ONLY_ROLES
+from attend.people.models import Pupil
 from attend.schools.models import School
 
 
 def schools_visible_to(user) -> QuerySet[School]:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return School.objects.none()
     if user.is_superuser:
         return School.objects.all()
     memberships = list(user.memberships.all())
-    if any(m.role == "system_admin" for m in memberships):
+    if any(m.role == Membership.Role.SYSTEM_ADMIN for m in memberships):
         return School.objects.all()
     scope = Q(pk__in=[])
     for m in memberships:
@@ -22,3 +31,38 @@ def schools_visible_to(user) -> QuerySet[School]:
         if m.local_authority_id:
             scope |= Q(local_authority_id=m.local_authority_id)
     return School.objects.filter(scope)
+
+
+def pupils_visible_to(user) -> QuerySet[Pupil]:
+    """Pupils with an enrolment (current or past) at a school in one of the user's scopes, plus pupils linked
+    to the user when they hold a read-only role."""
+    if not user.is_authenticated or not user.is_active:
+        return Pupil.objects.none()
+    if user.is_superuser:
+        return Pupil.objects.all()
+    scope = Q(pk__in=[])
+    linked = False
+    for m in user.memberships.all():
+        if m.role in READ_ONLY_ROLES:
+            linked = True
+        elif m.role == Membership.Role.SYSTEM_ADMIN:
+            continue
+        else:
+            if m.school_id:
+                scope |= Q(enrolments__school_id=m.school_id)
+            if m.trust_id:
+                scope |= Q(enrolments__school__trust_id=m.trust_id)
+            if m.local_authority_id:
+                scope |= Q(enrolments__school__local_authority_id=m.local_authority_id)
+    if linked:
+        scope |= Q(user_links__user=user)
+    # The joins can repeat a pupil; a subquery on pk keeps the result free of duplicates and composable.
+    return Pupil.objects.filter(pk__in=Pupil.objects.filter(scope).values("pk"))
+
+
+def get_pupil_for_user(user, upn: str) -> Pupil:
+    """The pupil with this UPN if the user may see them; 404 otherwise (never reveal that a UPN exists)."""
+    try:
+        return pupils_visible_to(user).get(upn=upn)
+    except Pupil.DoesNotExist:
+        raise Http404("No pupil with that UPN in your scope.") from None

@@ -1,15 +1,15 @@
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from attend.accounts.permissions import permission_required_for, public
 from attend.schools.models import School
 
 from .scoping import schools_visible_to
 
 
-@login_required
+@permission_required_for("home.view")
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     on_roll = Q(enrolments__admission_date__lte=today) & (
@@ -33,5 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,212 @@
+"""Who may do what: one declared table of named permissions, and deny by default.
+
+Every URL in the project either declares the permission it needs (with `@permission_required_for`, or in
+`URL_PERMISSIONS` for views we do not own) or is explicitly public (`@public`). `PermissionMiddleware` refuses any
+request whose view has declared nothing, and `attend.core.tests.test_url_permissions` walks every URL pattern for
+every role to check the table is what the code does.
+
+A permission says which *kind* of page a role may open. Which rows a user then sees is scoping
+(`attend.core.scoping`): an LA officer may open `pupil.view`, but only for pupils at schools in their LA.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from .models import Membership
+
+R = Membership.Role
+
+ALL_ROLES = frozenset(R.values)
+# Read-only and narrow: they never hold a permission that writes, and see only pupils linked to them.
+READ_ONLY_ROLES = frozenset({R.CLASS_TEACHER, R.SOCIAL_WORKER, R.VIRTUAL_SCHOOL})
+SCHOOL_STAFF = frozenset({R.SCHOOL_OFFICER, R.ATTENDANCE_LEAD, R.HEADTEACHER, R.DSL})
+LA_STAFF = frozenset({R.LA_OFFICER, R.LA_MANAGER})
+
+# Marker for views anyone may open, signed in or not.
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    roles: frozenset[str]
+    description: str
+    writes: bool = False
+
+
+_TABLE = [
+    Permission("home.view", ALL_ROLES, "See the home page with the schools in your scope."),
+    Permission(
+        "admin.site", frozenset({R.SYSTEM_ADMIN}), "Use the administration site (users, memberships)."
+    ),
+    Permission(
+        "pupil.view",
+        SCHOOL_STAFF | LA_STAFF | READ_ONLY_ROLES,
+        "Open a pupil's record (only pupils in your scope, or linked to you).",
+    ),
+    Permission("school.dashboard", SCHOOL_STAFF | LA_STAFF, "See a school's attendance dashboard."),
+    Permission("la.dashboard", LA_STAFF, "See the local authority dashboard across its schools."),
+    Permission(
+        "import.run",
+        frozenset({R.SCHOOL_OFFICER, R.ATTENDANCE_LEAD, R.LA_OFFICER, R.SYSTEM_ADMIN}),
+        "Import register files.",
+        writes=True,
+    ),
+    Permission(
+        "audit.view",
+        frozenset({R.HEADTEACHER, R.DSL, R.ATTENDANCE_LEAD, R.LA_MANAGER}),
+        "See and export who viewed or changed a pupil's records.",
+    ),
+]
+
+PERMISSIONS: dict[str, Permission] = {p.name: p for p in _TABLE}
+
+# Views we do not own, by URL name. Everything in the "admin" namespace needs "admin.site" (see permission_for).
+URL_PERMISSIONS: dict[str, str] = {}
+
+# The apps whose models a system administrator may manage in the admin site. Pupil and register data are not
+# among them: a system administrator runs the service, not casework (data minimisation, UK GDPR art. 5(1)(c)).
+SYSTEM_ADMIN_APPS = frozenset({"accounts", "auth", "schools", "audit"})
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_attend_roles", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("role", flat=True))
+        user._attend_roles = cached
+    return cached
+
+
+def has_permission(user, name: str) -> bool:
+    """True if the user holds a role that the table allows for `name`. Superusers hold every permission."""
+    try:
+        permission = PERMISSIONS[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Unknown permission {name!r}: declare it in accounts/permissions.py"
+        ) from None
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_of(user) & permission.roles)
+
+
+def check(request, name: str):
+    """None if the request may go on; otherwise the response (sign-in redirect) or PermissionDenied raised."""
+    if name == PUBLIC:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not has_permission(request.user, name):
+        raise PermissionDenied(f"You need the {name!r} permission.")
+    return None
+
+
+def permission_required_for(name: str):
+    """View decorator: sign-in redirect for anonymous users, 403 for users without a role allowed by `name`."""
+    if name not in PERMISSIONS:
+        raise ImproperlyConfigured(f"Unknown permission {name!r}: declare it in accounts/permissions.py")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            refused = check(request, name)
+            if refused is not None:
+                return refused
+            return view(request, *args, **kwargs)
+
+        wrapped.attend_permission = name
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to everyone (sign-in, health check). Use sparingly."""
+    view.attend_permission = PUBLIC
+    return view
+
+
+def permission_for(match) -> str | None:
+    """The permission a resolved URL declares, PUBLIC, or None if it declares nothing (and is refused)."""
+    return _declared(match.func, match.namespaces, match.view_name)
+
+
+def _declared(func, namespaces, view_name: str | None) -> str | None:
+    declared = getattr(func, "attend_permission", None)
+    if declared:
+        return declared
+    if "admin" in namespaces:
+        return "admin.site"
+    return URL_PERMISSIONS.get(view_name or "")
+
+
+@dataclass(frozen=True)
+class UrlEntry:
+    """One URL pattern of the project: the chain of patterns from the root, and what it declares."""
+
+    patterns: tuple  # URLPattern/URLResolver pattern objects, root first
+    namespaces: tuple[str, ...]
+    name: str | None
+    callback: object
+
+    @property
+    def route(self) -> str:
+        return "".join(str(p) for p in self.patterns)
+
+    @property
+    def view_name(self) -> str | None:
+        return ":".join([*self.namespaces, self.name]) if self.name else None
+
+    @property
+    def permission(self) -> str | None:
+        return _declared(self.callback, self.namespaces, self.view_name)
+
+
+def url_entries(resolver=None, patterns=(), namespaces=()):
+    """Every URL pattern in the project (admin included), depth first."""
+    from django.urls import URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = (*namespaces, p.namespace) if p.namespace else namespaces
+            yield from url_entries(p, (*patterns, p.pattern), ns)
+        else:
+            yield UrlEntry((*patterns, p.pattern), namespaces, p.name, p.callback)
+
+
+def undeclared_urls() -> list[UrlEntry]:
+    return [
+        e
+        for e in url_entries()
+        if e.permission is None or (e.permission != PUBLIC and e.permission not in PERMISSIONS)
+    ]
+
+
+class PermissionMiddleware:
+    """Deny by default: a view that declares no permission is refused, whoever asks."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        name = permission_for(match) if match is not None else None
+        if name is None:
+            raise PermissionDenied(
+                f"The view {match.view_name if match else '?'} declares no permission "
+                "(see attend/accounts/permissions.py)."
+            )
+        return check(request, name)

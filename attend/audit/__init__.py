@@ -1,0 +1,7 @@
+"""The audit trail. Services call `audit.record("app.entity.past_tense", by=user, obj=thing, data={...})`."""
+
+
+def record(action: str, **kwargs):
+    from .services import record as _record
+
+    return _record(action, **kwargs)

@@ -1,0 +1,27 @@
+"""Let Django's whole-database flush (tests, `attend flush`) empty the audit table on SQLite.
+
+On SQLite the triggers refuse every DELETE on audit_auditevent unless a row sits in audit_flush_permit. Django's
+flush runs `DELETE FROM` per table, so we bracket it with a permit. PostgreSQL flushes with TRUNCATE, which the
+row-level trigger does not see; that matches this: wiping the whole database is a database owner's act, guarded by
+backups and database privileges, while single events stay unchangeable.
+"""
+
+from django.db.backends.sqlite3.operations import DatabaseOperations
+
+AUDIT_TABLE = "audit_auditevent"
+PERMIT_TABLE = "audit_flush_permit"
+
+
+def install() -> None:
+    if getattr(DatabaseOperations.sql_flush, "_attend_audit", False):
+        return
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if any(AUDIT_TABLE in statement for statement in sql):
+            sql = [f"INSERT INTO {PERMIT_TABLE} (id) VALUES (1);", *sql, f"DELETE FROM {PERMIT_TABLE};"]
+        return sql
+
+    sql_flush._attend_audit = True
+    DatabaseOperations.sql_flush = sql_flush

@@ -1,0 +1,145 @@
+"""Every URL pattern × every role: the response follows the declared permission table, nothing else.
+
+A new URL without a declared permission fails here (and is refused at run time by PermissionMiddleware).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import Resolver404, resolve
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from attend.accounts.models import Membership
+from attend.accounts.permissions import (
+    PERMISSIONS,
+    PUBLIC,
+    READ_ONLY_ROLES,
+    SYSTEM_ADMIN_APPS,
+    undeclared_urls,
+    url_entries,
+)
+
+from .factories import make_la, make_school, make_user
+
+# Values for URL parameters, by converter (path()) or by group name (re_path()).
+SAMPLE_BY_CONVERTER = {"int": "1", "str": "sample", "slug": "sample", "path": "sample/1", "uuid": "0" * 32}
+SAMPLE_BY_NAME = {"app_label": "accounts", "url": "no-such-page", "upn": "A201200024001"}
+# Views that need a query string to get past their own argument checks.
+QUERY_BY_VIEW = {"admin:autocomplete": "?app_label=accounts&model_name=membership&field_name=user&term=a"}
+
+
+def concrete_url(entry) -> str:
+    parts = []
+    for pattern in entry.patterns:
+        text = str(pattern)
+        if isinstance(pattern, RoutePattern):
+            text = re.sub(
+                r"<(?:(\w+):)?(\w+)>",
+                lambda m: SAMPLE_BY_NAME.get(m.group(2), SAMPLE_BY_CONVERTER[m.group(1) or "str"]),
+                text,
+            )
+        elif isinstance(pattern, RegexPattern):
+            text = re.sub(r"\(\?P<(\w+)>[^()]*\)", lambda m: SAMPLE_BY_NAME.get(m.group(1), "1"), text)
+            text = text.lstrip("^").rstrip("$").replace("\\", "")
+        parts.append(text)
+    return "/" + "".join(parts)
+
+
+ENTRIES = list(url_entries())
+PERSONAS = ["anonymous", "no_membership", "superuser", *Membership.Role.values]
+
+
+def test_every_url_declares_a_known_permission():
+    missing = [f"{e.route} ({e.view_name})" for e in undeclared_urls()]
+    assert not missing, f"URLs without a declared permission: {missing}"
+
+
+def test_the_url_walk_sees_the_admin_and_our_views():
+    names = {e.view_name for e in ENTRIES}
+    assert {"home", "login", "healthz", "admin:index", "audit:pupil-events"} <= names
+    assert len(ENTRIES) > 20
+
+
+def test_read_only_roles_hold_no_writing_permission():
+    for permission in PERMISSIONS.values():
+        if permission.writes:
+            assert not (permission.roles & READ_ONLY_ROLES), permission.name
+
+
+def test_admin_site_is_for_system_admins_only():
+    assert PERMISSIONS["admin.site"].roles == {Membership.Role.SYSTEM_ADMIN}
+
+
+@pytest.fixture
+def personas(db):
+    la = make_la()
+    school = make_school(la=la)
+    users = {"anonymous": None, "no_membership": make_user("nobody")}
+    users["superuser"] = make_user("root")
+    users["superuser"].is_superuser = users["superuser"].is_staff = True
+    users["superuser"].save()
+    for role in Membership.Role.values:
+        scope = {} if role == Membership.Role.SYSTEM_ADMIN else {"school": school}
+        if role in (Membership.Role.LA_OFFICER, Membership.Role.LA_MANAGER):
+            scope = {"local_authority": la}
+        users[role] = make_user(role, role=role, **scope)
+    return users
+
+
+def expected(persona: str, permission: str, url: str) -> str:
+    if permission == PUBLIC:
+        return "allow"
+    if persona == "anonymous":
+        return "sign-in"
+    if permission == "admin.site" and re.match(r"^/admin/audit/auditevent/(add/|.+/delete/)", url):
+        return "admin-deny"  # The audit trail is read-only in the admin, even for superusers.
+    if persona == "superuser":
+        return "allow"
+    if persona == "no_membership":
+        return "deny"
+    if persona not in PERMISSIONS[permission].roles:
+        return "deny"
+    if permission == "admin.site":
+        # Inside the admin, a system administrator manages only the SYSTEM_ADMIN_APPS models.
+        app_label = url.split("/")[2]
+        if apps.is_installed(f"attend.{app_label}") and app_label not in SYSTEM_ADMIN_APPS:
+            return "admin-deny"
+    return "allow"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.view_name or e.route)
+def test_each_url_answers_each_persona_per_the_table(entry, personas, client):
+    url = concrete_url(entry)
+    try:
+        match = resolve(url)
+    except Resolver404:
+        pytest.fail(f"Could not build a URL for {entry.route}: add a sample value to this test")
+    assert match.func is entry.callback, f"{url} resolved to another view than {entry.route}"
+    permission = entry.permission
+    assert permission is not None
+    for persona in PERSONAS:
+        client.logout()
+        if personas[persona] is not None:
+            client.force_login(personas[persona])
+        response = client.get(url + QUERY_BY_VIEW.get(entry.view_name or "", ""))
+        outcome = expected(persona, permission, url)
+        where = f"{persona} GET {url} ({permission})"
+        if outcome == "sign-in":
+            assert response.status_code == 302, where
+            assert response["Location"].startswith("/sign-in/?next="), where
+        elif outcome == "deny":
+            assert response.status_code == 403, where
+        elif outcome == "admin-deny":
+            # Refused by the admin's model permissions: 403, or (for an object that does not exist) a redirect
+            # back into the admin that shows nothing.
+            assert response.status_code in (403, 302), where
+            if response.status_code == 302:
+                assert response["Location"].startswith("/admin/"), where
+        else:
+            assert response.status_code != 403, where
+            if response.status_code == 302:
+                assert not response["Location"].startswith("/sign-in/"), where
+            assert response.status_code in (200, 302, 404, 405), f"{where}: {response.status_code}"
