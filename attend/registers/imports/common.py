@@ -1,0 +1,238 @@
+"""What every import shares: problems with file:line positions, CSV reading, value parsing and the run record."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils import timezone
+
+from attend.registers.models import ImportRun
+
+# How many problems an import keeps in full; the total is always counted.
+MAX_PROBLEMS_KEPT = 1000
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"y", "yes", "true", "1"}
+_FALSE = {"n", "no", "false", "0"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one line of an import file. `line` is the physical line (header = line 1)."""
+
+    line: int
+    field: str
+    reason: str
+
+    def format(self, file_name: str) -> str:
+        return f"{file_name}:{self.line}: {self.field}: {self.reason}"
+
+
+class ImportFailed(Exception):
+    """An import found problems and wrote nothing. `messages` are `file:line: field: reason` strings."""
+
+    def __init__(self, messages: list[str], total: int | None = None):
+        self.messages = messages
+        self.total = len(messages) if total is None else total
+        super().__init__(f"{self.total} problem(s); nothing was imported")
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    import_run_id: int | None = None
+
+    def summary(self) -> str:
+        return (
+            f"Imported {self.kind} from {self.file_name}: {self.rows} rows, {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class Problems:
+    """Collects problems for one file; raises ImportFailed with all of them, in line order."""
+
+    file_name: str
+    items: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, line: int, field_name: str, reason: str) -> None:
+        self.total += 1
+        self.items.append(Problem(line, field_name, reason))
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            kept = sorted(self.items)[:MAX_PROBLEMS_KEPT]
+            raise ImportFailed([p.format(self.file_name) for p in kept], total=self.total)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_header(
+    header: list[str], required: list[str], optional: list[str], problems: Problems
+) -> dict[str, int] | None:
+    """Map column name -> position, or record a line-1 problem naming missing and unexpected columns."""
+    names = [h.strip() for h in header]
+    missing = [c for c in required if c not in names]
+    extra = [c for c in names if c not in required and c not in optional]
+    repeated = sorted({c for c in names if names.count(c) > 1})
+    if missing:
+        problems.add(1, "header", f"missing required column(s): {', '.join(missing)}")
+    if extra:
+        problems.add(1, "header", f"unexpected column(s): {', '.join(extra)}")
+    if repeated:
+        problems.add(1, "header", f"repeated column(s): {', '.join(repeated)}")
+    if missing or extra or repeated:
+        return None
+    return {name: i for i, name in enumerate(names)}
+
+
+def read_csv(
+    path: Path, required: list[str], optional: list[str], problems: Problems
+) -> list[tuple[int, dict[str, str]]]:
+    """Read a small CSV into (physical line number, {column: stripped value}) pairs; blank lines are skipped.
+
+    Optional columns that are absent read as "". Rows with the wrong number of fields are problems.
+    """
+    rows: list[tuple[int, dict[str, str]]] = []
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            problems.add(1, "header", "the file is empty")
+            return rows
+        columns = check_header(header, required, optional, problems)
+        if columns is None:
+            return rows
+        line = reader.line_num + 1
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not record:
+                continue
+            if len(record) != len(columns):
+                problems.add(start, "row", f"expected {len(columns)} fields, found {len(record)}")
+                continue
+            values = {name: record[i].strip() for name, i in columns.items()}
+            for name in optional:
+                values.setdefault(name, "")
+            rows.append((start, values))
+    return rows
+
+
+def parse_date(value: str) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD), or None if `value` is not one."""
+    if not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def date_reason(value: str) -> str:
+    return f"not a date in the form YYYY-MM-DD: {value!r}" if value else "a date is required"
+
+
+def parse_bool(value: str) -> bool | None:
+    """Y/N, yes/no, true/false, 1/0 (any case); None if `value` is none of these."""
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None
+
+
+class RowReader:
+    """Field-by-field validation of one CSV row: each getter records a problem and returns None when bad."""
+
+    def __init__(self, line: int, values: dict[str, str], problems: Problems):
+        self.line, self.values, self.problems = line, values, problems
+        self.ok = True
+
+    def bad(self, name: str, reason: str) -> None:
+        self.ok = False
+        self.problems.add(self.line, name, reason)
+
+    def text(self, name: str, *, required: bool = False, max_length: int | None = None) -> str:
+        value = self.values[name]
+        if required and not value:
+            self.bad(name, "a value is required")
+        elif max_length is not None and len(value) > max_length:
+            self.bad(name, f"longer than {max_length} characters")
+        return value
+
+    def choice(self, name: str, allowed: list[str], *, default: str | None = None) -> str | None:
+        value = self.values[name]
+        if not value and default is not None:
+            return default
+        if value not in allowed:
+            self.bad(name, f"must be one of {', '.join(allowed)}, not {value!r}")
+            return None
+        return value
+
+    def date(self, name: str, *, required: bool = True) -> dt.date | None:
+        value = self.values[name]
+        if not value and not required:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.bad(name, date_reason(value))
+        return parsed
+
+    def boolean(self, name: str, *, default: bool = False) -> bool:
+        value = self.values[name]
+        if not value:
+            return default
+        parsed = parse_bool(value)
+        if parsed is None:
+            self.bad(name, f"must be Y or N (or true/false, 1/0), not {value!r}")
+            return default
+        return parsed
+
+    def integer(self, name: str, *, default: int | None = None, minimum: int = 0) -> int | None:
+        value = self.values[name]
+        if not value and default is not None:
+            return default
+        if not value.isdigit() or int(value) < minimum:
+            self.bad(name, f"must be a whole number of at least {minimum}, not {value!r}")
+            return None
+        return int(value)
+
+
+def start_run(kind: str, path: Path, sha256: str, user) -> ImportRun:
+    return ImportRun.objects.create(kind=kind, file_name=path.name, sha256=sha256, imported_by=user)
+
+
+def finish_run(run: ImportRun, result: ImportResult) -> None:
+    run.rows, run.created, run.updated, run.unchanged = (
+        result.rows,
+        result.created,
+        result.updated,
+        result.unchanged,
+    )
+    run.finished_at = timezone.now()
+    run.save(update_fields=["rows", "created", "updated", "unchanged", "finished_at"])
+    result.import_run_id = run.pk

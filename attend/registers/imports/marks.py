@@ -1,0 +1,473 @@
+"""marks.csv, the fast path: tens of millions of rows, validated per line, written set-based.
+
+Reading: pyarrow's multi-threaded CSV reader, every column as text. If pyarrow cannot parse the file (ragged rows,
+blank lines, newlines inside quotes) we fall back to Python's csv module, which knows exact physical line numbers;
+either way every problem is reported as file:line: field: reason.
+
+Validation is vectorised: each column is dictionary-encoded, so a UPN, URN, date, session or code is checked once per
+distinct value, and the verdict is spread back to the rows with numpy. Rows are matched to enrolments by a sorted
+search over (pupil, school, admission date); duplicates are found by sorting on (enrolment, date, session).
+
+Writing (one transaction): rows for enrolments with no existing marks in the file's date range are inserted
+directly (SQLite executemany, PostgreSQL COPY), sorted by the unique index so index pages fill in order. Rows that
+may replace an existing mark go through a staging table and set-based SQL: MarkChange for changed codes, UPDATE, then
+INSERT of the new ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from django.db import connection, transaction
+from django.utils import timezone
+
+from attend.people.models import Enrolment
+from attend.people.upn import upn_problem
+from attend.registers.codes import valid_codes
+
+from .common import (
+    MAX_PROBLEMS_KEPT,
+    ImportFailed,
+    ImportResult,
+    Problem,
+    check_header,
+    date_reason,
+    finish_run,
+    parse_date,
+    start_run,
+)
+from .common import Problems as _Problems
+
+COLUMNS = ["upn", "school_urn", "date", "session", "code"]
+SESSIONS = ["AM", "PM"]
+_EPOCH = dt.date(1970, 1, 1)
+_STAGE = "attend_stage_mark"
+_CHUNK = 1_000_000
+
+
+@dataclass
+class MarkBatch:
+    """Validated marks, dictionary-encoded, sorted by (enrolment, date, session), no duplicates."""
+
+    enrolment_id: np.ndarray  # int64
+    date_idx: np.ndarray  # indexes into dates
+    dates: list[str]  # ISO dates
+    session_idx: np.ndarray  # 0 = AM, 1 = PM
+    code_idx: np.ndarray  # indexes into codes
+    codes: list[str]
+
+    def __len__(self) -> int:
+        return len(self.enrolment_id)
+
+    def take(self, mask: np.ndarray) -> MarkBatch:
+        return MarkBatch(
+            self.enrolment_id[mask], self.date_idx[mask], self.dates, self.session_idx[mask],
+            self.code_idx[mask], self.codes,
+        )  # fmt: skip
+
+    def rows(self, start: int = 0, stop: int | None = None):
+        """(enrolment_id, date, session, code) tuples, made lazily at C speed for executemany."""
+        sl = slice(start, stop)
+        return zip(
+            self.enrolment_id[sl].tolist(),
+            map(self.dates.__getitem__, self.date_idx[sl].tolist()),
+            map(SESSIONS.__getitem__, self.session_idx[sl].tolist()),
+            map(self.codes.__getitem__, self.code_idx[sl].tolist()),
+            strict=True,
+        )
+
+    def arrow(self, start: int, stop: int) -> pa.Table:
+        sl = slice(start, stop)
+        return pa.table(
+            {
+                "enrolment_id": pa.array(self.enrolment_id[sl]),
+                "date": pa.array(self.dates, pa.string()).take(pa.array(self.date_idx[sl])),
+                "session": pa.array(SESSIONS).take(pa.array(self.session_idx[sl])),
+                "code": pa.array(self.codes, pa.string()).take(pa.array(self.code_idx[sl])),
+            }
+        )
+
+
+# ----- reading
+
+
+def _read_fast(data: bytes, header: list[str]) -> pa.Table | None:
+    """The whole file as a table of strings, or None if pyarrow cannot parse it line for line."""
+    try:
+        return pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header}, strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def _read_slow(data: bytes, columns: dict[str, int], problems: _Problems) -> tuple[pa.Table, np.ndarray]:
+    """Python csv: slower, but exact line numbers for every row; blank lines are skipped."""
+    out: dict[str, list[str]] = {name: [] for name in COLUMNS}
+    lines: list[int] = []
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    next(reader)
+    line = reader.line_num + 1
+    for record in reader:
+        start, line = line, reader.line_num + 1
+        if not record:
+            continue
+        if len(record) != len(columns):
+            problems.add(start, "row", f"expected {len(columns)} fields, found {len(record)}")
+            continue
+        for name in COLUMNS:
+            out[name].append(record[columns[name]])
+        lines.append(start)
+    return pa.table({k: pa.array(v, pa.string()) for k, v in out.items()}), np.array(lines, dtype=np.int64)
+
+
+def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
+    encoded = pc.dictionary_encode(column)
+    if isinstance(encoded, pa.ChunkedArray):
+        # Chunks have their own dictionaries; unify them so indexes mean the same thing throughout.
+        encoded = encoded.unify_dictionaries()
+        dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
+        indices = np.concatenate(
+            [c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks] or [np.zeros(0, np.int32)]
+        )
+    else:
+        dictionary, indices = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    return indices.astype(np.int64, copy=False), dictionary.to_pylist()
+
+
+# ----- validation
+
+
+class _RowProblems:
+    """Per-check bad-row masks turned into the first MAX_PROBLEMS_KEPT Problems in line order."""
+
+    def __init__(self, lines: np.ndarray | None):
+        self.lines = lines
+        self.found: list[Problem] = []
+        self.total = 0
+
+    def line_of(self, row: int) -> int:
+        return int(self.lines[row]) if self.lines is not None else row + 2
+
+    def add(self, mask: np.ndarray, field_name: str, reason) -> None:
+        rows = np.flatnonzero(mask)
+        self.total += len(rows)
+        for row in rows[:MAX_PROBLEMS_KEPT].tolist():
+            self.found.append(Problem(self.line_of(row), field_name, reason(row)))
+
+
+def _lookup(values: list[str], check) -> tuple[np.ndarray, list[str | None]]:
+    """Run `check(value) -> (mapped, reason|None)` once per distinct value."""
+    mapped, reasons = [], []
+    for value in values:
+        m, reason = check(value)
+        mapped.append(m)
+        reasons.append(reason)
+    return np.array(mapped, dtype=np.int64), reasons
+
+
+def validate_marks(table: pa.Table, lines: np.ndarray | None) -> tuple[MarkBatch, _RowProblems]:
+    n = table.num_rows
+    bad = _RowProblems(lines)
+    ok = np.ones(n, dtype=bool)
+
+    pupils: dict[str, int] = {}
+    schools: dict[str, int] = {}
+    spells = list(
+        Enrolment.objects.values_list("id", "pupil__upn", "school__urn", "admission_date", "leaving_date")
+    )
+    for _, upn, urn, *_ in spells:
+        pupils.setdefault(upn, len(pupils))
+        schools.setdefault(str(urn), len(schools))
+
+    upn_idx, upn_values = _encode(table["upn"])
+    known_upns = set(pupils)
+
+    def check_upn(value: str):
+        if not value:
+            return -1, "a UPN is required"
+        if problem := upn_problem(value):
+            return -1, problem
+        if value not in known_upns:
+            return -1, f"unknown UPN {value!r}"
+        return pupils[value], None
+
+    upn_map, upn_reasons = _lookup(upn_values, check_upn)
+
+    urn_idx, urn_values = _encode(table["school_urn"])
+    from attend.schools.models import School
+
+    all_urns = {str(u) for u in School.objects.values_list("urn", flat=True)}
+
+    def check_urn(value: str):
+        if value in schools:
+            return schools[value], None
+        if value in all_urns:  # a real school with nobody on roll: every mark will be outside enrolment
+            return len(schools) + 1_000_000, None
+        return -1, f"unknown school URN {value!r}"
+
+    urn_map, urn_reasons = _lookup(urn_values, check_urn)
+
+    date_idx, date_values = _encode(table["date"])
+
+    def check_date(value: str):
+        parsed = parse_date(value)
+        return ((parsed - _EPOCH).days, None) if parsed else (-1, date_reason(value))
+
+    day_map, date_reasons = _lookup(date_values, check_date)
+
+    session_idx, session_values = _encode(table["session"])
+    session_map, session_reasons = _lookup(
+        session_values,
+        lambda v: (SESSIONS.index(v), None) if v in SESSIONS else (-1, f"must be AM or PM, not {v!r}"),
+    )
+    code_idx, code_values = _encode(table["code"])
+    codes_ok = valid_codes()
+    code_map, code_reasons = _lookup(
+        code_values,
+        lambda v: (0, None) if v in codes_ok else (-1, f"unknown code {v!r}" if v else "a code is required"),
+    )
+
+    for name, idx, mapped, reasons in [
+        ("upn", upn_idx, upn_map, upn_reasons),
+        ("school_urn", urn_idx, urn_map, urn_reasons),
+        ("date", date_idx, day_map, date_reasons),
+        ("session", session_idx, session_map, session_reasons),
+        ("code", code_idx, code_map, code_reasons),
+    ]:
+        row_bad = mapped[idx] < 0 if len(mapped) else np.zeros(n, bool)
+        if row_bad.any():
+            bad.add(row_bad, name, lambda row, idx=idx, reasons=reasons: reasons[idx[row]])
+            ok &= ~row_bad
+
+    # ----- match each row to the enrolment of that pupil at that school whose admission is the latest on or
+    # before the date, then check the date is not after its leaving date.
+    n_schools = len(schools) + 1_000_001
+    enrol_ids = np.array([s[0] for s in spells], dtype=np.int64)
+    e_pair = np.array([pupils[s[1]] * n_schools + schools[str(s[2])] for s in spells], dtype=np.int64)
+    e_start = np.array([(s[3] - _EPOCH).days for s in spells], dtype=np.int64)
+    e_end = np.array([(s[4] - _EPOCH).days if s[4] else 10**7 for s in spells], dtype=np.int64)
+    order = np.lexsort((e_start, e_pair))
+    enrol_ids, e_pair, e_start, e_end = enrol_ids[order], e_pair[order], e_start[order], e_end[order]
+    span = 1 << 20  # days since 1970 stay far below this
+    e_key = e_pair * span + e_start
+
+    pair = upn_map[upn_idx] * n_schools + urn_map[urn_idx]
+    day = day_map[date_idx]
+    row_key = np.where(ok, pair * span + day, -1)
+    pos = np.searchsorted(e_key, row_key, side="right") - 1
+    safe = np.clip(pos, 0, max(len(e_key) - 1, 0))
+    if len(e_key):
+        on_roll = ok & (pos >= 0) & (e_pair[safe] == pair) & (day <= e_end[safe])
+    else:
+        on_roll = np.zeros(n, dtype=bool)
+    outside = ok & ~on_roll
+    if outside.any():
+
+        def reason(row: int) -> str:
+            return (
+                f"mark outside enrolment: UPN {upn_values[upn_idx[row]]} is not on roll at school "
+                f"{urn_values[urn_idx[row]]} on {date_values[date_idx[row]]}"
+            )
+
+        bad.add(outside, "date", reason)
+        ok &= ~outside
+    row_enrolment = np.where(ok, enrol_ids[safe] if len(e_key) else 0, 0)
+
+    # ----- sort by (enrolment, date, session); adjacent equal keys are duplicates.
+    # Dates are ranked in calendar order so that the sort key follows the unique index.
+    date_rank = np.zeros(len(date_values), dtype=np.int64)
+    valid_dates = [i for i, d in enumerate(day_map.tolist()) if d >= 0]
+    for rank, i in enumerate(sorted(valid_dates, key=lambda i: day_map[i])):
+        date_rank[i] = rank
+    good = np.flatnonzero(ok)
+    key = (row_enrolment[good] * (len(date_values) + 1) + date_rank[date_idx[good]]) * 2 + session_map[
+        session_idx[good]
+    ]
+    if len(key) > 1 and not np.all(key[1:] > key[:-1]):
+        order = np.argsort(key, kind="stable")
+        good, key = good[order], key[order]
+    if len(key) > 1:
+        same = np.flatnonzero(key[1:] == key[:-1]) + 1
+        if len(same):
+            # Cite the first line of each run of duplicates.
+            run_start = np.maximum.accumulate(
+                np.where(np.r_[True, key[1:] != key[:-1]], np.arange(len(key)), 0)
+            )
+            dup_rows = good[same]
+            first_rows = good[run_start[same]]
+            dup_mask = np.zeros(n, dtype=bool)
+            dup_mask[dup_rows] = True
+            first_of = dict(zip(dup_rows.tolist(), first_rows.tolist(), strict=True))
+            bad.add(
+                dup_mask,
+                "session",
+                lambda row: (
+                    f"duplicate mark: same pupil, school, date and session as line "
+                    f"{bad.line_of(first_of[row])}"
+                ),
+            )
+            keep = np.ones(len(good), dtype=bool)
+            keep[same] = False
+            good = good[keep]
+    batch = MarkBatch(
+        enrolment_id=row_enrolment[good],
+        date_idx=date_idx[good],
+        dates=date_values,
+        session_idx=session_map[session_idx[good]],
+        code_idx=code_idx[good],
+        codes=code_values,
+    )
+    return batch, bad
+
+
+# ----- writing
+
+
+def _enrolments_with_marks(batch: MarkBatch) -> np.ndarray:
+    """Enrolments in the batch that already have at least one mark between its first and last date."""
+    if not len(batch):
+        return np.zeros(0, dtype=np.int64)
+    used = sorted({batch.dates[i] for i in np.unique(batch.date_idx).tolist()})
+    ids = np.unique(batch.enrolment_id).tolist()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT e FROM unnest(%s::bigint[]) AS e WHERE EXISTS (SELECT 1 FROM registers_mark m "
+                "WHERE m.enrolment_id = e AND m.date BETWEEN %s AND %s)",
+                [ids, used[0], used[-1]],
+            )
+        else:
+            cursor.execute(
+                "SELECT j.value FROM json_each(%s) AS j WHERE EXISTS (SELECT 1 FROM registers_mark m "
+                "WHERE m.enrolment_id = j.value AND m.date BETWEEN %s AND %s)",
+                [json.dumps(ids), used[0], used[-1]],
+            )
+        return np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+
+
+def _copy(cursor, table: str, batch: MarkBatch) -> None:
+    """PostgreSQL COPY of a batch, in chunks written as CSV by pyarrow."""
+    with cursor.cursor.copy(
+        f"COPY {table} (enrolment_id, date, session, code) FROM STDIN (FORMAT csv)"
+    ) as copy:
+        for start in range(0, len(batch), _CHUNK):
+            buffer = io.BytesIO()
+            pacsv.write_csv(
+                batch.arrow(start, start + _CHUNK),
+                buffer,
+                write_options=pacsv.WriteOptions(include_header=False),
+            )
+            copy.write(buffer.getbuffer())
+
+
+def _insert(cursor, table: str, batch: MarkBatch) -> None:
+    if connection.vendor == "postgresql":
+        _copy(cursor, table, batch)
+    else:
+        raw = connection.connection
+        sql = f"INSERT INTO {table} (enrolment_id, date, session, code) VALUES (?, ?, ?, ?)"
+        for start in range(0, len(batch), _CHUNK):
+            raw.executemany(sql, batch.rows(start, start + _CHUNK))
+
+
+def write_marks(batch: MarkBatch, *, run, user) -> tuple[int, int]:
+    """Write validated marks inside the caller's transaction. Returns (created, updated)."""
+    if not len(batch):
+        return 0, 0
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if not postgres:
+            # A bigger page cache for this connection keeps index pages in memory during a large insert.
+            cursor.execute("PRAGMA cache_size = -262144")
+        touched = np.isin(batch.enrolment_id, _enrolments_with_marks(batch))
+        fresh = batch.take(~touched)
+        _insert(cursor, "registers_mark", fresh)
+        created, updated = len(fresh), 0
+        if touched.any():
+            stage = batch.take(touched)
+            cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {_STAGE} (enrolment_id bigint NOT NULL, date date NOT NULL, "
+                "session varchar(2) NOT NULL, code varchar(2) NOT NULL)"
+            )
+            _insert(cursor, _STAGE, stage)
+            if postgres:
+                cursor.execute(f"ANALYZE {_STAGE}")
+            same_session = "m.enrolment_id = s.enrolment_id AND m.date = s.date AND m.session = s.session"
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            cursor.execute(
+                "INSERT INTO registers_markchange (enrolment_id, date, session, old_code, new_code, changed_at, "
+                f"changed_by_id, import_run_id) SELECT m.enrolment_id, m.date, m.session, m.code, s.code, %s, %s, "
+                f"%s FROM {_STAGE} s JOIN registers_mark m ON {same_session} WHERE m.code <> s.code",
+                [now, getattr(user, "pk", None), run.pk],
+            )
+            updated = cursor.rowcount
+            cursor.execute(
+                f"UPDATE registers_mark AS m SET code = s.code FROM {_STAGE} AS s "
+                f"WHERE {same_session} AND m.code <> s.code"
+            )
+            cursor.execute(
+                f"INSERT INTO registers_mark (enrolment_id, date, session, code) SELECT s.enrolment_id, s.date, "
+                f"s.session, s.code FROM {_STAGE} s WHERE NOT EXISTS (SELECT 1 FROM registers_mark m "
+                f"WHERE {same_session}) ORDER BY s.enrolment_id, s.date, s.session"
+            )
+            created += cursor.rowcount
+            cursor.execute(f"DROP TABLE {_STAGE}")
+    return created, updated
+
+
+# ----- the service
+
+
+def _hash_in_background(data: bytes) -> tuple[threading.Thread, list[str]]:
+    out: list[str] = []
+    thread = threading.Thread(target=lambda: out.append(hashlib.sha256(data).hexdigest()))
+    thread.start()
+    return thread, out
+
+
+def import_marks(path: Path, *, user=None) -> ImportResult:
+    data = path.read_bytes()
+    hasher, digest = _hash_in_background(data)  # hashlib releases the GIL: hash while pyarrow parses
+    problems = _Problems(path.name)
+    first_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+    header = next(csv.reader([first_line]), [])
+    columns = check_header(header, COLUMNS, [], problems)
+    if columns is None:
+        hasher.join()
+        problems.raise_if_any()
+    table = _read_fast(data, [h.strip() for h in header])
+    lines = None
+    if table is None:
+        table, lines = _read_slow(data, columns, problems)
+    del data
+    batch, bad = validate_marks(table, lines)
+    del table
+    hasher.join()
+    if bad.total or problems.total:
+        found = sorted(problems.items + bad.found)[:MAX_PROBLEMS_KEPT]
+        raise ImportFailed([p.format(path.name) for p in found], total=bad.total + problems.total)
+    result = ImportResult(kind="marks", file_name=path.name, rows=len(batch))
+    with transaction.atomic():
+        run = start_run("marks", path, digest[0], user)
+        result.created, result.updated = write_marks(batch, run=run, user=user)
+        result.unchanged = result.rows - result.created - result.updated
+        finish_run(run, result)
+    return result

@@ -1,0 +1,37 @@
+"""`attend import KIND FILE`: validate, then import all or nothing (see docs/import-formats.md)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from attend.registers.imports import KINDS, ImportFailed, import_file
+
+# Enough to fix a file by; the rest are counted.
+SHOW_PROBLEMS = 100
+
+
+class Command(BaseCommand):
+    help = "Import schools, pupils, contacts, marks or calendar CSV files, or a Common Transfer File (ctf)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("file")
+        parser.add_argument("--user", help="username to record as the importer")
+
+    def handle(self, *args, kind: str, file: str, user: str | None = None, **options):
+        importer = None
+        if user:
+            from django.contrib.auth import get_user_model
+
+            importer = get_user_model().objects.filter(username=user).first()
+            if importer is None:
+                raise CommandError(f"no user called {user!r}")
+        try:
+            result = import_file(kind, file, user=importer)
+        except ImportFailed as failed:
+            for message in failed.messages[:SHOW_PROBLEMS]:
+                self.stderr.write(message)
+            if failed.total > SHOW_PROBLEMS:
+                self.stderr.write(f"... and {failed.total - SHOW_PROBLEMS} more")
+            raise CommandError(f"{failed.total} problem(s) in {file}; nothing was imported") from None
+        self.stdout.write(result.summary())
