@@ -6,6 +6,7 @@ row-level trigger does not see; that matches this: wiping the whole database is 
 backups and database privileges, while single events stay unchangeable.
 """
 
+from django.db.backends.sqlite3 import base  # noqa: F401  (import order: base imports operations)
 from django.db.backends.sqlite3.operations import DatabaseOperations
 
 AUDIT_TABLE = "audit_auditevent"
