@@ -377,14 +377,36 @@ def _copy(cursor, table: str, batch: MarkBatch) -> None:
             copy.write(buffer.getbuffer())
 
 
+def _insert_sqlite(cursor, table: str, batch: MarkBatch) -> None:
+    """SQLite: each row packed into one integer, a chunk of rows sent as one JSON array and unpacked by
+    json_each in C. Binding four Python values per row (executemany) is several times slower."""
+    cursor.execute("DROP TABLE IF EXISTS temp.attend_import_value")
+    cursor.execute(
+        "CREATE TEMP TABLE attend_import_value (kind integer, i integer, value text, PRIMARY KEY (kind, i))"
+    )
+    connection.connection.executemany(
+        "INSERT INTO temp.attend_import_value VALUES (?, ?, ?)",
+        [(0, i, d) for i, d in enumerate(batch.dates)] + [(1, i, c) for i, c in enumerate(batch.codes)],
+    )
+    packed = (((batch.enrolment_id << 16) | batch.date_idx) << 1 | batch.session_idx) << 8 | batch.code_idx
+    sql = (
+        f"INSERT INTO {table} (enrolment_id, date, session, code) SELECT j.value >> 25, "
+        "(SELECT v.value FROM temp.attend_import_value v WHERE v.kind = 0 AND v.i = (j.value >> 9) & 65535), "
+        "CASE (j.value >> 8) & 1 WHEN 0 THEN 'AM' ELSE 'PM' END, "
+        "(SELECT v.value FROM temp.attend_import_value v WHERE v.kind = 1 AND v.i = j.value & 255) "
+        "FROM json_each(?) AS j"
+    )
+    raw = connection.connection
+    for start in range(0, len(packed), _CHUNK):
+        raw.execute(sql, ("[" + ",".join(map(str, packed[start : start + _CHUNK].tolist())) + "]",))
+    cursor.execute("DROP TABLE temp.attend_import_value")
+
+
 def _insert(cursor, table: str, batch: MarkBatch) -> None:
     if connection.vendor == "postgresql":
         _copy(cursor, table, batch)
     else:
-        raw = connection.connection
-        sql = f"INSERT INTO {table} (enrolment_id, date, session, code) VALUES (?, ?, ?, ?)"
-        for start in range(0, len(batch), _CHUNK):
-            raw.executemany(sql, batch.rows(start, start + _CHUNK))
+        _insert_sqlite(cursor, table, batch)
 
 
 def write_marks(batch: MarkBatch, *, run, user) -> tuple[int, int]:
