@@ -301,12 +301,12 @@ def absence_spells(
     """
     m = select_marks(src, start=start, end=end, cohort=cohort, schools=schools)
     m = m.filter(~m.code_id.isin(_code_ids(src, NOT_POSSIBLE)))
-    w = ibis.window(group_by="enrolment_id", order_by=["day", "session"])
     m = m.mutate(
-        seq=ibis.row_number().over(w), absent=m.code_id.isin(_code_ids(src, AUTHORISED, UNAUTHORISED))
+        seq=ibis.row_number().over(group_by=m.enrolment_id, order_by=[m.day, m.session]),
+        absent=m.code_id.isin(_code_ids(src, AUTHORISED, UNAUTHORISED)),
     )
     a = m.filter(m.absent)
-    a = a.mutate(spell=a.seq - ibis.row_number().over(w))
+    a = a.mutate(spell=a.seq - ibis.row_number().over(group_by=a.enrolment_id, order_by=[a.day, a.session]))
     spells = a.group_by(["enrolment_id", "spell"]).aggregate(length=a.count())
     return spells.group_by("enrolment_id").aggregate(
         absence_spells=spells.count(), longest_spell_sessions=spells.length.max()
@@ -331,7 +331,7 @@ def recent_unauthorised(
     possible = m.filter(~m.code_id.isin(_code_ids(src, NOT_POSSIBLE)))
     school_weeks = possible.select("school_id", "week").distinct()
     ranked = school_weeks.mutate(
-        rank=ibis.row_number().over(group_by="school_id", order_by=ibis.desc("week"))
+        rank=ibis.row_number().over(group_by=school_weeks.school_id, order_by=school_weeks.week.desc())
     )
     cut = ranked.filter(ranked["rank"] < weeks).group_by("school_id").aggregate(from_week=ranked.week.min())
     u = m.filter(m.code_id.isin(_code_ids(src, UNAUTHORISED))).join(cut, "school_id")

@@ -1,0 +1,182 @@
+"""Keep the columnar statistics store (attend/analytics/store.py) in step with the Django database.
+
+The store is rebuilt whole from the marks table (streamed: sqlite3 cursor batches, or PostgreSQL COPY into
+Arrow's CSV reader) and swapped in atomically. It records what it was built from; `open_source()` rebuilds it
+lazily when the database has moved on (new import run, different mark count or latest mark id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max
+
+from attend.analytics import store as columnar
+from attend.analytics.engine import Source, duckdb_store
+from attend.people.models import Enrolment
+from attend.registers.models import ImportRun, Mark
+
+from .codes import code_specs
+
+log = logging.getLogger(__name__)
+EPOCH = dt.date(1970, 1, 1)
+BATCH = 500_000
+_lock = threading.Lock()
+_open: dict[str, tuple[float, Source]] = {}
+
+
+def store_dir() -> Path:
+    return Path(
+        getattr(settings, "ATTEND_STATS_DIR", "")
+        or os.environ.get("ATTEND_STATS_DIR", "")
+        or Path(settings.VAR_DIR) / "analytics"
+    )
+
+
+def fingerprint() -> dict[str, str]:
+    """What the store must be rebuilt from: cheap aggregate queries on the Django database."""
+    marks = Mark.objects.aggregate(n=Count("id"), last=Max("id"))
+    enrolments = Enrolment.objects.aggregate(n=Count("id"), last=Max("id"))
+    last_run = ImportRun.objects.aggregate(last=Max("id"))["last"]
+    return {
+        "db_marks": str(marks["n"]),
+        "db_last_mark_id": str(marks["last"] or 0),
+        "db_enrolments": str(enrolments["n"]),
+        "db_last_enrolment_id": str(enrolments["last"] or 0),
+        "db_last_import_run_id": str(last_run or 0),
+    }
+
+
+def is_stale() -> bool:
+    meta = columnar.read_meta(store_dir())
+    if meta is None:
+        return True
+    return any(meta.get(k) != v for k, v in fingerprint().items())
+
+
+def _day(d: dt.date | None) -> int | None:
+    return None if d is None else (d - EPOCH).days
+
+
+def enrolment_table() -> pa.Table:
+    """The enrolment dimension (tens of thousands of rows: the ORM is fine here; marks never go through it)."""
+    rows = Enrolment.objects.values_list(
+        "id",
+        "pupil_id",
+        "pupil__upn",
+        "school_id",
+        "school__urn",
+        "school__name",
+        "school__phase",
+        "school__local_authority__code",
+        "school__local_authority__name",
+        "school__local_authority__region_name",
+        "school__trust__name",
+        "school__school_day_hours",
+        "nc_year",
+        "registration",
+        "admission_date",
+        "leaving_date",
+        "pupil__date_of_birth",
+        "pupil__sex",
+        "pupil__ethnicity",
+        "pupil__eal",
+        "pupil__fsm",
+        "pupil__fsm6",
+        "pupil__sen_status",
+        "pupil__looked_after",
+        "pupil__child_in_need",
+        "pupil__child_protection_plan",
+    ).order_by("id")
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in columnar.ENROLMENT_SCHEMA]
+    data = {}
+    for field, values in zip(columnar.ENROLMENT_SCHEMA, cols, strict=True):
+        if field.name in ("admission_day", "leaving_day", "birth_day"):
+            values = [_day(v) for v in values]
+        elif field.name == "school_day_hours":
+            values = [float(v) for v in values]
+        data[field.name] = pa.array(values, field.type)
+    return pa.table(data, schema=columnar.ENROLMENT_SCHEMA)
+
+
+def _sqlite_marks() -> Iterator[pa.Table]:
+    table = Mark._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"select enrolment_id, cast(julianday(date) - 2440587.5 as integer), "
+            f"case session when 'PM' then 1 else 0 end, code from {table}"
+        )
+        while rows := cur.fetchmany(BATCH):
+            e, d, s, c = zip(*rows, strict=True)
+            yield pa.table(
+                [pa.array(e, pa.int32()), pa.array(d, pa.int32()), pa.array(s, pa.int8()), pa.array(c)],
+                schema=columnar.RAW_MARK_SCHEMA,
+            )
+
+
+def _postgres_marks() -> Iterator[pa.Table]:
+    import pyarrow.csv as pacsv
+
+    table = Mark._meta.db_table
+    sql = (
+        f"copy (select enrolment_id, date - date '1970-01-01', case session when 'PM' then 1 else 0 end, code "
+        f"from {table}) to stdout with (format csv)"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "marks.csv"
+        with connection.cursor() as cur, path.open("wb") as out:
+            with cur.cursor.copy(sql) as copy:
+                for block in copy:
+                    out.write(block)
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=columnar.RAW_MARK_SCHEMA.names, block_size=64 << 20),
+            convert_options=pacsv.ConvertOptions(
+                column_types=columnar.RAW_MARK_SCHEMA,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+            parse_options=pacsv.ParseOptions(escape_char=False),
+        )
+        for batch in reader:
+            yield pa.Table.from_batches([batch])
+
+
+def refresh(*, force: bool = True) -> Path:
+    """Rebuild the store from the database (always when `force`; otherwise only when stale)."""
+    with _lock:
+        if not force and not is_stale():
+            return columnar.store_path(store_dir())
+        meta = fingerprint()
+        meta["built_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        marks = _postgres_marks() if connection.vendor == "postgresql" else _sqlite_marks()
+        path = columnar.write_store(
+            store_dir(), enrolments=enrolment_table(), marks=marks, codes=code_specs(), meta=meta
+        )
+        _open.clear()
+        log.info("statistics store rebuilt: %s marks", meta["db_marks"])
+        return path
+
+
+def open_source(*, refresh_if_stale: bool = True) -> Source:
+    """The store, opened read-only with DuckDB (reused while the file is unchanged)."""
+    if refresh_if_stale:
+        refresh(force=False)
+    path = columnar.store_path(store_dir())
+    key = str(path)
+    mtime = path.stat().st_mtime
+    cached = _open.get(key)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    src = duckdb_store(store_dir())
+    _open[key] = (mtime, src)
+    return src
