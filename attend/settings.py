@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "attend.people",
     "attend.registers",
     "attend.audit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "attend.alerts",
     "attend.stats",
 ]
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "attend.accounts.permissions.PermissionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -171,6 +174,9 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ATTEND_CSRF_TRUSTED_ORIGINS",
 # Sign-in throttling (accounts/throttle.py): this many failures for one username from one address lock that pair.
 ATTEND_SIGN_IN_MAX_FAILURES = env_int("ATTEND_SIGN_IN_MAX_FAILURES", 5)
 ATTEND_SIGN_IN_LOCK_SECONDS = env_int("ATTEND_SIGN_IN_LOCK_SECONDS", 15 * 60)
+# Two-factor authentication (accounts/two_factor.py): on by default in production, off for the local demo.
+ATTEND_REQUIRE_2FA = env_bool("ATTEND_REQUIRE_2FA", SECURE)
+OTP_TOTP_ISSUER = os.environ.get("ATTEND_2FA_ISSUER", "Attend")
 # --- end of security ---
 
 # Where demo import files and analytics copies live.

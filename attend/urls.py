@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("sign-in/", account_views.sign_in, name="login"),
     path("sign-out/", account_views.sign_out, name="logout"),
+    path("two-factor/", account_views.two_factor, name="two-factor"),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", include("attend.audit.urls")),
     path("admin/", admin.site.urls),

@@ -10,3 +10,28 @@ class AttendAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         # The role table decides, not is_staff: a system administrator needs no staff flag.
         return has_permission(request.user, "admin.site")
+
+
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Who has two-factor set up; deleting a device resets it (lost phone). Never shows the secret key, unlike
+    django-otp's own admin: an administrator who could read it could copy a colleague's second factor."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def replace_otp_admin(site: admin.AdminSite) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if site.is_registered(TOTPDevice):
+        site.unregister(TOTPDevice)
+    site.register(TOTPDevice, TOTPDeviceAdmin)

@@ -15,3 +15,11 @@ class AttendAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "attend.accounts.admin_site.AttendAdminSite"
+
+    def ready(self) -> None:
+        super().ready()  # autodiscovers every app's admin.py
+        from django.contrib import admin
+
+        from .admin_site import replace_otp_admin
+
+        replace_otp_admin(admin.site)

@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.urls import reverse
 
 from .models import Membership
 
@@ -29,6 +30,8 @@ LA_STAFF = frozenset({R.LA_OFFICER, R.LA_MANAGER})
 
 # Marker for views anyone may open, signed in or not.
 PUBLIC = "public"
+# Permissions usable before the session's one-time code is entered (everything else waits for it).
+BEFORE_TWO_FACTOR = frozenset({"account.two_factor"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ _TABLE = [
         writes=True,
     ),
     Permission(
+        "account.two_factor",
+        ALL_ROLES,
+        "Set up two-factor authentication and enter one-time codes (allowed before the code is entered).",
+    ),
+    Permission(
         "audit.view",
         frozenset({R.HEADTEACHER, R.DSL, R.ATTENDANCE_LEAD, R.LA_MANAGER}),
         "See and export who viewed or changed a pupil's records.",
@@ -71,7 +79,7 @@ URL_PERMISSIONS: dict[str, str] = {}
 
 # The apps whose models a system administrator may manage in the admin site. Pupil and register data are not
 # among them: a system administrator runs the service, not casework (data minimisation, UK GDPR art. 5(1)(c)).
-SYSTEM_ADMIN_APPS = frozenset({"accounts", "auth", "schools", "audit"})
+SYSTEM_ADMIN_APPS = frozenset({"accounts", "auth", "schools", "audit", "otp_totp"})
 
 
 def roles_of(user) -> set[str]:
@@ -107,6 +115,11 @@ def check(request, name: str):
         return redirect_to_login(request.get_full_path())
     if not has_permission(request.user, name):
         raise PermissionDenied(f"You need the {name!r} permission.")
+    if name not in BEFORE_TWO_FACTOR:
+        from .two_factor import needs_verification
+
+        if needs_verification(request.user):
+            return redirect_to_login(request.get_full_path(), login_url=reverse("two-factor"))
     return None
 
 

@@ -89,13 +89,17 @@ def personas(db):
     return users
 
 
+# The audit trail is read-only in the admin; two-factor devices can be listed and deleted (reset), not added.
+ADMIN_READ_ONLY = r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/)"
+
+
 def expected(persona: str, permission: str, url: str) -> str:
     if permission == PUBLIC:
         return "allow"
     if persona == "anonymous":
         return "sign-in"
-    if permission == "admin.site" and re.match(r"^/admin/audit/auditevent/(add/|.+/delete/)", url):
-        return "admin-deny"  # The audit trail is read-only in the admin, even for superusers.
+    if permission == "admin.site" and re.match(ADMIN_READ_ONLY, url):
+        return "admin-deny"  # Refused even to superusers.
     if persona == "superuser":
         return "allow"
     if persona == "no_membership":
