@@ -1,0 +1,134 @@
+"""Two consistent synthetic years from the demo generator, for training and honest evaluation.
+
+The demo generator (attend/demo/generator.py) draws one academic year. "Last year's rate" needs the same pupils a
+year earlier, so this module drives the generator's builder twice over one set of pupils:
+
+1. the prior year: every pupil one NC year younger, with their latent absence propensity moved by a random
+   year-to-year change (below), and a fresh random stream for the day-by-day marks;
+2. the current year: the pupils as generated, with another fresh random stream; enrolments, joiners and leavers
+   as the generator makes them.
+
+The year-to-year change is an assumption, not a DfE figure (none was found, domain.md): the log propensity moves
+by a normal step with standard deviation ``YEAR_DRIFT_SD`` and half the pupils re-draw whether they are in the
+"severe" component. With these values about half of last year's persistent absentees are persistently absent
+again (bench/early_warning.py prints the figure), so last year's rate helps without giving the answer away.
+
+Pupils admitted from outside the LA during the year (and Reception pupils) have no prior-year record.
+
+This reads the builder's attributes (``_Builder``), which are not a public API: if the generator changes shape,
+this module is the one place to adapt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from attend.demo import generator as g
+
+YEAR_DRIFT_SD = 0.5
+SEVERE_REDRAW = 0.5
+ACADEMIC_YEAR_START = dt.date(2025, 9, 1)
+
+
+@dataclass
+class Cohort:
+    """A synthetic LA's current year: marks to date (long table), pupils with last year's rate, school days."""
+
+    seed: int
+    marks: pd.DataFrame  # enrolment, date (datetime64[D]), session, code (categorical)
+    pupils: (
+        pd.DataFrame
+    )  # enrolment, nc_year, phase, sex, fsm, sen_status, eal, looked_after, child_in_need, ...
+    days: np.ndarray  # datetime64[D], every LA school day of the year
+
+    def checkpoint(self, weeks: int) -> dt.date:
+        """The last school day of the first `weeks` weeks of school (5 school days a week)."""
+        return self.days[min(5 * weeks, len(self.days)) - 1].astype(dt.date)
+
+    @property
+    def year_end(self) -> dt.date:
+        return self.days[-1].astype(dt.date)
+
+
+def _prior_rates(b: g._Builder) -> np.ndarray:
+    """Overall absence rate per pupil over the builder's whole-year code matrices (DfE definitions)."""
+    from .features import code_categories
+
+    cats = code_categories()
+    category = np.array([cats.get(c, "not_possible") if c else "not_possible" for c in g.CODES], dtype=object)
+    possible = category != "not_possible"
+    absent = (category == "authorised_absence") | (category == "unauthorised_absence")
+    n_possible = possible[b.am].sum(1) + possible[b.pm].sum(1)
+    n_absent = absent[b.am].sum(1) + absent[b.pm].sum(1)
+    return np.divide(n_absent, n_possible, out=np.full(len(n_possible), np.nan), where=n_possible > 0)
+
+
+def cohort(seed: int, pupils: int = 8000, schools: int = 20) -> Cohort:
+    """A synthetic LA (generator seed `seed`) with its prior year; deterministic for a seed."""
+    config = g.DemoConfig(pupils=pupils, schools=schools, seed=seed, start=ACADEMIC_YEAR_START)
+    b = g._Builder(config)
+    b.build_schools()
+    b.build_calendar()
+    b.build_pupils()
+
+    # The prior year: same pupils, one year younger, propensity moved by the year-to-year change.
+    nc, z, severe_u = b.nc.copy(), b.z.copy(), b.severe_u.copy()
+    drift = np.random.default_rng([seed, 1])
+    b.nc = np.maximum(nc - 1, 0)
+    b.z = z * np.exp(drift.normal(0, YEAR_DRIFT_SD, len(nc)) - YEAR_DRIFT_SD**2 / 2)[None, :]
+    redraw = drift.random(len(nc)) < SEVERE_REDRAW
+    b.severe_u = np.where(redraw, drift.random(len(nc)), severe_u)
+    b._propensity()
+    b.rng = np.random.default_rng([seed, 2])
+    b.build_marks()
+    prior = _prior_rates(b)
+    prior[nc == 0] = np.nan
+
+    # The current year, as the generator makes it (with its own random stream for the marks).
+    b.nc, b.z, b.severe_u = nc, z, severe_u
+    b._propensity()
+    b.rng = np.random.default_rng([seed, 3])
+    b.build_marks()
+    b.build_enrolments()
+    la = b.tables()
+
+    e_pupil = b.e_pupil
+    admitted = pd.to_datetime(la.pupils["admission_date"]).to_numpy("datetime64[D]")
+    first_admission = pd.Series(admitted).groupby(e_pupil).transform("min").to_numpy("datetime64[D]")
+    joined_from_outside = first_admission > la.days[min(2, len(la.days) - 1)]
+    p = la.pupils
+    frame = pd.DataFrame(
+        {
+            "enrolment": np.arange(len(p)),
+            "pupil": e_pupil,
+            "nc_year": p["nc_year"].to_numpy(),
+            "phase": np.array(g.PHASES)[p["_phase"].to_numpy()],
+            "sex": p["sex"].to_numpy(),
+            "fsm": p["fsm"].to_numpy() == "Y",
+            "sen_status": p["sen_status"].to_numpy(),
+            "eal": p["eal"].to_numpy() == "Y",
+            "looked_after": p["looked_after"].to_numpy() == "Y",
+            "child_in_need": p["child_in_need"].to_numpy() == "Y",
+            "prior_rate": np.where(joined_from_outside, np.nan, prior[e_pupil]),
+        }
+    )
+    return Cohort(seed=seed, marks=_long_marks(la), pupils=frame, days=la.days)
+
+
+def _long_marks(la: g.DemoLA) -> pd.DataFrame:
+    """The code matrices as a long table (enrolment, date, session, code), sorted like the database query."""
+    both = np.stack([la.am, la.pm], axis=2)
+    e, d, s = np.nonzero(both)
+    codes = both[e, d, s]
+    return pd.DataFrame(
+        {
+            "enrolment": e.astype(np.int64),
+            "date": la.days[d],
+            "session": pd.Categorical.from_codes(s, ["AM", "PM"]),
+            "code": pd.Categorical.from_codes(codes.astype(np.int16), list(g.CODES)),
+        }
+    )
