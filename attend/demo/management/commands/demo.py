@@ -1,0 +1,138 @@
+"""attend demo: migrate, load the synthetic demo local authority on first run, print sign-in details, serve."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from attend.accounts.models import Membership
+from attend.demo.generator import FILES, DemoConfig, generate
+from attend.schools.models import LocalAuthority, School
+
+# Obviously-demo sign-ins, created only together with the demo data. Never use these anywhere real.
+DEMO_USERS = (
+    ("la.officer", "demo-la-officer-pw", "LA attendance officer for Demoshire (all schools)"),
+    ("school.officer", "demo-school-officer-pw", "school attendance officer at one primary school"),
+    ("admin", "demo-admin-pw", "superuser (Django admin at /admin/)"),
+)
+IMPORT_ORDER = ("schools", "calendar", "pupils", "contacts", "marks")
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up and serve the demo: migrate; if the database has no schools, generate the synthetic demo local "
+        "authority into VAR_DIR/demo/, import it and create the demo users; print the sign-in details; then "
+        "serve on http://127.0.0.1:8000 unless --no-serve."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="set up and stop, without serving")
+        parser.add_argument("--pupils", type=int, default=8000, help="pupils in the demo LA (default 8000)")
+        parser.add_argument("--schools", type=int, default=20, help="schools in the demo LA (default 20)")
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)"
+        )
+
+    def say(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
+
+    def handle(self, *args, **options):
+        self.say("Attend demo: bringing the database up to date (migrate)...")
+        call_command("migrate", interactive=False, verbosity=0)
+        if School.objects.exists():
+            self.say("The database already has schools: not loading the demo data again.")
+        else:
+            self.load(options)
+        self.print_sign_in()
+        if not options["no_serve"]:
+            self.say(f"Serving on http://{options['addrport']}/ (Ctrl+C to stop)")
+            call_command("runserver", options["addrport"], use_reloader=False)
+
+    def load(self, options) -> None:
+        config = DemoConfig(
+            pupils=options["pupils"],
+            schools=options["schools"],
+            seed=options["seed"],
+            end=timezone.localdate(),
+        )
+        out = Path(settings.VAR_DIR) / "demo"
+        self.say(
+            f"First run: generating the demo local authority ({config.pupils:,} pupils, {config.schools} "
+            f"schools, seed {config.seed}) into {out}/ ..."
+        )
+        t0 = time.perf_counter()
+        la = generate(config)
+        rows = la.write(out)
+        self.say(f"  generated marks from {la.start} to {la.end} in {time.perf_counter() - t0:.1f} s")
+        for kind, name in zip(IMPORT_ORDER, FILES, strict=True):
+            t = time.perf_counter()
+            self.say(f"  importing {name} ({rows[name]:,} rows)...")
+            call_command("import", kind, str(out / name), stdout=self.stdout)
+            self.say(f"    done in {time.perf_counter() - t:.1f} s")
+        self.create_users(config.la_code)
+        self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
+
+    @transaction.atomic
+    def create_users(self, la_code: str) -> None:
+        User = get_user_model()
+        la = LocalAuthority.objects.get(code=la_code)
+        school = School.objects.filter(local_authority=la, phase=School.Phase.PRIMARY).order_by("urn").first()
+        passwords = {username: password for username, password, _ in DEMO_USERS}
+
+        def user(username: str, **fields) -> None:
+            account, _ = User.objects.get_or_create(username=username, defaults=fields)
+            account.set_password(passwords[username])
+            account.save()
+            return account
+
+        officer = user(
+            "la.officer", first_name="Lena", last_name="Demo-Officer", email="la.officer@example.com"
+        )
+        Membership.objects.get_or_create(user=officer, role=Membership.Role.LA_OFFICER, local_authority=la)
+        if school is not None:
+            school_user = user(
+                "school.officer",
+                first_name="Sam",
+                last_name="Demo-Attendance",
+                email="school.officer@example.com",
+            )
+            Membership.objects.get_or_create(
+                user=school_user, role=Membership.Role.SCHOOL_OFFICER, school=school
+            )
+        admin = user("admin", email="admin@example.com", is_staff=True, is_superuser=True)
+        Membership.objects.get_or_create(user=admin, role=Membership.Role.SYSTEM_ADMIN)
+
+    def print_sign_in(self) -> None:
+        User = get_user_model()
+        present = set(
+            User.objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).values_list("username", flat=True)
+        )
+        if not present:
+            self.say("No demo users in this database (it was not loaded by `attend demo`).")
+            return
+        self.say("")
+        self.say(
+            "Demo sign-in details (synthetic data; these passwords are public, never use them for real):"
+        )
+        for username, password, what in DEMO_USERS:
+            if username not in present:
+                continue
+            extra = ""
+            if username == "school.officer":
+                membership = (
+                    Membership.objects.filter(user__username=username).select_related("school").first()
+                )
+                if membership and membership.school:
+                    extra = f": {membership.school.name}"
+            self.say(f"  {username:<15} password {password:<24} {what}{extra}")
+        self.say("Sign in at http://127.0.0.1:8000/sign-in/")
+        self.say("")

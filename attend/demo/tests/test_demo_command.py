@@ -1,0 +1,74 @@
+"""`attend demo --no-serve` end to end: generate, import through `attend import`, create the demo users."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from attend.accounts.models import Membership
+from attend.people.models import Enrolment, Pupil
+from attend.registers.models import Mark
+from attend.schools.models import LocalAuthority, NonSchoolDay, School, Term
+
+
+@pytest.mark.django_db
+def test_demo_loads_the_la_once_and_prints_sign_in_details(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--pupils", "300", "--schools", "4", stdout=out)
+    printed = out.getvalue()
+
+    folder = tmp_path / "demo"
+    pupils = pd.read_csv(folder / "pupils.csv", dtype=str, keep_default_na=False)
+    marks = pd.read_csv(folder / "marks.csv", dtype=str, keep_default_na=False)
+    la = LocalAuthority.objects.get()
+    assert (la.code, la.name) == ("999", "Demoshire County Council (DEMO)")
+    assert sorted(School.objects.values_list("phase", flat=True)) == [
+        "primary",
+        "pru_ap",
+        "secondary",
+        "special",
+    ]
+    assert Term.objects.count() == 4 * 6
+    assert NonSchoolDay.objects.filter(reason="INSET day").count() == 4 * 5
+    assert Pupil.objects.count() == pupils.upn.nunique() == 300
+    assert Enrolment.objects.count() == len(pupils)
+    assert Mark.objects.count() == len(marks) > 20_000
+    assert Mark.objects.filter(code="N").exists()
+
+    User = get_user_model()
+    officer = User.objects.get(username="la.officer")
+    assert officer.check_password("demo-la-officer-pw")
+    assert Membership.objects.get(user=officer).local_authority == la
+    school_officer = Membership.objects.get(user__username="school.officer")
+    assert (school_officer.role, school_officer.school.phase) == ("school_officer", "primary")
+    assert User.objects.get(username="admin").is_superuser
+    assert "la.officer      password demo-la-officer-pw" in printed
+    assert "First run: generating the demo local authority (300 pupils, 4 schools, seed 1)" in printed
+    assert "importing marks.csv" in printed
+
+    # A second run loads nothing and still prints the sign-in details.
+    again = io.StringIO()
+    call_command("demo", "--no-serve", "--pupils", "300", "--schools", "4", stdout=again)
+    assert "already has schools: not loading the demo data again" in again.getvalue()
+    assert "school.officer  password demo-school-officer-pw" in again.getvalue()
+    assert Mark.objects.count() == len(marks)
+    assert User.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_generate_command_writes_the_five_files(tmp_path):
+    out = io.StringIO()
+    call_command(
+        "generate", "--pupils", "200", "--schools", "5", "--seed", "3", "--out", str(tmp_path),
+        "--start", "2025-09-01", "--end", "2025-10-10", stdout=out,
+    )  # fmt: skip
+    for name in ("schools.csv", "calendar.csv", "pupils.csv", "contacts.csv", "marks.csv"):
+        assert (tmp_path / name).exists()
+    marks = pd.read_csv(tmp_path / "marks.csv", dtype=str)
+    assert (marks.date.min(), marks.date.max()) == ("2025-09-03", "2025-10-10")  # 1-2 September: INSET
+    assert "marks 2025-09-01 to 2025-10-10 (seed 3)" in out.getvalue()
