@@ -774,12 +774,16 @@ class _Builder:
         a_idx = np.zeros(n, int)
         b_idx = np.full(n, last)
 
+        # The window with marks; joiners, leavers and moves happen inside it (so --pupils pupils are on file).
+        i0 = int(np.searchsorted(grid, np.datetime64(self.start, "D")))
+        i1 = int(np.searchsorted(grid, np.datetime64(self.end, "D"), side="right")) - 1
+        span = max(i1 - i0, 1)
         # Mid-year joiners and leavers.
         joiner = rng.random(n) < 0.04
-        a_idx[joiner] = rng.integers(3, n_days, joiner.sum())
+        a_idx[joiner] = np.minimum(i0 + 1 + (rng.random(joiner.sum()) * span).astype(int), i1)
         admission[joiner] = grid[a_idx[joiner]]
         leaver = ~joiner & (rng.random(n) < 0.03)
-        b_idx[leaver] = rng.integers(5, n_days, leaver.sum())
+        b_idx[leaver] = i0 + (rng.random(leaver.sum()) * span).astype(int)
         # Exam years leave on the last Friday in June; Year 6 at the end of the year.
         june_end = np.datetime64(_last_friday_of_june(self.start_year + 1), "D")
         exam_leave = np.isin(self.nc, [11, 13]) & ~leaver
@@ -806,7 +810,7 @@ class _Builder:
             [m for m in movers if len(same_phase_peers[self.phase_of_school[self.school[m]]]) > 1], int
         )
         if len(movers):
-            move_day = rng.integers(10, n_days - 10, len(movers))
+            move_day = i0 + (rng.random(len(movers)) * max(span - 8, 1)).astype(int)
             b_idx[movers] = move_day
             leaving_by_rule[movers] = True
             new_school = np.array(
@@ -830,7 +834,7 @@ class _Builder:
         pru_days = np.zeros((n, 5), bool)
         if len(dual):
             pru = np.flatnonzero(self.phase_of_school == PRU)[0]
-            start = rng.integers(0, n_days // 2, len(dual))
+            start = np.maximum(i0 + (rng.random(len(dual)) * span).astype(int) - n_days // 3, 0)
             rows_pupil.append(dual)
             rows_school.append(np.full(len(dual), pru))
             rows_a.append(start)
@@ -854,8 +858,6 @@ class _Builder:
         e_leaving = np.where(e_leaves & (e_b == last) & (self.nc[e_pupil] == 6), grid[last], e_leaving)
 
         # Window: marks from the start date to the end date; leaving dates after the end are not known yet.
-        i0 = int(np.searchsorted(grid, np.datetime64(self.start, "D")))
-        i1 = int(np.searchsorted(grid, np.datetime64(self.end, "D"), side="right")) - 1
         keep = (e_a <= i1) & (e_b >= i0)
         e_leaving = np.where(e_leaving > grid[i1], np.datetime64("NaT"), e_leaving)
 
