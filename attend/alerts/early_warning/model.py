@@ -130,117 +130,137 @@ def _sessions(n: int) -> str:
     return f"{n} session" if n == 1 else f"{n} sessions"
 
 
-def _rate(f: pd.Series) -> str:
+# Each wording takes the pupil's feature row and whether the reason raises (True) or lowers (False) the risk.
+
+
+def _rate(f: pd.Series, raises: bool) -> str:
+    if f["absent"] == 0:
+        return f"Attended every session so far ({int(f['possible'])})"
     return f"Absent {_pct(f['rate'])} of sessions so far ({int(f['absent'])} of {int(f['possible'])})"
 
 
-def _unauthorised(f: pd.Series) -> str:
-    if f["absent"] == 0:
+def _unauthorised(f: pd.Series, raises: bool) -> str:
+    if f["unauthorised"] == 0:
         return "No unauthorised absence so far"
-    share = f["unauthorised_share"]
-    lead = "Most absence is unauthorised" if share > 0.5 else "Some absence is unauthorised"
+    lead = "Most absence is unauthorised" if f["unauthorised_share"] > 0.5 else "Some absence is unauthorised"
     return f"{lead} ({int(f['unauthorised'])} of {_sessions(int(f['absent']))})"
 
 
-def _late(f: pd.Series) -> str:
+def _late(f: pd.Series, raises: bool) -> str:
+    if f["late"] == 0:
+        return "Not late this year"
     after = int(f["late_after_close"])
     tail = f", {after} after the register closed" if after else ""
     return f"Late on {int(f['late'])} mornings so far{tail}"
 
 
-def _spells(f: pd.Series) -> str:
+def _spells(f: pd.Series, raises: bool) -> str:
     spells, longest = int(f["spells"]), int(f["longest_spell"])
-    if spells <= 1:
-        return (
-            f"One spell of absence lasting {_sessions(longest)}" if spells else "No spells of absence so far"
-        )
+    if spells == 0:
+        return "No spells of absence so far"
+    if spells == 1:
+        return f"One spell of absence so far, lasting {_sessions(longest)}"
     return f"{spells} separate spells of absence so far (longest {_sessions(longest)})"
 
 
-def _trend(f: pd.Series) -> str:
-    if f["trend"] >= 0:
+def _trend(f: pd.Series, raises: bool) -> str:
+    recent, before = _pct(f["rate_recent"]), _pct(f["rate_before"])
+    if raises:
         return (
-            f"Attendance falling over the last 4 weeks (absent {_pct(f['rate_recent'])} of sessions, "
-            f"against {_pct(f['rate_before'])} before)"
+            f"Attendance falling over the last 4 weeks (absent {recent} of sessions, against {before} before)"
         )
-    return f"Attendance improving over the last 4 weeks (absent {_pct(f['rate_recent'])} of sessions)"
+    return (
+        f"Attendance steady or improving over the last 4 weeks (absent {recent} of sessions, {before} before)"
+    )
 
 
-def _weekday(f: pd.Series) -> str:
+def _weekday(f: pd.Series, raises: bool) -> str:
+    if not raises:
+        return "No pattern of absence on Mondays and Fridays"
     share = f["absent_mon_fri"] / f["absent"] if f["absent"] else 0.0
     if share > 0.5:
         return f"Most absence is on Mondays and Fridays ({int(f['absent_mon_fri'])} of {_sessions(int(f['absent']))})"
     return "More absence on Mondays and Fridays than midweek"
 
 
-def _year_group(f: pd.Series) -> str:
+def _year_group(f: pd.Series, raises: bool) -> str:
+    more = "more" if raises else "less"
     if f["pru"]:
-        return "At a pupil referral unit (pupils there are absent more on average)"
+        return f"At a pupil referral unit (pupils there are absent {more} on average)"
     if f["special"]:
-        return "At a special school (pupils there are absent more on average)"
+        return f"At a special school (pupils there are absent {more} on average)"
     year = int(f["nc_year"])
     label = "Reception" if year == 0 else f"Year {year}"
-    return f"In {label} (absence is higher on average in this year group)"
+    return f"In {label} (absence is {'higher' if raises else 'lower'} on average in this year group)"
 
 
-def _prior(f: pd.Series) -> str:
+def _prior(f: pd.Series, raises: bool) -> str:
     if f["prior_missing"]:
         return "No attendance record from last year"
     return f"Absent {_pct(f['prior_rate'])} of sessions last year"
 
 
-def _flag(text: str) -> Callable[[pd.Series], str]:
-    return lambda f: f"{text} (a group with more absence on average)"
+def _flag(text: str) -> Callable[[pd.Series, bool], str]:
+    return lambda f, raises: f"{text} (a group with more absence on average)"
 
 
-def _sen(f: pd.Series) -> str:
-    return _flag("Has an EHC plan" if f["ehc_plan"] else "Receives SEN support")(f)
+def _sen(f: pd.Series, raises: bool) -> str:
+    return _flag("Has an EHC plan" if f["ehc_plan"] else "Receives SEN support")(f, raises)
 
 
-# Reasons: (id, features summed into it, wording). Characteristics are described as group averages, never as a
-# cause: staff read them as "this pupil belongs to a group where absence is more common".
-REASONS: list[tuple[str, list[str], Callable[[pd.Series], str]]] = [
-    ("rate_to_date", ["rate", "rate_logit"], _rate),
-    ("unauthorised", ["unauthorised_share"], _unauthorised),
-    ("lateness", ["late_rate"], _late),
-    ("spells", ["spell_rate", "longest_spell"], _spells),
-    ("trend", ["trend"], _trend),
-    ("weekdays", ["mon_fri_excess"], _weekday),
-    ("year_group", ["nc_year", "secondary", "special", "pru"], _year_group),
-    ("last_year", ["prior_rate_logit", "prior_missing"], _prior),
-    ("fsm", ["fsm"], _flag("Eligible for free school meals")),
-    ("sen", ["sen_support", "ehc_plan"], _sen),
-    ("eal", ["eal"], _flag("English as an additional language")),
-    ("looked_after", ["looked_after"], _flag("Looked after")),
-    ("child_in_need", ["child_in_need"], _flag("Child in need")),
-    ("sex", ["male"], lambda f: "Boy (boys are absent slightly more on average)"),
+# Reasons: (id, features summed into it, wording, usable to explain a low risk). Characteristics are described as
+# group averages, never as a cause, and only ever to explain a raised risk: "not eligible for free school meals"
+# says nothing useful about a pupil whose attendance is good.
+REASONS: list[tuple[str, list[str], Callable[[pd.Series, bool], str], bool]] = [
+    ("rate_to_date", ["rate", "rate_logit"], _rate, True),
+    ("unauthorised", ["unauthorised_share"], _unauthorised, True),
+    ("lateness", ["late_rate"], _late, True),
+    ("spells", ["spell_rate", "longest_spell"], _spells, True),
+    ("trend", ["trend"], _trend, True),
+    ("weekdays", ["mon_fri_excess"], _weekday, True),
+    ("year_group", ["nc_year", "secondary", "special", "pru"], _year_group, True),
+    ("last_year", ["prior_rate_logit", "prior_missing"], _prior, True),
+    ("fsm", ["fsm"], _flag("Eligible for free school meals"), False),
+    ("sen", ["sen_support", "ehc_plan"], _sen, False),
+    ("eal", ["eal"], _flag("English as an additional language"), False),
+    ("looked_after", ["looked_after"], _flag("Looked after"), False),
+    ("child_in_need", ["child_in_need"], _flag("Child in need"), False),
+    ("sex", ["male"], lambda f, raises: "Boy (boys are absent slightly more on average)", False),
 ]
 _INDEX = {name: i for i, name in enumerate(MODEL_FEATURES)}
+# A reason must move the odds by at least ~5% to be shown.
+MIN_WEIGHT = 0.05
 
 
 def reason_contributions(contributions: np.ndarray) -> np.ndarray:
     """(enrolments, reasons) matrix of log-odds contributions, summed over each reason's features."""
-    return np.stack([contributions[:, [_INDEX[c] for c in cols]].sum(1) for _, cols, _ in REASONS], axis=1)
+    return np.stack([contributions[:, [_INDEX[c] for c in cols]].sum(1) for _, cols, _, _ in REASONS], axis=1)
 
 
 def reasons_for(
     features: pd.DataFrame, contributions: np.ndarray, top: int = REASONS_PER_PUPIL
 ) -> list[list[dict]]:
-    """Top reasons per enrolment that raise the risk, largest first: [{"reason", "text", "weight"}, ...]."""
+    """The top reasons per enrolment, largest first: [{"reason", "text", "weight"}, ...].
+
+    Against an average pupil of the training cohort: when the pupil's risk is above that, the reasons are the
+    ones that raise it most; when below, the ones that lower it most (weights then negative).
+    """
     by_reason = reason_contributions(contributions)
-    order = np.argsort(-by_reason, axis=1, kind="stable")[:, :top]
+    raised = by_reason.sum(1) >= 0
+    lowering_ok = np.array([ok for *_, ok in REASONS])
     out = []
-    for row, picks in enumerate(order):
+    for row in range(len(by_reason)):
+        signed = by_reason[row] if raised[row] else np.where(lowering_ok, -by_reason[row], -np.inf)
+        picks = [k for k in np.argsort(-signed, kind="stable")[:top] if signed[k] > MIN_WEIGHT]
         f = features.iloc[row]
         out.append(
             [
                 {
                     "reason": REASONS[k][0],
-                    "text": REASONS[k][2](f),
+                    "text": REASONS[k][2](f, bool(raised[row])),
                     "weight": round(float(by_reason[row, k]), 3),
                 }
                 for k in picks
-                if by_reason[row, k] > 0.05  # a reason must move the odds by at least ~5%
             ]
         )
     return out

@@ -89,12 +89,18 @@ def test_reasons_are_plain_words_ordered_by_contribution(trained, cohorts):
     )
 
 
-def test_a_pupil_with_full_attendance_is_low_risk(trained, cohorts):
+def test_a_pupil_with_full_attendance_is_low_risk_and_told_why(trained, cohorts):
     held_out = cohorts[1]
     x = build_features(held_out.marks, held_out.pupils, held_out.checkpoint(12))
     clean = x[(x["absent"] == 0) & (x["prior_rate"] < 0.02)]
     predicted = trained.predict(clean, weeks=12)
     assert predicted["probability"].max() < 0.1
+    characteristics = {"fsm", "sen", "eal", "looked_after", "child_in_need", "sex"}
+    for reasons in predicted["reasons"]:
+        weights = [r["weight"] for r in reasons]
+        assert weights == sorted(weights) and max(weights) < 0  # what lowers the risk most comes first
+        assert not characteristics & {r["reason"] for r in reasons}
+    assert predicted["reasons"].iloc[0][0]["text"].startswith("Attended every session so far")
 
 
 def test_checkpoint_is_the_latest_reached(trained):
