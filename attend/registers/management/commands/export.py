@@ -1,0 +1,27 @@
+"""`attend export ctf --school URN [--upn UPN ...] FILE.xml`: write a Common Transfer File."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from attend.registers.imports.ctf import export_ctf
+from attend.schools.models import School
+
+
+class Command(BaseCommand):
+    help = "Export pupils, contacts, enrolments and marks of one school as a Common Transfer File (XML)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["ctf"])
+        parser.add_argument("file")
+        parser.add_argument("--school", type=int, required=True, help="URN of the school")
+        parser.add_argument("--upn", action="append", help="only this pupil (repeat for more)")
+
+    def handle(self, *args, kind: str, file: str, school: int, upn: list[str] | None = None, **options):
+        found = School.objects.filter(urn=school).first()
+        if found is None:
+            raise CommandError(f"unknown school URN {school}")
+        count = export_ctf(found, file, upns=upn)
+        if upn and count < len(set(upn)):
+            self.stderr.write(f"{len(set(upn)) - count} UPN(s) were never on roll at {found.name}")
+        self.stdout.write(f"Exported {count} pupil(s) from {found.name} to {file}")
