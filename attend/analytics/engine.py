@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ class Source:
     codes: dict[int, CodeSpec]  # code_id -> spec
     columns: dict[int, str]  # code_id -> count column name
     _sql: dict[Any, str] = field(default_factory=dict, repr=False)
+    _plans: dict[Any, tuple[list[tuple[str, str, str]], list[str]]] = field(default_factory=dict, repr=False)
+    _recording: list[tuple[str, str, str]] | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> str:
@@ -42,15 +45,51 @@ class Source:
     def to_arrow(self, expr: ibis.Table) -> pa.Table:
         """Run an expression and return an Arrow table (DuckDB: cached SQL on the raw connection)."""
         if self.engine == "duckdb":
-            return self.con.con.sql(self._compiled(expr)).to_arrow_table()
+            sql = self._compiled(expr)
+            if self._recording is not None:
+                self._recording.append(("fetch", "", sql))
+            return self.con.con.sql(sql).to_arrow_table()
         return expr.to_pyarrow()
 
     def materialize(self, name: str, expr: ibis.Table) -> ibis.Table:
         """Compute an intermediate result once so several roll-ups can read it without rescanning marks."""
         if self.engine == "duckdb":
-            self.con.con.execute(f'create or replace temp table "{name}" as {self._compiled(expr)}')
+            sql = f'create or replace temp table "{name}" as {self._compiled(expr)}'
+            if self._recording is not None:
+                self._recording.append(("execute", name, sql))
+            self.con.con.execute(sql)
             return self.con.table(name)
         return expr.cache()
+
+    def run_plan(self, key: Any, build: Callable[[], dict[str, pa.Table]]) -> dict[str, pa.Table]:
+        """Run `build` (which calls materialize / to_arrow), remembering its SQL under `key` on DuckDB.
+
+        A repeat call with the same key replays the SQL without building any Ibis expression: the Ibis layer
+        costs ~0.05 s per wide expression, which matters when the whole query takes a fraction of a second.
+        `key` must capture every argument that changes the expressions.
+        """
+        if self.engine != "duckdb":
+            return build()
+        plan = self._plans.get(key)
+        if plan is None:
+            self._recording = []
+            try:
+                out = build()
+                steps = self._recording
+            finally:
+                self._recording = None
+            fetches = [s for s in steps if s[0] == "fetch"]
+            if len(fetches) == len(out):
+                self._plans[key] = (steps, list(out))
+            return out
+        steps, names = plan
+        results = []
+        for kind, _, sql in steps:
+            if kind == "execute":
+                self.con.con.execute(sql)
+            else:
+                results.append(self.con.con.sql(sql).to_arrow_table())
+        return dict(zip(names, results, strict=True))
 
 
 def _codes_from(table: ibis.Table) -> tuple[dict[int, CodeSpec], dict[int, str]]:
@@ -66,6 +105,9 @@ def duckdb_store(directory: Path | str, *, threads: int | None = None) -> Source
     if not path.exists():
         raise FileNotFoundError(f"No statistics store at {path}: run `attend stats refresh`")
     con = ibis.duckdb.connect(str(path), read_only=True)
+    # Group keys here are small integers (enrolment x code, school x day x code): let DuckDB use its perfect
+    # (array-indexed) hash aggregate for key spaces up to 2^24 instead of the default 2^12. ~2x on the scans.
+    con.raw_sql("set perfect_ht_threshold = 24")
     if threads:
         con.raw_sql(f"set threads = {int(threads)}")
     specs, columns = _codes_from(con.table("codes"))
@@ -97,7 +139,7 @@ def _partitioned(con: Any) -> dict[str, Any]:
     return {}
 
 
-def spark_session(*, master: str = "local[2]", shuffle_partitions: int = 4, **conf: str):
+def spark_session(*, master: str | None = "local[2]", shuffle_partitions: int = 4, **conf: str):
     """A Spark session (imported lazily: the web app and DuckDB path never import pyspark).
 
     On a cluster, pass master="yarn" / "spark://host:7077" / "k8s://..." or build the session yourself and
@@ -107,15 +149,17 @@ def spark_session(*, master: str = "local[2]", shuffle_partitions: int = 4, **co
     os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
     from pyspark.sql import SparkSession
 
+    builder = SparkSession.builder
+    if master:  # None: take the master from spark-submit / spark-defaults.conf
+        builder = builder.master(master)
     builder = (
-        SparkSession.builder.master(master)
-        .appName("attend-stats")
+        builder.appName("attend-stats")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
     )
-    if master.startswith("local"):
+    if master and master.startswith("local"):
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
             "spark.driver.host", "127.0.0.1"
         )

@@ -143,14 +143,22 @@ def core_tables(
     Two scans of the marks; the roll-ups read the materialised intermediate results.
     """
     args = {"start": start, "end": end, "cohort": cohort, "schools": schools}
-    enrolments = src.materialize("attend_enrolment_result", m.enrolment_measures(src, **args))
-    daily = src.materialize("attend_daily_result", m.daily_measures(src, **args))
-    return {
-        "enrolments": src.to_arrow(enrolments),
-        "schools": src.to_arrow(m.group_measures(enrolments, ["school_id"], src)),
-        "school_weekday": src.to_arrow(m.period_measures(daily, ["school_id"], "weekday", src)),
-        "school_week": src.to_arrow(m.period_measures(daily, ["school_id"], "week", src)),
-    }
+
+    def build() -> dict[str, pa.Table]:
+        enrolments = src.materialize("attend_enrolment_result", m.enrolment_measures(src, **args))
+        daily = src.materialize("attend_daily_result", m.daily_measures(src, **args))
+        out = {"enrolments": src.to_arrow(enrolments)}
+        out["schools"] = src.to_arrow(m.group_measures(enrolments, ["school_id"], src))
+        out["school_weekday"] = src.to_arrow(m.period_measures(daily, ["school_id"], "weekday", src))
+        out["school_week"] = src.to_arrow(m.period_measures(daily, ["school_id"], "week", src))
+        return out
+
+    key = ("core_tables", _day(start), _day(end), m.cohort_of(cohort), tuple(schools) if schools else None)
+    return src.run_plan(key, build)
+
+
+def _day(day):
+    return None if day is None else m.day_number(day)
 
 
 def pupil_report(

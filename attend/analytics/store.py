@@ -140,6 +140,7 @@ def write_store(
         if memory_limit:
             con.execute(f"set memory_limit = '{memory_limit}'")
         con.execute("set preserve_insertion_order = false")
+        con.execute("set enable_progress_bar = false")
         enrolments = enrolments.select(ENROLMENT_SCHEMA.names).cast(ENROLMENT_SCHEMA)
         con.register("enrolments_in", enrolments)
         con.execute("create table enrolments as select * from enrolments_in order by enrolment_id")
