@@ -137,17 +137,24 @@ def _read_slow(data: bytes, columns: dict[str, int], problems: _Problems) -> tup
     return pa.table({k: pa.array(v, pa.string()) for k, v in out.items()}), np.array(lines, dtype=np.int64)
 
 
+def _indices(array: pa.Array) -> np.ndarray:
+    """The index buffer of a dictionary array as numpy, without pyarrow's to_numpy (which imports pandas)."""
+    indices = array.indices
+    dtype = np.dtype(f"int{indices.type.bit_width}")
+    return np.frombuffer(
+        indices.buffers()[1], dtype=dtype, count=len(indices), offset=indices.offset * dtype.itemsize
+    )
+
+
 def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
     encoded = pc.dictionary_encode(column)
     if isinstance(encoded, pa.ChunkedArray):
         # Chunks have their own dictionaries; unify them so indexes mean the same thing throughout.
         encoded = encoded.unify_dictionaries()
         dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
-        indices = np.concatenate(
-            [c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks] or [np.zeros(0, np.int32)]
-        )
+        indices = np.concatenate([_indices(c) for c in encoded.chunks] or [np.zeros(0, np.int32)])
     else:
-        dictionary, indices = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+        dictionary, indices = encoded.dictionary, _indices(encoded)
     return indices.astype(np.int64, copy=False), dictionary.to_pylist()
 
 
