@@ -22,12 +22,16 @@ import pandas as pd
 
 # Days counted as "recent" for the trend: the last four calendar weeks up to the as-of date.
 RECENT_DAYS = 28
+# The rate to date is shrunk towards a typical rate by a few sessions' worth of evidence, so that a pupil admitted
+# last week who missed 2 of 4 sessions does not look like a pupil who missed half of a term (the model inputs; the
+# reasons and the baseline use the plain rate).
+RATE_PRIOR, RATE_PRIOR_SESSIONS = 0.05, 20
 # Of five weekdays, Monday and Friday would hold 2/5 of absence if it fell evenly through the week.
 EVEN_MON_FRI_SHARE = 0.4
 
 # Model inputs, in order. Display-only columns (counts used in the reasons) are returned alongside.
 MODEL_FEATURES = [
-    "rate",
+    "rate_shrunk",
     "rate_logit",
     "unauthorised_share",
     "late_rate",
@@ -164,6 +168,7 @@ def marks_features(
     rate_mid = np.divide(abs_mid, poss_mid, out=np.zeros(n), where=poss_mid > 0)
 
     rate = np.divide(n_absent, possible, out=np.zeros(n), where=possible > 0)
+    shrunk = (n_absent + RATE_PRIOR * RATE_PRIOR_SESSIONS) / (possible + RATE_PRIOR_SESSIONS)
     return pd.DataFrame(
         {
             "possible": possible.astype(int),
@@ -176,8 +181,8 @@ def marks_features(
             "rate_recent": rate_recent,
             "rate_before": rate_before,
             "rate": rate,
-            # Shrunk towards 5% so that a pupil with two sessions on record is not at the extremes.
-            "rate_logit": _logit((n_absent + 0.5) / (possible + 10)),
+            "rate_shrunk": shrunk,
+            "rate_logit": _logit(shrunk),
             "unauthorised_share": np.divide(n_unauth, n_absent, out=np.zeros(n), where=n_absent > 0),
             "late_rate": np.divide(n_late, am_possible, out=np.zeros(n), where=am_possible > 0),
             "spell_rate": np.divide(n_spells * 20, possible, out=np.zeros(n), where=possible > 0),

@@ -212,7 +212,7 @@ def _sen(f: pd.Series, raises: bool) -> str:
 # group averages, never as a cause, and only ever to explain a raised risk: "not eligible for free school meals"
 # says nothing useful about a pupil whose attendance is good.
 REASONS: list[tuple[str, list[str], Callable[[pd.Series, bool], str], bool]] = [
-    ("rate_to_date", ["rate", "rate_logit"], _rate, True),
+    ("rate_to_date", ["rate_shrunk", "rate_logit"], _rate, True),
     ("unauthorised", ["unauthorised_share"], _unauthorised, True),
     ("lateness", ["late_rate"], _late, True),
     ("spells", ["spell_rate", "longest_spell"], _spells, True),

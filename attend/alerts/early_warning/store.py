@@ -8,6 +8,7 @@ file is the one in use; older versions stay until someone deletes them, so a pre
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def train_synthetic(
                 **train,
                 "enrolments": int(len(training.pupils)),
                 "year_to_year_drift_sd": synthetic.YEAR_DRIFT_SD,
+                # The cohorts depend on the generator's code as well as the seed: its hash pins the version.
+                "generator_sha256": hashlib.sha256(Path(synthetic.g.__file__).read_bytes()).hexdigest(),
             },
             "evaluated_on": {"source": "synthetic", **evaluate},
             "evaluation": table.to_dict(orient="records"),

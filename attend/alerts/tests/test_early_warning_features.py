@@ -69,7 +69,8 @@ def test_it_counts_possible_absent_unauthorised_and_late(marks):
     assert (f["possible"], f["absent"], f["unauthorised"]) == (59, 9, 7)
     assert (f["late"], f["late_after_close"]) == (2, 1)
     assert f["rate"] == pytest.approx(9 / 59)
-    assert f["rate_logit"] == pytest.approx(math.log((9.5 / 69) / (1 - 9.5 / 69)))
+    assert f["rate_shrunk"] == pytest.approx(10 / 79)  # one absent session in 20 added as prior evidence
+    assert f["rate_logit"] == pytest.approx(math.log(10 / 69))
     assert f["unauthorised_share"] == pytest.approx(7 / 9)
     assert f["late_rate"] == pytest.approx(2 / 30)  # 30 possible morning sessions
 

@@ -78,8 +78,8 @@ def test_reasons_are_plain_words_ordered_by_contribution(trained, cohorts):
         weights = [r["weight"] for r in reasons]
         assert weights == sorted(weights, reverse=True) and min(weights) > 0
         for r in reasons:
-            # Sentences for staff: a capital letter, no feature names, no underscores or raw decimals.
-            assert re.match(r"^[A-Z]", r["text"]) and "_" not in r["text"]
+            # Sentences for staff: a capital letter or a count first, no feature names, no underscores or raw decimals.
+            assert re.match(r"^[A-Z0-9]", r["text"]) and "_" not in r["text"]
             assert not re.search(r"\d\.\d", r["text"])
     # The most likely pupils are there mostly because of their absence so far.
     firsts = [reasons[0]["reason"] for reasons in top["reasons"]]
