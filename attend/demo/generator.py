@@ -87,11 +87,9 @@ class PhaseModel:
 
 
 PHASE_MODELS = {
-    PRIMARY: PhaseModel(
-        -3.666, 0.5399, 0.003217, 0.8764, 0.2997, 0.005398, 0.022, 0.003962, 0.04565, 0.02069
-    ),
-    SECONDARY: PhaseModel(-3.315, 1.0, 0.02029, 0.7604, 0.1525, 0.007937, 0.057, 0.006168, 0.2893, 0.03698),
-    SPECIAL: PhaseModel(-2.955, 0.88, 0.03266, 0.78, 0.3858, 0.01266, 0.015, 0.005168, 0.1173, 0.1293),
+    PRIMARY: PhaseModel(-3.65, 0.6732, 0.003296, 0.8693, 0.3002, 0.00545, 0.022, 0.003956, 0.04818, 0.02173),
+    SECONDARY: PhaseModel(-3.29, 0.9, 0.017, 0.7661, 0.1512, 0.008028, 0.057, 0.006297, 0.2884, 0.03663),
+    SPECIAL: PhaseModel(-2.975, 0.72, 0.03323, 0.7945, 0.3898, 0.01249, 0.015, 0.005696, 0.1107, 0.1376),
     PRU: PhaseModel(-1.4, 1, 0.15, 0.35, 0.15, 0.008, 0.04, 0.02, 0.4, 0.1),
 }
 # Log-propensity shift by NC year (index 0 = Reception) -- Y1 high, Y3-Y6 low, then a steady climb Y7 to Y11.
@@ -525,7 +523,16 @@ class _Builder:
             + 1.2 * YEAR_EFFECT[self.nc]
             + 0.6 * self.cin
         )
-        is_severe = self.severe_u < risk
+        # Exactly the expected number of severe pupils per phase, picked in proportion to risk (weighted sampling
+        # without replacement by the key u ** (1 / risk)): the severe share drives overall absence in special
+        # schools, and a binomial count would make small LAs swing by more than the calibration tolerance.
+        is_severe = np.zeros(n, bool)
+        key = np.log(np.maximum(self.severe_u, 1e-300)) / np.maximum(risk, 1e-12)
+        for p in range(4):
+            members = np.flatnonzero(phase == p)
+            k = min(int(round(risk[members].clip(0, 1).sum())), len(members))
+            if k:
+                is_severe[members[np.argsort(-key[members], kind="stable")[:k]]] = True
         core = np.where(is_severe, 0.42 + 0.53 * self.severe_level, core)
         if hasattr(self, "dual"):
             core = np.where(self.dual, core * 1.6, core)
