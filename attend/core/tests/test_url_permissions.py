@@ -115,35 +115,37 @@ def expected(persona: str, permission: str, url: str) -> str:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.view_name or e.route)
-def test_each_url_answers_each_persona_per_the_table(entry, personas, client):
+def test_each_url_pattern_gets_a_concrete_url(entry):
     url = concrete_url(entry)
     try:
         match = resolve(url)
     except Resolver404:
         pytest.fail(f"Could not build a URL for {entry.route}: add a sample value to this test")
     assert match.func is entry.callback, f"{url} resolved to another view than {entry.route}"
+
+
+def outcome_problem(persona: str, entry, client) -> str | None:
+    """None if the response to this persona matches the table, else a description of the mismatch."""
+    url = concrete_url(entry)
     permission = entry.permission
-    assert permission is not None
-    for persona in PERSONAS:
-        client.logout()
-        if personas[persona] is not None:
-            client.force_login(personas[persona])
-        response = client.get(url + QUERY_BY_VIEW.get(entry.view_name or "", ""))
-        outcome = expected(persona, permission, url)
-        where = f"{persona} GET {url} ({permission})"
-        if outcome == "sign-in":
-            assert response.status_code == 302, where
-            assert response["Location"].startswith("/sign-in/?next="), where
-        elif outcome == "deny":
-            assert response.status_code == 403, where
-        elif outcome == "admin-deny":
-            # Refused by the admin's model permissions: 403, or (for an object that does not exist) a redirect
-            # back into the admin that shows nothing.
-            assert response.status_code in (403, 302), where
-            if response.status_code == 302:
-                assert response["Location"].startswith("/admin/"), where
-        else:
-            assert response.status_code != 403, where
-            if response.status_code == 302:
-                assert not response["Location"].startswith("/sign-in/"), where
-            assert response.status_code in (200, 302, 404, 405), f"{where}: {response.status_code}"
+    response = client.get(url + QUERY_BY_VIEW.get(entry.view_name or "", ""))
+    outcome = expected(persona, permission, url)
+    status, location = response.status_code, response.get("Location", "")
+    ok = {
+        "sign-in": status == 302 and location.startswith("/sign-in/?next="),
+        "deny": status == 403,
+        # Refused by the admin's model permissions: 403, or (for an object that does not exist) a redirect
+        # back into the admin that shows nothing.
+        "admin-deny": status == 403 or (status == 302 and location.startswith("/admin/")),
+        "allow": status in (200, 302, 404, 405) and not location.startswith("/sign-in/"),
+    }[outcome]
+    return None if ok else f"{persona} GET {url} ({permission}): expected {outcome}, got {status} {location}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_url_answers_this_persona_per_the_table(persona, personas, client):
+    # One sign-in per persona, then every URL pattern; all mismatches are reported together.
+    if personas[persona] is not None:
+        client.force_login(personas[persona])
+    problems = [problem for entry in ENTRIES if (problem := outcome_problem(persona, entry, client))]
+    assert not problems, "\n".join(problems)
