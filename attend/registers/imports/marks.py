@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from .common import (
     date_reason,
     finish_run,
     parse_date,
+    sha256_of,
     start_run,
 )
 from .common import Problems as _Problems
@@ -102,11 +102,11 @@ class MarkBatch:
 # ----- reading
 
 
-def _read_fast(data: bytes, header: list[str]) -> pa.Table | None:
+def _read_fast(path: Path, header: list[str]) -> pa.Table | None:
     """The whole file as a table of strings, or None if pyarrow cannot parse it line for line."""
     try:
         return pacsv.read_csv(
-            pa.BufferReader(data),
+            str(path),
             read_options=pacsv.ReadOptions(block_size=16 << 20),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
@@ -117,11 +117,11 @@ def _read_fast(data: bytes, header: list[str]) -> pa.Table | None:
         return None
 
 
-def _read_slow(data: bytes, columns: dict[str, int], problems: _Problems) -> tuple[pa.Table, np.ndarray]:
+def _read_slow(path: Path, columns: dict[str, int], problems: _Problems) -> tuple[pa.Table, np.ndarray]:
     """Python csv: slower, but exact line numbers for every row; blank lines are skipped."""
     out: dict[str, list[str]] = {name: [] for name in COLUMNS}
     lines: list[int] = []
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    reader = csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
     next(reader)
     line = reader.line_num + 1
     for record in reader:
@@ -155,7 +155,7 @@ def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
         indices = np.concatenate([_indices(c) for c in encoded.chunks] or [np.zeros(0, np.int32)])
     else:
         dictionary, indices = encoded.dictionary, _indices(encoded)
-    return indices.astype(np.int64, copy=False), dictionary.to_pylist()
+    return indices, dictionary.to_pylist()
 
 
 # ----- validation
@@ -189,8 +189,15 @@ def _lookup(values: list[str], check) -> tuple[np.ndarray, list[str | None]]:
     return np.array(mapped, dtype=np.int64), reasons
 
 
-def validate_marks(table: pa.Table, lines: np.ndarray | None) -> tuple[MarkBatch, _RowProblems]:
-    n = table.num_rows
+def encode_columns(table: pa.Table) -> dict[str, tuple[np.ndarray, list[str]]]:
+    """Dictionary-encode the five columns, two at a time (pyarrow releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(COLUMNS, pool.map(lambda name: _encode(table[name]), COLUMNS), strict=True))
+
+
+def validate_marks(
+    encoded: dict[str, tuple[np.ndarray, list[str]]], n: int, lines: np.ndarray | None
+) -> tuple[MarkBatch, _RowProblems]:
     bad = _RowProblems(lines)
     ok = np.ones(n, dtype=bool)
 
@@ -203,7 +210,7 @@ def validate_marks(table: pa.Table, lines: np.ndarray | None) -> tuple[MarkBatch
         pupils.setdefault(upn, len(pupils))
         schools.setdefault(str(urn), len(schools))
 
-    upn_idx, upn_values = _encode(table["upn"])
+    upn_idx, upn_values = encoded.pop("upn")
     known_upns = set(pupils)
 
     def check_upn(value: str):
@@ -217,7 +224,7 @@ def validate_marks(table: pa.Table, lines: np.ndarray | None) -> tuple[MarkBatch
 
     upn_map, upn_reasons = _lookup(upn_values, check_upn)
 
-    urn_idx, urn_values = _encode(table["school_urn"])
+    urn_idx, urn_values = encoded.pop("school_urn")
     from attend.schools.models import School
 
     all_urns = {str(u) for u in School.objects.values_list("urn", flat=True)}
@@ -231,7 +238,7 @@ def validate_marks(table: pa.Table, lines: np.ndarray | None) -> tuple[MarkBatch
 
     urn_map, urn_reasons = _lookup(urn_values, check_urn)
 
-    date_idx, date_values = _encode(table["date"])
+    date_idx, date_values = encoded.pop("date")
 
     def check_date(value: str):
         parsed = parse_date(value)
@@ -239,12 +246,12 @@ def validate_marks(table: pa.Table, lines: np.ndarray | None) -> tuple[MarkBatch
 
     day_map, date_reasons = _lookup(date_values, check_date)
 
-    session_idx, session_values = _encode(table["session"])
+    session_idx, session_values = encoded.pop("session")
     session_map, session_reasons = _lookup(
         session_values,
         lambda v: (SESSIONS.index(v), None) if v in SESSIONS else (-1, f"must be AM or PM, not {v!r}"),
     )
-    code_idx, code_values = _encode(table["code"])
+    code_idx, code_values = encoded.pop("code")
     codes_ok = valid_codes()
     code_map, code_reasons = _lookup(
         code_values,
@@ -493,37 +500,31 @@ def write_marks(batch: MarkBatch, *, run, user) -> tuple[int, int]:
 # ----- the service
 
 
-def _hash_in_background(data: bytes) -> tuple[threading.Thread, list[str]]:
-    out: list[str] = []
-    thread = threading.Thread(target=lambda: out.append(hashlib.sha256(data).hexdigest()))
-    thread.start()
-    return thread, out
-
-
 def import_marks(path: Path, *, user=None) -> ImportResult:
-    data = path.read_bytes()
-    hasher, digest = _hash_in_background(data)  # hashlib releases the GIL: hash while pyarrow parses
     problems = _Problems(path.name)
-    first_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
-    header = next(csv.reader([first_line]), [])
-    columns = check_header(header, COLUMNS, [], problems)
-    if columns is None:
-        hasher.join()
-        problems.raise_if_any()
-    table = _read_fast(data, [h.strip() for h in header])
-    lines = None
-    if table is None:
-        table, lines = _read_slow(data, columns, problems)
-    del data
-    batch, bad = validate_marks(table, lines)
-    del table
-    hasher.join()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_of, path)  # hashlib releases the GIL: hash while pyarrow parses
+        with path.open("rb") as f:
+            first_line = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+        header = next(csv.reader([first_line]), [])
+        columns = check_header(header, COLUMNS, [], problems)
+        if columns is None:
+            problems.raise_if_any()
+        table = _read_fast(path, [h.strip() for h in header])
+        lines = None
+        if table is None:
+            table, lines = _read_slow(path, columns, problems)
+        n = table.num_rows
+        encoded = encode_columns(table)
+        del table
+        batch, bad = validate_marks(encoded, n, lines)
+        sha256 = digest.result()
     if bad.total or problems.total:
         found = sorted(problems.items + bad.found)[:MAX_PROBLEMS_KEPT]
         raise ImportFailed([p.format(path.name) for p in found], total=bad.total + problems.total)
     result = ImportResult(kind="marks", file_name=path.name, rows=len(batch))
     with transaction.atomic():
-        run = start_run("marks", path, digest[0], user)
+        run = start_run("marks", path, sha256, user)
         result.created, result.updated = write_marks(batch, run=run, user=user)
         result.unchanged = result.rows - result.created - result.updated
         finish_run(run, result)
