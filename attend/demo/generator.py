@@ -778,6 +778,7 @@ class _Builder:
         admission = np.array(
             [np.datetime64(f"{self.start_year - k}-09-0{1 + (self.start_year - k) % 5}") for k in range(14)]
         )[years_in]
+        admission[years_in == 0] = grid[0]  # started this September: the first day of the autumn term
         a_idx = np.zeros(n, int)
         b_idx = np.full(n, last)
 

@@ -241,3 +241,20 @@ def test_marks_for_100k_pupil_year_are_vectorised_and_fast():
     assert la.mark_count() > 30_000_000
     assert elapsed < 30, elapsed
     assert np.count_nonzero(la.am) == np.count_nonzero(la.pm)
+
+
+@pytest.mark.parametrize(
+    "end", [dt.date(2024, 9, 4), dt.date(2026, 11, 25), dt.date(2028, 3, 1), dt.date(2029, 8, 20)]
+)
+def test_enrolment_dates_are_consistent_for_any_end_date(end):
+    la = generate(DemoConfig(pupils=3000, schools=8, seed=4, end=end))
+    p = la.pupils
+    assert (p.admission_date <= la.end.isoformat()).all()
+    left = p[p.leaving_date != ""]
+    assert (left.leaving_date >= left.admission_date).all()
+    assert (left.leaving_date <= la.end.isoformat()).all()
+    assert p.upn.nunique() == 3000
+    marks = la.marks_frame()
+    joined = marks.merge(p[["upn", "school_urn", "admission_date"]], on=["upn", "school_urn"])
+    assert (joined.date >= joined.admission_date).all()
+    assert joined.date.max() <= end.isoformat()
