@@ -223,3 +223,14 @@ class PermissionMiddleware:
                 "(see attend/accounts/permissions.py)."
             )
         return check(request, name)
+
+
+def permission_table_markdown() -> str:
+    """The table as Markdown, for docs/security.md (a test keeps the two the same)."""
+    roles = list(R)
+    header = "| permission | " + " | ".join(r.value for r in roles) + " | what it allows |"
+    lines = [header, "|---" * (len(roles) + 2) + "|"]
+    for p in _TABLE:
+        marks = " | ".join("✔" if r.value in p.roles else "" for r in roles)
+        lines.append(f"| `{p.name}`{' (writes)' if p.writes else ''} | {marks} | {p.description} |")
+    return "\n".join(lines)
