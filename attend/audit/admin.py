@@ -9,7 +9,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     list_display = ["at", "action", "actor_username", "object_type", "object_id", "school", "pupil"]
     list_filter = ["action"]
-    search_fields = ["action", "actor_username", "object_id"]
+    search_fields = ["action", "actor_username", "object_id", "pupil__upn"]
     date_hierarchy = "at"
     list_select_related = ["school", "pupil"]
 

@@ -60,3 +60,8 @@ def record(
         ip=(request.META.get("REMOTE_ADDR", "") if request is not None else "")[:45],
         data=details,
     )
+
+
+def pupil_viewed(request, pupil, *, page: str) -> AuditEvent:
+    """Record that the signed-in user opened a page showing this pupil (safeguarding: who looked, and when)."""
+    return record("people.pupil.viewed", request=request, obj=pupil, data={"page": page})

@@ -56,3 +56,13 @@ def test_every_sentence_is_a_format_string_of_known_placeholders():
 
 def test_unknown_codes_fall_back_to_the_code():
     assert describe(AuditEvent(action="later.thing.done", actor_username="sam")) == "later.thing.done by sam."
+
+
+@pytest.mark.django_db
+def test_pupil_viewed_records_who_opened_which_page():
+    pupil = make_pupil()
+    request = RequestFactory().get("/")
+    request.user = make_user("carol")
+    event = audit.pupil_viewed(request, pupil, page="attendance record")
+    assert (event.action, event.pupil, event.actor_username) == ("people.pupil.viewed", pupil, "carol")
+    assert event.sentence == f"carol viewed {pupil.display_name}'s attendance record."
