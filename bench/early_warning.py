@@ -8,8 +8,8 @@ both), after 4, 8 and 12 school weeks. For each: ROC AUC, precision among the to
 The baseline ranks pupils by absence rate to date; its probabilities, for the calibration columns, come from a
 logistic fit of the rate alone on the training cohort.
 
-Also printed: the same model without last year's rate (that link between years is an assumption of the
-synthetic data, see attend/alerts/early_warning/synthetic.py), and with --trees a gradient-boosted model on the
+Also printed: the model without last year's rate (used for schools with no history in Attend; and that link
+between years is an assumption of the synthetic data, see attend/alerts/early_warning/synthetic.py), and with --trees a gradient-boosted model on the
 same features, to show how much a linear model leaves on the table. Exit status 1 if the model does not beat the
 baseline's ROC AUC at every point.
 """
@@ -43,7 +43,6 @@ def main() -> int:
 
     django.setup()
     import numpy as np
-    import pandas as pd
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import roc_auc_score
 
@@ -79,13 +78,9 @@ def main() -> int:
     )
     print(f"Generate {t1 - t0:.1f} s, train {t2 - t1:.1f} s, evaluate {t3 - t2:.1f} s.\n")
 
-    without = [f for f in MODEL_FEATURES if f not in ("prior_rate_logit", "prior_missing")]
-    no_prior = m.evaluate(m.train(train, weeks=m.EVALUATION_WEEKS, feature_names=without), held_out)
-    no_prior = no_prior[no_prior["ranking"] == "model"].assign(ranking="model without last year's rate")
-    full = pd.concat([table, no_prior]).sort_values(["weeks"], kind="stable")
     columns = ["weeks", "ranking", "pupils", "pa_share", "roc_auc", "precision_top_5pct", "brier", "ece"]
     columns.append("mean_predicted")
-    print(full[columns].to_string(index=False))
+    print(table[columns].to_string(index=False))
 
     if args.trees:
         print("\nSame features, HistGradientBoosting (ROC AUC on the held-out cohort):")

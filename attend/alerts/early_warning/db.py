@@ -41,6 +41,7 @@ OUTPUT_COLUMNS = [
     "rate_to_date",
     "possible_sessions",
     "checkpoint_weeks",
+    "used_last_year",
     "reasons",
 ]
 

@@ -63,6 +63,9 @@ class EarlyWarningModel:
     baselines: dict[int, Pipeline]  # rate to date only: the comparison, and its calibration
     metadata: dict[str, Any] = field(default_factory=dict)
     feature_names: list[str] = field(default_factory=lambda: list(MODEL_FEATURES))
+    # The same model without last year's rate, for schools whose history is not in Attend at all (every pupil
+    # would otherwise look like a newcomer with no record, which the full model reads as a risk).
+    no_history: dict[int, Pipeline] = field(default_factory=dict)
 
     def checkpoint_for(self, weeks: float) -> int:
         """The latest trained checkpoint not after `weeks` school weeks (the earliest if none)."""
@@ -70,12 +73,18 @@ class EarlyWarningModel:
         return max(reached) if reached else min(self.pipelines)
 
     def predict(self, features: pd.DataFrame, weeks: float) -> pd.DataFrame:
-        """Probability of end-of-year persistent absence and the top reasons, one row per enrolment."""
+        """Probability of end-of-year persistent absence and the top reasons, one row per enrolment.
+
+        When no pupil in `features` has a record from last year, the model without last year's rate is used.
+        """
         week = self.checkpoint_for(weeks)
-        pipe = self.pipelines[week]
-        x = features[self.feature_names].to_numpy(float)
+        pipe, names = self.pipelines[week], self.feature_names
+        history = not (len(features) and self.no_history and features["prior_missing"].all())
+        if not history:
+            pipe, names = self.no_history[week], without_last_year(names)
+        x = features[names].to_numpy(float)
         probability = pipe.predict_proba(x)[:, 1]
-        contributions = contributions_of(pipe, x, self.feature_names)
+        contributions = contributions_of(pipe, x, names)
         reasons = reasons_for(features, contributions)
         return pd.DataFrame(
             {
@@ -83,10 +92,15 @@ class EarlyWarningModel:
                 "rate_to_date": features["rate"].to_numpy(),
                 "possible_sessions": features["possible"].to_numpy(),
                 "checkpoint_weeks": week,
+                "used_last_year": history,
                 "reasons": reasons,
             },
             index=features.index,
         )
+
+
+def without_last_year(names: list[str]) -> list[str]:
+    return [n for n in names if n not in ("prior_rate_logit", "prior_missing")]
 
 
 def _pipeline(c: float = REGULARISATION_C) -> Pipeline:
@@ -100,13 +114,14 @@ def train(
     names = list(feature_names or MODEL_FEATURES)
     flags = session_flags(cohort.marks)
     target = end_of_year_pa(flags)
-    pipelines, baselines = {}, {}
+    pipelines, baselines, no_history = {}, {}, {}
     for w in weeks:
         frame = checkpoint_frame(flags, cohort.pupils, cohort.checkpoint(w), target)
         y = frame["pa"].to_numpy()
         pipelines[w] = _pipeline().fit(frame[names].to_numpy(float), y)
+        no_history[w] = _pipeline().fit(frame[without_last_year(names)].to_numpy(float), y)
         baselines[w] = _pipeline(c=1e6).fit(frame[["rate"]].to_numpy(float), y)
-    return EarlyWarningModel(pipelines=pipelines, baselines=baselines, feature_names=names)
+    return EarlyWarningModel(pipelines, baselines, feature_names=names, no_history=no_history)
 
 
 # ----- explanation
@@ -306,7 +321,12 @@ def evaluate(model: EarlyWarningModel, cohort, weeks: tuple[int, ...] = EVALUATI
         p = model.pipelines[week].predict_proba(frame[model.feature_names].to_numpy(float))[:, 1]
         b = model.baselines[week].predict_proba(frame[["rate"]].to_numpy(float))[:, 1]
         rate = frame["rate"].to_numpy()
-        for name, score, prob in (("model", p, p), ("baseline: rate to date", rate, b)):
+        scores = [("model", p, p), ("baseline: rate to date", rate, b)]
+        if week in model.no_history:
+            x = frame[without_last_year(model.feature_names)].to_numpy(float)
+            q = model.no_history[week].predict_proba(x)[:, 1]
+            scores.insert(1, ("model without last year's rate", q, q))
+        for name, score, prob in scores:
             rows.append(
                 {
                     "weeks": w,

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from attend.alerts.early_warning import db, store, synthetic
+from attend.alerts.early_warning import db as ew_db
 from attend.alerts.early_warning import model as m
+from attend.alerts.early_warning import store, synthetic
 
 from .factories import fill_marks, make_enrolment, make_pupil, make_school, weekdays
 
@@ -59,7 +60,7 @@ def school_with_pupils(db):
 
 def test_load_school_reads_this_year_and_last_years_rate(school_with_pupils):
     school, e = school_with_pupils
-    marks, pupils = db.load_school(school, AS_OF)
+    marks, pupils = ew_db.load_school(school, AS_OF)
     assert set(pupils["enrolment"]) == {e["often_away"].pk, e["regular"].pk, e["new"].pk}
     assert set(marks["enrolment"]) == {e["often_away"].pk, e["regular"].pk}
     assert len(marks) == 2 * 2 * len(DAYS)
@@ -70,12 +71,13 @@ def test_load_school_reads_this_year_and_last_years_rate(school_with_pupils):
 
 def test_predict_returns_one_row_per_enrolment_on_roll(school_with_pupils, small_model):
     school, e = school_with_pupils
-    out = db.predict_school(school, AS_OF, small_model).set_index("enrolment")
+    out = ew_db.predict_school(school, AS_OF, small_model).set_index("enrolment")
     assert sorted(out.index) == sorted([e["often_away"].pk, e["regular"].pk, e["new"].pk])
     away, regular = out.loc[e["often_away"].pk], out.loc[e["regular"].pk]
     assert away["probability"] > 0.9 > 0.1 > regular["probability"]
     assert away["rate_to_date"] == pytest.approx(0.4)
     assert away["checkpoint_weeks"] == 8  # 10 weeks of marks: the latest trained checkpoint reached
+    assert away["used_last_year"]
     texts = [r["text"] for r in away["reasons"]]
     assert texts[0] == f"Absent 40% of sessions so far ({len(DAYS) * 4 // 5} of {len(DAYS) * 2})"
     # A low risk is explained too, by what lowers it most.
@@ -84,14 +86,26 @@ def test_predict_returns_one_row_per_enrolment_on_roll(school_with_pupils, small
     assert math.isnan(out.loc[e["new"].pk, "probability"]) and out.loc[e["new"].pk, "reasons"] == []
 
 
+@pytest.mark.django_db
+def test_a_school_without_history_uses_the_model_without_last_year(small_model):
+    school = make_school(phase="primary")
+    away = make_enrolment(school, nc_year="4", admission_date=dt.date(2022, 9, 1))
+    fill_marks(away, DAYS, absent_on(DAYS[::4], "O"))
+    fill_marks(make_enrolment(school, nc_year="4", admission_date=dt.date(2022, 9, 1)), DAYS)
+    out = ew_db.predict_school(school, AS_OF, small_model).set_index("enrolment")
+    assert not out["used_last_year"].any()
+    assert out.loc[away.pk, "probability"] > 0.5
+    assert all(r["reason"] != "last_year" for reasons in out["reasons"] for r in reasons)
+
+
 def test_queries_do_not_grow_with_pupils(school_with_pupils, small_model):
     school, _ = school_with_pupils
     with CaptureQueriesContext(connection) as few:
-        db.predict_school(school, AS_OF, small_model)
+        ew_db.predict_school(school, AS_OF, small_model)
     for _ in range(5):
         fill_marks(make_enrolment(school, nc_year="9", admission_date=dt.date(2023, 9, 1)), DAYS)
     with CaptureQueriesContext(connection) as more:
-        out = db.predict_school(school, AS_OF, small_model)
+        out = ew_db.predict_school(school, AS_OF, small_model)
     assert len(out) == 8
     assert len(more.captured_queries) == len(few.captured_queries) <= 3
 

@@ -55,6 +55,8 @@ def test_model_beats_rate_to_date_on_held_out_cohort(table, weeks):
     assert model["brier"] < baseline["brier"]
     assert model["precision_top_5pct"] >= baseline["precision_top_5pct"] - 0.02
     assert model["ece"] < 0.05  # calibrated on pupils it did not see
+    # Without last year's rate (schools with no history in Attend) it still beats the baseline.
+    assert rows.loc["model without last year's rate", "roc_auc"] > baseline["roc_auc"]
 
 
 def test_contributions_add_up_to_the_log_odds(trained, cohorts):
