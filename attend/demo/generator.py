@@ -72,7 +72,7 @@ NC_LABELS = np.array(["R"] + [str(y) for y in range(1, 14)])
 
 @dataclass(frozen=True)
 class PhaseModel:
-    """Model parameters for one phase. Tuned with bench/calibration.py at 100,000 pupils; see its table."""
+    """Model parameters for one phase, fitted by bench/tune_demo.py and checked by bench/calibration.py."""
 
     mu: float  # log of the mean core propensity (before pupil effects)
     shape: float  # gamma shape of the pupil-to-pupil spread (smaller = more spread)
@@ -231,7 +231,7 @@ def _phase_counts(n_schools: int) -> list[int]:
     if n_schools < 1:
         raise ValueError("need at least one school")
     if n_schools < 4:
-        return [max(1, n_schools - 1), n_schools - 1, 0, 0] if n_schools > 1 else [1, 0, 0, 0]
+        return [n_schools - 1, 1, 0, 0] if n_schools > 1 else [1, 0, 0, 0]
     secondary = max(1, round(n_schools * 0.2))
     special = max(1, round(n_schools * 0.1))
     pru = 1
@@ -285,7 +285,7 @@ class _Builder:
                 name = f"{place} Special School"
             else:
                 name = f"{place} Pupil Referral Unit"
-            in_trust = p == SECONDARY and seen[p] > 1 or p == PRIMARY and rng.random() < 0.35
+            in_trust = (p == SECONDARY and seen[p] > 1) or (p == PRIMARY and rng.random() < 0.35)
             trust = names.TRUSTS[rng.integers(len(names.TRUSTS))] if in_trust else ""
             estab = estab_base[p] + 10 * seen[p] + int(rng.integers(10))
             rows.append(
@@ -303,8 +303,7 @@ class _Builder:
                     "_phase": p,
                     # Roughly one secondary in two has a sixth form (the first one always does).
                     "_sixth_form": p == SECONDARY and seen[p] % 2 == 1,
-                    "_size": {PRIMARY: 1.0, SECONDARY: 1.0, SPECIAL: 1.0, PRU: 1.0}[p]
-                    * rng.uniform(0.6, 1.4),
+                    "_size": rng.uniform(0.6, 1.4),  # relative size within the phase
                 }
             )
         self.schools = pd.DataFrame(rows)
@@ -347,7 +346,7 @@ class _Builder:
                 )
                 closed_am[s, index[polling]] = closed_pm[s, index[polling]] = True
             if phase == SECONDARY and s == int(np.flatnonzero(self.phase_of_school == SECONDARY)[0]):
-                day = grid[int(rng.integers(n_days // 2, n_days - 10))]
+                day = grid[int(rng.integers(20, min(60, n_days - 1)))]
                 if open_[s, index[day]]:
                     rows.append(
                         (urn, "planned_closure", day, day, "PM", "Staff training (afternoon closure)")
@@ -459,7 +458,6 @@ class _Builder:
         self.young_carer = rng.random(n) < 0.015
         self.eid = f_eid[fam]
         self.traveller = f_traveller[fam]
-        self.f_primary = f_primary
 
         # Latent absence propensity.
         # One standard gamma draw per phase, so that moving a pupil to another phase keeps the draws in step.

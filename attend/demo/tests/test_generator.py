@@ -258,3 +258,12 @@ def test_enrolment_dates_are_consistent_for_any_end_date(end):
     joined = marks.merge(p[["upn", "school_urn", "admission_date"]], on=["upn", "school_urn"])
     assert (joined.date >= joined.admission_date).all()
     assert joined.date.max() <= end.isoformat()
+
+
+@pytest.mark.parametrize(("schools", "phases"), [(1, {"primary": 1}), (3, {"primary": 2, "secondary": 1}),
+                                                 (4, {"primary": 1, "secondary": 1, "special": 1, "pru_ap": 1})])  # fmt: skip
+def test_small_las_have_the_asked_number_of_schools(schools, phases):
+    la = generate(DemoConfig(pupils=150, schools=schools, seed=1, end=dt.date(2026, 10, 1)))
+    assert la.schools.phase.value_counts().to_dict() == phases
+    assert set(la.pupils.school_urn) <= set(la.schools.urn)
+    assert la.pupils.upn.nunique() == 150
