@@ -52,11 +52,15 @@ class ImportResult:
     unchanged: int = 0
     seconds: float = 0.0
     import_run_id: int | None = None
+    phases: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds per phase, where an importer measures them
 
     def summary(self) -> str:
         return (
             f"Imported {self.kind} from {self.file_name}: {self.rows} rows, {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged in {self.seconds:.1f} s"
+            + (f" ({', '.join(f'{k} {v:.1f} s' for k, v in self.phases.items())})" if self.phases else "")
         )
 
 
