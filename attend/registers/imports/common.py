@@ -120,6 +120,9 @@ def read_csv(
     Optional columns that are absent read as "". Rows with the wrong number of fields are problems.
     """
     rows: list[tuple[int, dict[str, str]]] = []
+    if (bad_line := non_utf8_line(path)) is not None:
+        problems.add(bad_line, "file", "the file is not UTF-8 text")
+        return rows
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
         try:
@@ -143,6 +146,17 @@ def read_csv(
                 values.setdefault(name, "")
             rows.append((start, values))
     return rows
+
+
+def non_utf8_line(path: Path) -> int | None:
+    """The first line that is not valid UTF-8, or None if the whole file is."""
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
 
 
 def parse_date(value: str) -> dt.date | None:

@@ -353,8 +353,9 @@ def import_ctf(path: Path, *, user=None) -> ImportResult:
                     ),
                 )
             )  # fmt: skip
+        seen_sessions: set = set()
         for y in p.iterfind("Attendance/YearData"):
-            _read_year(y, upn, schools, spells, read, codes_ok, mark_rows)
+            _read_year(y, upn, schools, spells, read, codes_ok, mark_rows, seen_sessions)
     problems.raise_if_any()
 
     result = ImportResult(kind="ctf", file_name=path.name)
@@ -384,7 +385,7 @@ def import_ctf(path: Path, *, user=None) -> ImportResult:
     return result
 
 
-def _read_year(y, upn, schools, spells, read: _Reader, codes_ok, mark_rows) -> None:
+def _read_year(y, upn, schools, spells, read: _Reader, codes_ok, mark_rows, seen_sessions: set) -> None:
     problems = read.problems
     school = _school_for(read.text(y, "LEA"), read.text(y, "Estab"), schools)
     if school is None:
@@ -441,6 +442,12 @@ def _read_year(y, upn, schools, spells, read: _Reader, codes_ok, mark_rows) -> N
             problems.add(line, "AttendanceMarks",
                          f"mark outside enrolment: UPN {upn} is not on roll at school {school.urn} on {day}")  # fmt: skip
             return
+        if (school.pk, day, session) in seen_sessions:
+            problems.add(
+                line, "AttendanceMarks", f"duplicate mark: {day} {session} is in another YearData too"
+            )
+            return
+        seen_sessions.add((school.pk, day, session))
         if code in codes_ok:
             mark_rows.append((upn, school.pk, spell, day, session, code))
 

@@ -44,6 +44,7 @@ from .common import (
     check_header,
     date_reason,
     finish_run,
+    non_utf8_line,
     parse_date,
     sha256_of,
     start_run,
@@ -128,6 +129,9 @@ def _read_slow(path: Path, columns: dict[str, int], problems: _Problems) -> tupl
     """Python csv: slower, but exact line numbers for every row; blank lines are skipped."""
     out: dict[str, list[str]] = {name: [] for name in COLUMNS}
     lines: list[int] = []
+    if (bad_line := non_utf8_line(path)) is not None:
+        problems.add(bad_line, "file", "the file is not UTF-8 text")
+        return pa.table({name: pa.array([], pa.string()) for name in COLUMNS}), np.zeros(0, dtype=np.int64)
     reader = csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
     next(reader)
     line = reader.line_num + 1

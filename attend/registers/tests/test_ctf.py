@@ -190,3 +190,19 @@ def test_ctf_problems_are_reported_by_line_and_nothing_is_written(tmp_path):
         "in.xml:1: xml: Opening and ending tag mismatch: Header line 1 and CTfile, line 1, column 26",
     ]
     assert Pupil.objects.count() == 0 and Mark.objects.count() == 0 and Contact.objects.count() == 0
+
+
+def test_the_same_session_in_two_year_blocks_is_a_duplicate(tmp_path):
+    make_school(100001)
+    upn = make_upn("999", "1234", 16, 5)
+    second_block = (
+        "</YearData><YearData><LEA>999</LEA><Estab>0001</Estab><AttendSessions>"
+        "<AttendanceStartDate>2024-09-05</AttendanceStartDate><AttendanceMarks>/\\</AttendanceMarks></AttendSessions>"
+    )
+    path = tmp_path / "in.xml"
+    path.write_text(CTF.format(upn=upn, marks="/\\", extra=second_block))
+    with pytest.raises(ImportFailed) as failed:
+        import_file("ctf", path)
+    assert failed.value.messages == [
+        "in.xml:16: AttendanceMarks: duplicate mark: 2024-09-05 AM is in another YearData too",
+    ]

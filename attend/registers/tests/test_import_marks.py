@@ -212,3 +212,22 @@ def test_the_command_prints_a_summary(tmp_path, two_pupils, capsys):
     call_command("import", "marks", str(path))
     out = capsys.readouterr().out
     assert out.startswith("Imported marks from marks.csv: 20 rows, 20 created, 0 updated, 0 unchanged in ")
+
+
+def test_a_file_with_only_a_header_imports_nothing(tmp_path, two_pupils):
+    result = import_file("marks", write_csv(tmp_path / "empty.csv", HEADER, []))
+    assert (result.rows, result.created, result.updated, result.unchanged) == (0, 0, 0, 0)
+    assert ImportRun.objects.get().rows == 0
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path, two_pupils):
+    _, ada, _ = two_pupils
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        f"upn,school_urn,date,session,code\n{ada.pupil.upn},100001,2024-09-09,AM,/\n".encode()
+        + "x,100001,2024-09-09,AM,\u00e9\n".encode("latin-1")
+    )
+    with pytest.raises(ImportFailed) as failed:
+        import_file("marks", path)
+    assert failed.value.messages == ["latin1.csv:3: file: the file is not UTF-8 text"]
+    assert Mark.objects.count() == 0
