@@ -89,8 +89,11 @@ def personas(db):
     return users
 
 
-# The audit trail is read-only in the admin; two-factor devices can be listed and deleted (reset), not added.
-ADMIN_READ_ONLY = r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/)"
+# The audit trail is read-only in the admin; two-factor devices and sign-in locks can be listed and deleted
+# (reset, unlock), not added.
+ADMIN_READ_ONLY = (
+    r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/|accounts/signinthrottle/add/)"
+)
 
 
 def expected(persona: str, permission: str, url: str) -> str:
