@@ -2,6 +2,8 @@
 
 Append-only is enforced twice: here (saving an existing event, deleting, and queryset update/delete raise) and in
 the database (triggers from migration 0002 refuse UPDATE and DELETE, so raw SQL and other programs cannot either).
+On SQLite, a migration that rebuilds this table (most field changes) drops the triggers: recreate them in the same
+migration. tests/test_immutability.py fails if they are missing.
 """
 
 from __future__ import annotations
