@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from scipy.special import gammaincinv
 
 from attend.people.upn import make_upn
 
@@ -88,13 +89,13 @@ class PhaseModel:
 
 PHASE_MODELS = {
     PRIMARY: PhaseModel(-3.65, 0.6732, 0.003296, 0.8693, 0.3002, 0.00545, 0.022, 0.003956, 0.04818, 0.02173),
-    SECONDARY: PhaseModel(-3.29, 0.9, 0.017, 0.7661, 0.1512, 0.008028, 0.057, 0.006297, 0.2884, 0.03663),
+    SECONDARY: PhaseModel(-3.27, 0.9, 0.017, 0.7661, 0.1512, 0.008028, 0.057, 0.006297, 0.2884, 0.03663),
     SPECIAL: PhaseModel(-2.975, 0.72, 0.03323, 0.7945, 0.3898, 0.01249, 0.015, 0.005696, 0.1107, 0.1376),
     PRU: PhaseModel(-1.4, 1, 0.15, 0.35, 0.15, 0.008, 0.04, 0.02, 0.4, 0.1),
 }
 # Log-propensity shift by NC year (index 0 = Reception) -- Y1 high, Y3-Y6 low, then a steady climb Y7 to Y11.
 YEAR_EFFECT = np.array(
-    [0.10, 0.16, 0.04, -0.03, -0.03, -0.02, -0.01, -0.28, -0.04, 0.08, 0.14, 0.18, 0.02, 0.08]
+    [0.10, 0.16, 0.04, -0.03, -0.03, -0.02, -0.01, -0.28, -0.04, 0.08, 0.13, 0.09, 0.02, 0.08]
 )
 # Weekday factors (Mon..Fri) for the start of illness spells and of other absence (domain.md §2.5).
 ILLNESS_WEEKDAY = np.array([0.95, 0.97, 0.98, 1.02, 1.08])
@@ -132,8 +133,7 @@ HOLIDAY_CHANCE = (0.22, 0.075)
 
 
 STAGES = (
-    "schools", "calendar", "pupils", "propensity0", "propensity1", "propensity2", "propensity3", "chain", "events",
-    "enrolments", "tables", "contacts",
+    "schools", "calendar", "pupils", "propensity", "chain", "events", "enrolments", "tables", "contacts",
 )  # fmt: skip
 
 
@@ -459,16 +459,9 @@ class _Builder:
         self.eid = f_eid[fam]
         self.traveller = f_traveller[fam]
 
-        # Latent absence propensity.
-        # One standard gamma draw per phase, so that moving a pupil to another phase keeps the draws in step.
-        z = np.stack(
-            [
-                self.rngs[f"propensity{p}"].gamma(PHASE_MODELS[p].shape, 1 / PHASE_MODELS[p].shape, n)
-                for p in range(4)
-            ]
-        )
+        # Latent absence propensity: a rank per pupil, turned into a gamma quantile within the pupil's phase.
+        self.rank_u = self.rngs["propensity"].random(n)
         school_effect = rng.normal(0, 0.12, len(self.schools))
-        self.z = z
         self.severe_u = rng.random(n)
         self.severe_level = rng.beta(2.2, 2.0, n)
         self.school_effect = school_effect
@@ -514,7 +507,16 @@ class _Builder:
             m = phase == p
             if m.any():
                 effect[m] -= (self.school_effect[self.school[m]] + self.f_effect[self.fam[m]]).mean()
-        core = np.exp(mu + effect) * self.z[phase, np.arange(n)]
+        # Stratified (quantile) draws: each phase gets the gamma's quantiles at (rank + 0.5) / size, so its
+        # spread of propensities is the gamma's own rather than a noisy sample of it (small phases stay on target).
+        spread = np.empty(n)
+        for p in range(4):
+            members = np.flatnonzero(phase == p)
+            if len(members):
+                k = PHASE_MODELS[p].shape
+                ranks = np.argsort(np.argsort(self.rank_u[members], kind="stable"), kind="stable")
+                spread[members] = gammaincinv(k, (ranks + 0.5) / len(members)) / k
+        core = np.exp(mu + effect) * spread
         risk = severe * np.exp(
             1.0 * self.fsm
             + 0.7 * (self.sen != "N") * (phase != SPECIAL)
