@@ -49,7 +49,13 @@ def latest_path(directory: Path | None = None) -> Path | None:
 def load(path: Path | None = None) -> m.EarlyWarningModel | None:
     """The given model file, or the newest saved one; None if there is none."""
     path = path or latest_path()
-    return joblib.load(path) if path else None
+    if path is None:
+        return None
+    model = joblib.load(path)
+    # Files saved before the model without last year's rate existed: predict with the full model only.
+    if not hasattr(model, "no_history"):
+        model.no_history = {}
+    return model
 
 
 def train_synthetic(

@@ -8,15 +8,15 @@ year earlier, so this module drives the generator's builder twice over one set o
 2. the current year: the pupils as generated, with another fresh random stream; enrolments, joiners and leavers
    as the generator makes them.
 
-The year-to-year change is an assumption, not a DfE figure (none was found, domain.md): the log propensity moves
-by a normal step with standard deviation ``YEAR_DRIFT_SD`` and half the pupils re-draw whether they are in the
-"severe" component. With these values about half of last year's persistent absentees are persistently absent
-again (bench/early_warning.py prints the figure), so last year's rate helps without giving the answer away.
+The year-to-year change is an assumption, not a DfE figure (none was found, domain.md): the pupil's absence
+propensity (the generator's ``p``) takes last year's year-group effect and moves by a log-normal step with standard
+deviation ``YEAR_DRIFT_SD``. bench/early_warning.py prints how many of last year's persistent absentees are
+persistently absent again, so that the strength of the link is visible next to the results.
 
 Pupils admitted from outside the LA during the year (and Reception pupils) have no prior-year record.
 
-This reads the builder's attributes (``_Builder``), which are not a public API: if the generator changes shape,
-this module is the one place to adapt.
+This drives the generator's builder (``_Builder``: its build steps and the attributes ``p``, ``nc``, ``am``, ``pm``
+and ``e_pupil``), which is not a public API: if the generator changes shape, this module is the one place to adapt.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import pandas as pd
 from attend.demo import generator as g
 
 YEAR_DRIFT_SD = 0.5
-SEVERE_REDRAW = 0.5
 ACADEMIC_YEAR_START = dt.date(2025, 9, 1)
 
 
@@ -75,23 +74,18 @@ def cohort(seed: int, pupils: int = 8000, schools: int = 20) -> Cohort:
     b.build_calendar()
     b.build_pupils()
 
-    # The prior year: same pupils, one year younger, propensity moved by the year-to-year change.
-    nc, z, severe_u = b.nc.copy(), b.z.copy(), b.severe_u.copy()
-    drift = np.random.default_rng([seed, 1])
-    b.nc = np.maximum(nc - 1, 0)
-    b.z = z * np.exp(drift.normal(0, YEAR_DRIFT_SD, len(nc)) - YEAR_DRIFT_SD**2 / 2)[None, :]
-    redraw = drift.random(len(nc)) < SEVERE_REDRAW
-    b.severe_u = np.where(redraw, drift.random(len(nc)), severe_u)
-    b._propensity()
-    b.rng = np.random.default_rng([seed, 2])
+    # The prior year: same pupils, one NC year younger, each propensity moved by the year-to-year change.
+    p, nc = b.p.copy(), b.nc.copy()
+    younger = np.maximum(nc - 1, 0)
+    step = np.random.default_rng([seed, 1]).normal(0, YEAR_DRIFT_SD, len(nc)) - YEAR_DRIFT_SD**2 / 2
+    b.p = np.minimum(p * np.exp(g.YEAR_EFFECT[younger] - g.YEAR_EFFECT[nc] + step), 0.95)
+    b.nc = younger
     b.build_marks()
     prior = _prior_rates(b)
     prior[nc == 0] = np.nan
 
-    # The current year, as the generator makes it (with its own random stream for the marks).
-    b.nc, b.z, b.severe_u = nc, z, severe_u
-    b._propensity()
-    b.rng = np.random.default_rng([seed, 3])
+    # The current year, as the generator makes it (its random streams carry on, so the marks are new draws).
+    b.p, b.nc = p, nc
     b.build_marks()
     b.build_enrolments()
     la = b.tables()
