@@ -883,7 +883,7 @@ class _Builder:
         unresolved_p = np.where(age == 0, 0.75, np.where(age == 1, 0.45, np.where(age == 2, 0.15, 0.0)))
         pending = rng.random(am.shape) < unresolved_p
         for arr in (am, pm):
-            pend = pending & np.isin(arr, [CODE["I"], CODE["O"], CODE["C"], CODE["G"], CODE["M"]])
+            pend = pending & np.isin(arr, [CODE["I"], CODE["O"], CODE["C"], CODE["G"]])
             arr[pend] = CODE["N"]
         # Dual registration: D at the school the pupil is not expected at that day.
         reg = e_reg[keep]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 
 from attend.accounts.models import Membership
 from attend.people.models import Enrolment, Pupil
@@ -50,6 +51,14 @@ def test_demo_loads_the_la_once_and_prints_sign_in_details(settings, tmp_path):
     assert "la.officer      password demo-la-officer-pw" in printed
     assert "First run: generating the demo local authority (300 pupils, 4 schools, seed 1)" in printed
     assert "importing marks.csv" in printed
+
+    # The demo officers can sign in and see the home page.
+    client = Client()
+    response = client.post("/sign-in/", {"username": "la.officer", "password": "demo-la-officer-pw"})
+    assert response.status_code == 302, response.content[:500]
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "LA attendance officer – Demoshire County Council (DEMO) (999)" in home.content.decode()
 
     # A second run loads nothing and still prints the sign-in details.
     again = io.StringIO()

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             self.say("The database already has schools: not loading the demo data again.")
         else:
             self.load(options)
-        self.print_sign_in()
+        self.print_sign_in(options["addrport"])
         if not options["no_serve"]:
             self.say(f"Serving on http://{options['addrport']}/ (Ctrl+C to stop)")
             call_command("runserver", options["addrport"], use_reloader=False)
@@ -111,7 +111,7 @@ class Command(BaseCommand):
         admin = user("admin", email="admin@example.com", is_staff=True, is_superuser=True)
         Membership.objects.get_or_create(user=admin, role=Membership.Role.SYSTEM_ADMIN)
 
-    def print_sign_in(self) -> None:
+    def print_sign_in(self, addrport: str) -> None:
         User = get_user_model()
         present = set(
             User.objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).values_list("username", flat=True)
@@ -134,5 +134,5 @@ class Command(BaseCommand):
                 if membership and membership.school:
                     extra = f": {membership.school.name}"
             self.say(f"  {username:<15} password {password:<24} {what}{extra}")
-        self.say("Sign in at http://127.0.0.1:8000/sign-in/")
+        self.say(f"Sign in at http://{addrport}/sign-in/")
         self.say("")
