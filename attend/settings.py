@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "attend.alerts",
     "attend.stats",
     "attend.demo",
+    "attend.web",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,16 @@ STATIC_ROOT = VAR_DIR / "static"
 
 # Static files are served by WhiteNoise from the apps' static folders (no collectstatic needed for the demo).
 WHITENOISE_USE_FINDERS = True
+# GOV.UK Frontend's JavaScript and images, and htmx, come from the npm packages installed by scripts/setup.sh
+# (npm ci); never from a CDN. See docs/web.md.
+STATICFILES_DIRS = [
+    (prefix, path)
+    for prefix, path in (
+        ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+        ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    )
+    if path.is_dir()
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 

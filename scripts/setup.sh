@@ -12,3 +12,13 @@ if ! python3 -m uv --version >/dev/null 2>&1; then
     || python3 -m pip install --quiet uv
 fi
 python3 -m uv sync --frozen --python "$(command -v python3)" "$@" >&2
+# Front-end assets (GOV.UK Frontend, htmx, axe-core for the browser tests) from the npm registry, never a CDN.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Installing Node.js and npm (apt)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq nodejs npm >&2
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+npm run --silent build:css >&2
