@@ -18,7 +18,7 @@ from attend.registers.models import Mark
 from attend.schools.models import AcademicYear, School
 
 from .features import build_features, code_categories
-from .model import EarlyWarningModel
+from .model import Cohort, EarlyWarningModel
 
 ENROLMENT_FIELDS = {
     "id": "enrolment",
@@ -62,13 +62,16 @@ def on_roll(school: School, as_of: dt.date):
 
 def load_school(school: School, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(marks this academic year to `as_of`, pupils with characteristics and last year's rate) for a school."""
-    enrolments = on_roll(school, as_of)
+    return _load(on_roll(school, as_of), year_start(as_of), as_of)
+
+
+def _load(enrolments, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Marks of `enrolments` from `start` to `end`, and the enrolments with last year's rate (3 queries)."""
     pupils = pd.DataFrame.from_records(
         list(enrolments.values_list(*ENROLMENT_FIELDS)), columns=list(ENROLMENT_FIELDS.values())
     )
-    start = year_start(as_of)
     rows = (
-        Mark.objects.filter(enrolment__in=enrolments, date__gte=start, date__lte=as_of)
+        Mark.objects.filter(enrolment__in=enrolments, date__gte=start, date__lte=end)
         .values_list("enrolment_id", "date", "session", "code")
         .iterator(chunk_size=20000)
     )
@@ -92,6 +95,27 @@ def load_school(school: School, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFr
     rates = {pupil: absent / possible for pupil, possible, absent in prior if possible}
     pupils["prior_rate"] = pupils["pupil"].map(rates).astype(float)
     return marks, pupils
+
+
+def history_cohort(start_year: int, schools) -> Cohort:
+    """A completed academic year from the database as a training cohort (one school at a time, 3 queries each).
+
+    Every enrolment at `schools` that was on roll at some point in the year, its marks for the year, and its
+    pupil's rate the year before. The school days are the days with any mark, in order.
+    """
+    start, end = dt.date(start_year, 8, 1), dt.date(start_year + 1, 7, 31)
+    marks, pupils = [], []
+    for school in schools:
+        enrolments = Enrolment.objects.filter(school=school, admission_date__lte=end).filter(
+            Q(leaving_date__isnull=True) | Q(leaving_date__gte=start)
+        )
+        m, p = _load(enrolments, start, end)
+        marks.append(m)
+        pupils.append(p)
+    all_marks = pd.concat(marks, ignore_index=True) if marks else pd.DataFrame(columns=["enrolment", "date"])
+    all_pupils = pd.concat(pupils, ignore_index=True) if pupils else pd.DataFrame(columns=["enrolment"])
+    days = np.sort(pd.to_datetime(all_marks["date"]).unique().to_numpy("datetime64[D]"))
+    return Cohort(seed=None, marks=all_marks, pupils=all_pupils, days=days)
 
 
 def school_weeks(marks: pd.DataFrame) -> float:

@@ -37,6 +37,33 @@ REGULARISATION_C = 0.5
 # ----- training data
 
 
+@dataclass
+class Cohort:
+    """One LA's year: marks (long table), pupils with last year's rate, school days. Synthetic (seed) or from
+    the database's history (seed None)."""
+
+    seed: int | None
+    marks: pd.DataFrame  # enrolment, date, session, code
+    # One row per enrolment: enrolment, nc_year, phase, sex, fsm, sen_status, eal, looked_after, child_in_need,
+    # prior_rate.
+    pupils: pd.DataFrame
+    days: np.ndarray  # datetime64[D], every school day of the year, in order
+
+    def subset(self, keep: np.ndarray) -> Cohort:
+        """The enrolments where `keep` (a boolean per row of `pupils`) is true, with their marks."""
+        pupils = self.pupils[keep].reset_index(drop=True)
+        marks = self.marks[self.marks["enrolment"].isin(pupils["enrolment"])].reset_index(drop=True)
+        return Cohort(seed=self.seed, marks=marks, pupils=pupils, days=self.days)
+
+    def checkpoint(self, weeks: int) -> dt.date:
+        """The last school day of the first `weeks` weeks of school (5 school days a week)."""
+        return self.days[min(5 * weeks, len(self.days)) - 1].astype(dt.date)
+
+    @property
+    def year_end(self) -> dt.date:
+        return self.days[-1].astype(dt.date)
+
+
 def on_roll_at(flags: pd.DataFrame, day: dt.date) -> pd.Index:
     """Enrolments with a mark on or after `day` (still on roll then); flags from features.session_flags."""
     last = flags.groupby("enrolment")["date"].max()

@@ -94,6 +94,63 @@ def train_synthetic(
     return model
 
 
+# Training on a school's or LA's own history: the share of pupils held back to evaluate on, and the least data
+# worth fitting (a model fitted on a few hundred pupils would be mostly noise).
+HISTORY_HOLDOUT = 0.3
+HISTORY_MIN_ENROLMENTS = 300
+HISTORY_MIN_WEEKS = 30
+
+
+def _held_out(pupil_ids: np.ndarray, share: float) -> np.ndarray:
+    """A fixed pseudo-random share of pupils (by id), so that all of a pupil's enrolments fall on one side."""
+    mixed = (pupil_ids.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
+    return mixed < np.uint64(int(share * 2**32))
+
+
+def train_history(
+    start_year: int, schools, description: str, weeks=m.CHECKPOINT_WEEKS
+) -> m.EarlyWarningModel:
+    """Train on a completed academic year in the database (with the year before it for last year's rate),
+    evaluating on 30% of the pupils held back from training."""
+    from .db import history_cohort
+
+    cohort = history_cohort(start_year, schools)
+    n_weeks = len(cohort.days) // 5
+    if len(cohort.pupils) < HISTORY_MIN_ENROLMENTS or n_weeks < HISTORY_MIN_WEEKS:
+        raise ValueError(
+            f"{start_year}/{(start_year + 1) % 100:02d} has {len(cohort.pupils)} enrolments and {n_weeks} school "
+            f"weeks of marks: at least {HISTORY_MIN_ENROLMENTS} enrolments and {HISTORY_MIN_WEEKS} weeks are needed"
+        )
+    held = _held_out(cohort.pupils["pupil"].to_numpy(), HISTORY_HOLDOUT)
+    model = m.train(cohort.subset(~held), weeks=weeks)
+    table = m.evaluate(model, cohort.subset(held))
+    model.metadata.update(
+        {
+            "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "trained_on": {
+                "source": "database",
+                "description": description,
+                "academic_year": f"{start_year}/{(start_year + 1) % 100:02d}",
+                "enrolments": int((~held).sum()),
+                "school_weeks": n_weeks,
+                "last_year_known": float(cohort.pupils["prior_rate"].notna().mean()),
+            },
+            "evaluated_on": {
+                "source": "database",
+                "held_out_share": HISTORY_HOLDOUT,
+                "enrolments": int(held.sum()),
+            },
+            "evaluation": table.to_dict(orient="records"),
+            "checkpoint_weeks": list(weeks),
+            "features": list(model.feature_names),
+            "scikit_learn": sklearn.__version__,
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+        }
+    )
+    return model
+
+
 def load_or_train(stdout=None) -> m.EarlyWarningModel:
     """The newest saved model; on first use, train the default synthetic model and save it."""
     model = load()

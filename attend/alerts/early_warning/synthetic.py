@@ -22,35 +22,16 @@ and ``e_pupil``), which is not a public API: if the generator changes shape, thi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from attend.demo import generator as g
 
+from .model import Cohort
+
 YEAR_DRIFT_SD = 0.5
 ACADEMIC_YEAR_START = dt.date(2025, 9, 1)
-
-
-@dataclass
-class Cohort:
-    """A synthetic LA's current year: marks to date (long table), pupils with last year's rate, school days."""
-
-    seed: int
-    marks: pd.DataFrame  # enrolment, date (datetime64[D]), session, code (categorical)
-    pupils: (
-        pd.DataFrame
-    )  # enrolment, nc_year, phase, sex, fsm, sen_status, eal, looked_after, child_in_need, ...
-    days: np.ndarray  # datetime64[D], every LA school day of the year
-
-    def checkpoint(self, weeks: int) -> dt.date:
-        """The last school day of the first `weeks` weeks of school (5 school days a week)."""
-        return self.days[min(5 * weeks, len(self.days)) - 1].astype(dt.date)
-
-    @property
-    def year_end(self) -> dt.date:
-        return self.days[-1].astype(dt.date)
 
 
 def _prior_rates(b: g._Builder) -> np.ndarray:
@@ -110,7 +91,10 @@ def cohort(seed: int, pupils: int = 8000, schools: int = 20) -> Cohort:
             "prior_rate": np.where(joined_from_outside, np.nan, prior[e_pupil]),
         }
     )
-    return Cohort(seed=seed, marks=_long_marks(la), pupils=frame, days=la.days)
+    marks = _long_marks(la)
+    # School days are the days with any mark, as when a cohort is read from the database (INSET days drop out).
+    days = np.unique(marks["date"].to_numpy().astype("datetime64[D]"))
+    return Cohort(seed=seed, marks=marks, pupils=frame, days=days)
 
 
 def _long_marks(la: g.DemoLA) -> pd.DataFrame:

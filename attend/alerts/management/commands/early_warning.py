@@ -34,6 +34,15 @@ class Command(BaseCommand):
         train.add_argument("--schools", type=int, default=store.DEFAULT_TRAIN["schools"])
         train.add_argument("--eval-seed", type=int, default=store.DEFAULT_EVALUATE["seed"])
         train.add_argument("--eval-pupils", type=int, default=store.DEFAULT_EVALUATE["pupils"])
+        train.add_argument(
+            "--from-history",
+            type=int,
+            metavar="YEAR",
+            help="Train on this completed academic year in the database instead (e.g. 2024 for 2024/25), "
+            "evaluating on 30%% of its pupils held back",
+        )
+        train.add_argument("--la", help="With --from-history: only this local authority's schools")
+        train.add_argument("--school", type=int, help="With --from-history: only this school (URN)")
         predict = sub.add_parser(
             "predict", help="Predict for every enrolment on roll; CSV to standard output"
         )
@@ -47,6 +56,16 @@ class Command(BaseCommand):
         getattr(self, f"_{options['action']}")(options)
 
     def _train(self, options):
+        if options.get("from_history"):
+            schools, description = _schools(options)
+            try:
+                model = store.train_history(options["from_history"], schools, description)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            path = store.save(model)
+            self.stdout.write(_table(model.metadata["evaluation"]))
+            self.stderr.write(f"Saved {path}")
+            return
         model = store.train_synthetic(
             train={"seed": options["seed"], "pupils": options["pupils"], "schools": options["schools"]},
             evaluate={
@@ -70,18 +89,10 @@ class Command(BaseCommand):
             as_of = dt.date.fromisoformat(options["as_of"]) if options.get("as_of") else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--as-of must be a date like 2025-11-14, not {options['as_of']!r}") from exc
-        schools = School.objects.all()
-        if options.get("school") is not None:
-            schools = schools.filter(urn=options["school"])
-            if not schools.exists():
-                raise CommandError(f"No school with URN {options['school']}")
-        if options.get("la"):
-            if not LocalAuthority.objects.filter(code=options["la"]).exists():
-                raise CommandError(f"No local authority with code {options['la']}")
-            schools = schools.filter(local_authority__code=options["la"])
+        schools, _ = _schools(options)
         model = store.load_or_train(stdout=self.stderr)
         rows = []
-        for school in schools.order_by("urn"):
+        for school in schools:
             frame = db.predict_school(school, as_of, model)
             rows.extend(frame.to_dict(orient="records"))
         rows.sort(key=lambda r: -(r["probability"] if r["probability"] == r["probability"] else -1))
@@ -106,6 +117,23 @@ class Command(BaseCommand):
             f"Early warning as of {as_of}: {len(rows)} enrolments; model {model.metadata.get('version', '?')} "
             f"trained on {json.dumps(model.metadata.get('trained_on', {}).get('source', 'unknown'))} data"
         )
+
+
+def _schools(options) -> tuple:
+    """The schools chosen by --school / --la (all by default), and a description of the choice."""
+    schools = School.objects.all()
+    description = "all schools"
+    if options.get("school") is not None:
+        schools = schools.filter(urn=options["school"])
+        if not schools.exists():
+            raise CommandError(f"No school with URN {options['school']}")
+        description = f"school {options['school']}"
+    if options.get("la"):
+        if not LocalAuthority.objects.filter(code=options["la"]).exists():
+            raise CommandError(f"No local authority with code {options['la']}")
+        schools = schools.filter(local_authority__code=options["la"])
+        description = f"local authority {options['la']}"
+    return schools.order_by("urn"), description
 
 
 def _table(records: list[dict]) -> str:
