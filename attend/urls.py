@@ -11,5 +11,6 @@ urlpatterns = [
     path("two-factor/", account_views.two_factor, name="two-factor"),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", include("attend.audit.urls")),
+    path("", include("attend.web.urls")),
     path("admin/", admin.site.urls),
 ]

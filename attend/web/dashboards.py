@@ -1,0 +1,184 @@
+"""Figures for the school and LA dashboards, from the statistics API (attend.stats.queries) and the DfE
+comparators (attend.stats.benchmarks). Callers pass schools already scoped to the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from attend.people.models import Pupil
+from attend.stats import benchmarks
+from attend.stats import queries as q
+
+# Pupil groups on the school dashboard: (group_measures field, heading, how to label each value).
+SEX = dict(Pupil.Sex.choices)
+SEN = dict(Pupil.SenStatus.choices)
+YES_NO = {True: "Yes", False: "No"}
+PUPIL_GROUPS = [
+    ("fsm", "Free school meals", YES_NO),
+    ("sen_status", "Special educational needs", SEN),
+    ("sex", "Sex", SEX),
+    ("looked_after", "Looked after", YES_NO),
+    ("ethnicity", "Ethnicity", None),
+]
+# Pupil-list filters: query parameter -> (Pupil field, parse).
+LIST_FILTERS = {
+    "fsm": "fsm",
+    "sen_status": "sen_status",
+    "sex": "sex",
+    "looked_after": "looked_after",
+    "ethnicity": "ethnicity",
+}
+
+
+def clean(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    return [{k: clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def comparator_columns(school=None, *, la_code=None, region_name=None, phase=None) -> list[dict]:
+    found = benchmarks.comparators(school=school, la_code=la_code, region_name=region_name, phase=phase)
+    names = {"local_authority": "LA", "region": "Region", "england": "England"}
+    return [{**c, "label": f"{names[c['comparator']]}: {c['area_name']}"} for c in found]
+
+
+def school_overview(school, today: dt.date) -> dict:
+    row = records(q.school_measures(end=today, schools=[school]))
+    overall = row[0] if row else None
+    comparators = comparator_columns(school)
+    england = next((c for c in comparators if c["comparator"] == "england"), None)
+    measures = [
+        ("Attendance", "attendance_perc"),
+        ("Overall absence", "overall_absence_perc"),
+        ("Authorised absence", "authorised_absence_perc"),
+        ("Unauthorised absence", "unauthorised_absence_perc"),
+        ("Persistent absence (10% or more missed)", "pa_perc"),
+        ("Severe absence (50% or more missed)", "sa_perc"),
+    ]
+    headline = [
+        {
+            "label": label,
+            "school": overall.get(field) if overall else None,
+            "comparators": [c.get(field) for c in comparators],
+        }
+        for label, field in measures
+    ]
+    trend = records(q.weekly_trend(end=today, schools=[school], phase=school.phase))
+    weekday = records(q.weekday_breakdown(end=today, schools=[school]))
+    years = records(q.group_measures("nc_year", end=today, schools=[school]))
+    school_absence = overall.get("overall_absence_perc") if overall else None
+    groups = []
+    for field, heading, labels in PUPIL_GROUPS:
+        rows = records(q.group_measures(field, end=today, schools=[school]))
+        for r in rows:
+            value = r[field]
+            r["value"] = "" if value is None else str(value)
+            r["label"] = (labels or {}).get(value, value or "Not recorded")
+            r["gap"] = (
+                r["overall_absence_perc"] - school_absence
+                if school_absence is not None and r["overall_absence_perc"] is not None
+                else None
+            )
+        groups.append({"field": field, "heading": heading, "rows": rows})
+    return {
+        "overall": overall,
+        "comparators": comparators,
+        "england": england,
+        "headline": headline,
+        "trend": trend,
+        "weekday": weekday,
+        "years": years,
+        "groups": groups,
+    }
+
+
+def pupil_rows(school, today: dt.date, *, which: str, filters: dict[str, str]) -> list[dict]:
+    """The school's pupils this year (all, persistently or severely absent), with names and the filters applied."""
+    df = q.enrolment_measures(end=today, schools=[school], extras=False)
+    if which == "pa":
+        df = df[df["persistent_absence"]]
+    elif which == "sa":
+        df = df[df["severe_absence"]]
+    if filters.get("nc_year"):
+        df = df[df["nc_year"].astype(str) == filters["nc_year"]]
+    rows = records(df)
+    pupils = Pupil.objects.filter(upn__in=[r["upn"] for r in rows])
+    for name, field in LIST_FILTERS.items():
+        value = filters.get(name)
+        if value in (None, ""):
+            continue
+        if field in ("fsm", "looked_after"):
+            pupils = pupils.filter(**{field: value in ("True", "yes", "1")})
+        else:
+            pupils = pupils.filter(**{field: value})
+    by_upn = {p.upn: p for p in pupils}
+    out = []
+    for r in rows:
+        pupil = by_upn.get(r["upn"])
+        if pupil is None:
+            continue
+        r["pupil"] = pupil
+        out.append(r)
+    out.sort(key=lambda r: (r["attendance_pct"] if r["attendance_pct"] is not None else 101, r["upn"]))
+    return out
+
+
+LA_COLUMNS = [
+    ("school_name", "School"),
+    ("phase", "Phase"),
+    ("pupils", "Pupils"),
+    ("attendance_perc", "Attendance"),
+    ("overall_absence_perc", "Absence"),
+    ("unauthorised_absence_perc", "Unauthorised"),
+    ("pa_perc", "Persistent absence"),
+    ("sa_perc", "Severe absence"),
+    ("gap_england", "Absence vs England"),
+]
+
+
+def la_overview(schools, today: dt.date, *, sort: str, descending: bool) -> dict:
+    df = q.school_measures(end=today, schools=schools) if schools else pd.DataFrame()
+    rows = records(df)
+    england = {}
+    for phase in {r["phase"] for r in rows} | {"total"}:
+        found = benchmarks.comparators(phase=phase)
+        match = next((c for c in found if c["comparator"] == "england"), None)
+        if match:
+            england[phase] = match
+    urns = {s.urn: s for s in schools}
+    for r in rows:
+        r["school"] = urns.get(r["school_urn"])
+        e = england.get(r["phase"]) or england.get("total")
+        r["england_absence"] = e["overall_absence_perc"] if e else None
+        r["gap_england"] = (
+            r["overall_absence_perc"] - r["england_absence"]
+            if r["england_absence"] is not None and r["overall_absence_perc"] is not None
+            else None
+        )
+    if sort not in dict(LA_COLUMNS):
+        sort = "school_name"
+
+    def key(r):
+        v = r.get(sort)
+        return (v is None, v if v is not None else 0)
+
+    rows.sort(key=key, reverse=descending)
+    if descending:  # keep schools without a figure at the bottom either way
+        rows.sort(key=lambda r: r.get(sort) is None)
+    la_codes = sorted({r["la_code"] for r in rows})
+    totals = records(q.group_measures("la", end=today, schools=schools)) if schools else []
+    benchmarks_for_la = []
+    for code in la_codes:
+        benchmarks_for_la.extend(comparator_columns(la_code=code, phase="total"))
+    if not la_codes:
+        benchmarks_for_la = comparator_columns(phase="total")
+    return {"rows": rows, "totals": totals, "england": england, "benchmarks": benchmarks_for_la, "sort": sort}

@@ -1,0 +1,223 @@
+"""Read-only queries behind the web pages. Scoping stays here: every function takes the signed-in user or
+objects already fetched through attend.core.scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db.models import Q, QuerySet
+
+from attend.accounts.permissions import has_permission
+from attend.alerts.models import OPEN_STATUSES, Alert
+from attend.alerts.rules import RULE_IDS
+from attend.core.scoping import pupils_visible_to, schools_visible_to
+from attend.people.models import Enrolment, Pupil
+from attend.registers.codes import code_table
+from attend.registers.models import Mark
+from attend.schools.models import AcademicYear, School
+
+RULE_TITLES = {
+    "first_day": "First-day absence call",
+    "n_not_resolved": "Reason for absence not established (N)",
+    "persistent_absence": "Persistent absence",
+    "severe_absence": "Severe absence",
+    "at_risk_persistent": "At risk of persistent absence",
+    "penalty_threshold": "Penalty notice threshold reached",
+    "la_notification_10_days": "10 days' unauthorised absence: notify the LA",
+    "cme_20_days": "20 days' continuous absence: possible child missing education",
+    "monday_friday_pattern": "Monday and Friday pattern",
+    "holiday_adjacent": "Absence next to school holidays",
+    "short_spells": "Repeated short spells",
+    "repeated_late_u": "Repeatedly late after the register closed (U)",
+    "sharp_drop": "Sharp drop in attendance",
+    "missing_register": "Register not taken",
+}
+
+
+def rule_title(rule: str) -> str:
+    return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
+
+
+def alerts_visible_to(user) -> QuerySet[Alert]:
+    """Open alerts the user may see: about pupils they may see, plus school-level alerts (missing registers) for
+    staff who may open those schools' dashboards."""
+    scope = Q(pupil__in=pupils_visible_to(user).values("pk"))
+    if has_permission(user, "school.dashboard"):
+        scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
+    return Alert.objects.filter(scope, status__in=OPEN_STATUSES).select_related("pupil", "school")
+
+
+def work_today(user, today: dt.date) -> dict:
+    alerts = alerts_visible_to(user)
+    calls = list(
+        alerts.filter(rule="first_day", key=today.isoformat()).order_by(
+            "priority", "pupil__legal_surname", "pupil__legal_forename", "id"
+        )[:50]
+    )
+    registers = list(alerts.filter(rule="missing_register", key__startswith=today.isoformat())[:20])
+    others = alerts.exclude(rule__in=("first_day", "missing_register"))
+    new_today = list(others.filter(raised_on=today).order_by("priority", "school__name", "rule", "id")[:20])
+    counts = Counter(others.values_list("rule", flat=True))
+    return {
+        "today": today,
+        "calls": calls,
+        "calls_total": alerts.filter(rule="first_day", key=today.isoformat()).count(),
+        "registers": registers,
+        "new_today": new_today,
+        "open_by_rule": [
+            {"rule": r, "title": rule_title(r), "count": counts[r]} for r in RULE_IDS if counts.get(r)
+        ],
+        "open_total": sum(counts.values()),
+    }
+
+
+def work_list(user, *, rule: str = "", school: str = "") -> QuerySet[Alert]:
+    alerts = alerts_visible_to(user)
+    if rule:
+        alerts = alerts.filter(rule=rule)
+    if school:
+        alerts = alerts.filter(school__urn=school)
+    return alerts.order_by("priority", "-raised_on", "school__name", "pupil__legal_surname", "id")
+
+
+def search_pupils(user, query: str, limit: int = 50) -> list[Pupil]:
+    query = query.strip()
+    if not query:
+        return []
+    pupils = pupils_visible_to(user)
+    if len(query) == 13 and query[0].isalpha() and query[1:12].isdigit():
+        by_upn = list(pupils.filter(upn__iexact=query))
+        if by_upn:
+            return by_upn
+    condition = Q()
+    for term in query.split():
+        condition &= (
+            Q(legal_forename__icontains=term)
+            | Q(legal_surname__icontains=term)
+            | Q(preferred_forename__icontains=term)
+            | Q(preferred_surname__icontains=term)
+            | Q(upn__istartswith=term)
+        )
+    return list(
+        pupils.filter(condition)
+        .prefetch_related("enrolments__school")
+        .order_by("legal_surname", "legal_forename", "upn")[:limit]
+    )
+
+
+def current_enrolment(
+    pupil: Pupil, today: dt.date, schools: QuerySet[School] | None = None
+) -> Enrolment | None:
+    enrolments = pupil.enrolments.select_related("school", "school__local_authority").order_by(
+        "-admission_date"
+    )
+    if schools is not None:
+        visible = enrolments.filter(school__in=schools)
+        enrolments = visible if visible.exists() else enrolments
+    on_roll = enrolments.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today))
+    return on_roll.first() or enrolments.first()
+
+
+# Calendar and key: colours are SVG presentation attributes (the Content Security Policy forbids inline styles).
+CATEGORIES = [
+    ("present", "Present", "#00703c"),
+    ("approved_educational_activity", "Approved educational activity", "#85994b"),
+    ("authorised_absence", "Authorised absence", "#f47738"),
+    ("unauthorised_absence", "Unauthorised absence", "#d4351c"),
+    ("not_possible", "Not a possible session", "#b1b4b6"),
+    ("no_mark", "No mark yet", "#ffffff"),
+]
+CATEGORY_LABEL = {key: label for key, label, _ in CATEGORIES}
+
+
+def year_start(today: dt.date) -> dt.date:
+    return dt.date(AcademicYear.start_year_for(today), 8, 1)
+
+
+def pupil_year(enrolment: Enrolment, today: dt.date) -> dict:
+    """This academic year's marks for one enrolment, with the pupil's own figures worked out from them."""
+    start = year_start(today)
+    codes = code_table()
+    marks = list(
+        Mark.objects.filter(enrolment=enrolment, date__gte=start, date__lte=today)
+        .order_by("date", "session")
+        .values_list("date", "session", "code")
+    )
+    sessions = []
+    possible = attended = authorised = unauthorised = 0
+    reasons: Counter = Counter()
+    weeks: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, session, code in marks:
+        info = codes.get(code)
+        category = info.statistical_category if info else "no_mark"
+        sessions.append(
+            {
+                "date": day,
+                "session": session,
+                "code": code,
+                "category": category,
+                "meaning": info.meaning if info else "Unknown code",
+            }
+        )
+        if info is None or not info.is_possible_session:
+            continue
+        possible += 1
+        week = weeks[day - dt.timedelta(days=day.weekday())]
+        week[0] += 1
+        if info.counts_as_attendance:
+            attended += 1
+            week[1] += 1
+        else:
+            if category == "authorised_absence":
+                authorised += 1
+            elif category == "unauthorised_absence":
+                unauthorised += 1
+            reasons[code] += 1
+    absent = possible - attended
+    hours_per_session = float(enrolment.school.school_day_hours) / 2
+    return {
+        "start": start,
+        "sessions": sessions,
+        "possible": possible,
+        "attended": attended,
+        "absent": absent,
+        "authorised": authorised,
+        "unauthorised": unauthorised,
+        "attendance_perc": 100 * attended / possible if possible else None,
+        "absence_perc": 100 * absent / possible if possible else None,
+        "days_missed": absent / 2,
+        "hours_missed": absent * hours_per_session,
+        "reasons": [
+            {
+                "code": code,
+                "meaning": codes[code].meaning,
+                "category": CATEGORY_LABEL.get(codes[code].statistical_category, ""),
+                "sessions": n,
+                "share": 100 * n / absent if absent else 0,
+            }
+            for code, n in reasons.most_common()
+        ],
+        "weekly": [
+            {"week": week, "possible": p, "attended": a, "attendance_perc": 100 * a / p if p else None}
+            for week, (p, a) in sorted(weeks.items())
+        ],
+    }
+
+
+def pupil_flags(pupil: Pupil) -> list[str]:
+    flags = []
+    for field, label in (
+        ("looked_after", "Looked after"),
+        ("previously_looked_after", "Previously looked after"),
+        ("child_protection_plan", "Child protection plan"),
+        ("child_in_need", "Child in need"),
+        ("young_carer", "Young carer"),
+        ("fsm", "Free school meals"),
+        ("eal", "English as an additional language"),
+    ):
+        if getattr(pupil, field):
+            flags.append(label)
+    if pupil.sen_status and pupil.sen_status != "N":
+        flags.append(f"SEN: {pupil.get_sen_status_display()}")
+    return flags

@@ -1,0 +1,90 @@
+"""Template helpers for Attend's pages: permission checks, number formats and the home page's work list."""
+
+from __future__ import annotations
+
+import math
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from attend.accounts.permissions import has_permission
+
+register = template.Library()
+
+
+@register.filter
+def can(user, permission: str) -> bool:
+    """{% if user|can:"pupil.view" %}: the permission table decides, as for the views."""
+    return has_permission(user, permission)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@register.filter
+def pct(value, places: int = 1) -> str:
+    """A percentage to one decimal place, or an en dash when there is no figure."""
+    if _missing(value):
+        return "–"
+    return f"{float(value):.{int(places)}f}%"
+
+
+@register.filter
+def num(value, places: int = 0) -> str:
+    if _missing(value):
+        return "–"
+    return f"{float(value):,.{int(places)}f}"
+
+
+@register.filter
+def gap(value) -> str:
+    """A difference in percentage points, signed: "+1.2 pts", "−0.4 pts"."""
+    if _missing(value):
+        return "–"
+    sign = "+" if value > 0.05 else ("−" if value < -0.05 else "")
+    return f"{sign}{abs(float(value)):.1f} pts"
+
+
+@register.filter
+def rule_title(rule: str) -> str:
+    from attend.web.selectors import rule_title as title
+
+    return title(rule)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("web/_navigation.html", takes_context=True)
+def main_navigation(context):
+    request = context["request"]
+    user = request.user
+    path = request.path
+    items = [("Home", reverse("home"), path == "/")]
+    if has_permission(user, "pupil.view"):
+        items.append(("Work list", reverse("web:work-list"), path.startswith("/work/")))
+    if has_permission(user, "la.dashboard"):
+        items.append(("Local authority", reverse("web:la-dashboard"), path.startswith("/la/")))
+    if has_permission(user, "school.dashboard"):
+        items.append(("Schools", reverse("web:schools"), path.startswith("/schools/")))
+    if has_permission(user, "admin.site"):
+        items.append(("Settings and users", reverse("admin:index"), path.startswith("/admin/")))
+    return {
+        "items": items,
+        "search": has_permission(user, "pupil.view"),
+        "query": request.GET.get("q", "") if path.startswith("/pupils/") else "",
+    }
+
+
+@register.inclusion_tag("web/_work_today.html", takes_context=True)
+def work_for_today(context):
+    from attend.web.selectors import work_today
+
+    request = context["request"]
+    if not has_permission(request.user, "pupil.view"):
+        return {"show": False}
+    return {"show": True, **work_today(request.user, timezone.localdate())}

@@ -1,0 +1,282 @@
+"""Attend's web pages: the work list, pupil search and page, and the school and LA dashboards."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from attend import audit
+from attend.accounts.permissions import has_permission, permission_required_for
+from attend.alerts.rules import RULE_IDS
+from attend.core.scoping import get_pupil_for_user, schools_visible_to
+from attend.schools.models import School
+
+from . import charts, dashboards, selectors
+
+
+def _school_for_user(user, urn: int) -> School:
+    try:
+        return schools_visible_to(user).select_related("local_authority", "trust").get(urn=urn)
+    except School.DoesNotExist:
+        raise Http404("No school with that URN in your scope.") from None
+
+
+@permission_required_for("pupil.view")
+def work_list(request: HttpRequest) -> HttpResponse:
+    rule = request.GET.get("rule", "")
+    rule = rule if rule in RULE_IDS else ""
+    school = request.GET.get("school", "")
+    alerts = selectors.work_list(request.user, rule=rule, school=school)
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rule": rule,
+        "school": school,
+        "rules": [(r, selectors.rule_title(r)) for r in RULE_IDS],
+        "schools": schools_visible_to(request.user).order_by("name"),
+        "rule_title": selectors.rule_title,
+    }
+    return render(request, "web/work_list.html", context)
+
+
+@permission_required_for("pupil.view")
+def pupil_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    results = selectors.search_pupils(request.user, query)
+    return render(request, "web/pupil_search.html", {"query": query, "results": results})
+
+
+@permission_required_for("pupil.view")
+def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
+    pupil = get_pupil_for_user(request.user, upn)
+    audit.pupil_viewed(request, pupil, page="web.pupil")
+    today = timezone.localdate()
+    enrolment = selectors.current_enrolment(pupil, today, schools_visible_to(request.user))
+    context = {"pupil": pupil, "enrolment": enrolment, "flags": selectors.pupil_flags(pupil), "today": today}
+    context["alerts"] = list(
+        pupil.alerts.select_related("school").order_by("-raised_on", "priority", "id")[:30]
+    )
+    context["rule_title"] = selectors.rule_title
+    context["contacts"] = pupil.contact_links.select_related("contact").order_by("priority", "id")
+    if enrolment is not None:
+        year = selectors.pupil_year(enrolment, today)
+        school = enrolment.school
+        overview = dashboards.records(dashboards.q.school_measures(end=today, schools=[school]))
+        school_row = overview[0] if overview else {}
+        comparators = dashboards.comparator_columns(school)
+        england = next((c for c in comparators if c["comparator"] == "england"), None)
+        trend = dashboards.records(dashboards.q.weekly_trend(end=today, schools=[school], phase=school.phase))
+        school_by_week = {r["week_commencing"]: r["attendance_perc"] for r in trend}
+        national_by_week = {
+            r["week_commencing"]: (
+                100 - r["national_overall_absence_perc"]
+                if r["national_overall_absence_perc"] is not None
+                else None
+            )
+            for r in trend
+        }
+        weeks = year["weekly"]
+        for w in weeks:
+            w["school"] = school_by_week.get(w["week"])
+            w["england"] = national_by_week.get(w["week"])
+        colours = {key: colour for key, _, colour in selectors.CATEGORIES}
+        context.update(
+            year=year,
+            school_row=school_row,
+            england=england,
+            comparisons=[
+                ("This pupil", year["attendance_perc"]),
+                (school.name, school_row.get("attendance_perc")),
+                (
+                    "England (" + school.get_phase_display().lower() + " schools)",
+                    england["attendance_perc"] if england else None,
+                ),
+            ],
+            categories=selectors.CATEGORIES,
+            calendar=charts.session_calendar(
+                "calendar",
+                f"Attendance this year, session by session, from {year['start']:%-d %B %Y}",
+                year["sessions"],
+                colours,
+                year["start"],
+                today,
+            ),
+            trend_chart=charts.line_chart(
+                "trend",
+                "Attendance week by week: this pupil, the school and England",
+                [f"{w['week']:%-d %b}" for w in weeks],
+                [
+                    {
+                        "name": "This pupil",
+                        "values": [w["attendance_perc"] for w in weeks],
+                        "colour": "#1d70b8",
+                    },
+                    {"name": "School", "values": [w["school"] for w in weeks], "colour": "#f47738"},
+                    {
+                        "name": "England",
+                        "values": [w["england"] for w in weeks],
+                        "colour": "#0b0c0c",
+                        "dashed": True,
+                    },
+                ],
+                y_max=100,
+            ),
+            not_present=[s for s in year["sessions"] if s["category"] not in ("present",)],
+        )
+    return render(request, "web/pupil_detail.html", context)
+
+
+@permission_required_for("school.dashboard")
+def schools(request: HttpRequest) -> HttpResponse:
+    visible = schools_visible_to(request.user).select_related("local_authority").order_by("name")
+    return render(request, "web/schools.html", {"schools": visible})
+
+
+@permission_required_for("school.dashboard")
+def school_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _school_for_user(request.user, urn)
+    today = timezone.localdate()
+    data = dashboards.school_overview(school, today)
+    trend = data["trend"]
+    weekday = data["weekday"]
+    data["trend_chart"] = charts.line_chart(
+        "school-trend",
+        f"Overall absence week by week at {school.name}, with England",
+        [f"{r['week_commencing']:%-d %b}" for r in trend],
+        [
+            {
+                "name": "This school",
+                "values": [r["overall_absence_perc"] for r in trend],
+                "colour": "#1d70b8",
+            },
+            {
+                "name": "England",
+                "values": [r["national_overall_absence_perc"] for r in trend],
+                "colour": "#0b0c0c",
+                "dashed": True,
+            },
+        ],
+    )
+    england = data["england"]
+    data["weekday_chart"] = charts.bar_chart(
+        "school-weekday",
+        f"Overall absence by day of the week at {school.name}",
+        [r["weekday_name"][:3] for r in weekday],
+        [r["overall_absence_perc"] for r in weekday],
+        reference=england["overall_absence_perc"] if england else None,
+        reference_label="England" if england else "",
+    )
+    can_la = has_permission(request.user, "la.dashboard")
+    return render(
+        request, "web/school_dashboard.html", {"school": school, "today": today, "can_la": can_la, **data}
+    )
+
+
+LISTS = {"pa": "Persistently absent pupils", "sa": "Severely absent pupils", "all": "All pupils"}
+
+
+def _list_args(request: HttpRequest) -> tuple[str, dict[str, str]]:
+    which = request.GET.get("list", "pa")
+    which = which if which in LISTS else "pa"
+    filters = {name: request.GET.get(name, "")[:10] for name in (*dashboards.LIST_FILTERS, "nc_year")}
+    return which, filters
+
+
+@permission_required_for("school.dashboard")
+def school_pupils(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _school_for_user(request.user, urn)
+    which, filters = _list_args(request)
+    rows = dashboards.pupil_rows(school, timezone.localdate(), which=which, filters=filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "school": school,
+        "which": which,
+        "lists": LISTS,
+        "title": LISTS[which],
+        "filters": filters,
+        "rows": rows,
+        "query": query.urlencode(),
+        "sexes": dashboards.SEX,
+        "sen": dashboards.SEN,
+        "years": ["R", *[str(y) for y in range(1, 14)]],
+    }
+    template = "web/_pupil_table.html" if request.headers.get("HX-Request") else "web/school_pupils.html"
+    return render(request, template, context)
+
+
+@permission_required_for("school.dashboard")
+def school_pupils_csv(request: HttpRequest, urn: int) -> HttpResponse:
+    school = _school_for_user(request.user, urn)
+    which, filters = _list_args(request)
+    rows = dashboards.pupil_rows(school, timezone.localdate(), which=which, filters=filters)
+    audit.record(
+        "web.pupil_list.exported",
+        request=request,
+        school=school,
+        data={"list": which, "filters": {k: v for k, v in filters.items() if v}, "rows": len(rows)},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{school.urn}-{which}-pupils.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "UPN",
+            "Surname",
+            "Forename",
+            "Year group",
+            "Possible sessions",
+            "Sessions missed",
+            "Attendance %",
+            "Unauthorised absence",
+            "Persistent absence",
+            "Severe absence",
+        ]
+    )
+    for r in rows:
+        p = r["pupil"]
+        writer.writerow(
+            [
+                p.upn,
+                p.legal_surname,
+                p.preferred_forename or p.legal_forename,
+                r["nc_year"],
+                r["possible_sessions"],
+                r["overall_absence"],
+                f"{r['attendance_pct']:.1f}" if r["attendance_pct"] is not None else "",
+                r["unauthorised_absence"],
+                "Yes" if r["persistent_absence"] else "No",
+                "Yes" if r["severe_absence"] else "No",
+            ]
+        )
+    return response
+
+
+@permission_required_for("la.dashboard")
+def la_dashboard(request: HttpRequest) -> HttpResponse:
+    visible = list(schools_visible_to(request.user).select_related("local_authority"))
+    sort = request.GET.get("sort", "school_name")
+    descending = request.GET.get("order") == "desc"
+    data = dashboards.la_overview(visible, timezone.localdate(), sort=sort, descending=descending)
+    columns = [
+        {
+            "field": field,
+            "label": label,
+            "active": field == data["sort"],
+            "next_order": "asc"
+            if field == data["sort"] and descending
+            else "desc"
+            if field == data["sort"] or field not in ("school_name", "phase")
+            else "asc",
+        }
+        for field, label in dashboards.LA_COLUMNS
+    ]
+    return render(
+        request,
+        "web/la_dashboard.html",
+        {**data, "columns": columns, "descending": descending, "today": timezone.localdate()},
+    )
