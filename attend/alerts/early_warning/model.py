@@ -1,4 +1,4 @@
-"""The early-warning model: one calibrated logistic regression per point in the year, with reasons per pupil.
+"""The early-warning model: one logistic regression per point in the year, with reasons per pupil.
 
 Logistic regression on standardised features keeps every prediction explainable exactly: the log-odds are the
 intercept plus one term per feature (coefficient x standardised value), so a feature's contribution is how far it
@@ -6,7 +6,9 @@ moves this pupil's odds away from those of an average pupil in the training coho
 into one reason (e.g. the rate to date and its logit), and reasons are phrased from the pupil's own counts.
 
 A model is trained for each checkpoint in ``CHECKPOINT_WEEKS``; a prediction uses the latest checkpoint the
-school has reached, because the same rate means more after 12 weeks than after 2.
+school has reached, because the same rate means more after 12 weeks than after 2. The probabilities are the
+logistic fit's own (no separate recalibration step); ``evaluate`` checks their calibration on pupils the model
+never saw.
 """
 
 from __future__ import annotations
