@@ -45,11 +45,21 @@ def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def run_engine(directory: Path, runs: int, backend: str) -> dict:
+def summary(result) -> dict:
+    e = result["enrolments"]
+    return {
+        "enrolments": e.num_rows,
+        "possible": int(sum(e.column("possible_sessions").to_pylist())),
+        "absence": int(sum(e.column("overall_absence").to_pylist())),
+        "pa": int(sum(e.column("persistent_absence").to_pylist())),
+    }
+
+
+def engine_runner(directory: Path, backend: str):
+    """Open the store; return a function that runs the workload once, returning (tables, seconds)."""
     from attend.analytics import reports
     from attend.analytics.engine import duckdb_store
 
-    t0 = time.perf_counter()
     if backend == "duckdb":
         src = duckdb_store(directory, threads=os.cpu_count())
     else:  # Ibis's Polars backend over the same store, loaded into memory first (not timed as part of runs)
@@ -64,34 +74,38 @@ def run_engine(directory: Path, runs: int, backend: str) -> dict:
         enrolments = con.create_table("enrolments", raw.sql("select * from enrolments").to_arrow_table())
         codes_src = duckdb_store(directory)
         src = Source(con, marks, enrolments, codes_src.codes, codes_src.columns)
-    opened = time.perf_counter() - t0
-    times = []
-    result = None
-    for _ in range(runs + 1):
+
+    def run():
         t = time.perf_counter()
-        result = reports.core_tables(src, start=START, end=END, cohort="compulsory")
-        times.append(time.perf_counter() - t)
-    e = result["enrolments"]
-    pa_flags = e.column("persistent_absence").to_pylist()
+        tables = reports.core_tables(src, start=START, end=END, cohort="compulsory")
+        return tables, time.perf_counter() - t
+
+    return run
+
+
+def run_engine(directory: Path, runs: int, backend: str) -> dict:
+    """Engine alone in its process: times and peak memory."""
+    engine = engine_runner(directory, backend)
+    cold = engine()[1]
+    times, result = [], None
+    for _ in range(runs):
+        result, seconds = engine()
+        times.append(seconds)
     return {
         "backend": backend,
-        "open_s": opened,
-        "cold_s": times[0],
-        "median_s": statistics.median(times[1:]),
-        "runs": times[1:],
-        "enrolments": e.num_rows,
+        "cold_s": cold,
+        "median_s": statistics.median(times),
+        "runs": times,
+        **summary(result),
         "schools": result["schools"].num_rows,
-        "school_weekday": result["school_weekday"].num_rows,
-        "school_week": result["school_week"].num_rows,
-        "possible": int(sum(e.column("possible_sessions").to_pylist())),
-        "absence": int(sum(e.column("overall_absence").to_pylist())),
-        "pa": int(sum(pa_flags)),
         "peak_rss_gib": peak_rss_gib(),
     }
 
 
-def run_numpy(directory: Path, runs: int) -> dict:
-    """The anchor: the same four tables from in-memory arrays with np.bincount (load time not counted)."""
+def numpy_pass(directory: Path):
+    """The anchor: the same four tables from in-memory arrays with np.bincount (load time not counted).
+
+    Returns a function that does one pass."""
     import duckdb
     import numpy as np
 
@@ -173,29 +187,40 @@ def run_numpy(directory: Path, runs: int) -> dict:
             "week": by_week,
         }
 
-    times = []
-    out = None
-    for _ in range(runs + 1):
+    return once
+
+
+def run_interleaved(directory: Path, runs: int, backend: str) -> dict:
+    """Engine and NumPy anchor timed alternately in one process, so both see the same machine load."""
+    once = numpy_pass(directory)
+    engine = engine_runner(directory, backend)
+    cold = engine()[1]
+    once()
+    engine_times, numpy_times = [], []
+    for _ in range(runs):
+        result, seconds = engine()
+        engine_times.append(seconds)
         t = time.perf_counter()
         out = once()
-        times.append(time.perf_counter() - t)
+        numpy_times.append(time.perf_counter() - t)
+    got = summary(result)
+    want = {k: out[k] for k in got}
+    assert got == want, (got, want)
     return {
-        "backend": "numpy",
-        "median_s": statistics.median(times[1:]),
-        "runs": times[1:],
-        "cold_s": times[0],
-        "enrolments": out["enrolments"],
-        "possible": out["possible"],
-        "absence": out["absence"],
-        "pa": out["pa"],
-        "peak_rss_gib": peak_rss_gib(),
+        "backend": backend,
+        "cold_s": cold,
+        "median_s": statistics.median(engine_times),
+        "numpy_median_s": statistics.median(numpy_times),
+        "runs": engine_times,
+        "numpy_runs": numpy_times,
+        **got,
     }
 
 
 def child(args) -> None:
     directory = Path(args.child_dir)
-    if args.child == "numpy":
-        result = run_numpy(directory, args.runs)
+    if args.child.startswith("ratio-"):
+        result = run_interleaved(directory, args.runs, args.child.removeprefix("ratio-"))
     else:
         result = run_engine(directory, args.runs, args.child)
     print(json.dumps(result))
@@ -212,12 +237,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[2, 20, 200], help="millions of marks")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--polars", action="store_true", help="also time Ibis's Polars backend")
-    parser.add_argument(
-        "--no-numpy-above", type=int, default=200, help="skip the NumPy anchor above this size"
-    )
+    parser.add_argument("--numpy-up-to", type=int, default=20, help="NumPy anchor only up to this size (M)")
     parser.add_argument("--child")
     parser.add_argument("--child-dir")
     args = parser.parse_args()
@@ -225,37 +248,36 @@ def main() -> None:
         child(args)
         return
     base = Path(args.dir)
-    print(f"{os.cpu_count()} cores; median of {args.runs} warm runs after one cold run; times in seconds")
-    header = (
-        f"{'marks':>6} {'engine':>8} {'cold':>7} {'median':>7} {'numpy':>7} {'ratio':>6} "
+    load = os.getloadavg()[0]
+    print(
+        f"{os.cpu_count()} cores, load average {load:.1f} at start; medians of {args.runs} warm runs; seconds"
+    )
+    print(
+        f"{'marks':>6} {'engine':>7} {'cold':>6} {'median':>7} {'numpy':>7} {'ratio':>6} {'alone':>7} "
         f"{'peak GiB':>8} {'enrolments':>10} {'PA %':>6}"
     )
-    print(header)
-    rows = []
+    alone_times = []
     for size in args.sizes:
         directory = store_for(size, base)
-        anchor = measure("numpy", directory, args.runs) if size <= args.no_numpy_above else None
-        kinds = ["duckdb", *(["polars"] if args.polars else [])]
-        for kind in kinds:
-            r = measure(kind, directory, args.runs)
-            if anchor:
-                assert (r["enrolments"], r["possible"], r["absence"], r["pa"]) == (
-                    anchor["enrolments"],
-                    anchor["possible"],
-                    anchor["absence"],
-                    anchor["pa"],
-                ), (r, anchor)
-            ratio = r["median_s"] / anchor["median_s"] if anchor else float("nan")
-            rows.append((size, r, anchor))
+        for kind in ["duckdb", *(["polars"] if args.polars else [])]:
+            # Ratio: engine and anchor interleaved in one process. Alone: the engine in a fresh process, for
+            # its own peak memory (max RSS) without the anchor's arrays.
+            ratio = measure(f"ratio-{kind}", directory, args.runs) if size <= args.numpy_up_to else None
+            alone = measure(kind, directory, args.runs)
+            if kind == "duckdb":
+                alone_times.append((size, alone["median_s"]))
+            nan = float("nan")
             print(
-                f"{size:>5}M {kind:>8} {r['cold_s']:7.3f} {r['median_s']:7.3f} "
-                f"{anchor['median_s'] if anchor else float('nan'):7.3f} {ratio:6.2f} {r['peak_rss_gib']:8.2f} "
-                f"{r['enrolments']:>10,} {100 * r['pa'] / r['enrolments']:6.2f}",
+                f"{size:>5}M {kind:>7} {alone['cold_s']:6.3f} {ratio['median_s'] if ratio else nan:7.3f} "
+                f"{ratio['numpy_median_s'] if ratio else nan:7.3f} "
+                f"{ratio['median_s'] / ratio['numpy_median_s'] if ratio else nan:6.2f} {alone['median_s']:7.3f} "
+                f"{alone['peak_rss_gib']:8.2f} {alone['enrolments']:>10,} "
+                f"{100 * alone['pa'] / alone['enrolments']:6.2f}",
                 flush=True,
             )
-    duck = [(s, r) for s, r, _ in rows if r["backend"] == "duckdb"]
-    for (s1, r1), (s2, r2) in zip(duck, duck[1:], strict=False):
-        print(f"growth {s1}M -> {s2}M: x{s2 / s1:.0f} marks, x{r2['median_s'] / r1['median_s']:.2f} time")
+    for (s1, t1), (s2, t2) in zip(alone_times, alone_times[1:], strict=False):
+        print(f"growth {s1}M -> {s2}M: x{s2 / s1:.0f} marks, x{t2 / t1:.2f} time")
+    print(f"load average {os.getloadavg()[0]:.1f} at end (other processes share these 2 cores)")
 
 
 if __name__ == "__main__":
