@@ -4,11 +4,16 @@ comparators (attend.stats.benchmarks). Callers pass schools already scoped to th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 
 import pandas as pd
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Max
 
-from attend.people.models import Pupil
+from attend.people.models import Enrolment, Pupil
+from attend.registers.models import ImportRun, Mark
 from attend.stats import benchmarks
 from attend.stats import queries as q
 
@@ -33,6 +38,30 @@ LIST_FILTERS = {
 }
 
 
+CACHE_SECONDS = 15 * 60
+
+
+def data_version() -> str:
+    """Changes whenever marks, enrolments or an import land: three MAX(id) look-ups on primary keys (cheap, unlike
+    counting the marks)."""
+    marks = Mark.objects.aggregate(last=Max("id"))["last"]
+    enrolments = Enrolment.objects.aggregate(last=Max("id"))["last"]
+    run = ImportRun.objects.aggregate(last=Max("id"))["last"]
+    return f"{connection.settings_dict['NAME']}:{marks}:{enrolments}:{run}"
+
+
+def cached(name: str, today: dt.date, compute, *parts):
+    """The statistics queries cost ~150 ms each to compile whatever the data size, so the dashboards keep their
+    figures for a quarter of an hour, keyed on the day and on `data_version()` (an import shows at once)."""
+    version = data_version()
+    key = "web:" + ":".join(str(p) for p in (name, today.isoformat(), version, *parts))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def clean(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -52,6 +81,16 @@ def comparator_columns(school=None, *, la_code=None, region_name=None, phase=Non
 
 
 def school_overview(school, today: dt.date) -> dict:
+    return cached("school-overview", today, lambda: _school_overview(school, today), school.pk)
+
+
+def school_figures(school, today: dt.date) -> tuple[dict, list[dict]]:
+    """The school's own row and weekly trend (for the pupil page), from the same cache as the dashboard."""
+    data = school_overview(school, today)
+    return data["overall"] or {}, data["trend"]
+
+
+def _school_overview(school, today: dt.date) -> dict:
     row = records(q.school_measures(end=today, schools=[school]))
     overall = row[0] if row else None
     comparators = comparator_columns(school)
@@ -103,7 +142,12 @@ def school_overview(school, today: dt.date) -> dict:
 
 def pupil_rows(school, today: dt.date, *, which: str, filters: dict[str, str]) -> list[dict]:
     """The school's pupils this year (all, persistently or severely absent), with names and the filters applied."""
-    df = q.enrolment_measures(end=today, schools=[school], extras=False)
+    df = cached(
+        "enrolments",
+        today,
+        lambda: q.enrolment_measures(end=today, schools=[school], extras=False),
+        school.pk,
+    )
     if which == "pa":
         df = df[df["persistent_absence"]]
     elif which == "sa":
@@ -145,9 +189,16 @@ LA_COLUMNS = [
 ]
 
 
+def _la_figures(schools, today: dt.date) -> tuple[list[dict], list[dict]]:
+    rows = records(q.school_measures(end=today, schools=schools)) if schools else []
+    totals = records(q.group_measures("la", end=today, schools=schools)) if schools else []
+    return rows, totals
+
+
 def la_overview(schools, today: dt.date, *, sort: str, descending: bool) -> dict:
-    df = q.school_measures(end=today, schools=schools) if schools else pd.DataFrame()
-    rows = records(df)
+    ids = hashlib.sha1(",".join(str(s.pk) for s in sorted(schools, key=lambda s: s.pk)).encode()).hexdigest()
+    rows, totals = cached("la", today, lambda: _la_figures(schools, today), ids)
+    rows = [dict(r) for r in rows]
     england = {}
     for phase in {r["phase"] for r in rows} | {"total"}:
         found = benchmarks.comparators(phase=phase)
@@ -175,7 +226,6 @@ def la_overview(schools, today: dt.date, *, sort: str, descending: bool) -> dict
     if descending:  # keep schools without a figure at the bottom either way
         rows.sort(key=lambda r: r.get(sort) is None)
     la_codes = sorted({r["la_code"] for r in rows})
-    totals = records(q.group_measures("la", end=today, schools=schools)) if schools else []
     benchmarks_for_la = []
     for code in la_codes:
         benchmarks_for_la.extend(comparator_columns(la_code=code, phase="total"))

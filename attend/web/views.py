@@ -65,11 +65,9 @@ def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
     if enrolment is not None:
         year = selectors.pupil_year(enrolment, today)
         school = enrolment.school
-        overview = dashboards.records(dashboards.q.school_measures(end=today, schools=[school]))
-        school_row = overview[0] if overview else {}
+        school_row, trend = dashboards.school_figures(school, today)
         comparators = dashboards.comparator_columns(school)
         england = next((c for c in comparators if c["comparator"] == "england"), None)
-        trend = dashboards.records(dashboards.q.weekly_trend(end=today, schools=[school], phase=school.phase))
         school_by_week = {r["week_commencing"]: r["attendance_perc"] for r in trend}
         national_by_week = {
             r["week_commencing"]: (
