@@ -176,3 +176,29 @@ def test_pa_boundary_in_the_engine(db, settings, tmp_path, absences, persistent)
     assert row.possible_sessions == 170
     assert bool(row.persistent_absence) is persistent
     assert not row.severe_absence
+
+
+def test_export_marks_as_partitioned_parquet(tiny_la, tmp_path):
+    import pyarrow.parquet as pq
+
+    out = io.StringIO()
+    call_command("export", "marks", str(tmp_path / "pq"), "--format", "parquet", stdout=out)
+    parts = sorted(
+        p.relative_to(tmp_path / "pq").parts[:3] for p in (tmp_path / "pq" / "marks").rglob("*.parquet")
+    )
+    assert {p[:3] for p in parts} == {
+        ("marks", "academic_year=2025", f"school_id={tiny_la['a'].pk}"),
+        ("marks", "academic_year=2025", f"school_id={tiny_la['b'].pk}"),
+    }
+    marks = pq.read_table(tmp_path / "pq" / "marks")
+    assert marks.num_rows == 5 * 20 + 2
+    assert pq.read_table(tmp_path / "pq" / "enrolments.parquet").num_rows == 5
+
+
+def test_stats_refresh_and_status_commands(tiny_la):
+    out = io.StringIO()
+    call_command("stats", "refresh", stdout=out)
+    assert "102 marks" in out.getvalue()
+    out = io.StringIO()
+    call_command("stats", "status", stdout=out)
+    assert "(up to date)" in out.getvalue() and "db_marks: 102" in out.getvalue()
