@@ -162,7 +162,7 @@ def chunked_counts(marks: ibis.Table, keys: Sequence[str], src: Source, detail: 
     if column is None:
         return wide_counts(marks, keys, src, detail)
     lo, hi, size = src.chunks[column]
-    if hi - lo < size:
+    if hi - lo < 4 * size:  # small enough for one perfect-hash aggregate: slicing would only add overhead
         return wide_counts(marks, keys, src, detail)
     parts = [
         wide_counts(marks.filter(marks[column].between(a, min(a + size - 1, hi))), keys, src, detail)
