@@ -449,6 +449,9 @@ def _pg_bulk_insert(cursor, batch: MarkBatch) -> None:
     fails, the table is back as it was. The price is an exclusive lock on the marks table while the import runs.
     """
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    # ALTER TABLE refuses to run while deferred key checks are queued (e.g. a CTF import has just written
+    # enrolments in this transaction): run those checks now, and defer again afterwards.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
         "WHERE conrelid = 'registers_mark'::regclass AND contype IN ('f', 'u') ORDER BY contype DESC"
@@ -475,6 +478,7 @@ def _pg_bulk_insert(cursor, batch: MarkBatch) -> None:
         cursor.execute(f'ALTER TABLE registers_mark ADD CONSTRAINT "{name}" {definition}')
     for _, definition in indexes:
         cursor.execute(definition)
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def write_marks(batch: MarkBatch, *, run, user) -> tuple[int, int]:

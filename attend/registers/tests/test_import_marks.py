@@ -231,3 +231,32 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path, two_pupils):
         import_file("marks", path)
     assert failed.value.messages == ["latin1.csv:3: file: the file is not UTF-8 text"]
     assert Mark.objects.count() == 0
+
+
+def test_the_bulk_path_leaves_the_table_constraints_as_they_were(tmp_path, two_pupils, monkeypatch):
+    from django.db import IntegrityError, connection, transaction
+
+    from attend.registers.imports import marks
+
+    def constraints():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'registers_mark'::regclass ORDER BY conname"
+            )
+            keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'registers_mark' ORDER BY indexname"
+            )
+            return keys, cursor.fetchall()
+
+    before = constraints()
+    monkeypatch.setattr(marks, "PG_BULK_ROWS", 1)  # take the COPY-with-dropped-keys path even for 20 rows
+    _, ada, ben = two_pupils
+    result = import_file("marks", write_csv(tmp_path / "m.csv", HEADER, week_of_marks([ada, ben])))
+    assert result.created == 20 and Mark.objects.count() == 20
+    assert constraints() == before
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mark.objects.create(enrolment=ada, date=dt.date(2024, 9, 9), session="AM", code="L")
