@@ -190,11 +190,12 @@ def session_calendar(
     for d, initial in enumerate(WEEKDAY_INITIALS):
         y = top + d * (2 * cell + gap_ + 4) + cell + 4
         body.append(f'<text x="2" y="{y}" font-size="11" fill="{GREY}">{initial}</text>')
-    month = None
+    month, last_label_x = None, -100
     for w in range(weeks):
         monday = first_monday + dt.timedelta(weeks=w)
-        if monday.month != month:
-            month = monday.month
+        x = left + w * (cell + gap_)
+        if monday.month != month and x - last_label_x >= 30:
+            month, last_label_x = monday.month, x
             body.append(
                 f'<text x="{left + w * (cell + gap_)}" y="12" font-size="11" fill="{GREY}">'
                 f"{monday.strftime('%b')}</text>"
@@ -213,4 +214,8 @@ def session_calendar(
             f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{fill}" stroke="#505a5f" '
             f'stroke-width="0.5" class="attend-calendar__session"><title>{escape(label)}</title></rect>'
         )
-    return _frame(chart_id, title, width, height, body)
+    svg = _frame(chart_id, title, width, height, body)
+    # Drawn at its natural size (scaled up to 1.5x on wide screens by the stylesheet), not stretched to the page.
+    return mark_safe(
+        svg.replace("<svg ", f'<svg width="{int(width * 1.5)}" height="{int(height * 1.5)}" ', 1)
+    )

@@ -14,6 +14,7 @@ from django.db.models import Max
 
 from attend.people.models import Enrolment, Pupil
 from attend.registers.models import ImportRun, Mark
+from attend.schools.models import School
 from attend.stats import benchmarks
 from attend.stats import queries as q
 
@@ -206,8 +207,10 @@ def la_overview(schools, today: dt.date, *, sort: str, descending: bool) -> dict
         if match:
             england[phase] = match
     urns = {s.urn: s for s in schools}
+    phases = dict(School.Phase.choices)
     for r in rows:
         r["school"] = urns.get(r["school_urn"])
+        r["phase_label"] = phases.get(r["phase"], r["phase"])
         e = england.get(r["phase"]) or england.get("total")
         r["england_absence"] = e["overall_absence_perc"] if e else None
         r["gap_england"] = (

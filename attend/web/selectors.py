@@ -205,19 +205,20 @@ def pupil_year(enrolment: Enrolment, today: dt.date) -> dict:
     }
 
 
-def pupil_flags(pupil: Pupil) -> list[str]:
+def pupil_flags(pupil: Pupil) -> list[tuple[str, bool]]:
+    """(label, safeguarding?) for each flag that applies; safeguarding flags come first and show in red."""
     flags = []
-    for field, label in (
-        ("looked_after", "Looked after"),
-        ("previously_looked_after", "Previously looked after"),
-        ("child_protection_plan", "Child protection plan"),
-        ("child_in_need", "Child in need"),
-        ("young_carer", "Young carer"),
-        ("fsm", "Free school meals"),
-        ("eal", "English as an additional language"),
+    for field, label, safeguarding in (
+        ("child_protection_plan", "Child protection plan", True),
+        ("looked_after", "Looked after", True),
+        ("child_in_need", "Child in need", True),
+        ("previously_looked_after", "Previously looked after", True),
+        ("young_carer", "Young carer", True),
+        ("fsm", "Free school meals", False),
+        ("eal", "English as an additional language", False),
     ):
         if getattr(pupil, field):
-            flags.append(label)
+            flags.append((label, safeguarding))
     if pupil.sen_status and pupil.sen_status != "N":
-        flags.append(f"SEN: {pupil.get_sen_status_display()}")
+        flags.append((f"SEN: {pupil.get_sen_status_display()}", False))
     return flags

@@ -97,10 +97,10 @@ def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
             categories=selectors.CATEGORIES,
             calendar=charts.session_calendar(
                 "calendar",
-                f"Attendance this year, session by session, from {year['start']:%-d %B %Y}",
+                "Attendance this year, session by session: morning above afternoon, one column per week",
                 year["sessions"],
                 colours,
-                year["start"],
+                year["sessions"][0]["date"] if year["sessions"] else today,
                 today,
             ),
             trend_chart=charts.line_chart(
