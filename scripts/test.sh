@@ -10,6 +10,13 @@ if ! command -v java >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2 && apt-get install -y -qq default-jre-headless >&2
 fi
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Chromium (for the browser tests)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq chromium >&2
+fi
+# The browser tests fail (rather than skip) here if Chromium or axe-core is missing.
+export ATTEND_REQUIRE_BROWSER=1
 PG_URL=$(bash scripts/postgres.sh)
 set +e
 
