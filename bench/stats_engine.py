@@ -32,13 +32,27 @@ START, END = dt.date(2025, 8, 1), dt.date(2026, 7, 31)
 
 def store_for(size_m: int, base: Path) -> Path:
     directory = base / f"marks_{size_m}m"
-    if not (directory / "attend.duckdb").exists():
+    if not (directory / "attend.duckdb").exists() or not _has_daily(directory):
         from stats_data import generate_store
 
         t = time.perf_counter()
         n = generate_store(directory, pupils=PUPILS_PER_MILLION * size_m, seed=size_m)
         print(f"  generated {n:,} marks into {directory} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     return directory
+
+
+def _has_daily(directory: Path) -> bool:
+    import duckdb
+
+    con = duckdb.connect(str(directory / "attend.duckdb"), read_only=True)
+    try:
+        return bool(
+            con.execute(
+                "select count(*) from information_schema.tables where table_name = 'daily'"
+            ).fetchall()[0][0]
+        )
+    finally:
+        con.close()
 
 
 def peak_rss_gib() -> float:
@@ -60,8 +74,10 @@ def engine_runner(directory: Path, backend: str):
     from attend.analytics import reports
     from attend.analytics.engine import duckdb_store
 
-    if backend == "duckdb":
+    if backend in ("duckdb", "duckdb-raw"):
         src = duckdb_store(directory, threads=os.cpu_count())
+        if backend == "duckdb-raw":  # ignore the store's daily rollup: both scans read the marks
+            src.daily = None
     else:  # Ibis's Polars backend over the same store, loaded into memory first (not timed as part of runs)
         import duckdb
         import ibis
@@ -253,13 +269,13 @@ def main() -> None:
         f"{os.cpu_count()} cores, load average {load:.1f} at start; medians of {args.runs} warm runs; seconds"
     )
     print(
-        f"{'marks':>6} {'engine':>7} {'cold':>6} {'median':>7} {'numpy':>7} {'ratio':>6} {'alone':>7} "
+        f"{'marks':>6} {'engine':>10} {'cold':>6} {'median':>7} {'numpy':>7} {'ratio':>6} {'alone':>7} "
         f"{'peak GiB':>8} {'enrolments':>10} {'PA %':>6}"
     )
     alone_times = []
     for size in args.sizes:
         directory = store_for(size, base)
-        for kind in ["duckdb", *(["polars"] if args.polars else [])]:
+        for kind in ["duckdb", "duckdb-raw", *(["polars"] if args.polars else [])]:
             # Ratio: engine and anchor interleaved in one process. Alone: the engine in a fresh process, for
             # its own peak memory (max RSS) without the anchor's arrays.
             ratio = measure(f"ratio-{kind}", directory, args.runs) if size <= args.numpy_up_to else None
@@ -268,7 +284,7 @@ def main() -> None:
                 alone_times.append((size, alone["median_s"]))
             nan = float("nan")
             print(
-                f"{size:>5}M {kind:>7} {alone['cold_s']:6.3f} {ratio['median_s'] if ratio else nan:7.3f} "
+                f"{size:>5}M {kind:>10} {alone['cold_s']:6.3f} {ratio['median_s'] if ratio else nan:7.3f} "
                 f"{ratio['numpy_median_s'] if ratio else nan:7.3f} "
                 f"{ratio['median_s'] / ratio['numpy_median_s'] if ratio else nan:6.2f} {alone['median_s']:7.3f} "
                 f"{alone['peak_rss_gib']:8.2f} {alone['enrolments']:>10,} "

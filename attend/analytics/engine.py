@@ -24,6 +24,8 @@ class Source:
     enrolments: ibis.Table
     codes: dict[int, CodeSpec]  # code_id -> spec
     columns: dict[int, str]  # code_id -> count column name
+    # Marks pre-counted per (school, day, code, age band): see store.py. None = scan the marks.
+    daily: ibis.Table | None = None
     # Split scans into key ranges of at most this many values (DuckDB only; see measures.chunked_counts).
     chunks: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # column -> (min, max, size)
     _sql: dict[Any, str] = field(default_factory=dict, repr=False)
@@ -121,7 +123,9 @@ def duckdb_store(directory: Path | str, *, threads: int | None = None) -> Source
     chunks = {}
     if lo_e is not None:
         chunks = {"enrolment_id": (lo_e, hi_e, 1 << 14), "school_id": (lo_s, hi_s, 1 << 5)}
-    return Source(con, con.table("marks"), con.table("enrolments"), specs, columns, chunks)
+    tables = {r[0] for r in con.con.execute("select table_name from information_schema.tables").fetchall()}
+    daily = con.table("daily") if "daily" in tables else None
+    return Source(con, con.table("marks"), con.table("enrolments"), specs, columns, daily, chunks)
 
 
 def parquet_source(con: Any, directory: Path | str) -> Source:

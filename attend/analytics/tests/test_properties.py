@@ -69,3 +69,25 @@ def test_sliced_aggregation_gives_the_same_tables(tmp_path):
         y = b[name].to_pandas().sort_values(k).reset_index(drop=True)
         assert len(x) > 0
         assert x.equals(y), name
+
+
+@pytest.mark.parametrize("cohort", ["compulsory", "reception", "sixth_form", "all"])
+def test_the_daily_rollup_gives_the_same_breakdowns_as_the_marks(tmp_path, cohort):
+    random_store(tmp_path, enrolments=80, days=20, seed=11)
+    with_rollup = duckdb_store(tmp_path)
+    assert with_rollup.daily is not None
+    raw = duckdb_store(tmp_path)
+    raw.daily = None
+    for period in ("weekday", "week", "month"):
+        a = with_rollup.to_arrow(
+            m.period_measures(
+                m.daily_measures(with_rollup, cohort=cohort), ["school_id"], period, with_rollup
+            )
+        ).to_pandas()
+        b = raw.to_arrow(
+            m.period_measures(m.daily_measures(raw, cohort=cohort), ["school_id"], period, raw)
+        ).to_pandas()
+        keys = ["school_id", period]
+        a, b = (x.sort_values(keys).reset_index(drop=True) for x in (a, b))
+        assert len(a) > 0
+        assert a.equals(b), period
