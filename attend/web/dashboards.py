@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import threading
 
 import pandas as pd
 from django.core.cache import cache
@@ -51,6 +52,11 @@ def data_version() -> str:
     return f"{connection.settings_dict['NAME']}:{marks}:{enrolments}:{run}"
 
 
+# The statistics store's DuckDB connection is shared by the process and refuses a second caller while busy
+# ("connection is busy with another call"), so a threaded server runs the statistics queries one at a time.
+_stats_lock = threading.Lock()
+
+
 def cached(name: str, today: dt.date, compute, *parts):
     """The statistics queries cost ~150 ms each to compile whatever the data size, so the dashboards keep their
     figures for a quarter of an hour, keyed on the day and on `data_version()` (an import shows at once)."""
@@ -58,8 +64,11 @@ def cached(name: str, today: dt.date, compute, *parts):
     key = "web:" + ":".join(str(p) for p in (name, today.isoformat(), version, *parts))
     value = cache.get(key)
     if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        with _stats_lock:
+            value = cache.get(key)
+            if value is None:
+                value = compute()
+                cache.set(key, value, CACHE_SECONDS)
     return value
 
 

@@ -7,7 +7,6 @@ import csv
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
@@ -15,7 +14,7 @@ from attend.alerts.rules import RULE_IDS
 from attend.core.scoping import get_pupil_for_user, schools_visible_to
 from attend.schools.models import School
 
-from . import charts, dashboards, selectors
+from . import charts, clock, dashboards, selectors
 
 
 def _school_for_user(user, urn: int) -> School:
@@ -54,7 +53,7 @@ def pupil_search(request: HttpRequest) -> HttpResponse:
 def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
     pupil = get_pupil_for_user(request.user, upn)
     audit.pupil_viewed(request, pupil, page="web.pupil")
-    today = timezone.localdate()
+    today = clock.today()
     enrolment = selectors.current_enrolment(pupil, today, schools_visible_to(request.user))
     context = {"pupil": pupil, "enrolment": enrolment, "flags": selectors.pupil_flags(pupil), "today": today}
     context["alerts"] = list(
@@ -137,7 +136,7 @@ def schools(request: HttpRequest) -> HttpResponse:
 @permission_required_for("school.dashboard")
 def school_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
     school = _school_for_user(request.user, urn)
-    today = timezone.localdate()
+    today = clock.today()
     data = dashboards.school_overview(school, today)
     trend = data["trend"]
     weekday = data["weekday"]
@@ -188,7 +187,7 @@ def _list_args(request: HttpRequest) -> tuple[str, dict[str, str]]:
 def school_pupils(request: HttpRequest, urn: int) -> HttpResponse:
     school = _school_for_user(request.user, urn)
     which, filters = _list_args(request)
-    rows = dashboards.pupil_rows(school, timezone.localdate(), which=which, filters=filters)
+    rows = dashboards.pupil_rows(school, clock.today(), which=which, filters=filters)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -211,7 +210,7 @@ def school_pupils(request: HttpRequest, urn: int) -> HttpResponse:
 def school_pupils_csv(request: HttpRequest, urn: int) -> HttpResponse:
     school = _school_for_user(request.user, urn)
     which, filters = _list_args(request)
-    rows = dashboards.pupil_rows(school, timezone.localdate(), which=which, filters=filters)
+    rows = dashboards.pupil_rows(school, clock.today(), which=which, filters=filters)
     audit.record(
         "web.pupil_list.exported",
         request=request,
@@ -259,7 +258,7 @@ def la_dashboard(request: HttpRequest) -> HttpResponse:
     visible = list(schools_visible_to(request.user).select_related("local_authority"))
     sort = request.GET.get("sort", "school_name")
     descending = request.GET.get("order") == "desc"
-    data = dashboards.la_overview(visible, timezone.localdate(), sort=sort, descending=descending)
+    data = dashboards.la_overview(visible, clock.today(), sort=sort, descending=descending)
     columns = [
         {
             "field": field,
@@ -276,5 +275,5 @@ def la_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/la_dashboard.html",
-        {**data, "columns": columns, "descending": descending, "today": timezone.localdate()},
+        {**data, "columns": columns, "descending": descending, "today": clock.today()},
     )

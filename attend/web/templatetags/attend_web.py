@@ -6,9 +6,9 @@ import math
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 
 from attend.accounts.permissions import has_permission
+from attend.web import clock
 
 register = template.Library()
 
@@ -87,4 +87,4 @@ def work_for_today(context):
     request = context["request"]
     if not has_permission(request.user, "pupil.view"):
         return {"show": False}
-    return {"show": True, **work_today(request.user, timezone.localdate())}
+    return {"show": True, **work_today(request.user, clock.today())}

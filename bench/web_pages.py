@@ -1,0 +1,249 @@
+"""Web page benchmark: server-side response times of the pupil page, school dashboard and LA dashboard, measured
+with a small concurrent HTTP load generator against a running Attend server on loopback.
+
+    uv run python bench/web_pages.py                                # 50,000 pupils, 120 schools, a full year
+    uv run python bench/web_pages.py --pupils 5000 --schools 20     # scaled down
+    uv run python bench/web_pages.py --requests 400 --concurrency 4
+
+Data: the demo generator's synthetic LA for the academic year ending --year-end (one whole year of marks: the
+generator builds one academic year at a time), imported through `attend import` into a SQLite database under
+var/bench/web_<pupils>p/ (kept: the next run reuses it). The server is `attend runserver --noreload` (threaded,
+DEBUG off) with ATTEND_WEB_TODAY pinned to --year-end, so the pages show that year to date.
+
+Passes, each reported as count / median / p95 / max in milliseconds (time to the last byte on loopback):
+  1. prime   — the first stats request builds the columnar store from the marks (reported, not a page time);
+  2. cold    — every school dashboard once, and the LA dashboard, with the page cache empty;
+  3. mixed   — --requests requests: 45% pupil pages (random pupils), 45% school dashboards, 10% LA dashboard.
+Targets (issue 6): pupil page and school dashboard p95 < 300 ms, LA dashboard p95 < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+USER, PASSWORD = "la.officer", "demo-la-officer-pw"
+
+
+def load(args) -> None:
+    """In a child process (ATTEND_VAR_DIR set): generate the LA, import it, create the demo users."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attend.settings")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from attend.demo.generator import FILES, DemoConfig, generate
+    from attend.demo.management.commands.demo import IMPORT_ORDER, Command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    config = DemoConfig(
+        pupils=args.pupils, schools=args.schools, seed=args.seed, end=dt.date.fromisoformat(args.year_end)
+    )
+    out = Path(settings.VAR_DIR) / "demo"
+    t = time.perf_counter()
+    la = generate(config)
+    rows = la.write(out)
+    print(
+        f"  generated {rows['marks.csv'] if 'marks.csv' in rows else rows} in {time.perf_counter() - t:.0f} s"
+    )
+    for kind, name in zip(IMPORT_ORDER, FILES, strict=True):
+        t = time.perf_counter()
+        call_command("import", kind, str(out / name))
+        print(f"  imported {name} ({rows[name]:,} rows) in {time.perf_counter() - t:.0f} s", flush=True)
+    Command().create_users(config.la_code)
+    (Path(settings.VAR_DIR) / "loaded").write_text(json.dumps(vars(args)))
+
+
+class Client:
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes, float]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}/sign-in/"
+        t = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        elapsed = time.perf_counter() - t
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        conn.close()
+        return response.status, data, elapsed
+
+    def sign_in(self) -> None:
+        status, page, _ = self.request("GET", "/sign-in/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        form = urlencode({"csrfmiddlewaretoken": token, "username": USER, "password": PASSWORD, "next": "/"})
+        status, _, _ = self.request("POST", "/sign-in/", form)
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"sign-in failed ({status})")
+
+
+def summarise(name: str, times: list[float], target_ms: float | None) -> dict:
+    ms = sorted(t * 1000 for t in times)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))] if ms else float("nan")
+    row = {
+        "page": name,
+        "n": len(ms),
+        "median_ms": round(statistics.median(ms), 1) if ms else None,
+        "p95_ms": round(p95, 1),
+        "max_ms": round(ms[-1], 1) if ms else None,
+    }
+    if target_ms:
+        row["target_p95_ms"] = target_ms
+        row["meets_target"] = p95 < target_ms
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pupils", type=int, default=50_000)
+    parser.add_argument("--schools", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--year-end", default="2026-07-17", help="last day of marks and the pages' 'today'")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--dir", type=Path, help="data folder (default var/bench/web_<pupils>p)")
+    parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load_only:
+        load(args)
+        return
+    folder = (args.dir or ROOT / "var" / "bench" / f"web_{args.pupils}p").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "ATTEND_VAR_DIR": str(folder), "ATTEND_WEB_TODAY": args.year_end}
+    env.pop("DATABASE_URL", None)
+    env.pop("ATTEND_DEBUG", None)
+    if not (folder / "loaded").exists():
+        print(f"Loading {args.pupils:,} pupils in {args.schools} schools into {folder} ...", flush=True)
+        t = time.perf_counter()
+        cmd = [
+            sys.executable,
+            __file__,
+            "--load-only",
+            "--pupils",
+            str(args.pupils),
+            "--schools",
+            str(args.schools),
+            "--seed",
+            str(args.seed),
+            "--year-end",
+            args.year_end,
+        ]
+        subprocess.run(cmd, env=env, check=True, cwd=ROOT)
+        print(f"  loaded in {time.perf_counter() - t:.0f} s", flush=True)
+    db = sqlite3.connect(folder / "attend.sqlite3")
+    marks = db.execute("select count(*) from registers_mark").fetchone()[0]
+    upns = [r[0] for r in db.execute("select upn from people_pupil")]
+    urns = [r[0] for r in db.execute("select urn from schools_school order by urn")]
+    db.close()
+    print(f"Data: {len(upns):,} pupils, {len(urns)} schools, {marks:,} marks; pages dated {args.year_end}")
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "attend", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "server.log").open("w"),
+    )
+    try:
+        client = Client(args.port)
+        for _ in range(120):
+            try:
+                if client.request("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        client.sign_in()
+        results = []
+        status, _, prime = client.request("GET", "/la/")
+        assert status == 200, status
+        print(f"prime: first LA dashboard (builds the statistics store) {prime:.1f} s", flush=True)
+
+        def get(path: str) -> float:
+            status, _, elapsed = client.request("GET", path)
+            if status != 200:
+                raise RuntimeError(f"{path}: HTTP {status}")
+            return elapsed
+
+        # Cold: every school dashboard once with nothing cached for it yet.
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            cold = list(pool.map(get, [f"/schools/{u}/" for u in urns]))
+        results.append(summarise("school dashboard (cold, first view)", cold, None))
+
+        rng = random.Random(args.seed)
+        plan = []
+        for _ in range(args.requests):
+            r = rng.random()
+            if r < 0.45:
+                plan.append(("pupil page", f"/pupils/{rng.choice(upns)}/"))
+            elif r < 0.9:
+                plan.append(("school dashboard", f"/schools/{rng.choice(urns)}/"))
+            else:
+                plan.append(("LA dashboard", "/la/?sort=pa_perc&order=desc"))
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            times = list(pool.map(lambda item: get(item[1]), plan))
+        targets = {"pupil page": 300, "school dashboard": 300, "LA dashboard": 1000}
+        for kind, target in targets.items():
+            results.append(
+                summarise(kind, [t for (k, _), t in zip(plan, times, strict=True) if k == kind], target)
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\nconcurrency {args.concurrency}, {args.requests} mixed requests after the cold pass:")
+    print(f"{'page':40} {'n':>5} {'median':>9} {'p95':>9} {'max':>9}  target")
+    for r in results:
+        target = (
+            f"p95 < {r['target_p95_ms']:.0f} ms: {'met' if r['meets_target'] else 'MISSED'}"
+            if "target_p95_ms" in r
+            else ""
+        )
+        print(
+            f"{r['page']:40} {r['n']:>5} {r['median_ms']:>7} ms {r['p95_ms']:>6} ms {r['max_ms']:>6} ms  {target}"
+        )
+    out = folder / "results.json"
+    out.write_text(
+        json.dumps(
+            {
+                "args": {k: str(v) for k, v in vars(args).items()},
+                "marks": marks,
+                "pupils": len(upns),
+                "schools": len(urns),
+                "prime_s": prime,
+                "results": results,
+            },
+            indent=1,
+        )
+    )
+    print(f"\n(saved {out})")
+
+
+if __name__ == "__main__":
+    main()
