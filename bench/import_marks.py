@@ -118,7 +118,7 @@ def _with_db(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def run_import(path: Path, env: dict[str, str]) -> tuple[float, int, str]:
+def run_import(path: Path, env: dict[str, str]) -> tuple[float, float, int, str]:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "attend", "import", "marks", str(path)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -128,7 +128,7 @@ def run_import(path: Path, env: dict[str, str]) -> tuple[float, int, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         sys.exit(f"import failed ({proc.returncode}):\n{err[-4000:]}")
-    return seconds, usage.ru_maxrss, out.strip()
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.strip()
 
 
 def main() -> None:
@@ -176,9 +176,10 @@ def main() -> None:
               f"{rows:,} marks ({path.stat().st_size / 1e6:,.0f} MB CSV) in {time.perf_counter() - t:.1f} s")  # fmt: skip
         runs = [("first import", path)] + ([("re-import (unchanged)", path)] if args.reimport else [])
         for label, file in runs:
-            seconds, rss_kb, summary = run_import(file, env)
+            load = os.getloadavg()[0]
+            seconds, cpu, rss_kb, summary = run_import(file, env)
             print(f"{label}: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} marks/s; "
-                  f"peak RSS {rss_kb / 1024:,.0f} MB")  # fmt: skip
+                  f"CPU {cpu:.1f} s; peak RSS {rss_kb / 1024:,.0f} MB; load average before {load:.1f}")  # fmt: skip
             print(f"  {summary}")
         from attend.registers.models import Mark
 
