@@ -109,17 +109,32 @@ def enrolment_table() -> pa.Table:
 
 
 def _sqlite_marks() -> Iterator[pa.Table]:
+    """Marks from SQLite in id ranges; SQLite itself formats each range as CSV text (group_concat), so Python
+    handles one string per 500,000 marks instead of 500,000 tuples (~5x faster than fetchmany)."""
+    import pyarrow.csv as pacsv
+
     table = Mark._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(
-            f"select enrolment_id, cast(julianday(date) - 2440587.5 as integer), "
-            f"case session when 'PM' then 1 else 0 end, code from {table}"
-        )
-        while rows := cur.fetchmany(BATCH):
-            e, d, s, c = zip(*rows, strict=True)
-            yield pa.table(
-                [pa.array(e, pa.int32()), pa.array(d, pa.int32()), pa.array(s, pa.int8()), pa.array(c)],
-                schema=columnar.RAW_MARK_SCHEMA,
+        cur.execute(f"select min(id), max(id) from {table}")
+        lo, hi = cur.fetchone()
+        if lo is None:
+            return
+        for start in range(lo, hi + 1, BATCH):
+            cur.execute(
+                f"select group_concat(enrolment_id || ',' || cast(julianday(date) - 2440587.5 as integer) || ',' "
+                f"|| (session = 'PM') || ',' || code, char(10)) from {table} where id between %s and %s",
+                [start, start + BATCH - 1],
+            )
+            text = cur.fetchone()[0]
+            if not text:
+                continue
+            yield pacsv.read_csv(
+                pa.py_buffer(text.encode()),
+                read_options=pacsv.ReadOptions(column_names=columnar.RAW_MARK_SCHEMA.names),
+                parse_options=pacsv.ParseOptions(quote_char=False, escape_char=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=columnar.RAW_MARK_SCHEMA, strings_can_be_null=False
+                ),
             )
 
 
