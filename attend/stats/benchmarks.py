@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from .models import BenchmarkFigure, BenchmarkRelease
 
 DEFAULT_SNAPSHOT = Path(__file__).parent / "data" / "EES_ytd_data_202526_to_2026-07-10.csv"
 REQUIRED = ("time_period", "time_identifier", "geographic_level", "education_phase", "overall_absence_perc")
+# Weekly files name the phase column school_type (attendance-data-dashboard data/EES_weekly_data.csv).
+PHASE_ALIASES = ("school_type",)
 PERIOD_COLUMNS = ("week_commencing", "reference_date", "attendance_date", "date")
 PHASES = {"primary": "Primary", "secondary": "Secondary", "special": "Special"}
 TOLERANCE = 1e-6  # published rates carry ~15 significant figures
@@ -71,7 +74,12 @@ def import_file(path: str | Path, *, default_snapshot: bool = False) -> Benchmar
     if existing:
         return existing
     reader = csv.DictReader(data.decode("utf-8-sig").splitlines())
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    fields = list(reader.fieldnames or [])
+    alias = next((a for a in PHASE_ALIASES if a in fields), None)
+    if "education_phase" not in fields and alias:
+        reader = ({**r, "education_phase": r[alias]} for r in reader)
+        fields.append("education_phase")
+    missing = [c for c in REQUIRED if c not in fields]
     if missing:
         raise BenchmarkFileError(
             f"{path.name} is not a DfE attendance file: no column(s) {', '.join(missing)}"
@@ -124,7 +132,8 @@ def import_file(path: str | Path, *, default_snapshot: bool = False) -> Benchmar
                 education_phase=r["education_phase"],
                 time_period=r["time_period"],
                 time_identifier=r["time_identifier"],
-                period_label=next((r[c] for c in PERIOD_COLUMNS if r.get(c)), ""),
+                period_label=next((r[c] for c in PERIOD_COLUMNS if r.get(c)), "")
+                or iso_week_label(r["time_period"], r["time_identifier"]),
                 enrolments=values.get("enrolments"),
                 possible_sessions=_int(values.get("possible_sessions")),
                 overall_absence=_int(values.get("overall_absence")),
@@ -140,6 +149,22 @@ def import_file(path: str | Path, *, default_snapshot: bool = False) -> Benchmar
     _label_totals(figures)
     BenchmarkFigure.objects.bulk_create(figures, batch_size=1000)
     return release
+
+
+def iso_week_label(time_period: str, time_identifier: str) -> str:
+    """ "2023", "Week 37" -> "2023-W37"; an academic year "202526" puts weeks 31-53 in 2025, the rest in 2026."""
+    match = re.fullmatch(r"Week (\d{1,2})", time_identifier.strip())
+    if not match:
+        return ""
+    week = int(match.group(1))
+    period = time_period.strip()
+    if re.fullmatch(r"\d{4}", period):
+        year = int(period)
+    elif re.fullmatch(r"\d{6}", period):
+        year = int(period[:4]) + (0 if week >= 31 else 1)
+    else:
+        return ""
+    return f"{year}-W{week:02d}"
 
 
 def total_method(total: BenchmarkFigure, phases: list[BenchmarkFigure]) -> str:
@@ -262,7 +287,7 @@ def comparators(
 
 
 def national_weekly(phase: str | None = None) -> dict[str, float]:
-    """England's overall absence rate by week label from the latest weekly release ({} if none loaded)."""
+    """England's overall absence rate by ISO week ("2025-W37") from the latest weekly release ({} if none)."""
     release = (
         BenchmarkRelease.objects.filter(kind=BenchmarkRelease.Kind.WEEKLY).order_by("-loaded_at").first()
     )
@@ -272,4 +297,4 @@ def national_weekly(phase: str | None = None) -> dict[str, float]:
     rows = BenchmarkFigure.objects.filter(
         release=release, geographic_level=BenchmarkFigure.Level.NATIONAL, education_phase=dfe_phase
     )
-    return {f.period_label or f.time_identifier: f.overall_absence_perc for f in rows}
+    return {f.period_label: f.overall_absence_perc for f in rows if f.period_label}

@@ -76,15 +76,15 @@ def weekly_trend(start=None, end=None, *, phase: str | None = None, **kwargs) ->
     """Week by week, with England's published rate beside it.
 
     `national_overall_absence_perc` comes from a loaded DfE weekly release when one covers the week (matched
-    on week-commencing date), otherwise from the latest year-to-date figure for the phase (labelled in
+    on ISO week), otherwise from the latest year-to-date figure for the phase (labelled in
     `national_basis`).
     """
     df = period_breakdown("week", start, end, **kwargs)
     weekly = benchmarks.national_weekly(phase)
     ytd = next((c for c in benchmarks.comparators(phase=phase) if c["comparator"] == "england"), None)
     national, basis = [], []
-    for week in df["week_commencing"]:
-        value = weekly.get(week.isoformat())
+    for week in df["iso_week"]:
+        value = weekly.get(week)
         if value is not None:
             national.append(value)
             basis.append("DfE weekly")

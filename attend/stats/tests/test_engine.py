@@ -202,3 +202,20 @@ def test_stats_refresh_and_status_commands(tiny_la):
     out = io.StringIO()
     call_command("stats", "status", stdout=out)
     assert "(up to date)" in out.getvalue() and "db_marks: 102" in out.getvalue()
+
+
+def test_weekly_trend_uses_a_loaded_dfe_weekly_release(tiny_la, tmp_path):
+    from attend.stats import benchmarks
+
+    path = tmp_path / "EES_weekly_data.csv"
+    path.write_text(
+        '"time_period","time_identifier","geographic_level","country_code","country_name","school_type",'
+        '"enrolments","possible_sessions","overall_absence","overall_absence_perc"\n'
+        '2025,"Week 37","National","E92000001","England","Total","100","1000","55","5.5"\n'
+    )
+    release = benchmarks.import_file(path)
+    assert release.kind == "weekly"
+    assert release.figures.get().period_label == "2025-W37"
+    weeks = queries.weekly_trend(MON, END, schools=[tiny_la["a"]])
+    assert weeks.national_overall_absence_perc.tolist() == [5.5, 6.88324813506746]
+    assert weeks.national_basis.tolist() == ["DfE weekly", "DfE year to date 202526"]
