@@ -13,7 +13,12 @@ PRODUCTION_ENV = {
 
 
 def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTEND_")}
+    # A production process carries none of the test run's own settings (the browser tests allow async-unsafe ORM).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ATTEND_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "attend", "check", "--deploy", "--fail-level", "WARNING"],
