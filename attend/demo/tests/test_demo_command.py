@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from attend.accounts.models import Membership
+from attend.alerts.models import Alert
 from attend.people.models import Enrolment, Pupil
 from attend.registers.models import Mark
 from attend.schools.models import LocalAuthority, NonSchoolDay, School, Term
@@ -51,6 +52,9 @@ def test_demo_loads_the_la_once_and_prints_sign_in_details(settings, tmp_path):
     assert "la.officer      password demo-la-officer-pw" in printed
     assert "First run: generating the demo local authority (300 pupils, 4 schools, seed 1)" in printed
     assert "importing marks.csv" in printed
+    # The alert rules ran over the imported marks, so the work list is not empty on first sign-in.
+    assert "evaluating alert rules as of today" in printed
+    assert Alert.objects.filter(rule="persistent_absence", status="new").count() >= 10
 
     # The demo officers can sign in and see the home page.
     client = Client()

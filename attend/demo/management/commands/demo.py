@@ -78,6 +78,11 @@ class Command(BaseCommand):
             self.say(f"  importing {name} ({rows[name]:,} rows)...")
             call_command("import", kind, str(out / name), stdout=self.stdout)
             self.say(f"    done in {time.perf_counter() - t:.1f} s")
+        # What the scheduler does after every import: turn the new marks into today's alerts and work list.
+        t = time.perf_counter()
+        self.say("  evaluating alert rules as of today...")
+        call_command("alerts", "evaluate", stdout=self.stdout)
+        self.say(f"    done in {time.perf_counter() - t:.1f} s")
         self.create_users(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
 
