@@ -54,7 +54,8 @@ def data_version() -> str:
 
 # The statistics store's DuckDB connection is shared by the process and refuses a second caller while busy
 # ("connection is busy with another call"), so a threaded server runs the statistics queries one at a time.
-_stats_lock = threading.Lock()
+# Re-entrant: a cached computation may use another cached figure (the overview uses school_figures).
+_stats_lock = threading.RLock()
 
 
 def cached(name: str, today: dt.date, compute, *parts):
@@ -95,14 +96,51 @@ def school_overview(school, today: dt.date) -> dict:
 
 
 def school_figures(school, today: dt.date) -> tuple[dict, list[dict]]:
-    """The school's own row and weekly trend (for the pupil page), from the same cache as the dashboard."""
-    data = school_overview(school, today)
-    return data["overall"] or {}, data["trend"]
+    """The school's own row and weekly trend with England beside it (also used by the pupil page)."""
+
+    def compute():
+        row = records(q.school_measures(end=today, schools=[school]))
+        trend = records(q.weekly_trend(end=today, schools=[school], phase=school.phase))
+        return (row[0] if row else {}), trend
+
+    return cached("school-figures", today, compute, school.pk)
+
+
+def school_enrolments(school, today: dt.date) -> pd.DataFrame:
+    """One row per enrolment (the statistics API's pupil report), shared by the groups and the pupil lists."""
+    return cached(
+        "enrolments",
+        today,
+        lambda: q.enrolment_measures(end=today, schools=[school], extras=False),
+        school.pk,
+    )
+
+
+def group_rows(enrolments: pd.DataFrame, by: pd.Series) -> list[dict]:
+    """Group measures from the enrolment rows, with DfE's definitions (as attend.analytics.measures): rates are
+    summed sessions over summed possible sessions; PA and SA are shares of enrolments."""
+    df = enrolments.assign(_group=by.values)
+    out = []
+    for value, g in df.groupby("_group", dropna=False, sort=True):
+        possible = float(g["possible_sessions"].sum())
+        attended, absent = float(g["attendance"].sum()), float(g["overall_absence"].sum())
+        out.append(
+            {
+                "value": value,
+                "pupils": int(g["upn"].nunique()),
+                "enrolments": len(g),
+                "attendance_perc": 100 * attended / possible if possible else None,
+                "overall_absence_perc": 100 * absent / possible if possible else None,
+                "pa_perc": 100 * float(g["persistent_absence"].astype(bool).mean()),
+                "sa_perc": 100 * float(g["severe_absence"].astype(bool).mean()),
+            }
+        )
+    return out
 
 
 def _school_overview(school, today: dt.date) -> dict:
-    row = records(q.school_measures(end=today, schools=[school]))
-    overall = row[0] if row else None
+    overall, trend = school_figures(school, today)
+    overall = overall or None
     comparators = comparator_columns(school)
     england = next((c for c in comparators if c["comparator"] == "england"), None)
     measures = [
@@ -121,23 +159,36 @@ def _school_overview(school, today: dt.date) -> dict:
         }
         for label, field in measures
     ]
-    trend = records(q.weekly_trend(end=today, schools=[school], phase=school.phase))
     weekday = records(q.weekday_breakdown(end=today, schools=[school]))
-    years = records(q.group_measures("nc_year", end=today, schools=[school]))
-    school_absence = overall.get("overall_absence_perc") if overall else None
+    enrolments = school_enrolments(school, today)
+    years = []
     groups = []
-    for field, heading, labels in PUPIL_GROUPS:
-        rows = records(q.group_measures(field, end=today, schools=[school]))
-        for r in rows:
-            value = r[field]
-            r["value"] = "" if value is None else str(value)
-            r["label"] = (labels or {}).get(value, value or "Not recorded")
-            r["gap"] = (
-                r["overall_absence_perc"] - school_absence
-                if school_absence is not None and r["overall_absence_perc"] is not None
-                else None
-            )
-        groups.append({"field": field, "heading": heading, "rows": rows})
+    if len(enrolments):
+        years = [
+            {**r, "nc_year": r["value"]} for r in group_rows(enrolments, enrolments["nc_year"].astype(str))
+        ]
+        years.sort(
+            key=lambda r: (not r["nc_year"].isdigit(), int(r["nc_year"]) if r["nc_year"].isdigit() else 0)
+        )
+        fields = [field for field, _, _ in PUPIL_GROUPS]
+        attributes = {
+            p["upn"]: p
+            for p in Pupil.objects.filter(upn__in=enrolments["upn"].tolist()).values("upn", *fields)
+        }
+        school_absence = overall.get("overall_absence_perc") if overall else None
+        for field, heading, labels in PUPIL_GROUPS:
+            by = enrolments["upn"].map(lambda upn, f=field: attributes.get(upn, {}).get(f))
+            rows = group_rows(enrolments, by.fillna(""))
+            for r in rows:
+                value = r["value"]
+                r["label"] = (labels or {}).get(value, value or "Not recorded")
+                r["value"] = str(value)
+                r["gap"] = (
+                    r["overall_absence_perc"] - school_absence
+                    if school_absence is not None and r["overall_absence_perc"] is not None
+                    else None
+                )
+            groups.append({"field": field, "heading": heading, "rows": rows})
     return {
         "overall": overall,
         "comparators": comparators,

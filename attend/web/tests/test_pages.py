@@ -138,3 +138,25 @@ def test_la_dashboard_sorts_schools_and_drills_down(client, demo_la):
     ]
     assert len(pa_column) == len(urns) and pa_column == sorted(pa_column, reverse=True)
     assert 'aria-sort="descending"' in html
+
+
+def test_dashboard_groups_match_the_statistics_api(demo_la):
+    from attend.stats import queries as q
+    from attend.web import clock, dashboards
+
+    school = School.objects.order_by("urn").first()
+    today = clock.today()
+    overview = dashboards.school_overview(school, today)
+    fsm = next(g for g in overview["groups"] if g["field"] == "fsm")["rows"]
+    expected = q.group_measures("fsm", end=today, schools=[school])
+    assert [(r["value"], r["pupils"]) for r in fsm] == [
+        (str(v), n) for v, n in zip(expected["fsm"], expected["pupils"], strict=True)
+    ]
+    for mine, theirs in zip(fsm, expected.to_dict("records"), strict=True):
+        assert mine["overall_absence_perc"] == pytest.approx(theirs["overall_absence_perc"])
+        assert mine["pa_perc"] == pytest.approx(theirs["pa_perc"])
+    years = q.group_measures("nc_year", end=today, schools=[school])
+    assert [r["nc_year"] for r in overview["years"]] == [str(y) for y in years["nc_year"]]
+    assert [r["overall_absence_perc"] for r in overview["years"]] == pytest.approx(
+        years["overall_absence_perc"].tolist()
+    )
