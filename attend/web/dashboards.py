@@ -7,9 +7,10 @@ import datetime as dt
 import hashlib
 import math
 import threading
+import time
+from collections import OrderedDict
 
 import pandas as pd
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
 
@@ -58,18 +59,39 @@ def data_version() -> str:
 _stats_lock = threading.RLock()
 
 
+# In-process memo (not Django's default cache: its 300-entry limit culls a large LA's three entries per school).
+_memo: OrderedDict[str, tuple[float, object]] = OrderedDict()
+MEMO_ENTRIES = 3000
+
+
+def clear_cache() -> None:
+    with _stats_lock:
+        _memo.clear()
+
+
+def _memo_get(key: str):
+    hit = _memo.get(key)
+    if hit is None or hit[0] < time.monotonic():
+        return None
+    _memo.move_to_end(key)
+    return hit[1]
+
+
 def cached(name: str, today: dt.date, compute, *parts):
-    """The statistics queries cost ~150 ms each to compile whatever the data size, so the dashboards keep their
-    figures for a quarter of an hour, keyed on the day and on `data_version()` (an import shows at once)."""
+    """Each statistics query costs about a second on a large LA (a freshness check and an Ibis compile), so the
+    dashboards keep their figures for a quarter of an hour, keyed on the day and on `data_version()` (an import
+    shows at once). Returned values are shared: callers copy before changing them."""
     version = data_version()
-    key = "web:" + ":".join(str(p) for p in (name, today.isoformat(), version, *parts))
-    value = cache.get(key)
+    key = ":".join(str(p) for p in (name, today.isoformat(), version, *parts))
+    value = _memo_get(key)
     if value is None:
         with _stats_lock:
-            value = cache.get(key)
+            value = _memo_get(key)
             if value is None:
                 value = compute()
-                cache.set(key, value, CACHE_SECONDS)
+                _memo[key] = (time.monotonic() + CACHE_SECONDS, value)
+                while len(_memo) > MEMO_ENTRIES:
+                    _memo.popitem(last=False)
     return value
 
 

@@ -137,7 +137,7 @@ def schools(request: HttpRequest) -> HttpResponse:
 def school_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
     school = _school_for_user(request.user, urn)
     today = clock.today()
-    data = dashboards.school_overview(school, today)
+    data = dict(dashboards.school_overview(school, today))  # a copy: the cached figures are shared
     trend = data["trend"]
     weekday = data["weekday"]
     data["trend_chart"] = charts.line_chart(

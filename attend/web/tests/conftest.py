@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # The dashboards cache figures per data version; test databases reuse ids, so start each test empty.
-    cache.clear()
+    from attend.web.dashboards import clear_cache
+
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture
