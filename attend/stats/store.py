@@ -43,12 +43,15 @@ def store_dir() -> Path:
 
 
 def fingerprint() -> dict[str, str]:
-    """What the store must be rebuilt from: cheap aggregate queries on the Django database."""
-    marks = Mark.objects.aggregate(n=Count("id"), last=Max("id"))
+    """What the store must be rebuilt from: cheap aggregate queries on the Django database.
+
+    Marks are not counted: COUNT(*) over 20 million rows costs about a second on every statistics call. New marks
+    move the latest id, corrections come with a new import run, and marks are deleted only with their enrolment,
+    which moves the enrolment count."""
+    marks = Mark.objects.aggregate(last=Max("id"))
     enrolments = Enrolment.objects.aggregate(n=Count("id"), last=Max("id"))
     last_run = ImportRun.objects.aggregate(last=Max("id"))["last"]
     return {
-        "db_marks": str(marks["n"]),
         "db_last_mark_id": str(marks["last"] or 0),
         "db_enrolments": str(enrolments["n"]),
         "db_last_enrolment_id": str(enrolments["last"] or 0),
@@ -178,7 +181,7 @@ def refresh(*, force: bool = True) -> Path:
             store_dir(), enrolments=enrolment_table(), marks=marks, codes=code_specs(), meta=meta
         )
         _open.clear()
-        log.info("statistics store rebuilt: %s marks", meta["db_marks"])
+        log.info("statistics store rebuilt (latest mark id %s)", meta["db_last_mark_id"])
         return path
 
 

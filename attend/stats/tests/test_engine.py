@@ -201,7 +201,7 @@ def test_stats_refresh_and_status_commands(tiny_la):
     assert "102 marks" in out.getvalue()
     out = io.StringIO()
     call_command("stats", "status", stdout=out)
-    assert "(up to date)" in out.getvalue() and "db_marks: 102" in out.getvalue()
+    assert "(up to date)" in out.getvalue() and "  marks: 102\n" in out.getvalue()
 
 
 def test_weekly_trend_uses_a_loaded_dfe_weekly_release(tiny_la, tmp_path):
