@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import measures as m
+from .definitions import COUNT_COLUMNS, RATE_COLUMNS
 from .engine import Source
 
 SCHOOL_FIELDS = [
@@ -67,32 +68,9 @@ GROUP_COLUMNS = [
     "cohort",
     "enrolments",
     "pupils",
-    "possible_sessions",
-    "overall_attendance",
-    "present_sessions",
-    "approved_educational_activity",
-    "overall_absence",
-    "authorised_absence",
-    "unauthorised_absence",
-    "late_sessions",
-    "attendance_perc",
-    "overall_absence_perc",
-    "authorised_absence_perc",
-    "unauthorised_absence_perc",
-    "illness_perc",
-    "appointments_perc",
-    "unauth_hol_perc",
-    "unauth_oth_perc",
-    "unauth_late_registers_closed_perc",
-    "unauth_not_yet_perc",
-    "auth_religious_perc",
-    "auth_study_perc",
-    "auth_mob_perc",
-    "auth_excluded_perc",
-    "auth_performance_perc",
-    "auth_interview_perc",
-    "auth_part_time_perc",
-    "auth_other_perc",
+    # Every DfE count and rate column, in the DfE file's order (the same lists measures_from_counts returns).
+    *COUNT_COLUMNS,
+    *RATE_COLUMNS,
     "persistent_absence_enrolments",
     "pa_perc",
     "severe_absence_enrolments",
