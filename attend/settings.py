@@ -64,7 +64,14 @@ INSTALLED_APPS = [
     "attend.stats",
     "attend.demo",
     "attend.web",
+    "rest_framework",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background tasks (stack.md): django-tasks with the database backend, run by `attend db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -79,7 +79,8 @@ URL_PERMISSIONS: dict[str, str] = {}
 
 # The apps whose models a system administrator may manage in the admin site. Pupil and register data are not
 # among them: a system administrator runs the service, not casework (data minimisation, UK GDPR art. 5(1)(c)).
-SYSTEM_ADMIN_APPS = frozenset({"accounts", "auth", "schools", "audit", "otp_totp"})
+# Background task results are: they show which jobs failed and why.
+SYSTEM_ADMIN_APPS = frozenset({"accounts", "auth", "schools", "audit", "otp_totp", "django_tasks_database"})
 
 
 def roles_of(user) -> set[str]:

@@ -90,9 +90,10 @@ def personas(db):
 
 
 # The audit trail is read-only in the admin; two-factor devices and sign-in locks can be listed and deleted
-# (reset, unlock), not added.
+# (reset, unlock), not added; background task results are written only by the task worker.
 ADMIN_READ_ONLY = (
-    r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/|accounts/signinthrottle/add/)"
+    r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/|accounts/signinthrottle/add/"
+    r"|django_tasks_database/dbtaskresult/(add/|.+/delete/))"
 )
 
 
