@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ..signals import import_completed
 from . import calendar_file, contacts, pupils, schools
 from .common import ImportFailed, ImportResult, Problems, finish_run, sha256_of, start_run
 
@@ -49,4 +50,7 @@ def import_file(kind: str, path: str | Path, *, user=None) -> ImportResult:
             module.write(clean, result)
             finish_run(run, result)
     result.seconds = time.perf_counter() - started
+    if result.created or result.updated:
+        # After the commit (and after an outer transaction's commit, if the caller holds one).
+        transaction.on_commit(lambda: import_completed.send(sender=import_file, kind=kind, result=result))
     return result
