@@ -137,6 +137,13 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     linked_to = models.CharField(max_length=100, blank=True, help_text="e.g. a case reference")
+    raised_measure = models.FloatField(
+        null=True, blank=True, help_text="The measure when raised; a higher measure now means worsening"
+    )
+    # Optimistic locking (attend.core.locking): every action from a page names the version it saw; the update
+    # succeeds only if nobody changed the alert since. Re-evaluation does not bump it (it never changes status
+    # of an alert someone is acting on, except clearing, which does).
+    version = models.PositiveIntegerField(default=1)
     cleared_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -163,3 +170,26 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class OfficerAssignment(models.Model):
+    """A school's named officer, by side: the LA's named attendance officer for the school (WTISA 2024: a named
+    LA officer per school, domain.md §4) or the school's own attendance officer. Alerts are routed by side
+    (worklist.RULE_SIDE); a school with no named officer on a side sends that side's alerts to the team list."""
+
+    class Side(models.TextChoices):
+        LA = "la", "Local authority officer"
+        SCHOOL = "school", "School attendance officer"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="officer_assignments")
+    side = models.CharField(max_length=6, choices=Side.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_assignments"
+    )
+
+    class Meta:
+        ordering = ["school", "side"]
+        constraints = [models.UniqueConstraint(fields=["school", "side"], name="officer_assignment_one_per_side")]
+
+    def __str__(self) -> str:
+        return f"{self.officer} – {self.get_side_display()} for {self.school}"

@@ -12,9 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from attend import audit
+from attend.core.locking import update_if_version
 from attend.people.models import PupilContact
 from attend.schools.models import LocalAuthority, School
 
@@ -101,9 +103,12 @@ def _contacts(pupil_ids: set[int]) -> dict[int, list[dict]]:
 
 
 def _details(hit: RuleHit, contacts: dict[int, list[dict]]) -> dict:
+    details: dict = dict(hit.details)
+    if hit.since is not None:
+        details["since"] = hit.since.isoformat()  # the date the threshold was met (worklist: "newly crossed")
     if hit.rule == "first_day" and hit.pupil_id is not None:
-        return {"contacts": contacts.get(hit.pupil_id, [])}
-    return {}
+        details["contacts"] = contacts.get(hit.pupil_id, [])
+    return details
 
 
 def _worse(hit: RuleHit, evidence: list, dismissed: Alert) -> bool:
@@ -194,12 +199,14 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
                 raised_on=as_of,
                 status=Alert.Status.NEW,
                 peak_measure=float(hit.measure),
+                raised_measure=float(hit.measure),
                 **fields,
             )
         )
 
     # Open alerts that no longer fire are cleared; linked ones stay with their case. A daily alert (first_day,
     # missing_register) for a later day than as_of is left alone, so replaying an earlier day changes nothing.
+    to_clear: list[int] = []
     for key, alert in latest.items():
         if (
             alert is None
@@ -209,16 +216,27 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
             continue
         if alert.rule in DAILY_RULES and alert.key[:10] > as_of.isoformat():
             continue
-        alert.status = Alert.Status.CLEARED
-        alert.cleared_on = as_of
-        alert.last_evaluated_on = as_of
-        to_update.append(alert)
-        result.cleared += 1
+        to_clear.append(alert.pk)
+    stamp = timezone.now()
+    for start in range(0, len(to_clear), 500):
+        # Conditional on the status, and bumping the version: an alert an officer has just linked or dismissed
+        # keeps their decision, and an officer acting on a page that showed the alert open is told it cleared.
+        result.cleared += Alert.objects.filter(
+            pk__in=to_clear[start : start + 500], status__in=(Alert.Status.NEW, Alert.Status.ACKNOWLEDGED)
+        ).update(
+            status=Alert.Status.CLEARED,
+            cleared_on=as_of,
+            last_evaluated_on=as_of,
+            status_changed_at=stamp,
+            status_changed_by=None,
+            updated_at=stamp,
+            version=F("version") + 1,
+        )
 
     if to_update:
-        stamp = timezone.now()
         for alert in to_update:
             alert.updated_at = stamp
+        # Never the status: an officer may have acted on the alert since it was read.
         Alert.objects.bulk_update(
             to_update,
             [
@@ -231,8 +249,6 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
                 "flags",
                 "priority",
                 "last_evaluated_on",
-                "status",
-                "cleared_on",
                 "updated_at",
             ],
             batch_size=500,
@@ -243,58 +259,110 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
     return result
 
 
-def _require_open(alert: Alert) -> None:
-    if not alert.is_open:
-        raise AlertError(f"This alert is {alert.get_status_display().lower()}, not open.")
+class AlertConflict(AlertError):
+    """Someone changed the alert after the page showed it; `current` is the alert as it is now."""
+
+    def __init__(self, message: str, current: Alert | None):
+        super().__init__(message)
+        self.current = current
 
 
-@transaction.atomic
-def alert_acknowledge(*, alert: Alert, by=None) -> Alert:
-    """Someone has seen the alert and is dealing with it."""
-    _require_open(alert)
-    alert.status = Alert.Status.ACKNOWLEDGED
-    alert.status_changed_at = timezone.now()
-    alert.status_changed_by = by
-    alert.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
+def conflict_message(current: Alert | None) -> str:
+    """Who changed the alert, when, and what it says now: shown to the officer whose change lost."""
+    if current is None:
+        return "This alert no longer exists. Your change was not saved."
+    when = timezone.localtime(current.status_changed_at or current.updated_at)
+    stamp = f"{when:%H:%M} on {when.day} {when:%b %Y}"
+    if current.status_changed_by_id:
+        user = current.status_changed_by
+        who = user.get_full_name() or user.get_username()
+    elif current.status == Alert.Status.CLEARED:
+        who = "The rules evaluation"
+    else:
+        who = "Someone else"
+    now = f"it is now {current.get_status_display().lower()}"
+    if current.status == Alert.Status.DISMISSED and current.dismissed_reason:
+        now += f" (reason: \u201c{current.dismissed_reason}\u201d)"
+    elif current.status == Alert.Status.LINKED and current.linked_to:
+        now += f" (linked to {current.linked_to})"
+    elif current.status == Alert.Status.CLEARED:
+        now += " (the rule no longer applies)"
+    return f"{who} changed this alert at {stamp}: {now}. Your change was not saved; check the alert again."
+
+
+def _act(
+    alert: Alert, *, by, expected_version: int | None, action: str, data: dict, **changes
+) -> Alert:
+    """Change an open alert's status if it is still at `expected_version` (default: the version in hand), and
+    audit it. Raises AlertConflict naming who changed it first; nothing is overwritten."""
+    expected = alert.version if expected_version is None else expected_version
+    now = timezone.now()
+    changes.update(status_changed_at=now, status_changed_by=by, updated_at=now)
+    with transaction.atomic():
+        won = update_if_version(
+            Alert.objects.filter(status__in=OPEN_STATUSES), alert.pk, expected, **changes
+        )
+        if not won:
+            current = Alert.objects.select_related("status_changed_by").filter(pk=alert.pk).first()
+            if current is not None and current.version == expected and not current.is_open:
+                raise AlertConflict(
+                    f"This alert is {current.get_status_display().lower()}, not open.", current
+                )
+            raise AlertConflict(conflict_message(current), current)
+        before = {"status": alert.status, "version": expected}
+        alert.refresh_from_db()
+        audit.record(
+            action,
+            by=by,
+            obj=alert,
+            before=before,
+            after={"status": alert.status, "version": alert.version},
+            data={"rule": alert.rule, **data},
+        )
     return alert
 
 
-@transaction.atomic
-def alert_dismiss(*, alert: Alert, reason: str, by=None) -> Alert:
+def alert_acknowledge(*, alert: Alert, by=None, expected_version: int | None = None) -> Alert:
+    """Someone has seen the alert and is dealing with it."""
+    return _act(
+        alert,
+        by=by,
+        expected_version=expected_version,
+        action="alerts.alert.acknowledged",
+        data={},
+        status=Alert.Status.ACKNOWLEDGED,
+    )
+
+
+def alert_dismiss(*, alert: Alert, reason: str, by=None, expected_version: int | None = None) -> Alert:
     """Dismiss with a reason. The alert comes back only when its measure rises above today's value."""
-    _require_open(alert)
     if not reason.strip():
         raise AlertError("Give a reason for dismissing the alert.")
-    alert.status = Alert.Status.DISMISSED
-    alert.dismissed_reason = reason.strip()
-    alert.dismissed_measure = alert.measure
-    alert.status_changed_at = timezone.now()
-    alert.status_changed_by = by
-    alert.save(
-        update_fields=[
-            "status",
-            "dismissed_reason",
-            "dismissed_measure",
-            "status_changed_at",
-            "status_changed_by",
-            "updated_at",
-        ]
+    return _act(
+        alert,
+        by=by,
+        expected_version=expected_version,
+        action="alerts.alert.dismissed",
+        data={"reason": reason.strip()},
+        status=Alert.Status.DISMISSED,
+        dismissed_reason=reason.strip(),
+        dismissed_measure=F("measure"),  # the measure now, not as the page showed it
     )
-    return alert
 
 
-@transaction.atomic
-def alert_link(*, alert: Alert, link: str, by=None) -> Alert:
+def alert_link(*, alert: Alert, link: str, by=None, expected_version: int | None = None) -> Alert:
     """Link the alert to a case (or other record) by reference; it then stays open with that case."""
-    _require_open(alert)
     if not link.strip():
         raise AlertError("Give the case reference to link the alert to.")
-    alert.status = Alert.Status.LINKED
-    alert.linked_to = link.strip()
-    alert.status_changed_at = timezone.now()
-    alert.status_changed_by = by
-    alert.save(update_fields=["status", "linked_to", "status_changed_at", "status_changed_by", "updated_at"])
-    return alert
+    return _act(
+        alert,
+        by=by,
+        expected_version=expected_version,
+        action="alerts.alert.linked",
+        data={"linked_to": link.strip()[:100]},
+        status=Alert.Status.LINKED,
+        linked_to=link.strip()[:100],
+    )
 
 
 def alerts_list(

@@ -82,6 +82,8 @@ def evaluate_pupil(p: PupilInput, rules: list[PupilRule] | None = None) -> list[
                     key=hit.key,
                     flags=flags,
                     priority=hit.priority,
+                    since=hit.since,
+                    details=hit.details,
                 )
             )
     return hits

@@ -92,6 +92,8 @@ class RuleHit:
     key: str = ""
     flags: tuple[str, ...] = ()
     priority: int = 9
+    since: dt.date | None = None  # when the threshold was met, for threshold rules (newly crossed or not)
+    details: Mapping[str, Any] = field(default_factory=dict)  # rule-specific extras stored on the alert
 
     def evidence_json(self) -> list[list[str]]:
         return [[d.isoformat(), s, c] for d, s, c in self.evidence]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..wording import code_tally, days_phrase, kind_sessions_phrase, percent, short_date
 from .base import (
     ABSENCE,
@@ -16,6 +18,23 @@ from .base import (
 )
 
 
+def _crossed_rate_on(p: PupilInput, pct: float, min_possible: int) -> dt.date | None:
+    """The date the year-to-date rate last rose to `pct` or more (and has stayed there since)."""
+    possible = absent = 0
+    crossed = None
+    above = False
+    for day, _, code in p.ytd:
+        if code not in POSSIBLE:
+            continue
+        possible += 1
+        absent += code in ABSENCE
+        now_above = possible >= min_possible and absent * 100 >= pct * possible
+        if now_above and not above:
+            crossed = day
+        above = now_above
+    return crossed if above else None
+
+
 def _rate_hit(p: PupilInput, rule: str, label: str) -> RuleHit | None:
     pct = p.school.setting(rule, "percent")
     possible = p.ytd_possible
@@ -28,6 +47,7 @@ def _rate_hit(p: PupilInput, rule: str, label: str) -> RuleHit | None:
     rate = absent * 100 / possible
     return RuleHit(
         rule=rule,
+        since=_crossed_rate_on(p, pct, p.school.setting(rule, "min_possible_sessions")),
         measure=round(rate, 2),
         reason=(
             f"{label}: missed {absent} of {possible} possible sessions ({days_phrase(absent)} of "
@@ -143,7 +163,9 @@ def penalty_threshold(p: PupilInput) -> RuleHit | None:
     )
     if excluded:
         reason += f" ({excluded} sessions already used by an earlier notice are not counted.)"
-    return RuleHit(rule="penalty_threshold", measure=count, reason=reason, evidence=evidence)
+    return RuleHit(
+        rule="penalty_threshold", measure=count, reason=reason, evidence=evidence, since=evidence[need - 1][0]
+    )
 
 
 def la_notification_10_days(p: PupilInput) -> RuleHit | None:
@@ -162,6 +184,7 @@ def la_notification_10_days(p: PupilInput) -> RuleHit | None:
             f"{code_tally(c for _, _, c in unauth)}. Tell the local authority (10 school days or more)."
         ),
         evidence=unauth,
+        since=unauth[need - 1][0],
     )
 
 
@@ -199,4 +222,5 @@ def cme_20_days(p: PupilInput) -> RuleHit | None:
             "the school and the local authority have both failed, after reasonable enquiry, to locate the pupil."
         ),
         evidence=tuple(run),
+        since=days[need - 1],
     )
