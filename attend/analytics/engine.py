@@ -96,6 +96,31 @@ class Source:
         return dict(zip(names, results, strict=True))
 
 
+def _configure_duckdb(con: Any, threads: int | None) -> None:
+    # Group keys here are small integers (enrolment x code, school x day x code): let DuckDB use its perfect
+    # (array-indexed) hash aggregate for key spaces up to 2^24 instead of the default 2^12. ~2x on the scans.
+    con.raw_sql("set perfect_ht_threshold = 24")
+    if threads:
+        con.raw_sql(f"set threads = {int(threads)}")
+
+
+def duckdb_cursor(src: Source, *, threads: int | None = None) -> Source:
+    """Another Source on the same DuckDB database, with its own connection (`cursor()`).
+
+    One DuckDB connection runs one statement at a time and refuses a second caller ("connection is busy"), and
+    temp tables (`materialize`) belong to a connection: each thread that queries at the same time as another
+    needs a Source of its own. Cursors share the database and its buffer cache, so opening one is cheap.
+    """
+    if src.engine != "duckdb":
+        raise ValueError("cursors are for the DuckDB store")
+    con = ibis.duckdb.from_connection(src.con.con.cursor())
+    _configure_duckdb(con, threads)
+    daily = con.table("daily") if src.daily is not None else None
+    return Source(
+        con, con.table("marks"), con.table("enrolments"), src.codes, src.columns, daily, dict(src.chunks)
+    )
+
+
 def _codes_from(table: ibis.Table) -> tuple[dict[int, CodeSpec], dict[int, str]]:
     df = table.to_pandas()
     specs = {int(r.code_id): CodeSpec(code=r.code, category=r.category) for r in df.itertuples()}
@@ -103,17 +128,39 @@ def _codes_from(table: ibis.Table) -> tuple[dict[int, CodeSpec], dict[int, str]]
     return specs, columns
 
 
+def _reader_path(path: Path) -> Path:
+    """A path naming this version of the store file only: a hard link `.read-<inode>-<mtime>.duckdb` beside it.
+
+    DuckDB keeps one database instance per path string in a process: once the store is swapped for a new file,
+    connecting to the same path while any old connection is alive returns the *old* file's data. A name per file
+    version avoids that. Links to older versions are removed (open readers keep their file until they close).
+    """
+    st = path.stat()
+    alias = path.with_name(f".read-{st.st_ino}-{st.st_mtime_ns}.duckdb")
+    for old in path.parent.glob(".read-*-*.duckdb"):
+        # Only older versions: another process may have just linked a newer file than the one stat() saw.
+        if (
+            old != alias
+            and old.stem.rsplit("-", 1)[-1].isdigit()
+            and int(old.stem.rsplit("-", 1)[-1]) < st.st_mtime_ns
+        ):
+            old.unlink(missing_ok=True)
+    try:
+        os.link(path, alias)
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links on this filesystem: fall back to the plain path
+        return path
+    return alias
+
+
 def duckdb_store(directory: Path | str, *, threads: int | None = None) -> Source:
     """Open the persistent store read-only with DuckDB."""
     path = store_path(directory)
     if not path.exists():
         raise FileNotFoundError(f"No statistics store at {path}: run `attend stats refresh`")
-    con = ibis.duckdb.connect(str(path), read_only=True)
-    # Group keys here are small integers (enrolment x code, school x day x code): let DuckDB use its perfect
-    # (array-indexed) hash aggregate for key spaces up to 2^24 instead of the default 2^12. ~2x on the scans.
-    con.raw_sql("set perfect_ht_threshold = 24")
-    if threads:
-        con.raw_sql(f"set threads = {int(threads)}")
+    con = ibis.duckdb.connect(str(_reader_path(path)), read_only=True)
+    _configure_duckdb(con, threads)
     specs, columns = _codes_from(con.table("codes"))
     lo_e, hi_e, lo_s, hi_s = con.con.execute(
         "select min(enrolment_id), max(enrolment_id), min(school_id), max(school_id) from enrolments"

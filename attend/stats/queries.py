@@ -16,7 +16,7 @@ from attend.analytics import reports
 from attend.schools.models import AcademicYear, School
 
 from . import benchmarks
-from .store import open_source
+from .store import source
 
 DEFAULT_COHORT = m.DEFAULT_COHORT
 
@@ -42,17 +42,20 @@ def enrolment_measures(
     start=None, end=None, *, schools=None, cohort: str = DEFAULT_COHORT, extras: bool = True
 ) -> pd.DataFrame:
     """One row per enrolment: the pupil report (attend.analytics.reports.PUPIL_COLUMNS)."""
-    return reports.pupil_report(open_source(), extras=extras, **_args(start, end, cohort, schools))
+    with source() as src:
+        return reports.pupil_report(src, extras=extras, **_args(start, end, cohort, schools))
 
 
 def school_measures(start=None, end=None, *, schools=None, cohort: str = DEFAULT_COHORT) -> pd.DataFrame:
-    return reports.school_report(open_source(), **_args(start, end, cohort, schools))
+    with source() as src:
+        return reports.school_report(src, **_args(start, end, cohort, schools))
 
 
 def group_measures(
     by: str | Sequence[str], start=None, end=None, *, schools=None, cohort: str = DEFAULT_COHORT
 ) -> pd.DataFrame:
-    return reports.group_report(open_source(), by, **_args(start, end, cohort, schools))
+    with source() as src:
+        return reports.group_report(src, by, **_args(start, end, cohort, schools))
 
 
 def period_breakdown(
@@ -65,7 +68,8 @@ def period_breakdown(
     cohort: str = DEFAULT_COHORT,
 ) -> pd.DataFrame:
     """By "weekday", "week" (ISO week, Monday start) or "month", optionally within groups (by="school")."""
-    return reports.period_report(open_source(), period, by=by, **_args(start, end, cohort, schools))
+    with source() as src:
+        return reports.period_report(src, period, by=by, **_args(start, end, cohort, schools))
 
 
 def weekday_breakdown(start=None, end=None, **kwargs) -> pd.DataFrame:

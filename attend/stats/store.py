@@ -1,18 +1,30 @@
 """Keep the columnar statistics store (attend/analytics/store.py) in step with the Django database.
 
 The store is rebuilt whole from the marks table (streamed: sqlite3 cursor batches, or PostgreSQL COPY into
-Arrow's CSV reader) and swapped in atomically. It records what it was built from; `open_source()` rebuilds it
-lazily when the database has moved on (new import run, different mark count or latest mark id).
+Arrow's CSV reader) and swapped in atomically. It records what it was built from (`fingerprint()`).
+
+Two freshness policies:
+- the default (commands, exports, alerts, tests): `source()` rebuilds the store first when the database has
+  moved on, so every figure is up to date;
+- inside `serving_last_good()` (web requests): a stale store is served as it is and a rebuild is queued as a
+  background task (`request_refresh`), so no request waits ~10 s for a rebuild at 50,000 pupils. Only when there
+  is no store at all does the request build it. `status()` says how old the figures are.
+
+Queries run on a Source borrowed from a small pool (`source()`): each has its own DuckDB connection (cursor), so
+concurrent requests run in parallel instead of queueing on one connection.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import os
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +33,7 @@ from django.db import connection
 from django.db.models import Count, Max
 
 from attend.analytics import store as columnar
-from attend.analytics.engine import Source, duckdb_store
+from attend.analytics.engine import Source, duckdb_cursor, duckdb_store
 from attend.people.models import Enrolment
 from attend.registers.models import ImportRun, Mark
 
@@ -31,7 +43,11 @@ log = logging.getLogger(__name__)
 EPOCH = dt.date(1970, 1, 1)
 BATCH = 500_000
 _lock = threading.Lock()
-_open: dict[str, tuple[float, Source]] = {}
+# Idle sources on the current store file, keyed by (path, mtime, inode): a new file empties the pool.
+_pool_lock = threading.Lock()
+_pool: dict = {"key": None, "idle": [], "meta": None}
+POOL_IDLE = 4
+_serve_stale = contextvars.ContextVar("attend_stats_serve_stale", default=False)
 
 
 def store_dir() -> Path:
@@ -59,11 +75,97 @@ def fingerprint() -> dict[str, str]:
     }
 
 
-def is_stale() -> bool:
+def _file_key() -> tuple | None:
+    path = columnar.store_path(store_dir())
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path), st.st_mtime_ns, st.st_ino)
+
+
+def _meta() -> dict[str, str] | None:
+    """The store's meta table, read once per store file (opening DuckDB costs ~10 ms)."""
+    key = _file_key()
+    if key is None:
+        return None
+    with _pool_lock:
+        cached = _pool.get("meta")
+        if cached is not None and cached[0] == key:
+            return cached[1]
     meta = columnar.read_meta(store_dir())
+    with _pool_lock:
+        _pool["meta"] = (key, meta)
+    return meta
+
+
+def is_stale() -> bool:
+    meta = _meta()
     if meta is None:
         return True
     return any(meta.get(k) != v for k, v in fingerprint().items())
+
+
+@dataclass(frozen=True)
+class Status:
+    exists: bool
+    stale: bool
+    built_at: dt.datetime | None
+    version: str  # changes whenever a new store file is swapped in
+
+
+def status() -> Status:
+    """Whether there is a store, whether the database has moved on since it was built, and when it was built."""
+    key = _file_key()
+    meta = _meta() if key else None
+    if meta is None:
+        return Status(False, True, None, "none")
+    built = meta.get("built_at")
+    return Status(
+        True,
+        any(meta.get(k) != v for k, v in fingerprint().items()),
+        dt.datetime.fromisoformat(built) if built else None,
+        f"{key[0]}:{key[1]}:{key[2]}",
+    )
+
+
+@contextmanager
+def serving_last_good():
+    """Within this block, statistics calls serve a stale store as it is and queue a rebuild (web requests)."""
+    token = _serve_stale.set(True)
+    try:
+        yield
+    finally:
+        _serve_stale.reset(token)
+
+
+def request_refresh() -> bool:
+    """Queue a background rebuild (attend.stats.tasks.refresh_store) unless one is already waiting to run.
+
+    Returns True if a task was queued. A rebuild that is already *running* does not count: it may have read the
+    database before the change that made the store stale."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import refresh_store
+
+    waiting = DBTaskResult.objects.filter(task_path=refresh_store.module_path, status="READY").exists()
+    if waiting:
+        return False
+    refresh_store.enqueue()
+    return True
+
+
+def ensure(*, refresh_if_stale: bool = True) -> None:
+    """Make sure there is a store to read, applying the freshness policy in force (see the module docstring)."""
+    if not refresh_if_stale:
+        if _file_key() is None:
+            raise FileNotFoundError(f"No statistics store in {store_dir()}: run `attend stats refresh`")
+        return
+    if _serve_stale.get() and _file_key() is not None:
+        if is_stale():
+            request_refresh()
+        return
+    refresh(force=False)
 
 
 def _day(d: dt.date | None) -> int | None:
@@ -180,21 +282,44 @@ def refresh(*, force: bool = True) -> Path:
         path = columnar.write_store(
             store_dir(), enrolments=enrolment_table(), marks=marks, codes=code_specs(), meta=meta
         )
-        _open.clear()
+        with _pool_lock:
+            _pool.update(key=None, idle=[], meta=None)
         log.info("statistics store rebuilt (latest mark id %s)", meta["db_last_mark_id"])
         return path
 
 
+def _checkout() -> tuple[tuple, Source]:
+    key = _file_key()
+    if key is None:
+        raise FileNotFoundError(f"No statistics store in {store_dir()}: run `attend stats refresh`")
+    with _pool_lock:
+        if _pool["key"] != key:
+            _pool.update(key=key, idle=[], base=duckdb_store(store_dir()))
+        if _pool["idle"]:
+            return key, _pool["idle"].pop()
+        base = _pool["base"]
+    return key, duckdb_cursor(base)
+
+
+@contextmanager
+def source(*, refresh_if_stale: bool = True) -> Iterator[Source]:
+    """A Source on the store for this thread's use until the block ends (then back to the pool)."""
+    ensure(refresh_if_stale=refresh_if_stale)
+    key, src = _checkout()
+    try:
+        yield src
+    finally:
+        with _pool_lock:
+            if _pool["key"] == key and len(_pool["idle"]) < POOL_IDLE:
+                _pool["idle"].append(src)
+
+
 def open_source(*, refresh_if_stale: bool = True) -> Source:
-    """The store, opened read-only with DuckDB (reused while the file is unchanged)."""
-    if refresh_if_stale:
-        refresh(force=False)
-    path = columnar.store_path(store_dir())
-    key = str(path)
-    mtime = path.stat().st_mtime
-    cached = _open.get(key)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    src = duckdb_store(store_dir())
-    _open[key] = (mtime, src)
-    return src
+    """The store, opened read-only with DuckDB: one Source per store file, for single-threaded callers (commands,
+    scripts). Threaded code uses `source()`."""
+    ensure(refresh_if_stale=refresh_if_stale)
+    key = _file_key()
+    with _pool_lock:
+        if _pool["key"] != key:
+            _pool.update(key=key, idle=[], base=duckdb_store(store_dir()))
+        return _pool["base"]

@@ -17,7 +17,7 @@ from django.db.models import Max
 from attend.people.models import Enrolment, Pupil
 from attend.registers.models import ImportRun, Mark
 from attend.schools.models import School
-from attend.stats import benchmarks
+from attend.stats import benchmarks, store
 from attend.stats import queries as q
 
 # Pupil groups on the school dashboard: (group_measures field, heading, how to label each value).
@@ -46,17 +46,17 @@ CACHE_SECONDS = 15 * 60
 
 def data_version() -> str:
     """Changes whenever marks, enrolments or an import land: three MAX(id) look-ups on primary keys (cheap, unlike
-    counting the marks)."""
+    counting the marks). The dashboards key their figures on the statistics store's version instead."""
     marks = Mark.objects.aggregate(last=Max("id"))["last"]
     enrolments = Enrolment.objects.aggregate(last=Max("id"))["last"]
     run = ImportRun.objects.aggregate(last=Max("id"))["last"]
     return f"{connection.settings_dict['NAME']}:{marks}:{enrolments}:{run}"
 
 
-# The statistics store's DuckDB connection is shared by the process and refuses a second caller while busy
-# ("connection is busy with another call"), so a threaded server runs the statistics queries one at a time.
-# Re-entrant: a cached computation may use another cached figure (the overview uses school_figures).
-_stats_lock = threading.RLock()
+# Guards the memo only: statistics queries run in parallel, each on its own DuckDB cursor (stats.store.source).
+_memo_lock = threading.RLock()
+# One lock per memo key, so two requests for the same cold figures compute them once.
+_key_locks: dict[str, threading.Lock] = {}
 
 
 # In-process memo (not Django's default cache: its 300-entry limit culls a large LA's three entries per school).
@@ -65,33 +65,48 @@ MEMO_ENTRIES = 3000
 
 
 def clear_cache() -> None:
-    with _stats_lock:
+    with _memo_lock:
         _memo.clear()
+        _key_locks.clear()
 
 
 def _memo_get(key: str):
-    hit = _memo.get(key)
-    if hit is None or hit[0] < time.monotonic():
-        return None
-    _memo.move_to_end(key)
-    return hit[1]
+    with _memo_lock:
+        hit = _memo.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        _memo.move_to_end(key)
+        return hit[1]
+
+
+def freshness() -> store.Status:
+    """The statistics store the pages read: built if there is none; if the database has moved on, served as it
+    is while a background task rebuilds it (the page says how old its figures are)."""
+    with store.serving_last_good():
+        store.ensure()
+    return store.status()
 
 
 def cached(name: str, today: dt.date, compute, *parts):
-    """Each statistics query costs about a second on a large LA (a freshness check and an Ibis compile), so the
-    dashboards keep their figures for a quarter of an hour, keyed on the day and on `data_version()` (an import
-    shows at once). Returned values are shared: callers copy before changing them."""
-    version = data_version()
+    """The dashboards keep their figures for a quarter of an hour, keyed on the day and on the statistics store's
+    version (a rebuilt store, e.g. after an import, shows at once). Returned values are shared: callers copy
+    before changing them. Figures come from the last good store: a request never waits for a rebuild."""
+    version = freshness().version
     key = ":".join(str(p) for p in (name, today.isoformat(), version, *parts))
     value = _memo_get(key)
     if value is None:
-        with _stats_lock:
+        with _memo_lock:
+            lock = _key_locks.setdefault(key, threading.Lock())
+        with lock:
             value = _memo_get(key)
             if value is None:
-                value = compute()
-                _memo[key] = (time.monotonic() + CACHE_SECONDS, value)
-                while len(_memo) > MEMO_ENTRIES:
-                    _memo.popitem(last=False)
+                with store.serving_last_good():
+                    value = compute()
+                with _memo_lock:
+                    _memo[key] = (time.monotonic() + CACHE_SECONDS, value)
+                    while len(_memo) > MEMO_ENTRIES:
+                        _memo.popitem(last=False)
+                    _key_locks.pop(key, None)
     return value
 
 

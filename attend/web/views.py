@@ -123,6 +123,7 @@ def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
                 y_max=100,
             ),
             not_present=[s for s in year["sessions"] if s["category"] not in ("present",)],
+            figures=dashboards.freshness(),
         )
     return render(request, "web/pupil_detail.html", context)
 
@@ -169,7 +170,9 @@ def school_dashboard(request: HttpRequest, urn: int) -> HttpResponse:
     )
     can_la = has_permission(request.user, "la.dashboard")
     return render(
-        request, "web/school_dashboard.html", {"school": school, "today": today, "can_la": can_la, **data}
+        request,
+        "web/school_dashboard.html",
+        {"school": school, "today": today, "can_la": can_la, "figures": dashboards.freshness(), **data},
     )
 
 
@@ -275,5 +278,11 @@ def la_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/la_dashboard.html",
-        {**data, "columns": columns, "descending": descending, "today": clock.today()},
+        {
+            **data,
+            "columns": columns,
+            "descending": descending,
+            "today": clock.today(),
+            "figures": dashboards.freshness(),
+        },
     )
