@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "attend.api",
 ]
 
 # Background tasks (stack.md): django-tasks with the database backend, run by `attend db_worker`.
@@ -200,3 +201,30 @@ OTP_TOTP_ISSUER = os.environ.get("ATTEND_2FA_ISSUER", "Attend")
 
 # Where demo import files and analytics copies live.
 ATTEND_DATA_DIR = VAR_DIR
+
+# --- REST API (attend/api, docs/api.md): bearer tokens only, deny by default, JSON only ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["attend.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["attend.api.auth.TokenScopeAndRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["attend.api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PAGINATION_CLASS": "attend.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "attend.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Attend API",
+    "DESCRIPTION": "School attendance: imports from MIS connectors, statistics, alerts. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests per API token: reads, and imports (DRF rate strings: N/second|minute|hour|day).
+ATTEND_API_RATES = {
+    "read": os.environ.get("ATTEND_API_READ_RATE", "240/minute"),
+    "import": os.environ.get("ATTEND_API_IMPORT_RATE", "600/hour"),
+}
+ATTEND_API_MAX_UPLOAD_BYTES = env_int("ATTEND_API_MAX_UPLOAD_MB", 500) * 1024 * 1024

@@ -80,7 +80,9 @@ URL_PERMISSIONS: dict[str, str] = {}
 # The apps whose models a system administrator may manage in the admin site. Pupil and register data are not
 # among them: a system administrator runs the service, not casework (data minimisation, UK GDPR art. 5(1)(c)).
 # Background task results are: they show which jobs failed and why.
-SYSTEM_ADMIN_APPS = frozenset({"accounts", "auth", "schools", "audit", "otp_totp", "django_tasks_database"})
+SYSTEM_ADMIN_APPS = frozenset(
+    {"accounts", "auth", "schools", "audit", "otp_totp", "django_tasks_database", "api"}
+)
 
 
 def roles_of(user) -> set[str]:
@@ -223,6 +225,10 @@ class PermissionMiddleware:
                 f"The view {match.view_name if match else '?'} declares no permission "
                 "(see attend/accounts/permissions.py)."
             )
+        if getattr(view_func, "attend_api", False):
+            # REST API views (attend/api) authenticate by bearer token, not session, and check this same
+            # permission (plus the token's scope) themselves, answering 401/403 in JSON, never a sign-in redirect.
+            return None
         return check(request, name)
 
 

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+from .schema import schema_view
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/schema/", schema_view, name="schema"),
+    path("v1/schools/", views.SchoolList.as_view(), name="schools"),
+    path("v1/schools/<int:urn>/statistics/", views.SchoolStatistics.as_view(), name="school-statistics"),
+    path("v1/la/statistics/", views.LaStatistics.as_view(), name="la-statistics"),
+    path("v1/alerts/", views.AlertList.as_view(), name="alerts"),
+    path("v1/alerts/<int:pk>/", views.AlertDetail.as_view(), name="alert"),
+    path("v1/pupils/<str:upn>/attendance/", views.PupilAttendance.as_view(), name="pupil-attendance"),
+    path("v1/imports/", views.ImportCreate.as_view(), name="imports"),
+    path("v1/imports/<int:pk>/", views.ImportRunDetail.as_view(), name="import-run"),
+]
