@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from . import sqlite_flush
+        from . import postgres_flush, sqlite_flush
 
         sqlite_flush.install()
+        postgres_flush.install()
