@@ -23,10 +23,12 @@ class PeriodQuery(serializers.Serializer):
     """`from` and `to` (ISO dates). `to` defaults to today, `from` to 1 August of `to`'s academic year."""
 
     def get_fields(self):
-        bounds = {"required": False, "min_value": EARLIEST, "max_value": LATEST}
-        return {"from": serializers.DateField(**bounds), "to": serializers.DateField(**bounds)}
+        return {"from": serializers.DateField(required=False), "to": serializers.DateField(required=False)}
 
     def validate(self, data):
+        for name, value in data.items():
+            if not EARLIEST <= value <= LATEST:
+                raise serializers.ValidationError({name: f"must be between {EARLIEST} and {LATEST}"})
         if "from" in data and "to" in data and data["from"] > data["to"]:
             raise serializers.ValidationError({"from": "must not be after 'to'"})
         return data

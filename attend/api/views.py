@@ -258,7 +258,11 @@ def _safe_file_name(name: str, kind: str) -> str:
     return base or f"{kind}.{'xml' if kind == 'ctf' else 'csv'}"
 
 
-@extend_schema(tags=["imports"], request=s.ImportRequest, responses={201: s.ImportResultSerializer, **ERRORS})
+@extend_schema(
+    tags=["imports"],
+    request=s.ImportRequest,
+    responses={201: s.ImportResultSerializer, 413: s.ErrorSerializer, **ERRORS},
+)
 class ImportCreate(ApiView):
     """Import one file (multipart: `kind`, `file`). All or nothing: 400 lists every problem as
     `file:line: field: reason` and nothing is written. The file may only name schools and pupils in your scope."""
