@@ -61,9 +61,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "attend.alerts",
+    "attend.casework",
     "attend.stats",
     "attend.demo",
     "attend.web",
+    "attend.privacy",
+    "attend.jobs",
+    "attend.directory",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -228,3 +232,9 @@ ATTEND_API_RATES = {
     "import": os.environ.get("ATTEND_API_IMPORT_RATE", "600/hour"),
 }
 ATTEND_API_MAX_UPLOAD_BYTES = env_int("ATTEND_API_MAX_UPLOAD_MB", 500) * 1024 * 1024
+
+# Retention (attend/privacy/retention.py, docs/privacy.md): register years can be raised above the legal 6, not lowered.
+ATTEND_RETENTION_REGISTER_YEARS = env_int("ATTEND_RETENTION_REGISTER_YEARS", 6)
+ATTEND_RETENTION_ALERT_YEARS = env_int("ATTEND_RETENTION_ALERT_YEARS", 2)
+# Casework: per LA policy; 0 (the default) means not set, and casework is kept.
+ATTEND_RETENTION_CASEWORK_YEARS = env_int("ATTEND_RETENTION_CASEWORK_YEARS", 0)
