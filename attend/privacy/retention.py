@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
@@ -32,7 +33,6 @@ from attend import audit
 from attend.accounts.models import PupilLink
 from attend.alerts.models import OPEN_STATUSES, Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
-from attend.casework.models import PartTimeTimetable
 from attend.people.models import Contact, Enrolment, Pupil, PupilContact
 from attend.registers.models import ImportRun, Mark, MarkChange
 from attend.schools.models import AcademicYear
@@ -50,6 +50,13 @@ def register_years() -> int:
 
 def alert_years() -> int:
     return getattr(settings, "ATTEND_RETENTION_ALERT_YEARS", 2)
+
+
+def _casework_model():
+    """The casework table with an `end` date and a `pupil` (so far part-time timetables), if casework is installed."""
+    if not apps.is_installed("attend.casework"):
+        return None
+    return apps.get_model("casework", "PartTimeTimetable")
 
 
 def casework_years() -> int | None:
@@ -174,11 +181,14 @@ class Due:
             | Q(cleared_on__isnull=True, status_changed_at__isnull=True, updated_at__lt=at)
         )
 
-    def casework(self) -> QuerySet:
+    def casework(self) -> QuerySet | None:
+        model = _casework_model()
+        if model is None:
+            return None
         years = casework_years()
         if years is None:
-            return PartTimeTimetable.objects.none()
-        return PartTimeTimetable.objects.filter(end__lt=_years_before(self.as_of, years))
+            return model.objects.none()
+        return model.objects.filter(end__lt=_years_before(self.as_of, years))
 
     def _kept_alerts(self) -> QuerySet:
         return Alert.objects.exclude(pk__in=self.alerts().values("pk"))
@@ -197,15 +207,15 @@ class Due:
     def _leaving(self) -> QuerySet:
         """Pupils with nothing left to keep them for (deleted, or pseudonymised if the audit trail names them)."""
         kept_enrolments = Enrolment.objects.exclude(pk__in=self.enrolments().values("pk"))
-        return Pupil.objects.filter(
+        pupils = Pupil.objects.filter(
             ~Exists(kept_enrolments.filter(pupil=OuterRef("pk"))),
             ~Exists(self._kept_alerts().filter(pupil=OuterRef("pk"))),
-            ~Exists(
-                PartTimeTimetable.objects.exclude(pk__in=self.casework().values("pk")).filter(
-                    pupil=OuterRef("pk")
-                )
-            ),
         )
+        casework = self.casework()
+        if casework is not None:
+            kept = casework.model.objects.exclude(pk__in=casework.values("pk"))
+            pupils = pupils.filter(~Exists(kept.filter(pupil=OuterRef("pk"))))
+        return pupils
 
     def pupils(self) -> QuerySet:
         return self._leaving().filter(~Exists(AuditEvent.objects.filter(pupil=OuterRef("pk"))))
@@ -402,7 +412,7 @@ def retention_apply(*, as_of: dt.date, by=None) -> ApplyResult:
         "mark_changes": _delete_by_id_ranges("registers_markchange", "date < %s", [cutoff]),
         "alerts": _delete_in_chunks(due.alerts()),
         "enrolments": _delete_in_chunks(due.enrolments()),
-        "casework": _delete_in_chunks(due.casework()),
+        "casework": _delete_in_chunks(due.casework()) if due.casework() is not None else 0,
     }
     # Pseudonymise before deleting contacts, so the contacts of pseudonymised pupils are freed too.
     pseudonymised = _pseudonymise(due.pupils_to_pseudonymise())
