@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "attend.alerts",
+    "attend.casework",
     "attend.stats",
     "attend.demo",
     "attend.web",

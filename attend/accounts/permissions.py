@@ -61,6 +61,12 @@ _TABLE = [
         writes=True,
     ),
     Permission(
+        "alerts.act",
+        SCHOOL_STAFF | LA_STAFF,
+        "Acknowledge, dismiss or link alerts on the work list (only alerts about pupils in your scope).",
+        writes=True,
+    ),
+    Permission(
         "account.two_factor",
         ALL_ROLES,
         "Set up two-factor authentication and enter one-time codes (allowed before the code is entered).",

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 
 from attend.people.models import Enrolment
@@ -41,6 +42,20 @@ def _calendar_sessions(school: School, start: dt.date, end: dt.date) -> list[Ses
     except ImportError:
         return None
     return [(d, s) for d, s in school_sessions(school, start, end)]
+
+
+def _part_time_timetables(school: School) -> dict[int, tuple[tuple[dt.date, dt.date, dt.date], ...]]:
+    """Recorded part-time timetables by pupil (casework). Looked up by name: casework builds on alerts, so alerts
+    does not import it; without the app there are none."""
+    if not apps.is_installed("attend.casework"):
+        return {}
+    model = apps.get_model("casework", "PartTimeTimetable")
+    found: dict[int, list] = defaultdict(list)
+    for pupil_id, start, end, review in model.objects.filter(school=school).values_list(
+        "pupil_id", "start", "end", "review_date"
+    ):
+        found[pupil_id].append((start, end, review))
+    return {pupil_id: tuple(rows) for pupil_id, rows in found.items()}
 
 
 def _non_school(school: School, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
@@ -125,6 +140,8 @@ def load_school(
     ):
         used[enrolment_id].add((day, session))
 
+    part_time = _part_time_timetables(school)
+
     sessions = _calendar_sessions(school, start, as_of)
     if sessions is None:
         # A session with any mark is a session the school met, unless all its marks are '#' (planned closure).
@@ -166,6 +183,7 @@ def load_school(
             admission_date=admitted,
             leaving_date=left,
             used_sessions=frozenset(used.get(e_id, ())),
+            part_time=part_time.get(p_id, ()),
         )
         for e_id, p_id, upn, dob, nc_year, sen, lac, cin, cp, admitted, left in enrolments
     ]

@@ -189,7 +189,9 @@ class OfficerAssignment(models.Model):
 
     class Meta:
         ordering = ["school", "side"]
-        constraints = [models.UniqueConstraint(fields=["school", "side"], name="officer_assignment_one_per_side")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "side"], name="officer_assignment_one_per_side")
+        ]
 
     def __str__(self) -> str:
         return f"{self.officer} – {self.get_side_display()} for {self.school}"

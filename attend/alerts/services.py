@@ -290,18 +290,14 @@ def conflict_message(current: Alert | None) -> str:
     return f"{who} changed this alert at {stamp}: {now}. Your change was not saved; check the alert again."
 
 
-def _act(
-    alert: Alert, *, by, expected_version: int | None, action: str, data: dict, **changes
-) -> Alert:
+def _act(alert: Alert, *, by, expected_version: int | None, action: str, data: dict, **changes) -> Alert:
     """Change an open alert's status if it is still at `expected_version` (default: the version in hand), and
     audit it. Raises AlertConflict naming who changed it first; nothing is overwritten."""
     expected = alert.version if expected_version is None else expected_version
     now = timezone.now()
     changes.update(status_changed_at=now, status_changed_by=by, updated_at=now)
     with transaction.atomic():
-        won = update_if_version(
-            Alert.objects.filter(status__in=OPEN_STATUSES), alert.pk, expected, **changes
-        )
+        won = update_if_version(Alert.objects.filter(status__in=OPEN_STATUSES), alert.pk, expected, **changes)
         if not won:
             current = Alert.objects.select_related("status_changed_by").filter(pk=alert.pk).first()
             if current is not None and current.version == expected and not current.is_open:

@@ -31,6 +31,8 @@ def update_if_version(
     `changes` are field values or expressions, as for QuerySet.update (auto_now fields are not set by update(),
     so pass them). Run it inside the caller's transaction when other writes must go with it.
     """
-    queryset = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager
+    queryset = (
+        model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager
+    )
     updated = queryset.filter(pk=pk, version=expected_version).update(version=F("version") + 1, **changes)
     return updated == 1

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, worklist
 
 app_name = "web"
 urlpatterns = [
     # /work/
-    path("work/", views.work_list, name="work-list"),
+    path("work/", worklist.work_list, name="work-list"),
+    path("work/list.csv", worklist.work_list_csv, name="work-list-csv"),
+    path("work/pupils/<str:upn>/", worklist.work_pupil, name="work-pupil"),
+    path("work/alerts/<int:pk>/", worklist.alert_action, name="alert-action"),
     # /pupils/
     path("pupils/", views.pupil_search, name="pupil-search"),
     path("pupils/<str:upn>/", views.pupil_detail, name="pupil"),

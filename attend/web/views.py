@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
-from attend.alerts.rules import RULE_IDS
 from attend.core.scoping import get_pupil_for_user, schools_visible_to
 from attend.schools.models import School
 
@@ -22,24 +20,6 @@ def _school_for_user(user, urn: int) -> School:
         return schools_visible_to(user).select_related("local_authority", "trust").get(urn=urn)
     except School.DoesNotExist:
         raise Http404("No school with that URN in your scope.") from None
-
-
-@permission_required_for("pupil.view")
-def work_list(request: HttpRequest) -> HttpResponse:
-    rule = request.GET.get("rule", "")
-    rule = rule if rule in RULE_IDS else ""
-    school = request.GET.get("school", "")
-    alerts = selectors.work_list(request.user, rule=rule, school=school)
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "rule": rule,
-        "school": school,
-        "rules": [(r, selectors.rule_title(r)) for r in RULE_IDS],
-        "schools": schools_visible_to(request.user).order_by("name"),
-        "rule_title": selectors.rule_title,
-    }
-    return render(request, "web/work_list.html", context)
 
 
 @permission_required_for("pupil.view")

@@ -23,7 +23,7 @@ from .base import (
     SessionT,
     parse_setting,
 )
-from .daily import first_day, missing_register, n_not_resolved
+from .daily import first_day, missing_register, n_not_resolved, part_time_timetable
 from .patterns import holiday_adjacent, monday_friday_pattern, repeated_late_u, sharp_drop, short_spells
 from .statutory import (
     at_risk_persistent,
@@ -48,13 +48,14 @@ STATUTORY_RULES: list[PupilRule] = [
 OTHER_RULES: list[PupilRule] = [
     first_day,
     n_not_resolved,
+    part_time_timetable,
     monday_friday_pattern,
     holiday_adjacent,
     short_spells,
     repeated_late_u,
     sharp_drop,
 ]
-RULES: list[PupilRule] = OTHER_RULES[:2] + STATUTORY_RULES + OTHER_RULES[2:]
+RULES: list[PupilRule] = OTHER_RULES[:3] + STATUTORY_RULES + OTHER_RULES[3:]
 SCHOOL_RULES = [missing_register]
 RULE_IDS: list[str] = [r.__name__ for r in RULES] + [r.__name__ for r in SCHOOL_RULES]
 DAILY_RULES = frozenset({"first_day", "missing_register"})
@@ -115,6 +116,7 @@ __all__ = [
     "monday_friday_pattern",
     "n_not_resolved",
     "parse_setting",
+    "part_time_timetable",
     "penalty_threshold",
     "persistent_absence",
     "repeated_late_u",

@@ -37,6 +37,7 @@ NON_COMPULSORY_YEARS = frozenset({"N1", "N2", "R", "12", "13", "14"})
 DEFAULTS: dict[str, dict[str, Any]] = {
     "school": {"am_start": "08:45", "pm_start": "13:15", "register_open_minutes": 30},
     "first_day": {},
+    "part_time_timetable": {},
     "missing_register": {"minutes_after_start": 30},
     "n_not_resolved": {"school_days": 5},
     "persistent_absence": {"percent": 10.0, "min_possible_sessions": 20},
@@ -194,6 +195,8 @@ class PupilInput:
     admission_date: dt.date = dt.date(2000, 1, 1)
     leaving_date: dt.date | None = None
     used_sessions: frozenset[SessionT] = frozenset()
+    # Recorded part-time timetables at this school: (start, end, review date), from casework.
+    part_time: tuple[tuple[dt.date, dt.date, dt.date], ...] = ()
 
     @cached_property
     def by_session(self) -> dict[SessionT, str]:

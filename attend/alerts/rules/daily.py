@@ -99,3 +99,44 @@ def n_not_resolved(p: PupilInput) -> RuleHit | None:
         ),
         evidence=stale,
     )
+
+
+def part_time_timetable(p: PupilInput) -> RuleHit | None:
+    """C2 (leave for a temporary part-time timetable) used on a date no recorded part-time timetable covers, or
+    after the timetable's review date. A part-time timetable must be agreed with a parent, time-limited and
+    formally reviewed, and the LA told; C2 is its only code (2024 Regs reg 11; domain.md §5). Timetables are
+    recorded in casework (PartTimeTimetable)."""
+    c2 = [m for m in p.ytd if m[2] == "C2"]
+    if not c2:
+        return None
+    uncovered = tuple(m for m in c2 if not any(s <= m[0] <= min(e, r) for s, e, r in p.part_time))
+    if not uncovered:
+        return None
+    past_review = [m for m in uncovered if any(s <= m[0] <= e and m[0] > r for s, e, r in p.part_time)]
+    listed = ", ".join(f"{short_date(d)} {s}" for d, s, _ in uncovered[-6:])
+    more = f" and {len(uncovered) - 6} earlier" if len(uncovered) > 6 else ""
+    noun = "session" if len(uncovered) == 1 else "sessions"
+    if past_review:
+        reviews = sorted(
+            {r for s, e, r in p.part_time if any(s <= m[0] <= e and m[0] > r for m in past_review)}
+        )
+        reason = (
+            f"C2 (part-time timetable) on {len(uncovered)} {noun} after the timetable's review date "
+            f"({', '.join(short_date(r) for r in reviews)}): {listed}{more}. Review the timetable with the family "
+            "and record the outcome and the next review date."
+        )
+        if len(past_review) < len(uncovered):
+            reason += " Some of these sessions are covered by no timetable at all."
+    else:
+        reason = (
+            f"C2 (part-time timetable) on {len(uncovered)} {noun} with no part-time timetable recorded: "
+            f"{listed}{more}. Record the agreed timetable (dates, sessions, review date, agreed with a parent) "
+            "and tell the local authority."
+        )
+    return RuleHit(
+        rule="part_time_timetable",
+        measure=len(uncovered),
+        reason=reason,
+        evidence=uncovered,
+        since=uncovered[0][0],
+    )

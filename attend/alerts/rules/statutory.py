@@ -139,11 +139,16 @@ def penalty_threshold(p: PupilInput) -> RuleHit | None:
         return None
     # Two pointers over marks sorted by week: the window of `span` school weeks ending at each mark's week.
     best: tuple[int, int, int] | None = None  # (count, start, end) indexes into usable
+    first_met: dt.date | None = None
     lo = 0
     for hi, (week, _) in enumerate(usable):
         while usable[lo][0] <= week - span:
             lo += 1
         count = hi - lo + 1
+        if count >= need and first_met is None:
+            first_met = usable[hi][1][
+                0
+            ]  # the day the threshold was first met ("newly crossed" on work lists)
         if count >= need and (best is None or count >= best[0]):
             best = (count, lo, hi)
     if best is None:
@@ -163,9 +168,7 @@ def penalty_threshold(p: PupilInput) -> RuleHit | None:
     )
     if excluded:
         reason += f" ({excluded} sessions already used by an earlier notice are not counted.)"
-    return RuleHit(
-        rule="penalty_threshold", measure=count, reason=reason, evidence=evidence, since=evidence[need - 1][0]
-    )
+    return RuleHit(rule="penalty_threshold", measure=count, reason=reason, evidence=evidence, since=first_met)
 
 
 def la_notification_10_days(p: PupilInput) -> RuleHit | None:

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from attend.accounts.models import Membership
+from attend.alerts.models import OfficerAssignment
+from attend.casework.demo import record_demo_part_time_timetables
 from attend.demo.generator import FILES, DemoConfig, generate
 from attend.schools.models import LocalAuthority, School
 
@@ -78,6 +80,11 @@ class Command(BaseCommand):
             self.say(f"  importing {name} ({rows[name]:,} rows)...")
             call_command("import", kind, str(out / name), stdout=self.stdout)
             self.say(f"    done in {time.perf_counter() - t:.1f} s")
+        # The schools' records of the part-time timetables behind their C2 marks (casework; alerts rule 8).
+        recorded = record_demo_part_time_timetables(
+            school_ids=School.objects.filter(local_authority__code=config.la_code).values("pk")
+        )
+        self.say(f"  recorded {recorded} part-time timetables (one in four C2 pupils left without one)")
         # What the scheduler does after every import: turn the new marks into today's alerts and work list.
         t = time.perf_counter()
         self.say("  evaluating alert rules as of today...")
@@ -112,6 +119,16 @@ class Command(BaseCommand):
             )
             Membership.objects.get_or_create(
                 user=school_user, role=Membership.Role.SCHOOL_OFFICER, school=school
+            )
+            OfficerAssignment.objects.get_or_create(
+                school=school, side=OfficerAssignment.Side.SCHOOL, defaults={"officer": school_user}
+            )
+        # Work-list routing (docs/alerts.md): the LA officer is the named LA officer for a patch of a quarter of
+        # the schools (by URN); the other schools' LA-side alerts go to the team list.
+        patch = list(School.objects.filter(local_authority=la).order_by("urn"))
+        for each in patch[: max(1, len(patch) // 4)]:
+            OfficerAssignment.objects.get_or_create(
+                school=each, side=OfficerAssignment.Side.LA, defaults={"officer": officer}
             )
         admin = user("admin", email="admin@example.com", is_staff=True, is_superuser=True)
         Membership.objects.get_or_create(user=admin, role=Membership.Role.SYSTEM_ADMIN)

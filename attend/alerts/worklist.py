@@ -1,0 +1,432 @@
+"""Work lists: open alerts grouped one row per pupil (or per school for school-level alerts), scored and routed.
+
+How an attendance team works (WTISA 2024, domain.md §4): the day starts with what cannot wait (first-day calls,
+registers not taken, children possibly missing education, part-time timetables without a record) and with the
+statutory thresholds a pupil has *newly* crossed (penalty notice to consider, LA notification, severe absence).
+Persistent absence, "at risk" and the patterns are worked through the school's list at termly targeting-support
+meetings, not called one by one each morning. So:
+
+- **my list** (today): the rows routed to me (I am the school's named officer on that alert's side) with at
+  least one item for today, highest score first, the top `TOP_N` shown with a link to the rest;
+- **team list**: the same for schools with no named officer on a side (nobody's list is not nobody's work);
+- **school list**: every open alert at one school, grouped by pupil (the monitored list);
+- **LA list**: every open LA-side alert across the user's schools.
+
+The score is the sum of named parts, all shown to the user (`Row.because`): the weightiest rule, a little for
+each other open alert, the pupil's vulnerability, newly crossed, and worse than when raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from attend.accounts.permissions import has_permission
+from attend.core.scoping import pupils_visible_to, schools_visible_to
+from attend.people.models import Pupil
+from attend.schools.models import School
+
+from .models import OPEN_STATUSES, Alert, OfficerAssignment
+
+LA, SCHOOL = OfficerAssignment.Side.LA, OfficerAssignment.Side.SCHOOL
+
+RULE_TITLES = {
+    "first_day": "First-day absence call",
+    "missing_register": "Register not taken",
+    "cme_20_days": "20 days' continuous absence: possible child missing education",
+    "part_time_timetable": "Part-time timetable (C2) not recorded or past review",
+    "severe_absence": "Severe absence",
+    "penalty_threshold": "Penalty notice threshold reached",
+    "la_notification_10_days": "10 days' unauthorised absence: notify the LA",
+    "cohort": "Group attendance worsening against comparators",
+    "persistent_absence": "Persistent absence",
+    "n_not_resolved": "Reason for absence not established (N)",
+    "at_risk_persistent": "At risk of persistent absence",
+    "sharp_drop": "Sharp drop in attendance",
+    "repeated_late_u": "Repeatedly late after the register closed (U)",
+    "monday_friday_pattern": "Monday and Friday pattern",
+    "holiday_adjacent": "Absence next to school holidays",
+    "short_spells": "Repeated short spells",
+}
+
+# How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
+RULE_WEIGHT = {
+    "cme_20_days": 100,
+    "missing_register": 90,
+    "first_day": 80,
+    "severe_absence": 70,
+    "part_time_timetable": 60,
+    "penalty_threshold": 60,
+    "la_notification_10_days": 55,
+    "cohort": 40,
+    "persistent_absence": 30,
+    "n_not_resolved": 25,
+    "at_risk_persistent": 20,
+    "sharp_drop": 15,
+    "repeated_late_u": 15,
+    "monday_friday_pattern": 10,
+    "holiday_adjacent": 10,
+    "short_spells": 10,
+}
+
+# Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
+# timetables the LA must be told of, cohort trends for targeting-support meetings) or the school's (first-day
+# calls, registers, N codes, pupils to support before the statutory thresholds).
+RULE_SIDE = {
+    "cme_20_days": LA,
+    "severe_absence": LA,
+    "part_time_timetable": LA,
+    "penalty_threshold": LA,
+    "la_notification_10_days": LA,
+    "cohort": LA,
+}  # everything else: SCHOOL
+
+# On today's list whenever new (not yet acknowledged): these cannot wait.
+URGENT_RULES = frozenset({"cme_20_days", "part_time_timetable"})
+DAILY_RULES = frozenset({"first_day", "missing_register"})
+# On today's list when newly crossed (within NEW_DAYS) or back after a dismissal because they got worse.
+THRESHOLD_RULES = frozenset({"severe_absence", "penalty_threshold", "la_notification_10_days"})
+TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES
+NEW_DAYS = 7
+TOP_N = 25
+
+NEXT_STEP = {
+    "first_day": "Call the contacts in priority order today",
+    "missing_register": "Ask the school to take or send the register now",
+    "cme_20_days": "Make a children missing education enquiry",
+    "part_time_timetable": "Record the agreed timetable, or review it now",
+    "severe_absence": "Agree a support plan; consider formal support",
+    "penalty_threshold": "Consider a penalty notice (support first where appropriate)",
+    "la_notification_10_days": "Check the school has told the LA; agree next steps",
+    "cohort": "Raise at the school's targeting support meeting",
+    "persistent_absence": "Review at the targeting support meeting; meet the family",
+    "n_not_resolved": "Ask the school to replace each N with the correct code",
+    "at_risk_persistent": "Talk to the family before it reaches 10%",
+    "sharp_drop": "Find out what changed",
+    "repeated_late_u": "Talk to the family about getting in on time",
+    "monday_friday_pattern": "Talk to the family about the pattern",
+    "holiday_adjacent": "Remind the family about term-time leave",
+    "short_spells": "Look for a cause behind the repeated short absences",
+}
+
+LISTS = {
+    "mine": "My list today",
+    "team": "Team list today (no named officer)",
+    "school": "School list",
+    "la": "Local authority list",
+    "all": "All open alerts",
+}
+
+
+def rule_title(rule: str) -> str:
+    return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
+
+
+def side_of(rule: str) -> str:
+    return RULE_SIDE.get(rule, SCHOOL)
+
+
+def _since(alert: Alert) -> dt.date:
+    since = (alert.details or {}).get("since")
+    return dt.date.fromisoformat(since) if since else alert.raised_on
+
+
+def is_newly_raised(alert: Alert, today: dt.date) -> bool:
+    return _since(alert) > today - dt.timedelta(days=NEW_DAYS)
+
+
+def returned(alert: Alert) -> bool:
+    return bool((alert.details or {}).get("returned_after_dismissed_alert"))
+
+
+def is_for_today(alert: Alert, today: dt.date) -> bool:
+    """Does this alert put its pupil on today's list? Only alerts nobody has acknowledged yet."""
+    if alert.status != Alert.Status.NEW:
+        return False
+    if alert.rule in DAILY_RULES:
+        return alert.key[:10] == today.isoformat()
+    if alert.rule in URGENT_RULES:
+        return True
+    if alert.rule in THRESHOLD_RULES:
+        return is_newly_raised(alert, today) or returned(alert)
+    return False
+
+
+@dataclass
+class Row:
+    """One pupil's (or, for school-level alerts, one school's) open alerts, scored."""
+
+    pupil: Pupil | None
+    school: School
+    alerts: list[Alert]
+    score: int = 0
+    because: list[tuple[str, int]] = field(default_factory=list)
+    today: bool = False
+    routed_to: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def top(self) -> Alert:
+        return self.alerts[0]
+
+    @property
+    def reason(self) -> str:
+        return self.top.reason
+
+    @property
+    def next_step(self) -> str:
+        return NEXT_STEP.get(self.top.rule, "Review the alert")
+
+    @property
+    def because_text(self) -> str:
+        return "; ".join(
+            f"{label} {'+' if i else ''}{points}" for i, (label, points) in enumerate(self.because)
+        )
+
+    @property
+    def key(self) -> str:
+        return f"p{self.pupil.pk}" if self.pupil is not None else f"s{self.school.pk}"
+
+
+def _lower(title: str) -> str:
+    return title[0].lower() + title[1:]
+
+
+def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None:
+    """Order the row's alerts by weight (the alerts that put the row on this list first) and work out its score,
+    every part named."""
+    primary = primary or set()
+    row.alerts.sort(
+        key=lambda a: (
+            bool(primary) and a.pk not in primary,
+            -RULE_WEIGHT.get(a.rule, 10),
+            a.priority,
+            -a.measure,
+            a.pk,
+        )
+    )
+    top = row.top
+    weight = RULE_WEIGHT.get(top.rule, 10)
+    if top.rule == "first_day" and "vulnerable" in top.flags:
+        weight += 5  # called first (the rule's own priority 0)
+    because = [(rule_title(top.rule), weight)]
+    others = sorted({a.rule for a in row.alerts[1:]} - {top.rule}, key=lambda r: -RULE_WEIGHT.get(r, 10))
+    if others:
+        because.append((f"also {', '.join(_lower(rule_title(r)) for r in others)}", 5 * min(len(others), 4)))
+    pupil = row.pupil
+    if pupil is not None:
+        care = [
+            (label, points)
+            for label, points, on in (
+                ("looked after", 30, pupil.looked_after),
+                ("child protection plan", 30, pupil.child_protection_plan),
+                ("child in need", 20, pupil.child_in_need),
+            )
+            if on
+        ]
+        if care:
+            because.append(
+                (
+                    f"{', '.join(label for label, _ in care).capitalize()} (has a social worker)",
+                    max(p for _, p in care),
+                )
+            )
+        if pupil.sen_status == "E":
+            because.append(("EHC plan", 10))
+    fresh = [
+        a
+        for a in row.alerts
+        if a.status == Alert.Status.NEW and a.rule not in DAILY_RULES and is_newly_raised(a, today)
+    ]
+    if fresh:
+        first = min(_since(a) for a in fresh)
+        because.append((f"newly raised (since {first.day} {first:%b})", 15))
+    back = [a for a in row.alerts if returned(a)]
+    worse = [a for a in row.alerts if a.raised_measure is not None and a.measure > a.raised_measure]
+    if back:
+        because.append((f"back after being dismissed, and worse ({_lower(rule_title(back[0].rule))})", 10))
+    elif worse:
+        a = worse[0]
+        because.append(
+            (f"worse since raised ({_lower(rule_title(a.rule))}: {a.raised_measure:g} to {a.measure:g})", 10)
+        )
+    row.because = because
+    row.score = sum(points for _, points in because)
+    row.today = any(is_for_today(a, today) for a in row.alerts)
+
+
+def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = None) -> list[Row]:
+    """One row per pupil (school-level alerts: one row per school), highest score first."""
+    rows: dict[tuple, Row] = {}
+    for alert in alerts:
+        key = ("p", alert.pupil_id) if alert.pupil_id else ("s", alert.school_id)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Row(pupil=alert.pupil, school=alert.school, alerts=[])
+        row.alerts.append(alert)
+    out = list(rows.values())
+    for row in out:
+        score_row(row, today)
+        if assignments is not None:
+            for side in {side_of(a.rule) for a in row.alerts}:
+                officer = assignments.get((row.school.pk, side))
+                row.routed_to[side] = (officer.get_full_name() or officer.get_username()) if officer else ""
+    out.sort(
+        key=lambda r: (
+            -r.score,
+            r.school.name,
+            r.pupil.legal_surname if r.pupil else "",
+            r.pupil.legal_forename if r.pupil else "",
+            r.key,
+        )
+    )
+    return out
+
+
+def visible_alerts(user) -> QuerySet[Alert]:
+    """Open alerts the user may see: about pupils they may see, plus school-level alerts (registers, cohorts) for
+    staff who may open those schools' dashboards."""
+    scope = Q(pupil__in=pupils_visible_to(user).values("pk"))
+    if has_permission(user, "school.dashboard"):
+        scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
+    return Alert.objects.filter(scope, status__in=OPEN_STATUSES).select_related("pupil", "school")
+
+
+def _assignments(school_ids=None) -> dict[tuple[int, str], object]:
+    rows = OfficerAssignment.objects.select_related("officer")
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=school_ids)
+    return {(a.school_id, a.side): a.officer for a in rows}
+
+
+def _routed(alerts: QuerySet[Alert], pairs: set[tuple[int, str]]) -> QuerySet[Alert]:
+    """Only alerts whose (school, side) is among `pairs`."""
+    condition = Q(pk__in=[])
+    by_side: dict[str, list[int]] = defaultdict(list)
+    for school_id, side in pairs:
+        by_side[side].append(school_id)
+    la_rules = [r for r, s in RULE_SIDE.items() if s == LA]
+    for side, schools in by_side.items():
+        rules = Q(rule__in=la_rules) if side == LA else ~Q(rule__in=la_rules)
+        condition |= Q(school_id__in=schools) & rules
+    return alerts.filter(condition)
+
+
+def user_sides(user) -> set[str]:
+    """Which sides' unrouted work a user picks up from the team list: LA staff the LA side, school staff the
+    school side (a superuser both)."""
+    sides = set()
+    if has_permission(user, "la.dashboard"):
+        sides.add(LA)
+    if user.is_superuser or not has_permission(user, "la.dashboard"):
+        sides.add(SCHOOL)
+    return sides
+
+
+@dataclass
+class WorkList:
+    which: str
+    title: str
+    rows: list[Row]
+    school: School | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def work_list(user, which: str, today: dt.date, *, school: School | None = None, rule: str = "") -> WorkList:
+    """The rows of one list for this user (see the module docstring). `school` narrows any list to one school."""
+    alerts = visible_alerts(user)
+    if school is not None:
+        alerts = alerts.filter(school=school)
+    if rule:
+        alerts = alerts.filter(rule=rule)
+    assignments = _assignments()
+    if which in ("mine", "team"):
+        alerts = alerts.filter(status=Alert.Status.NEW, rule__in=TODAY_RULES)
+        if which == "mine":
+            pairs = {key for key, officer in assignments.items() if officer.pk == user.pk}
+        else:
+            sides = user_sides(user)
+            visible = set(schools_visible_to(user).values_list("pk", flat=True))
+            pairs = {(s, side) for s in visible for side in sides if (s, side) not in assignments}
+        alerts = _routed(alerts, pairs)
+        candidates = [a for a in alerts if is_for_today(a, today)]
+    elif which == "la":
+        alerts = alerts.filter(rule__in=[r for r, s in RULE_SIDE.items() if s == LA])
+        candidates = list(alerts)
+    else:
+        candidates = list(alerts)
+    rows = group_rows(candidates, today, assignments)
+    if which in ("mine", "team"):
+        # Today's row shows the pupil's whole picture: their other open alerts explain and add to the score.
+        rows = _with_other_alerts(rows, visible_alerts(user), today, assignments)
+    return WorkList(which=which, title=LISTS[which], rows=rows, school=school)
+
+
+def _with_other_alerts(rows: list[Row], alerts: QuerySet[Alert], today, assignments) -> list[Row]:
+    pupil_ids = [r.pupil.pk for r in rows if r.pupil is not None]
+    extra: dict[int, list[Alert]] = defaultdict(list)
+    seen = {a.pk for r in rows for a in r.alerts}
+    for start in range(0, len(pupil_ids), 500):
+        for alert in alerts.filter(pupil_id__in=pupil_ids[start : start + 500]):
+            if alert.pk not in seen:
+                extra[alert.pupil_id].append(alert)
+    for row in rows:
+        if row.pupil is not None and extra.get(row.pupil.pk):
+            primary = {a.pk for a in row.alerts}
+            row.alerts.extend(extra[row.pupil.pk])
+            score_row(row, today, primary)
+    rows.sort(key=lambda r: (-r.score, r.school.name, r.pupil.legal_surname if r.pupil else "", r.key))
+    return rows
+
+
+def today_counts(user, today: dt.date) -> dict[str, int]:
+    """Rows on my list and on the team list today (for the home page)."""
+    return {which: work_list(user, which, today).total for which in ("mine", "team")}
+
+
+CSV_COLUMNS = [
+    "rank",
+    "score",
+    "why_this_order",
+    "upn",
+    "pupil",
+    "school_urn",
+    "school",
+    "rules",
+    "reason",
+    "next_step",
+    "routed_to",
+    "on_todays_list",
+    "raised_on",
+    "statuses",
+    "alert_ids",
+]
+
+
+def csv_rows(worklist: WorkList):
+    """The list as CSV rows (header first), every row with its score explained."""
+    yield CSV_COLUMNS
+    for rank, row in enumerate(worklist.rows, start=1):
+        pupil = row.pupil
+        yield [
+            rank,
+            row.score,
+            row.because_text,
+            pupil.upn if pupil else "",
+            f"{pupil.preferred_forename or pupil.legal_forename} {pupil.legal_surname}" if pupil else "",
+            row.school.urn,
+            row.school.name,
+            " ".join(a.rule for a in row.alerts),
+            row.reason,
+            row.next_step,
+            "; ".join(f"{side}: {name or 'team'}" for side, name in sorted(row.routed_to.items())),
+            "yes" if row.today else "no",
+            min(a.raised_on for a in row.alerts).isoformat(),
+            " ".join(a.status for a in row.alerts),
+            " ".join(str(a.pk) for a in row.alerts),
+        ]

@@ -1,0 +1,69 @@
+"""Casework records. So far only what the part-time timetable rule (alerts rule 8) needs; the casework issue
+extends this app with cases, stages and actions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from attend.people.models import Pupil
+from attend.schools.models import School
+
+
+class PartTimeTimetable(models.Model):
+    """A temporary part-time timetable agreed for a pupil of compulsory school age: the only lawful use of C2.
+
+    2024 Regs reg 11: leave for a part-time timetable must be agreed with a parent the pupil lives with, with agreed
+    times and dates; guidance: only in very exceptional circumstances, time-limited, formally and regularly reviewed,
+    with a plan to return full-time, and the LA told (domain.md §5). A session marked C2 is covered when its date
+    falls within start..end and on or before the review date.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="part_time_timetables")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="part_time_timetables")
+    start = models.DateField()
+    end = models.DateField(help_text="The planned last day before a full-time return")
+    review_date = models.DateField(help_text="C2 after this date needs the timetable reviewed (and extended)")
+    reason = models.TextField(
+        help_text="Why, e.g. medical reintegration after surgery (never to manage behaviour)"
+    )
+    agreed_with_parent = models.BooleanField(
+        default=False, help_text="Agreed with a parent the pupil normally lives with (2024 Regs reg 11)"
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(
+        help_text="Sessions a week the pupil attends (of 10)"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["school", "pupil", "start"]
+        indexes = [models.Index(fields=["school", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="ptt_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_date__gte=models.F("start")), name="ptt_review_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sessions_per_week__lte=10), name="ptt_at_most_10_sessions"
+            ),
+        ]
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The end date is before the start date."})
+        if self.start and self.review_date and self.review_date < self.start:
+            raise ValidationError({"review_date": "The review date is before the start date."})
+
+    def covers(self, day) -> bool:
+        """Is a C2 on `day` covered by this timetable (started, not ended, not past its review)?"""
+        return self.start <= day <= min(self.end, self.review_date)
+
+    def __str__(self) -> str:
+        return f"Part-time timetable for {self.pupil} from {self.start} (review {self.review_date})"

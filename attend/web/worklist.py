@@ -1,0 +1,199 @@
+"""The work lists (my list today, team list, school list, LA list), their CSV exports, and acting on alerts.
+
+The lists themselves are built in attend.alerts.worklist; these views only read the request, check scope and
+render. Acting on an alert is a plain POST form (works without JavaScript) naming the version the page showed:
+if someone else changed the alert first, nothing is saved and the officer is told who, when and what it says now.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from attend import audit
+from attend.accounts.permissions import has_permission, permission_required_for
+from attend.alerts import worklist
+from attend.alerts.models import Alert, OfficerAssignment
+from attend.alerts.rules import RULE_IDS
+from attend.alerts.services import AlertConflict, AlertError, alert_acknowledge, alert_dismiss, alert_link
+from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
+from attend.schools.models import School
+
+from . import clock
+
+PAGE_SIZE = 100
+
+
+def _choose(request: HttpRequest) -> tuple[str, School | None, str]:
+    """(list, school, rule) from the query string, defaulting to my list (or the team list if I am nobody's
+    named officer); a rule filter on its own means all open alerts with that rule."""
+    rule = request.GET.get("rule", "")
+    rule = rule if rule in RULE_IDS or rule in worklist.RULE_TITLES else ""
+    school = None
+    urn = request.GET.get("school", "")
+    if urn.isdigit():
+        school = schools_visible_to(request.user).filter(urn=int(urn)).first()
+        if school is None:
+            raise Http404("No school with that URN in your scope.")
+    which = request.GET.get("list", "")
+    if which not in worklist.LISTS:
+        if rule or school:
+            which = "all"
+        elif OfficerAssignment.objects.filter(officer=request.user).exists():
+            which = "mine"
+        else:
+            which = "team"
+    if which == "la" and not has_permission(request.user, "la.dashboard"):
+        which = "all"
+    if which == "school" and school is None:
+        school = schools_visible_to(request.user).order_by("name").first()
+    return which, school, rule
+
+
+def _query(which: str, school: School | None, rule: str, **extra) -> str:
+    parts = {"list": which, "school": school.urn if school else "", "rule": rule, **extra}
+    return "&".join(f"{k}={v}" for k, v in parts.items() if v != "")
+
+
+@permission_required_for("pupil.view")
+def work_list(request: HttpRequest) -> HttpResponse:
+    which, school, rule = _choose(request)
+    today = clock.today()
+    listing = worklist.work_list(request.user, which, today, school=school, rule=rule)
+    show_all = request.GET.get("show") == "all"
+    if show_all:
+        page = Paginator(listing.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows, first_rank = page.object_list, page.start_index()
+    else:
+        page, rows, first_rank = None, listing.rows[: worklist.TOP_N], 1
+    tabs = [
+        (key, title)
+        for key, title in worklist.LISTS.items()
+        if key != "la" or has_permission(request.user, "la.dashboard")
+    ]
+    context = {
+        "listing": listing,
+        "rows": rows,
+        "first_rank": first_rank,
+        "page": page,
+        "show_all": show_all,
+        "which": which,
+        "tabs": tabs,
+        "school": school,
+        "rule": rule,
+        "rules": [(r, worklist.rule_title(r)) for r in RULE_IDS],
+        "schools": schools_visible_to(request.user).order_by("name"),
+        "query": _query(which, school, rule),
+        "top_n": worklist.TOP_N,
+        "today": today,
+        "can_act": has_permission(request.user, "alerts.act"),
+        "next": request.get_full_path(),
+    }
+    return render(request, "web/work_list.html", context)
+
+
+@permission_required_for("pupil.view")
+def work_list_csv(request: HttpRequest) -> HttpResponse:
+    which, school, rule = _choose(request)
+    listing = worklist.work_list(request.user, which, clock.today(), school=school, rule=rule)
+    audit.record(
+        "alerts.work_list.exported",
+        request=request,
+        school=school,
+        data={"list": which, "rule": rule, "rows": listing.total},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"work-{which}{'-' + str(school.urn) if school else ''}{'-' + rule if rule else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    for row in worklist.csv_rows(listing):
+        writer.writerow(row)
+    return response
+
+
+@permission_required_for("pupil.view")
+def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
+    """One pupil's alerts, open first, with the actions (the work-list area of the pupil's record)."""
+    pupil = get_pupil_for_user(request.user, upn)
+    audit.pupil_viewed(request, pupil, page="web.work_pupil")
+    today = clock.today()
+    alerts = list(
+        Alert.objects.filter(pupil=pupil)
+        .select_related("school", "status_changed_by")
+        .order_by("-raised_on", "id")[:50]
+    )
+    open_alerts = [a for a in alerts if a.is_open]
+    row = worklist.group_rows(open_alerts, today)[0] if open_alerts else None
+    context = {
+        "pupil": pupil,
+        "row": row,
+        "closed": [a for a in alerts if not a.is_open],
+        "can_act": has_permission(request.user, "alerts.act"),
+        "next": request.get_full_path(),
+        "today": today,
+    }
+    return render(request, "web/work_pupil.html", context)
+
+
+def _alert_for_user(user, pk: int) -> Alert:
+    """An alert about a pupil the user may see, or a school-level alert at a school they may see; 404 otherwise."""
+    alert = Alert.objects.select_related("pupil", "school").filter(pk=pk).first()
+    if alert is None:
+        raise Http404("No such alert in your scope.")
+    if alert.pupil_id:
+        visible = pupils_visible_to(user).filter(pk=alert.pupil_id).exists()
+    else:
+        visible = schools_visible_to(user).filter(pk=alert.school_id).exists()
+    if not visible:
+        raise Http404("No such alert in your scope.")
+    return alert
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+@permission_required_for("alerts.act")
+def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _alert_for_user(request.user, pk)
+    back = _safe_next(request, f"/work/pupils/{alert.pupil.upn}/" if alert.pupil_id else "/work/")
+    action = request.POST.get("action", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "The form was incomplete: reload the page and try again.")
+        return redirect(back)
+    who = alert.pupil.display_name if alert.pupil_id else alert.school.name
+    title = worklist.rule_title(alert.rule)
+    try:
+        if action == "acknowledge":
+            alert_acknowledge(alert=alert, by=request.user, expected_version=version)
+            done = f"{title} for {who}: acknowledged."
+        elif action == "dismiss":
+            reason = request.POST.get("reason", "")
+            alert_dismiss(alert=alert, reason=reason, by=request.user, expected_version=version)
+            done = f"{title} for {who}: dismissed ({reason.strip()})."
+        elif action == "link":
+            link = request.POST.get("link", "")
+            alert_link(alert=alert, link=link, by=request.user, expected_version=version)
+            done = f"{title} for {who}: linked to {link.strip()}."
+        else:
+            raise AlertError("Choose acknowledge, dismiss or link.")
+    except AlertConflict as conflict:
+        messages.error(request, f"{title} for {who}: {conflict}")
+        return redirect(back)
+    except AlertError as problem:
+        messages.error(request, f"{title} for {who}: {problem}")
+        return redirect(back)
+    messages.success(request, done)
+    return redirect(back)
