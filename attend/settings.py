@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "attend.demo",
     "attend.web",
     "attend.privacy",
+    "attend.jobs",
+    "attend.directory",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",

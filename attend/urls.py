@@ -13,5 +13,7 @@ urlpatterns = [
     path("audit/", include("attend.audit.urls")),
     path("api/", include("attend.api.urls")),
     path("", include("attend.web.urls")),
+    path("", include("attend.jobs.urls")),
+    path("settings/", include("attend.directory.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -76,6 +76,50 @@ _TABLE = [
         frozenset({R.HEADTEACHER, R.DSL, R.ATTENDANCE_LEAD, R.LA_MANAGER}),
         "See and export who viewed or changed a pupil's records.",
     ),
+    # Background jobs, settings pages and the trust dashboard (issue 6; attend/jobs, attend/directory, attend/web).
+    Permission(
+        "job.view",
+        SCHOOL_STAFF | LA_STAFF | {R.SYSTEM_ADMIN},
+        "See the progress and results of the imports and reports you started.",
+    ),
+    Permission(
+        "report.build",
+        SCHOOL_STAFF | LA_STAFF,
+        "Build statistics reports (CSV) for the schools in your scope in the background.",
+    ),
+    Permission(
+        "trust.dashboard",
+        SCHOOL_STAFF | LA_STAFF,
+        "See a trust's schools side by side (trusts you are a member of, or with schools in your scope).",
+    ),
+    Permission(
+        "settings.view",
+        frozenset({R.LA_MANAGER, R.ATTENDANCE_LEAD, R.HEADTEACHER, R.SYSTEM_ADMIN}),
+        "Open the settings pages.",
+    ),
+    Permission(
+        "settings.thresholds",
+        frozenset({R.LA_MANAGER, R.ATTENDANCE_LEAD, R.HEADTEACHER}),
+        "Change alert rule thresholds for your LA (LA managers) or your school (attendance leads, headteachers).",
+        writes=True,
+    ),
+    Permission(
+        "settings.users",
+        frozenset({R.LA_MANAGER, R.SYSTEM_ADMIN}),
+        "Add users, change their roles and deactivate them, within your scope.",
+        writes=True,
+    ),
+    Permission(
+        "services.view",
+        SCHOOL_STAFF | LA_STAFF,
+        "See the directory of local support services (early help, school nursing, CAMHS and others).",
+    ),
+    Permission(
+        "services.manage",
+        frozenset({R.LA_MANAGER, R.SYSTEM_ADMIN}),
+        "Add and change entries in the services directory.",
+        writes=True,
+    ),
 ]
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _TABLE}

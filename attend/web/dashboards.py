@@ -287,15 +287,16 @@ LA_COLUMNS = [
 ]
 
 
-def _la_figures(schools, today: dt.date) -> tuple[list[dict], list[dict]]:
+def _la_figures(schools, today: dt.date, by: str = "la") -> tuple[list[dict], list[dict]]:
     rows = records(q.school_measures(end=today, schools=schools)) if schools else []
-    totals = records(q.group_measures("la", end=today, schools=schools)) if schools else []
+    totals = records(q.group_measures(by, end=today, schools=schools)) if schools else []
     return rows, totals
 
 
-def la_overview(schools, today: dt.date, *, sort: str, descending: bool) -> dict:
+def la_overview(schools, today: dt.date, *, sort: str, descending: bool, by: str = "la") -> dict:
+    """Schools side by side with their totals (per LA, or per trust with by="trust") and DfE benchmarks."""
     ids = hashlib.sha1(",".join(str(s.pk) for s in sorted(schools, key=lambda s: s.pk)).encode()).hexdigest()
-    rows, totals = cached("la", today, lambda: _la_figures(schools, today), ids)
+    rows, totals = cached(by, today, lambda: _la_figures(schools, today, by), ids)
     rows = [dict(r) for r in rows]
     england = {}
     for phase in {r["phase"] for r in rows} | {"total"}:
@@ -332,3 +333,20 @@ def la_overview(schools, today: dt.date, *, sort: str, descending: bool) -> dict
     if not la_codes:
         benchmarks_for_la = comparator_columns(phase="total")
     return {"rows": rows, "totals": totals, "england": england, "benchmarks": benchmarks_for_la, "sort": sort}
+
+
+def sort_columns(sort: str, descending: bool) -> list[dict]:
+    """Column headings for the schools table: which is sorted, and the order a click on each would give."""
+    return [
+        {
+            "field": field,
+            "label": label,
+            "active": field == sort,
+            "next_order": "asc"
+            if field == sort and descending
+            else "desc"
+            if field == sort or field not in ("school_name", "phase")
+            else "asc",
+        }
+        for field, label in LA_COLUMNS
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, worklist
+from . import trusts, views, worklist
 
 app_name = "web"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("schools/<int:urn>/pupils.csv", views.school_pupils_csv, name="school-pupils-csv"),
     # /la/
     path("la/", views.la_dashboard, name="la-dashboard"),
+    # /trusts/
+    path("trusts/", trusts.trusts, name="trusts"),
+    path("trusts/<int:pk>/", trusts.trust_dashboard, name="trust"),
 ]

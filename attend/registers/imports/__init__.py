@@ -8,6 +8,7 @@ Formats: docs/import-formats.md.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -23,8 +24,13 @@ _SMALL = {"schools": schools, "pupils": pupils, "contacts": contacts, "calendar"
 __all__ = ["KINDS", "ImportFailed", "ImportResult", "import_file"]
 
 
-def import_file(kind: str, path: str | Path, *, user=None) -> ImportResult:
+# progress(done, total, what): called as an import moves from one step to the next (background jobs show it).
+Progress = Callable[[int, int, str], None]
+
+
+def import_file(kind: str, path: str | Path, *, user=None, progress: Progress | None = None) -> ImportResult:
     """Import one file of `kind` (see KINDS). Raises ImportFailed (nothing written) if any row is bad."""
+    progress = progress or (lambda done, total, what: None)
     path = Path(path)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -34,17 +40,20 @@ def import_file(kind: str, path: str | Path, *, user=None) -> ImportResult:
     if kind == "marks":
         from .marks import import_marks
 
-        result = import_marks(path, user=user)
+        result = import_marks(path, user=user, progress=progress)
     elif kind == "ctf":
         from .ctf import import_ctf
 
+        progress(0, 1, "Reading, checking and writing the file")
         result = import_ctf(path, user=user)
     else:
         module = _SMALL[kind]
         problems = Problems(path.name)
+        progress(0, 2, "Checking every row")
         clean = module.validate(path, problems)
         problems.raise_if_any()
         result = ImportResult(kind=kind, file_name=path.name)
+        progress(1, 2, "Writing")
         with transaction.atomic():
             run = start_run(kind, path, sha256_of(path), user)
             module.write(clean, result)

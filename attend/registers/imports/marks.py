@@ -533,14 +533,22 @@ def write_marks(batch: MarkBatch, *, run, user) -> tuple[int, int]:
 # ----- the service
 
 
-def import_marks(path: Path, *, user=None) -> ImportResult:
+# Steps reported to a progress callback: (step just finished, what comes next).
+_STEPS = {"read": "Checking every mark", "validate": "Writing the marks", "write": "Committing"}
+
+
+def import_marks(path: Path, *, user=None, progress=None) -> ImportResult:
     problems = _Problems(path.name)
     clock = [time.perf_counter()]
     phases: dict[str, float] = {}
+    if progress:
+        progress(0, 4, "Reading the file")
 
     def lap(name: str) -> None:
         clock.append(time.perf_counter())
         phases[name] = clock[-1] - clock[-2]
+        if progress and name in _STEPS:
+            progress(len(phases), 4, _STEPS[name])
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(sha256_of, path)  # hashlib releases the GIL: hash while pyarrow parses

@@ -59,6 +59,12 @@ def get(mapping, key):
     return mapping.get(key) if mapping else None
 
 
+def _has_trust(user) -> bool:
+    from attend.web.trusts import trusts_visible_to
+
+    return trusts_visible_to(user).exists()
+
+
 @register.inclusion_tag("web/_navigation.html", takes_context=True)
 def main_navigation(context):
     request = context["request"]
@@ -69,9 +75,29 @@ def main_navigation(context):
         items.append(("Work list", reverse("web:work-list"), path.startswith("/work/")))
     if has_permission(user, "la.dashboard"):
         items.append(("Local authority", reverse("web:la-dashboard"), path.startswith("/la/")))
+    if has_permission(user, "trust.dashboard") and _has_trust(user):
+        items.append(("Trusts", reverse("web:trusts"), path.startswith("/trusts/")))
     if has_permission(user, "school.dashboard"):
         items.append(("Schools", reverse("web:schools"), path.startswith("/schools/")))
-    if has_permission(user, "admin.site"):
+    if has_permission(user, "job.view"):
+        items.append(
+            (
+                "Imports and reports",
+                reverse("jobs:jobs"),
+                path.startswith(("/jobs/", "/imports/", "/reports/")),
+            )
+        )
+    if has_permission(user, "services.view"):
+        items.append(("Services", reverse("directory:services"), path.startswith("/settings/services/")))
+    if has_permission(user, "settings.view"):
+        items.append(
+            (
+                "Settings",
+                reverse("directory:settings"),
+                path.startswith("/settings/") and not path.startswith("/settings/services/"),
+            )
+        )
+    elif has_permission(user, "admin.site"):
         items.append(("Settings and users", reverse("admin:index"), path.startswith("/admin/")))
     return {
         "items": items,

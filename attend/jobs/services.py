@@ -1,0 +1,158 @@
+"""Starting background jobs and recording their progress. Views call these; tasks.py runs the work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from attend import audit
+from attend.core.scoping import schools_visible_to
+from attend.schools.models import School
+
+from .models import Job
+
+# Import kinds offered on the web page. Schools and CTF files change schools and pupils across the whole service,
+# so only someone who sees every school (a system administrator) may upload them here.
+WEB_IMPORT_KINDS = {
+    "marks": "Attendance marks (marks.csv)",
+    "pupils": "Pupils and enrolments (pupils.csv)",
+    "contacts": "Contacts (contacts.csv)",
+    "calendar": "Term dates and closures (calendar.csv)",
+    "schools": "Schools (schools.csv)",
+    "ctf": "Common Transfer File (XML)",
+}
+WHOLE_SERVICE_KINDS = {"schools", "ctf"}
+REPORTS = {
+    "schools": "Schools: DfE attendance and absence figures, one row per school",
+    "pupils": "Pupils: attendance, absence, persistent and severe absence, one row per enrolment",
+}
+
+
+def sees_every_school(user) -> bool:
+    return user.is_superuser or schools_visible_to(user).count() == School.objects.count()
+
+
+def import_kinds_for(user) -> dict[str, str]:
+    whole = sees_every_school(user)
+    return {k: v for k, v in WEB_IMPORT_KINDS.items() if whole or k not in WHOLE_SERVICE_KINDS}
+
+
+def jobs_visible_to(user):
+    """Jobs a person started (superusers see every job)."""
+    if user.is_superuser:
+        return Job.objects.all()
+    return Job.objects.filter(created_by=user)
+
+
+def get_job_for_user(user, pk: int) -> Job:
+    try:
+        return jobs_visible_to(user).get(pk=pk)
+    except Job.DoesNotExist:
+        raise Http404("No such job.") from None
+
+
+def uploads_dir() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def _scope_label(schools) -> str:
+    n = len(schools)
+    return f"{n} school{'s' if n != 1 else ''}"
+
+
+@transaction.atomic
+def job_import_start(*, user, kind: str, upload: UploadedFile) -> Job:
+    """Save the uploaded file under VAR_DIR/uploads and queue the import (attend.jobs.tasks.run_import)."""
+    from .tasks import run_import
+
+    if kind not in import_kinds_for(user):
+        raise ValueError(f"You cannot import {kind} files here.")
+    schools = list(schools_visible_to(user).values_list("pk", flat=True))
+    name = get_valid_filename(Path(upload.name).name) or f"{kind}.csv"
+    job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        title=f"Import {kind} from {name}",
+        params={"import_kind": kind, "file_name": name, "schools": schools},
+        scope=_scope_label(schools),
+        message="Waiting for the task worker to start",
+        created_by=user,
+    )
+    # One folder per job, so problems name the file as the person uploaded it (`pupils.csv:3: ...`).
+    folder = uploads_dir() / str(job.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    job.params["path"] = str(path.relative_to(settings.VAR_DIR))
+    job.task_id = str(run_import.enqueue(job.pk).id)
+    job.save(update_fields=["params", "task_id"])
+    audit.record("jobs.import.started", by=user, obj=job, data={"kind": kind, "file": name})
+    return job
+
+
+@transaction.atomic
+def job_report_start(*, user, report: str, end) -> Job:
+    """Queue a statistics report over the schools the person can see (attend.jobs.tasks.build_report)."""
+    from .tasks import build_report
+
+    if report not in REPORTS:
+        raise ValueError(f"Unknown report {report!r}")
+    schools = list(schools_visible_to(user).values_list("pk", flat=True))
+    job = Job.objects.create(
+        kind=Job.Kind.REPORT,
+        title=f"{report.capitalize()} report to {end:%-d %B %Y}",
+        params={"report": report, "end": end.isoformat(), "schools": schools},
+        scope=_scope_label(schools),
+        message="Waiting for the task worker to start",
+        created_by=user,
+    )
+    job.task_id = str(build_report.enqueue(job.pk).id)
+    job.save(update_fields=["task_id"])
+    audit.record("jobs.report.started", by=user, obj=job, data={"report": report, "schools": len(schools)})
+    return job
+
+
+def job_progress(job: Job, done: int, total: int, message: str) -> None:
+    """Record progress (one UPDATE; the job page polls it)."""
+    job.progress_done, job.progress_total, job.message = done, max(total, 1), message[:300]
+    Job.objects.filter(pk=job.pk).update(
+        progress_done=job.progress_done, progress_total=job.progress_total, message=job.message
+    )
+
+
+def job_started(job: Job) -> None:
+    job.status, job.started_at = Job.Status.RUNNING, timezone.now()
+    Job.objects.filter(pk=job.pk).update(status=job.status, started_at=job.started_at, message="Starting")
+
+
+def job_finish(job: Job, *, summary: str, result: dict | None = None, output_file: str = "") -> None:
+    job.status, job.finished_at = Job.Status.DONE, timezone.now()
+    job.summary, job.result, job.output_file = summary, result or {}, output_file
+    job.progress_done = job.progress_total
+    job.message = "Finished"
+    job.save(
+        update_fields=[
+            "status",
+            "finished_at",
+            "summary",
+            "result",
+            "output_file",
+            "progress_done",
+            "message",
+        ]
+    )
+
+
+def job_fail(job: Job, *, summary: str, problems: list[str] | None = None, total: int | None = None) -> None:
+    job.status, job.finished_at = Job.Status.FAILED, timezone.now()
+    job.summary, job.problems = summary, problems or []
+    job.problems_total = len(job.problems) if total is None else total
+    job.message = "Stopped"
+    job.save(update_fields=["status", "finished_at", "summary", "problems", "problems_total", "message"])

@@ -1,0 +1,166 @@
+"""Imports and reports as background jobs: upload, the real task worker, progress, problems, download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from attend.accounts.models import Membership
+from attend.audit.models import AuditEvent
+from attend.core.tests.factories import make_la, make_pupil, make_school, make_user
+from attend.jobs.models import Job
+from attend.people.models import Pupil
+from attend.people.upn import make_upn
+from attend.registers.models import ImportRun, Mark
+
+R = Membership.Role
+PUPIL_HEADER = "upn,school_urn,legal_forename,legal_surname,date_of_birth,sex,nc_year,admission_date\n"
+
+
+@pytest.fixture
+def place(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
+    la = make_la()
+    school, other = make_school(la=la), make_school(la=la)
+    officer = make_user("officer", role=R.SCHOOL_OFFICER, school=school)
+    return {"la": la, "school": school, "other": other, "officer": officer}
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+
+
+def upload(client, kind: str, name: str, text: str):
+    return client.post(
+        "/imports/new/", {"kind": kind, "file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")}
+    )
+
+
+def pupils_csv(*rows: tuple[str, int]) -> str:
+    lines = [f"{upn},{urn},Ada,Lovelace,2015-03-01,F,4,2025-09-01\n" for upn, urn in rows]
+    return PUPIL_HEADER + "".join(lines)
+
+
+def test_an_uploaded_file_is_imported_by_the_worker_with_progress_and_a_result(client, place):
+    client.force_login(place["officer"])
+    upns = [make_upn("201", "2000", 25, n) for n in (1, 2)]
+    response = upload(client, "pupils", "pupils.csv", pupils_csv(*[(u, place["school"].urn) for u in upns]))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.created_by, job.params["import_kind"]) == ("queued", place["officer"], "pupils")
+    assert not Pupil.objects.exists()
+
+    waiting = client.get(f"/jobs/{job.pk}/status/")
+    assert waiting.status_code == 200  # htmx keeps polling
+    assert b'<progress id="job-progress"' in waiting.content
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' in page and "Refresh to check progress" in page
+
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done" and job.finished_at is not None
+    assert (job.progress_done, job.progress_total) == (2, 2)
+    assert job.result["created"] >= 2 and "Imported pupils from pupils.csv" in job.summary
+    assert set(Pupil.objects.values_list("upn", flat=True)) == set(upns)
+    assert ImportRun.objects.get().kind == "pupils"
+    done = client.get(f"/jobs/{job.pk}/status/")
+    assert done.status_code == 286  # tells htmx to stop polling
+    assert b"Import complete" in done.content
+    assert "hx-trigger" not in client.get(f"/jobs/{job.pk}/").content.decode()
+    assert AuditEvent.objects.filter(action="jobs.import.started").count() == 1
+
+
+def test_a_bad_file_lists_every_problem_and_imports_nothing(client, place):
+    client.force_login(place["officer"])
+    good = make_upn("201", "2000", 25, 3)
+    text = pupils_csv((good, place["school"].urn)) + "NOT-A-UPN,{},Bo,Peep,2015-13-01,F,4,2025-09-01\n".format(
+        place["school"].urn
+    )
+    upload(client, "pupils", "pupils.csv", text)
+    run_worker()
+    job = Job.objects.get()
+    assert job.status == "failed" and "nothing was imported" in job.summary
+    assert job.problems_total == len(job.problems) >= 2
+    assert all(p.startswith("pupils.csv:3: ") for p in job.problems)
+    assert not Pupil.objects.exists()
+    page = client.get(f"/jobs/{job.pk}/status/")
+    assert page.status_code == 286
+    assert "pupils.csv:3: upn:" in page.content.decode()
+
+
+def test_rows_for_a_school_outside_the_uploaders_scope_are_refused(client, place):
+    client.force_login(place["officer"])
+    rows = [(make_upn("201", "2000", 25, 4), place["school"].urn), (make_upn("201", "2000", 25, 5), place["other"].urn)]
+    upload(client, "pupils", "pupils.csv", pupils_csv(*rows))
+    run_worker()
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert job.problems == [f"pupils.csv:3: school_urn: school {place['other'].urn} is not one of your schools"]
+    assert not Pupil.objects.exists()
+
+
+def test_marks_import_reports_its_steps(client, place):
+    client.force_login(place["officer"])
+    pupil = make_pupil(school=place["school"])
+    text = "upn,school_urn,date,session,code\n" + "".join(
+        f"{pupil.upn},{place['school'].urn},2025-09-{d:02d},{s},{c}\n"
+        for d in (1, 2)
+        for s, c in (("AM", "/"), ("PM", "N"))
+    )
+    upload(client, "marks", "marks.csv", text)
+    run_worker()
+    job = Job.objects.get()
+    assert job.status == "done", job.summary
+    assert (job.progress_done, job.progress_total) == (4, 4)
+    assert Mark.objects.count() == 4
+
+
+def test_whole_service_kinds_are_only_offered_to_those_who_see_every_school(client, place):
+    client.force_login(place["officer"])
+    page = client.get("/imports/new/").content.decode()
+    assert 'value="marks"' in page and 'value="schools"' not in page and 'value="ctf"' not in page
+    response = upload(client, "schools", "schools.csv", "la_code\n")
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_job_is_only_visible_to_the_person_who_started_it(client, place):
+    client.force_login(place["officer"])
+    upload(client, "pupils", "pupils.csv", pupils_csv())
+    job = Job.objects.get()
+    client.force_login(make_user("colleague", role=R.SCHOOL_OFFICER, school=place["school"]))
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/status/").status_code == 404
+    assert "pupils.csv" not in client.get("/jobs/").content.decode()
+
+
+def test_a_report_is_built_in_the_background_and_downloaded(client, place):
+    from attend.stats.tests import factories as f
+
+    la_officer = make_user("la", role=R.LA_OFFICER, local_authority=place["la"])
+    client.force_login(la_officer)
+    import datetime as dt
+
+    enrolment = f.enrolment(place["school"], born=dt.date(2015, 3, 1))
+    days = f.school_days(dt.date(2025, 9, 8), 5)
+    f.marks(enrolment, days, ["/"] * 8 + ["N", "N"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ATTEND_WEB_TODAY", days[-1].isoformat())
+        response = client.post("/reports/new/", {"report": "schools"})
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404  # not built yet
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done", job.summary
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert len(rows) == 1 and rows[0]["school_urn"] == str(place["school"].urn)
+    assert rows[0]["possible_sessions"] == "10" and rows[0]["overall_absence"] == "2"
+    assert AuditEvent.objects.filter(action="jobs.report.downloaded").count() == 1

@@ -1,0 +1,83 @@
+"""Pages for background jobs: start an import or a report, watch its progress, download the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from attend import audit
+from attend.accounts.permissions import permission_required_for
+from attend.web import clock
+
+from .forms import ImportForm, ReportForm
+from .models import Job
+from .services import (
+    get_job_for_user,
+    import_kinds_for,
+    job_import_start,
+    job_report_start,
+    jobs_visible_to,
+)
+
+# htmx stops polling when a response has this status (https://htmx.org/attributes/hx-trigger/).
+STOP_POLLING = 286
+
+
+@permission_required_for("job.view")
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = jobs_visible_to(request.user).select_related("created_by")[:50]
+    return render(request, "jobs/job_list.html", {"jobs": jobs})
+
+
+@permission_required_for("import.run")
+def import_new(request: HttpRequest) -> HttpResponse:
+    kinds = import_kinds_for(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        job = job_import_start(
+            user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+        )
+        return redirect("jobs:job", pk=job.pk)
+    return render(request, "jobs/import_new.html", {"form": form})
+
+
+@permission_required_for("report.build")
+def report_new(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = job_report_start(user=request.user, report=form.cleaned_data["report"], end=clock.today())
+        return redirect("jobs:job", pk=job.pk)
+    return render(request, "jobs/report_new.html", {"form": form, "today": clock.today()})
+
+
+@permission_required_for("job.view")
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    return render(request, "jobs/job_detail.html", {"job": job})
+
+
+@require_GET
+@permission_required_for("job.view")
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress and result fragment, polled by htmx every second until the job has finished."""
+    job = get_job_for_user(request.user, pk)
+    response = render(request, "jobs/_status.html", {"job": job})
+    if job.is_finished:
+        response.status_code = STOP_POLLING
+    return response
+
+
+@permission_required_for("job.view")
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = get_job_for_user(request.user, pk)
+    if job.status != Job.Status.DONE or not job.output_file:
+        raise Http404("This job has no file to download.")
+    path = (Path(settings.VAR_DIR) / job.output_file).resolve()
+    if Path(settings.VAR_DIR).resolve() not in path.parents or not path.is_file():
+        raise Http404("The file is no longer there.")
+    audit.record("jobs.report.downloaded", request=request, obj=job, data={"file": path.name})
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="text/csv")
