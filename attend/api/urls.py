@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 from .schema import schema_view
@@ -15,4 +15,6 @@ urlpatterns = [
     path("v1/pupils/<str:upn>/attendance/", views.PupilAttendance.as_view(), name="pupil-attendance"),
     path("v1/imports/", views.ImportCreate.as_view(), name="imports"),
     path("v1/imports/<int:pk>/", views.ImportRunDetail.as_view(), name="import-run"),
+    # Anything else under /api/ is a JSON 404, not the site's HTML page.
+    re_path(r"^(?P<rest>.*)$", views.not_found, name="not-found"),
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -20,7 +20,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from attend import audit
-from attend.accounts.permissions import PERMISSIONS, has_permission
+from attend.accounts.permissions import PERMISSIONS, has_permission, public
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
 from attend.registers.imports import ImportFailed, import_file
@@ -62,7 +62,8 @@ class ApiView(GenericAPIView):
         return view
 
     def query(self, serializer_class):
-        serializer = serializer_class(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value as "not given", but `?from=` is no date.
+        serializer = serializer_class(data=self.request.query_params.dict())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -328,3 +329,9 @@ class ImportRunDetail(ApiView):
         except ImportRun.DoesNotExist:
             raise Http404("No import run with that id of yours.") from None
         return Response(self.get_serializer(run).data)
+
+
+@public
+def not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Unknown URLs under /api/ (and path values the URL patterns refuse, such as a non-numeric id)."""
+    return JsonResponse({"detail": "No such API endpoint.", "status": 404}, status=404)
