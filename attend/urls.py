@@ -11,6 +11,7 @@ urlpatterns = [
     path("two-factor/", account_views.two_factor, name="two-factor"),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", include("attend.audit.urls")),
+    path("privacy/", include("attend.privacy.urls")),
     path("api/", include("attend.api.urls")),
     path("", include("attend.web.urls")),
     path("", include("attend.jobs.urls")),

@@ -120,6 +120,11 @@ _TABLE = [
         "Add and change entries in the services directory.",
         writes=True,
     ),
+    Permission(
+        "pupil.subject_access",
+        frozenset({R.DSL, R.HEADTEACHER, R.LA_MANAGER}),
+        "Download everything held about a pupil in your scope as one archive (subject access request).",
+    ),
 ]
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _TABLE}

@@ -1,0 +1,357 @@
+"""Subject access (UK GDPR Art. 15): everything Attend holds about one pupil, as one zip archive.
+
+The archive is the raw material for a subject access response: the data protection officer reviews it before it
+leaves the organisation (README.txt says what to check). It holds:
+
+    README.txt          what is in it, when and by whom it was made, what is withheld and why
+    pupil.json          identity, characteristics and flags
+    enrolments.csv      periods on schools' admission registers
+    marks.csv           every register mark, with what the code means
+    mark_changes.csv    corrections to marks
+    contacts.csv        the pupil's contacts as recorded for them
+    alerts.csv          alerts raised about the pupil
+    casework.csv        casework records (part-time timetables so far)
+    access_log.csv      the audit trail of the pupil's records (who looked, by role; what was done)
+    documents/          casework documents (none yet: Attend holds no documents)
+
+Making the archive is itself recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from attend import audit
+from attend.accounts.models import Membership
+from attend.alerts.models import Alert
+from attend.audit.models import AuditEvent
+from attend.people.models import Enrolment, Pupil, PupilContact
+from attend.registers.models import AttendanceCode, Mark, MarkChange
+
+# Cells a spreadsheet would run as a formula get a leading apostrophe (CSV injection), as in the audit export.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+PUPIL_FIELDS = [
+    "upn",
+    "legal_forename",
+    "legal_surname",
+    "preferred_forename",
+    "preferred_surname",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "first_language",
+    "eal",
+    "fsm",
+    "fsm6",
+    "sen_status",
+    "looked_after",
+    "previously_looked_after",
+    "child_in_need",
+    "child_protection_plan",
+    "young_carer",
+]
+
+WITHHELD = """\
+What is withheld, and why
+-------------------------
+- Names and usernames of staff in access_log.csv and mark_changes.csv: replaced by their role. Staff are third
+  parties (Data Protection Act 2018, Schedule 2, Part 3, paragraph 16); the DPO may release names after review.
+- Network (IP) addresses in the audit trail: security information about our systems, not about the pupil.
+- Other pupils: nothing about siblings or classmates is included, even where they share a contact.
+
+Review before release (the DPO decides; Attend cannot)
+------------------------------------------------------
+- pupil.json includes safeguarding flags (child protection plan, child in need, looked after). Information may be
+  withheld where disclosure would be likely to cause serious harm to the physical or mental health of the pupil or
+  another person (DPA 2018, Schedule 3, Part 2 and Part 5), or where it is social work data.
+- alerts.csv includes staff's own words (reasons for dismissing alerts).
+- contacts.csv includes parents' and carers' own contact details: check who is asking (for example a parent
+  without parental responsibility, or a parent the pupil should not be found by).
+- Restricted safeguarding notes are not part of Attend yet; when casework adds them, this export must be reviewed.
+"""
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).isoformat(timespec="seconds")
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv(header: list[str], rows) -> tuple[bytes, int]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    n = 0
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+        n += 1
+    return buffer.getvalue().encode("utf-8-sig"), n
+
+
+def _roles(user_id: int | None, cache: dict[int, str]) -> str:
+    if user_id is None:
+        return "the system"
+    if user_id not in cache:
+        roles = sorted(
+            {
+                Membership.Role(r).label
+                for r in Membership.objects.filter(user_id=user_id).values_list("role", flat=True)
+            }
+        )
+        cache[user_id] = "staff member" + (f" ({', '.join(roles)})" if roles else "")
+    return cache[user_id]
+
+
+@dataclass
+class SubjectAccessArchive:
+    file_name: str
+    content: bytes
+    counts: dict[str, int]
+
+
+def _casework(pupil: Pupil) -> QuerySet | None:
+    if not apps.is_installed("attend.casework"):
+        return None
+    return (
+        apps.get_model("casework", "PartTimeTimetable").objects.filter(pupil=pupil).select_related("school")
+    )
+
+
+def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAccessArchive:
+    """Build the archive for `pupil` and record that it was made. The caller must have checked scope."""
+    made_at = timezone.localtime()
+    roles: dict[int, str] = {}
+    files: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+
+    identity = {name: getattr(pupil, name) for name in PUPIL_FIELDS}
+    identity["date_of_birth"] = pupil.date_of_birth.isoformat()
+    identity["sex"] = pupil.get_sex_display()
+    identity["sen_status"] = pupil.get_sen_status_display()
+    files["pupil.json"] = json.dumps(identity, indent=2, ensure_ascii=False).encode("utf-8")
+
+    enrolments = Enrolment.objects.filter(pupil=pupil).select_related("school").order_by("admission_date")
+    files["enrolments.csv"], counts["enrolments"] = _csv(
+        ["school_urn", "school", "admission_date", "leaving_date", "nc_year", "registration"],
+        (
+            (
+                e.school.urn,
+                e.school.name,
+                e.admission_date,
+                e.leaving_date,
+                e.nc_year,
+                e.get_registration_display(),
+            )
+            for e in enrolments
+        ),
+    )
+
+    meanings = dict(AttendanceCode.objects.values_list("code", "meaning"))
+    marks = (
+        Mark.objects.filter(enrolment__pupil=pupil)
+        .order_by("date", "session")
+        .values_list("enrolment__school__urn", "date", "session", "code")
+    )
+    files["marks.csv"], counts["marks"] = _csv(
+        ["school_urn", "date", "session", "code", "code_meaning"],
+        ((urn, day, session, code, meanings.get(code, "")) for urn, day, session, code in marks.iterator()),
+    )
+
+    changes = MarkChange.objects.filter(enrolment__pupil=pupil).select_related(
+        "enrolment__school", "import_run"
+    )
+    files["mark_changes.csv"], counts["mark_changes"] = _csv(
+        ["school_urn", "date", "session", "old_code", "new_code", "changed_at", "changed_by", "source"],
+        (
+            (
+                c.enrolment.school.urn,
+                c.date,
+                c.session,
+                c.old_code,
+                c.new_code,
+                c.changed_at,
+                _roles(c.changed_by_id, roles),
+                f"import of {c.import_run.file_name}" if c.import_run_id else "",
+            )  # fmt: skip
+            for c in changes.order_by("date", "session", "changed_at")
+        ),
+    )
+
+    links = PupilContact.objects.filter(pupil=pupil).select_related("contact").order_by("priority")
+    files["contacts.csv"], counts["contacts"] = _csv(
+        [
+            "relationship",
+            "parental_responsibility",
+            "lives_with_pupil",
+            "priority",
+            "title",
+            "forename",
+            "surname",
+            "phone_mobile",
+            "phone_home",
+            "phone_work",
+            "email",
+            "address_line1",
+            "address_line2",
+            "town",
+            "postcode",
+            "preferred_language",
+            "interpreter_needed",
+        ],  # fmt: skip
+        (
+            (
+                link.relationship,
+                link.parental_responsibility,
+                link.lives_with_pupil,
+                link.priority,
+                link.contact.title,
+                link.contact.forename,
+                link.contact.surname,
+                link.contact.phone_mobile,
+                link.contact.phone_home,
+                link.contact.phone_work,
+                link.contact.email,
+                link.contact.address_line1,
+                link.contact.address_line2,
+                link.contact.town,
+                link.contact.postcode,
+                link.contact.preferred_language,
+                link.contact.interpreter_needed,
+            )  # fmt: skip
+            for link in links
+        ),
+    )
+
+    alerts = Alert.objects.filter(pupil=pupil).select_related("school").order_by("raised_on", "id")
+    files["alerts.csv"], counts["alerts"] = _csv(
+        [
+            "school_urn",
+            "rule",
+            "raised_on",
+            "status",
+            "reason",
+            "measure",
+            "cleared_on",
+            "dismissed_reason",
+            "linked_to",
+        ],  # fmt: skip
+        (
+            (
+                a.school.urn,
+                a.rule,
+                a.raised_on,
+                a.get_status_display(),
+                a.reason,
+                round(a.measure, 4),
+                a.cleared_on,
+                a.dismissed_reason,
+                a.linked_to,
+            )  # fmt: skip
+            for a in alerts
+        ),
+    )
+
+    casework = _casework(pupil)
+    files["casework.csv"], counts["casework"] = _csv(
+        [
+            "kind",
+            "school_urn",
+            "start",
+            "end",
+            "review_date",
+            "reason",
+            "agreed_with_parent",
+            "sessions_per_week",
+        ],
+        (
+            (
+                "part-time timetable",
+                t.school.urn,
+                t.start,
+                t.end,
+                t.review_date,
+                t.reason,
+                t.agreed_with_parent,
+                t.sessions_per_week,
+            )  # fmt: skip
+            for t in (casework if casework is not None else [])
+        ),
+    )
+
+    events = AuditEvent.objects.filter(pupil=pupil).order_by("at", "id")
+    files["access_log.csv"], counts["access_log"] = _csv(
+        ["when", "who", "action", "details"],
+        (
+            (
+                e.at,
+                _roles(e.actor_id, roles),
+                e.action,
+                ", ".join(f"{k}: {v}" for k, v in sorted(e.data.items()) if not isinstance(v, dict | list)),
+            )  # fmt: skip
+            for e in events
+        ),
+    )
+
+    maker = by.get_username() if by is not None else "a command-line user"
+    readme = _readme(pupil, made_at, maker, counts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", readme)
+        for name, content in files.items():
+            archive.writestr(name, content)
+        archive.writestr(zipfile.ZipInfo("documents/"), b"")
+    audit.record(
+        "privacy.subject_access.exported",
+        by=by,
+        request=request,
+        obj=pupil,
+        data={"files": sorted(["README.txt", *files]), "rows": counts},
+    )
+    return SubjectAccessArchive(
+        file_name=f"subject-access-{pupil.upn}-{made_at:%Y%m%d}.zip", content=buffer.getvalue(), counts=counts
+    )
+
+
+def _readme(pupil: Pupil, made_at: dt.datetime, maker: str, counts: dict[str, int]) -> str:
+    lines = [
+        "Subject access export from Attend",
+        "=================================",
+        "",
+        f"Pupil: {pupil.legal_forename} {pupil.legal_surname}, UPN {pupil.upn}",
+        f"Made: {made_at:%d %B %Y at %H:%M} ({made_at.tzname()}) by {maker}",
+        "",
+        "This archive holds everything Attend records about this pupil. It is for the data protection officer",
+        "to review before any of it is released (see 'Review before release' below).",
+        "",
+        "Files",
+        "-----",
+        "pupil.json        identity, characteristics and flags as held",
+        f"enrolments.csv    periods on schools' admission registers ({counts['enrolments']} rows)",
+        f"marks.csv         every attendance register mark, with what its code means ({counts['marks']} rows)",
+        f"mark_changes.csv  corrections to marks ({counts['mark_changes']} rows)",
+        f"contacts.csv      the pupil's contacts as recorded for them ({counts['contacts']} rows)",
+        f"alerts.csv        attendance alerts raised about the pupil ({counts['alerts']} rows)",
+        f"casework.csv      casework records: part-time timetables so far ({counts['casework']} rows)",
+        f"access_log.csv    who viewed, exported or changed the pupil's records, by role ({counts['access_log']} rows)",
+        "documents/        casework documents: none (Attend does not hold documents yet)",
+        "",
+        "How long Attend keeps these records: see the retention schedule (`attend retention report`, docs/privacy.md).",
+        "",
+        WITHHELD,
+    ]
+    return "\n".join(lines)
