@@ -21,6 +21,7 @@ from attend.accounts.permissions import (
     undeclared_urls,
     url_entries,
 )
+from attend.api.tests.factories import token_for
 
 from .factories import make_la, make_school, make_user
 
@@ -60,6 +61,7 @@ def test_every_url_declares_a_known_permission():
 def test_the_url_walk_sees_the_admin_and_our_views():
     names = {e.view_name for e in ENTRIES}
     assert {"home", "login", "healthz", "admin:index", "audit:pupil-events"} <= names
+    assert {"api:schools", "api:alerts", "api:pupil-attendance", "api:imports", "api:schema"} <= names
     assert len(ENTRIES) > 20
 
 
@@ -90,10 +92,11 @@ def personas(db):
 
 
 # The audit trail is read-only in the admin; two-factor devices and sign-in locks can be listed and deleted
-# (reset, unlock), not added; background task results are written only by the task worker.
+# (reset, unlock), not added; background task results are written only by the task worker; API tokens are
+# issued on the console and revoked, never added or deleted in the admin.
 ADMIN_READ_ONLY = (
     r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/|accounts/signinthrottle/add/"
-    r"|django_tasks_database/dbtaskresult/(add/|.+/delete/))"
+    r"|django_tasks_database/dbtaskresult/(add/|.+/delete/)|api/apitoken/(add/|.+/delete/))"
 )
 
 
@@ -141,13 +144,34 @@ def allowed(entry, status: int, location: str) -> bool:
     return status == 200 or status in NOT_200.get(entry.view_name or "", ())
 
 
-def outcome_problem(persona: str, entry, client) -> str | None:
-    """None if the response to this persona matches the table, else a description of the mismatch."""
+def api_outcome_ok(outcome: str, response) -> bool:
+    """REST API views (attend/api) answer in JSON: 401 without a token, never a sign-in redirect."""
+    if "json" not in response.get("Content-Type", ""):  # the schema is application/vnd.oai.openapi+json
+        return False
+    return {
+        "sign-in": response.status_code == 401,
+        "deny": response.status_code == 403,
+        # Sample arguments name no real object (404); imports/ is POST only (405).
+        "allow": response.status_code in (200, 404, 405),
+    }[outcome]
+
+
+def outcome_problem(persona: str, entry, client, token: str | None = None) -> str | None:
+    """None if the response to this persona matches the table, else a description of the mismatch.
+
+    API URLs are called with the persona's token (every scope), so the answer shows what the role allows."""
     url = concrete_url(entry)
     permission = entry.permission
-    response = client.get(url + QUERY_BY_VIEW.get(entry.view_name or "", ""))
+    is_api = url.startswith("/api/")
+    headers = {"Authorization": f"Bearer {token}"} if is_api and token else {}
+    response = client.get(url + QUERY_BY_VIEW.get(entry.view_name or "", ""), headers=headers)
     outcome = expected(persona, permission, url)
     status, location = response.status_code, response.get("Location", "")
+    if is_api:
+        ok = api_outcome_ok(outcome, response)
+        return (
+            None if ok else f"{persona} GET {url} ({permission}): expected {outcome}, got {status} {location}"
+        )
     ok = {
         "sign-in": status == 302 and location.startswith("/sign-in/?next="),
         "deny": status == 403,
@@ -162,7 +186,9 @@ def outcome_problem(persona: str, entry, client) -> str | None:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_url_answers_this_persona_per_the_table(persona, personas, client):
     # One sign-in per persona, then every URL pattern; all mismatches are reported together.
+    token = None
     if personas[persona] is not None:
         client.force_login(personas[persona])
-    problems = [problem for entry in ENTRIES if (problem := outcome_problem(persona, entry, client))]
+        token = token_for(personas[persona])
+    problems = [problem for entry in ENTRIES if (problem := outcome_problem(persona, entry, client, token))]
     assert not problems, "\n".join(problems)
