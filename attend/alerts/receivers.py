@@ -1,0 +1,48 @@
+"""After every committed import of register data, evaluate the rules for the schools it touched.
+
+Connected in AlertsConfig.ready to attend.registers.signals.import_completed (registers never imports alerts).
+`ALERTS_AFTER_IMPORT` (settings) chooses how: "task" (default: queue attend.alerts.tasks.evaluate_schools for the
+worker), "inline" (evaluate now, in the importing process: the command line and tests) or "off".
+
+Which schools and which day: an ImportResult that reports `school_ids` and `latest_date` (the latest marked date)
+narrows the evaluation to those schools as of that day (today at most); without them, every school is evaluated as
+of today. The scheduled evaluation (docs/alerts.md, "Schedule") catches anything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+# Imports that change what the rules see: marks, pupils and enrolments (age, on roll, vulnerability), calendars.
+EVALUATING_KINDS = frozenset({"marks", "ctf", "pupils", "calendar"})
+
+
+def evaluation_args(result) -> tuple[list[int] | None, str | None]:
+    """(school ids or None for all, as-of date or None for today) for an import's result."""
+    school_ids = getattr(result, "school_ids", None)
+    latest = getattr(result, "latest_date", None)
+    today = timezone.localdate()
+    as_of = None
+    if isinstance(latest, dt.date) and latest < today:
+        as_of = latest.isoformat()  # a historical load: evaluate as at its last day
+    return (sorted(school_ids) if school_ids else None), as_of
+
+
+def on_import_completed(sender, kind: str, result, **kwargs) -> None:
+    mode = getattr(settings, "ALERTS_AFTER_IMPORT", "task")
+    if kind not in EVALUATING_KINDS or mode == "off":
+        return
+    school_ids, as_of = evaluation_args(result)
+    from .tasks import evaluate_schools
+
+    if mode == "inline":
+        outcome = evaluate_schools.call(school_ids=school_ids, as_of=as_of)
+        log.info("Alerts after the %s import: %s", kind, outcome["summary"])
+        return
+    evaluate_schools.enqueue(school_ids=school_ids, as_of=as_of)
