@@ -160,3 +160,27 @@ def test_dashboard_groups_match_the_statistics_api(demo_la):
     assert [r["overall_absence_perc"] for r in overview["years"]] == pytest.approx(
         years["overall_absence_perc"].tolist()
     )
+
+
+def test_trust_dashboard_shows_the_trusts_schools_for_a_trust_member(client, demo_la):
+    from attend.accounts.models import Membership
+    from attend.core.tests.factories import make_user
+    from attend.schools.models import Trust
+
+    trust = Trust.objects.filter(schools__isnull=False).order_by("name").first()
+    user = make_user("trust.lead", role=Membership.Role.ATTENDANCE_LEAD, trust=trust)
+    client.force_login(user)
+    assert "Trusts" in text(client.get("/"))
+    listing = client.get("/trusts/")
+    assert f"/trusts/{trust.pk}/" in listing.content.decode()
+    page = client.get(f"/trusts/{trust.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    for school in trust.schools.all():
+        assert f'href="/schools/{school.urn}/"' in body
+    others = School.objects.exclude(trust=trust)
+    assert all(f'href="/schools/{s.urn}/"' not in body for s in others)
+    assert "England" in text(page)
+    other_trust = Trust.objects.exclude(pk=trust.pk).first()
+    if other_trust is not None:
+        assert client.get(f"/trusts/{other_trust.pk}/").status_code == 404
