@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "attend.audit",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "attend.alerts",
     "attend.casework",
     "attend.stats",

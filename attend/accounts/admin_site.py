@@ -29,9 +29,31 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
         return False
 
 
+class StaticDeviceAdmin(admin.ModelAdmin):
+    """Who has recovery codes and how many are left; deleting the row voids them. The codes themselves are never
+    shown (only digests are stored), and codes cannot be made here: users make their own, once signed in."""
+
+    list_display = ["user", "name", "codes_left", "created_at", "last_used_at"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "codes_left", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    @admin.display(description="Codes left")
+    def codes_left(self, obj) -> int:
+        return obj.token_set.count()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def replace_otp_admin(site: admin.AdminSite) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    if site.is_registered(TOTPDevice):
-        site.unregister(TOTPDevice)
-    site.register(TOTPDevice, TOTPDeviceAdmin)
+    for model, model_admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+        if site.is_registered(model):
+            site.unregister(model)
+        site.register(model, model_admin)

@@ -125,6 +125,11 @@ _TABLE = [
         frozenset({R.DSL, R.HEADTEACHER, R.LA_MANAGER}),
         "Download everything held about a pupil in your scope as one archive (subject access request).",
     ),
+    Permission(
+        "account.recovery_codes",
+        ALL_ROLES,
+        "Make a new set of two-factor recovery codes (only after entering a code this session).",
+    ),
 ]
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _TABLE}
@@ -136,7 +141,7 @@ URL_PERMISSIONS: dict[str, str] = {}
 # among them: a system administrator runs the service, not casework (data minimisation, UK GDPR art. 5(1)(c)).
 # Background task results are: they show which jobs failed and why.
 SYSTEM_ADMIN_APPS = frozenset(
-    {"accounts", "auth", "schools", "audit", "otp_totp", "django_tasks_database", "api"}
+    {"accounts", "auth", "schools", "audit", "otp_totp", "otp_static", "django_tasks_database", "api"}
 )
 
 

@@ -1,13 +1,20 @@
 """Two-factor authentication with time-based one-time codes (TOTP, RFC 6238) from django-otp.
 
 Required for every signed-in user when ATTEND_REQUIRE_2FA is on (the default with ATTEND_SECURE=1); a user who
-has set up a device is asked for a code even when it is off.
+has set up a device is asked for a code even when it is off. Setting up the app also makes ten single-use recovery
+codes, accepted at the same prompt when the phone is lost; a new set voids the old one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from base64 import b32encode
+
 from django.conf import settings
+from django.db import transaction
 from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 
 def has_device(user) -> bool:
@@ -26,3 +33,60 @@ def needs_verification(user) -> bool:
     if is_verified is not None and is_verified():
         return False
     return settings.ATTEND_REQUIRE_2FA or has_device(user)
+
+
+# ----- recovery codes (django-otp's static tokens): for when the phone is lost, without waiting for an administrator
+
+RECOVERY_CODES = 10
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def _normalise(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+def _stored_form(code: str) -> str:
+    """What the database holds for a code: a SHA-256 digest (16 hex digits fit django-otp's token column), never
+    the code itself, so a copy of the database does not give away anyone's second factor. Codes carry 80 random
+    bits, so the digest cannot be reversed by trying them all."""
+    return hashlib.sha256(_normalise(code).encode()).hexdigest()[:16]
+
+
+def looks_like_recovery_code(text: str) -> bool:
+    return len(_normalise(text)) == 16
+
+
+def make_recovery_codes(user) -> list[str]:
+    """A new set of single-use codes for `user`, replacing (voiding) any earlier set. Shown once: only digests
+    are stored."""
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = b32encode(secrets.token_bytes(10)).decode().lower()  # 16 characters, 80 bits
+        codes.append("-".join(raw[i : i + 4] for i in range(0, 16, 4)))
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=_stored_form(c)) for c in codes)
+    user._attend_has_otp_device = True
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def use_recovery_code(user, code: str) -> StaticDevice | None:
+    """The user's recovery-code device if `code` is one of their unused codes (which is then used up), else None.
+    Wrong codes are throttled by django-otp, like wrong app codes."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not looks_like_recovery_code(code):
+        return None
+    return device if device.verify_token(_stored_form(code)) else None
+
+
+def recovery_code_allowed(user) -> tuple[bool, str]:
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return True, ""
+    allowed, _ = device.verify_is_allowed()
+    return allowed, "" if allowed else "Too many wrong codes. Wait a minute, then try again."

@@ -1,15 +1,18 @@
 from base64 import b32encode
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from attend import audit
 
+from . import two_factor as two_factor_codes
 from .forms import SignInForm
 from .permissions import permission_required_for, public
 
@@ -26,8 +29,8 @@ sign_out = public(auth_views.LogoutView.as_view())
 
 @permission_required_for("account.two_factor")
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Enter a one-time code; on first use, set up an authenticator app (an unconfirmed device until a code
-    from it is accepted)."""
+    """Enter a one-time code (or a recovery code); on first use, set up an authenticator app (an unconfirmed
+    device until a code from it is accepted), then show the recovery codes once."""
     user = request.user
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
@@ -42,14 +45,44 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         token = "".join(request.POST.get("token", "").split())
         allowed, _ = device.verify_is_allowed()
-        if not allowed:
+        if not setting_up and two_factor_codes.looks_like_recovery_code(token):
+            # A recovery code, accepted only once an app is set up (setting up must prove the new app works).
+            allowed, error = two_factor_codes.recovery_code_allowed(user)
+            recovery = two_factor_codes.use_recovery_code(user, token) if allowed else None
+            if recovery is not None:
+                otp_login(request, recovery)
+                left = two_factor_codes.recovery_codes_left(user)
+                audit.record(
+                    "accounts.two_factor.recovery_code_used", request=request, obj=user, data={"left": left}
+                )
+                if left <= 3:
+                    messages.warning(
+                        request,
+                        f"You have {left} recovery code{'s' if left != 1 else ''} left. Make a new set on the "
+                        "recovery codes page.",
+                    )
+                return redirect(next_url or "home")
+            if allowed:
+                audit.record(
+                    "accounts.two_factor.failed", request=request, obj=user, data={"kind": "recovery"}
+                )
+                error = "That recovery code is not right, or it has been used already."
+        elif not allowed:
             error = "Too many wrong codes. Wait a minute, then try again."
         elif token.isdigit() and device.verify_token(token):
+            otp_login(request, device)
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 audit.record("accounts.two_factor.enrolled", request=request, obj=user)
-            otp_login(request, device)
+                audit.record("accounts.two_factor.verified", request=request, obj=user)
+                codes = two_factor_codes.make_recovery_codes(user)
+                audit.record("accounts.recovery_codes.made", request=request, obj=user)
+                return render(
+                    request,
+                    "accounts/recovery_codes.html",
+                    {"codes": codes, "next": next_url or "/", "new": True},
+                )
             audit.record("accounts.two_factor.verified", request=request, obj=user)
             return redirect(next_url or "home")
         else:
@@ -60,3 +93,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["secret"] = b32encode(device.bin_key).decode()
         context["qr_data_uri"] = segno.make(device.config_url).svg_data_uri(scale=4)
     return render(request, "accounts/two_factor.html", context)
+
+
+@permission_required_for("account.recovery_codes")
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """How many recovery codes are left; a button makes a new set (shown once), which voids the old one.
+    Only for a session that has passed two-factor with an authenticator app set up."""
+    user = request.user
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists() or not user.is_verified():
+        return redirect(f"{reverse('two-factor')}?next={reverse('two-factor-recovery-codes')}")
+    if request.method == "POST":
+        codes = two_factor_codes.make_recovery_codes(user)
+        audit.record("accounts.recovery_codes.made", request=request, obj=user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/", "new": False})
+    return render(
+        request, "accounts/recovery_codes_manage.html", {"left": two_factor_codes.recovery_codes_left(user)}
+    )

@@ -95,7 +95,7 @@ def personas(db):
 # (reset, unlock), not added; background task results are written only by the task worker; API tokens are
 # issued on the console and revoked, never added or deleted in the admin.
 ADMIN_READ_ONLY = (
-    r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/|accounts/signinthrottle/add/"
+    r"^/admin/(audit/auditevent/(add/|.+/delete/)|otp_totp/totpdevice/add/|otp_static/staticdevice/add/|accounts/signinthrottle/add/"
     r"|django_tasks_database/dbtaskresult/(add/|.+/delete/)|api/apitoken/(add/|.+/delete/))"
 )
 
@@ -132,7 +132,13 @@ def test_each_url_pattern_gets_a_concrete_url(entry):
 
 
 # Pages that answer a signed-in GET with something other than 200 by design.
-NOT_200 = {"login": (302,), "logout": (405,), "admin:login": (302,), "admin:logout": (405,)}
+NOT_200 = {
+    "login": (302,),
+    "two-factor-recovery-codes": (302,),
+    "logout": (405,),
+    "admin:login": (302,),
+    "admin:logout": (405,),
+}
 
 
 def allowed(entry, status: int, location: str) -> bool:
