@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -46,6 +47,8 @@ class ApiView(GenericAPIView):
     attend_permission = ""
     token_scope = ""
     throttle_kind = "read"
+    # Query parameters the view reads; any other is refused (400), so a misspelt filter is not silently ignored.
+    query_parameters: tuple[str, ...] = ()
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -60,6 +63,12 @@ class ApiView(GenericAPIView):
         view.attend_permission = cls.attend_permission
         view.attend_api = True
         return view
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permission, throttling
+        unknown = sorted(set(request.query_params) - set(self.query_parameters))
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
 
     def query(self, serializer_class):
         # A plain dict, not the QueryDict: DRF reads an empty form value as "not given", but `?from=` is no date.
@@ -95,6 +104,7 @@ class SchoolList(ApiView):
     attend_permission = "school.dashboard"
     token_scope = "statistics:read"
     serializer_class = s.SchoolSerializer
+    query_parameters = ("page", "page_size")
 
     def get_queryset(self):
         return (
@@ -115,6 +125,7 @@ class SchoolStatistics(ApiView):
     attend_permission = "school.dashboard"
     token_scope = "statistics:read"
     serializer_class = s.SchoolStatisticsSerializer
+    query_parameters = ("from", "to")
 
     def get(self, request, urn: int):
         try:
@@ -142,6 +153,7 @@ class LaStatistics(ApiView):
     attend_permission = "la.dashboard"
     token_scope = "statistics:read"
     serializer_class = s.LaStatisticsSerializer
+    query_parameters = ("from", "to")
 
     def get(self, request):
         start, end = _period(self.query(s.PeriodQuery))
@@ -173,6 +185,7 @@ class AlertList(ApiView):
     attend_permission = "pupil.view"
     token_scope = "alerts:read"
     serializer_class = s.AlertSerializer
+    query_parameters = ("page", "page_size", "rule", "school", "status")
 
     def get(self, request):
         filters = self.query(s.AlertQuery)
