@@ -15,7 +15,7 @@ from attend.registers.models import Mark
 from attend.schools.models import AcademicYear, NonSchoolDay, School, Term
 
 from .models import NoticeSessionUse, RuleSetting
-from .rules import DEFAULTS, PupilInput, SchoolContext, SessionT, parse_setting
+from .rules import ATTENDED, DEFAULTS, POSSIBLE, PupilInput, SchoolContext, SessionT, parse_setting
 
 # Marks are read a year back so that rolling windows (penalty threshold, CME run, baselines) can span the summer.
 LOOKBACK_DAYS = 371
@@ -129,10 +129,15 @@ def load_school(
         .order_by("enrolment_id", "date", "session")
         .values_list("enrolment_id", "date", "session", "code")
     )
+    by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])  # the school's possible, attended
     for enrolment_id, day, session, code in rows.iterator(chunk_size=20000):
         marks[enrolment_id].append((day, session, code))
         key = (day, session)
         session_codes[key] = session_codes.get(key, False) or code != "#"
+        if code in POSSIBLE:
+            counts = by_day[day]
+            counts[0] += 1
+            counts[1] += code in ATTENDED
 
     used: dict[int, set[SessionT]] = defaultdict(set)
     for enrolment_id, day, session in NoticeSessionUse.objects.filter(enrolment__school=school).values_list(
@@ -165,6 +170,7 @@ def load_school(
         today_expected=tuple(s for s in ("AM", "PM") if s in today),
         today_taken=frozenset(taken),
         remaining_term_sessions=remaining,
+        attendance_by_day={day: (c[0], c[1]) for day, c in by_day.items()},
         settings=settings,
     )
     pupils = [

@@ -84,11 +84,14 @@ RULE_SIDE = {
     "cohort": LA,
 }  # everything else: SCHOOL
 
-# On today's list whenever new (not yet acknowledged): these cannot wait.
-URGENT_RULES = frozenset({"cme_20_days", "part_time_timetable"})
+# On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait.
+URGENT_RULES = frozenset({"cme_20_days"})
 DAILY_RULES = frozenset({"first_day", "missing_register"})
-# On today's list when newly crossed (within NEW_DAYS) or back after a dismissal because they got worse.
-THRESHOLD_RULES = frozenset({"severe_absence", "penalty_threshold", "la_notification_10_days"})
+# On today's list when newly crossed (within NEW_DAYS) or back after a dismissal because they got worse; older
+# ones stay on the LA list until someone acts.
+THRESHOLD_RULES = frozenset(
+    {"severe_absence", "penalty_threshold", "la_notification_10_days", "part_time_timetable"}
+)
 TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES
 NEW_DAYS = 7
 TOP_N = 25

@@ -56,6 +56,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "drop_pp": 10.0,
         "min_recent_sessions": 10,
         "min_baseline_sessions": 20,
+        "min_missed_sessions": 4,
+        "min_cohort_pupils": 10,
     },
 }
 
@@ -112,6 +114,8 @@ class SchoolContext:
     today_expected: tuple[str, ...] = ()  # sessions the school should meet on as_of
     today_taken: frozenset[str] = frozenset()  # sessions on as_of with at least one mark
     remaining_term_sessions: int | None = None  # school sessions after as_of to the end of term, if known
+    # The whole school's (possible, attended) sessions by day over the look-back: the cohort sharp_drop compares with.
+    attendance_by_day: Mapping[dt.date, tuple[int, int]] = field(default_factory=dict)
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: DEFAULTS)
 
     def setting(self, rule: str, name: str) -> Any:

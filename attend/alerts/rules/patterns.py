@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..wording import code_tally, days_phrase, percent, sessions_phrase, short_date
 from .base import (
+    ABSENCE,
     ABSENCE_NOT_LATE,
     ATTENDED,
     DEFAULTS,
@@ -115,9 +117,43 @@ def repeated_late_u(p: PupilInput) -> RuleHit | None:
     )
 
 
+def _illness_spells(p: PupilInput, since: dt.date) -> set[tuple[dt.date, str]]:
+    """School sessions from `since` in spells of absence marked only I (illness): a spell of illness is a reason,
+    not a warning sign, and winter illness waves hit every pupil (domain.md §2.5)."""
+    covered: set[tuple[dt.date, str]] = set()
+    spell: list[tuple[dt.date, str]] = []
+    only_illness = True
+    for day, session in (*p.school.sessions, (None, None)):  # the sentinel closes the last spell
+        code = p.by_session.get((day, session)) if session else None
+        if session and day >= since and code in ABSENCE:
+            spell.append((day, session))
+            only_illness = only_illness and code == "I"
+            continue
+        if spell and only_illness:
+            covered.update(spell)
+        spell, only_illness = [], True
+    return covered
+
+
+def _cohort_rate(sc, start: dt.date, end: dt.date | None, min_pupils: int) -> float | None:
+    """The whole school's attendance % over [start, end) from SchoolContext.attendance_by_day; None if unknown or
+    if fewer than `min_pupils` pupils a day on average (too few to stand for the school)."""
+    possible = attended = days = 0
+    for day, (day_possible, day_attended) in sc.attendance_by_day.items():
+        if day >= start and (end is None or day < end):
+            possible += day_possible
+            attended += day_attended
+            days += 1
+    if not possible or possible < 2 * min_pupils * days:
+        return None
+    return attended * 100 / possible
+
+
 def sharp_drop(p: PupilInput) -> RuleHit | None:
     """Sharp drop in attendance: the last 4 school weeks' attendance is at least 10 percentage points below the
-    pupil's own rate over the 12 school weeks before them."""
+    pupil's own rate over the 12 school weeks before them, *beyond* the drop of the school as a whole over the same
+    weeks (an illness wave lowers everyone's rate; a school of at least 10 pupils). Spells of absence marked only I (illness) are left out of both
+    periods, at least 4 sessions must have been missed recently, and it needs 10 recent and 20 earlier sessions."""
     sc = p.school
     s = sc.settings.get("sharp_drop", {})
 
@@ -128,24 +164,38 @@ def sharp_drop(p: PupilInput) -> RuleHit | None:
     if recent_from is None:
         return None
     base_from = sc.start_of_last_weeks(get("recent_weeks") + get("baseline_weeks")) or sc.school_days[0]
-    recent = [m for m in p.marks if m[0] >= recent_from and m[2] in POSSIBLE]
-    base = [m for m in p.marks if base_from <= m[0] < recent_from and m[2] in POSSIBLE]
+    illness = _illness_spells(p, base_from)
+    counted = [m for m in p.marks if m[0] >= base_from and m[2] in POSSIBLE and (m[0], m[1]) not in illness]
+    recent = [m for m in counted if m[0] >= recent_from]
+    base = [m for m in counted if m[0] < recent_from]
     if len(recent) < get("min_recent_sessions") or len(base) < get("min_baseline_sessions"):
         return None
-    recent_rate = sum(1 for m in recent if m[2] in ATTENDED) * 100 / len(recent)
+    missed = tuple(m for m in recent if m[2] not in ATTENDED)
+    if len(missed) < get("min_missed_sessions"):
+        return None
+    recent_rate = (len(recent) - len(missed)) * 100 / len(recent)
     base_rate = sum(1 for m in base if m[2] in ATTENDED) * 100 / len(base)
     drop = base_rate - recent_rate
-    if drop < get("drop_pp"):
-        return None
-    missed = tuple(m for m in recent if m[2] not in ATTENDED)
-    return RuleHit(
-        rule="sharp_drop",
-        measure=round(drop, 2),
-        reason=(
-            f"Attendance fell to {percent(recent_rate)} in the last {get('recent_weeks')} school weeks (from "
-            f"{short_date(recent_from)}, {len(recent) - len(missed)} of {len(recent)} sessions) from "
-            f"{percent(base_rate)} over the {len(base)} possible sessions before: "
-            f"{round(drop, 1):g} percentage points lower."
-        ),
-        evidence=missed,
+    cohort = get("min_cohort_pupils")
+    school_recent = _cohort_rate(sc, recent_from, None, cohort)
+    school_base = _cohort_rate(sc, base_from, recent_from, cohort)
+    school_drop = (
+        max(0.0, school_base - school_recent)
+        if school_recent is not None and school_base is not None
+        else 0.0
     )
+    beyond = drop - school_drop
+    if beyond < get("drop_pp"):
+        return None
+    reason = (
+        f"Attendance fell to {percent(recent_rate)} in the last {get('recent_weeks')} school weeks (from "
+        f"{short_date(recent_from)}, {len(recent) - len(missed)} of {len(recent)} sessions) from "
+        f"{percent(base_rate)} over the {len(base)} possible sessions before: "
+        f"{round(drop, 1):g} percentage points lower"
+    )
+    if school_drop:
+        reason += f", {round(beyond, 1):g} more than the school as a whole (down {round(school_drop, 1):g})"
+    reason += f": {code_tally(c for _, _, c in missed)}."
+    if illness:
+        reason += f" {sessions_phrase(len(illness))} in spells of illness (I only) are left out."
+    return RuleHit(rule="sharp_drop", measure=round(beyond, 2), reason=reason, evidence=missed)

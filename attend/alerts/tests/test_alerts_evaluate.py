@@ -154,7 +154,7 @@ def test_penalty_threshold_excludes_sessions_recorded_as_used_by_a_notice():
 def test_statutory_rules_skip_reception_but_patterns_and_daily_rules_do_not():
     school = make_school()
     reception = make_enrolment(school, make_pupil(date_of_birth=D(2021, 1, 5)), nc_year="R")
-    fill_marks(reception, DAYS, _absent(DAYS[-22:]))
+    fill_marks(reception, DAYS, _absent(DAYS[-22:], code="O"))
     alerts_evaluate(as_of=AS_OF, at=EVENING)
     rules = set(Alert.objects.values_list("rule", flat=True))
     assert not rules & {"persistent_absence", "severe_absence", "cme_20_days", "penalty_threshold"}

@@ -93,7 +93,7 @@ def test_evaluate_then_list_prints_the_documented_csv():
             "2025-11-14",
             "new",
             "Attendance fell to 75% in the last 4 school weeks (from 13 Oct, 30 of 40 sessions) from 100% over "
-            "the 60 possible sessions before: 25 percentage points lower.",
+            "the 60 possible sessions before: 25 percentage points lower: G×10.",
             "25",
             "no",
         ],

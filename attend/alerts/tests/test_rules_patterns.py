@@ -103,3 +103,46 @@ def test_sharp_drop_compares_the_last_4_weeks_with_the_12_before():
     assert sharp_drop(_with(overrides)) is None
     overrides = {(d, "AM"): "O" for d in recent_days[:4]}  # 90%: exactly 10 points
     assert sharp_drop(_with(overrides)) is not None
+
+
+RECENT = [d for d in DAYS if d >= D(2025, 11, 17)]  # the last 4 school weeks: 20 days, 40 sessions
+
+
+def _cohort(recent_attended_of_20: int):
+    """A school whose 20 sessions a day were all attended before the last 4 weeks, then `recent_attended_of_20`."""
+    return {d: (20, 20 if d < RECENT[0] else recent_attended_of_20) for d in DAYS}
+
+
+def _pupil(overrides, cohort=None, **settings):
+    settings = {"sharp_drop": settings} if settings else None
+    sc = context(AS_OF, DAYS, settings=settings, attendance_by_day=cohort or {})
+    return pupil_input(sc, marks_for(sc, overrides=overrides))
+
+
+def test_sharp_drop_allows_for_the_whole_school_dropping_in_an_illness_wave():
+    overrides = {(d, "AM"): "O" for d in RECENT[:8]}  # the pupil: 100% -> 80%, 20 points
+    assert sharp_drop(_pupil(overrides, _cohort(17))) is None  # school down 15: 5 points beyond it
+    hit = sharp_drop(_pupil(overrides, _cohort(18)))  # school down 10: exactly 10 beyond
+    assert hit is not None and hit.measure == 10.0
+    assert "20 percentage points lower, 10 more than the school as a whole (down 10): O×8." in hit.reason
+    assert sharp_drop(_pupil({(d, "AM"): "O" for d in RECENT[:7]}, _cohort(18))) is None  # 17.5 - 10 = 7.5
+
+
+def test_sharp_drop_leaves_out_spells_marked_only_illness():
+    ill = {(d, s): "I" for d in RECENT[2:6] for s in ("AM", "PM")}  # 4 days off sick: 8 sessions, one spell
+    assert sharp_drop(_pupil(ill)) is None
+    mixed = {**ill, (RECENT[6], "AM"): "O"}  # the spell runs on into an unexplained absence: all of it counts
+    hit = sharp_drop(_pupil(mixed))
+    assert hit is not None and hit.measure == 22.5 and "I×8, O×1" in hit.reason
+    # Illness spells apart, other absence still counts: 4 O sessions on other days are 10 points of 32.
+    apart = {**ill, **{(d, "AM"): "O" for d in RECENT[10:14]}}
+    hit = sharp_drop(_pupil(apart))
+    assert hit is not None and hit.measure == 12.5
+    assert hit.reason.endswith("8 sessions (4 days) in spells of illness (I only) are left out.")
+
+
+def test_sharp_drop_needs_at_least_4_missed_sessions():
+    three = {(d, "AM"): "O" for d in RECENT[:3]}  # 7.5 points: enough for drop_pp 5, but only 3 sessions
+    assert sharp_drop(_pupil(three, drop_pp=5.0)) is None
+    four = {(d, "AM"): "O" for d in RECENT[:4]}
+    assert sharp_drop(_pupil(four, drop_pp=5.0)).measure == 10.0
