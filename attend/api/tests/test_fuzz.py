@@ -15,6 +15,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -66,6 +68,18 @@ def fuzz(operation, mode: GenerationMode, path_parameters=None) -> None:
     run()
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Django closes a connection that is inside a transaction when a request finishes (close_old_connections);
+    through the WSGI app that would close the test's own transaction on PostgreSQL. Django's test client
+    disconnects the same receivers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def real_objects(world) -> dict[str, dict]:
     """Path parameters naming objects that exist and are in the LA officer's scope, so that generated queries
     and bodies reach the statistics, alerts and audit code rather than stopping at 404."""
@@ -88,7 +102,7 @@ def real_objects(world) -> dict[str, dict]:
     ],
     ids=["positive", "positive-real-objects", "negative"],
 )
-def test_the_api_never_fails_and_matches_its_schema(world, settings, mode, objects):
+def test_the_api_never_fails_and_matches_its_schema(world, settings, keep_test_connection, mode, objects):
     from attend.wsgi import application
 
     # A few hundred requests a minute on one token: lift the per-token limits for this run.
