@@ -84,11 +84,15 @@ def run_import(job_id: int) -> dict:
         log.exception("import job %s stopped", job.pk)
         job_fail(job, summary=f"The import stopped with an error and nothing was imported: {exc}")
         raise
-    summary = result.summary()
+    summary = (
+        f"{result.rows} row{'s' if result.rows != 1 else ''}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    )
     job_finish(
         job,
         summary=summary,
         result={
+            "detail": result.summary(),
             "rows": result.rows,
             "created": result.created,
             "updated": result.updated,

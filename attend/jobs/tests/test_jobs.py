@@ -37,7 +37,8 @@ def run_worker() -> None:
 
 def upload(client, kind: str, name: str, text: str):
     return client.post(
-        "/imports/new/", {"kind": kind, "file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")}
+        "/imports/new/",
+        {"kind": kind, "file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")},
     )
 
 
@@ -65,7 +66,8 @@ def test_an_uploaded_file_is_imported_by_the_worker_with_progress_and_a_result(c
     job.refresh_from_db()
     assert job.status == "done" and job.finished_at is not None
     assert (job.progress_done, job.progress_total) == (2, 2)
-    assert job.result["created"] >= 2 and "Imported pupils from pupils.csv" in job.summary
+    assert job.result["created"] >= 2 and job.summary.startswith("2 rows: ")
+    assert "Imported pupils from pupils.csv" in job.result["detail"]
     assert set(Pupil.objects.values_list("upn", flat=True)) == set(upns)
     assert ImportRun.objects.get().kind == "pupils"
     done = client.get(f"/jobs/{job.pk}/status/")
@@ -78,9 +80,9 @@ def test_an_uploaded_file_is_imported_by_the_worker_with_progress_and_a_result(c
 def test_a_bad_file_lists_every_problem_and_imports_nothing(client, place):
     client.force_login(place["officer"])
     good = make_upn("201", "2000", 25, 3)
-    text = pupils_csv((good, place["school"].urn)) + "NOT-A-UPN,{},Bo,Peep,2015-13-01,F,4,2025-09-01\n".format(
-        place["school"].urn
-    )
+    text = pupils_csv(
+        (good, place["school"].urn)
+    ) + "NOT-A-UPN,{},Bo,Peep,2015-13-01,F,4,2025-09-01\n".format(place["school"].urn)
     upload(client, "pupils", "pupils.csv", text)
     run_worker()
     job = Job.objects.get()
@@ -95,12 +97,17 @@ def test_a_bad_file_lists_every_problem_and_imports_nothing(client, place):
 
 def test_rows_for_a_school_outside_the_uploaders_scope_are_refused(client, place):
     client.force_login(place["officer"])
-    rows = [(make_upn("201", "2000", 25, 4), place["school"].urn), (make_upn("201", "2000", 25, 5), place["other"].urn)]
+    rows = [
+        (make_upn("201", "2000", 25, 4), place["school"].urn),
+        (make_upn("201", "2000", 25, 5), place["other"].urn),
+    ]
     upload(client, "pupils", "pupils.csv", pupils_csv(*rows))
     run_worker()
     job = Job.objects.get()
     assert job.status == "failed"
-    assert job.problems == [f"pupils.csv:3: school_urn: school {place['other'].urn} is not one of your schools"]
+    assert job.problems == [
+        f"pupils.csv:3: school_urn: school {place['other'].urn} is not one of your schools"
+    ]
     assert not Pupil.objects.exists()
 
 

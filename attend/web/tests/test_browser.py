@@ -194,3 +194,164 @@ def test_main_flows(browser, live_server, demo_la):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     check_accessibility(page, "13-phone-pupil")
     phone.close()
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    page.goto(base + "/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Your work today").wait_for()
+
+
+def run_worker() -> None:
+    """The real django-tasks-db worker, run to the end of the queue (the page polls the server meanwhile)."""
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", stdout=io.StringIO()
+    )
+
+
+def changed_marks_csv(school, n: int = 3) -> str:
+    """A few of the school's marks with a different code: a real, small correction file."""
+    from attend.registers.models import Mark
+
+    marks = Mark.objects.filter(enrolment__school=school, code="/").select_related("enrolment__pupil")[:n]
+    rows = [f"{m.enrolment.pupil.upn},{school.urn},{m.date:%Y-%m-%d},{m.session},I" for m in marks]
+    return "upn,school_urn,date,session,code\n" + "\n".join(rows) + "\n"
+
+
+def test_jobs_settings_and_trust_flows(browser, live_server, demo_la, tmp_path):
+    from attend.accounts.models import Membership, User
+    from attend.jobs.models import Job
+    from attend.schools.models import LocalAuthority, School, Trust
+
+    base = live_server.url
+    la = LocalAuthority.objects.get()
+    manager = User.objects.create_user(
+        "la.manager", password="demo-la-manager-pw", first_name="Mo", last_name="Khan"
+    )
+    Membership.objects.create(user=manager, role=Membership.Role.LA_MANAGER, local_authority=la)
+    school = School.objects.filter(memberships__user__username="school.officer").first()
+    good = tmp_path / "marks.csv"
+    good.write_text(changed_marks_csv(school), encoding="utf-8")
+    bad = tmp_path / "marks-bad.csv"
+    bad.write_text(
+        "upn,school_urn,date,session,code\nA999999999999,999999,2025-13-01,XM,ZZ\n", encoding="utf-8"
+    )
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    # A school officer uploads a marks file; the progress bar waits for the worker, then finishes in place.
+    sign_in(page, base, "school.officer", "demo-school-officer-pw")
+    page.get_by_role("link", name="Imports and reports").click()
+    page.get_by_role("link", name="Import a file").click()
+    check_accessibility(page, "14-import-upload")
+    page.get_by_label("Attendance marks (marks.csv)").check()
+    page.get_by_label("Upload a file").set_input_files(str(good))
+    page.get_by_role("button", name="Upload and import").click()
+    progress = page.get_by_test_id("job-progress")
+    progress.wait_for()
+    assert progress.get_attribute("max") == "1" and progress.get_attribute("value") == "0"
+    check_accessibility(page, "15-import-progress")
+    run_worker()
+    page.get_by_role("heading", name="Import complete").wait_for(timeout=15000)  # htmx polled it in place
+    assert Job.objects.get(params__file_name="marks.csv").status == "done"
+    assert "3 updated" in page.get_by_test_id("job-done").inner_text()
+    assert page.get_by_test_id("job-progress").count() == 0
+    check_accessibility(page, "16-import-done")
+
+    # A file with problems: nothing imported, every problem listed with its line.
+    page.goto(base + "/imports/new/")
+    page.get_by_label("Attendance marks (marks.csv)").check()
+    page.get_by_label("Upload a file").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload and import").click()
+    page.get_by_test_id("job-status").wait_for()
+    run_worker()
+    page.get_by_test_id("job-problems").wait_for(timeout=15000)
+    assert "marks-bad.csv:2: " in page.get_by_test_id("job-problems").inner_text()
+    check_accessibility(page, "17-import-problems")
+
+    # A report built in the background, then downloaded.
+    page.goto(base + "/reports/new/")
+    page.get_by_label("Schools: DfE attendance").check()
+    page.get_by_role("button", name="Build the report").click()
+    page.get_by_test_id("job-status").wait_for()
+    run_worker()
+    page.get_by_test_id("job-download").wait_for(timeout=15000)
+    with page.expect_download() as download:
+        page.get_by_test_id("job-download").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert [r["school_urn"] for r in rows] == [str(school.urn)]
+    check_accessibility(page, "18-report-ready")
+    page.get_by_role("button", name="Sign out").click()
+
+    # An LA manager: settings pages and the trust dashboard.
+    sign_in(page, base, "la.manager", "demo-la-manager-pw")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    check_accessibility(page, "19-settings")
+    page.get_by_role("link", name="Alert thresholds").click()
+    page.get_by_role("link", name=la.name).click()
+    page.get_by_test_id("rule-persistent_absence").get_by_label(
+        "Percentage of possible sessions missed"
+    ).fill("eleven")
+    page.get_by_role("button", name="Save thresholds").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    check_accessibility(page, "20-thresholds-error")
+    page.get_by_test_id("rule-persistent_absence").get_by_label(
+        "Percentage of possible sessions missed"
+    ).fill("11")
+    page.get_by_role("button", name="Save thresholds").click()
+    page.get_by_text("1 setting changed").wait_for()
+    check_accessibility(page, "21-thresholds-saved")
+    page.get_by_role("link", name="Services", exact=True).click()
+    page.get_by_role("link", name="Add a service").click()
+    page.get_by_label("Name", exact=True).fill("Northshire Young Carers")
+    page.get_by_label("Kind", exact=True).select_option("young_carers")
+    page.get_by_label("Contact", exact=True).fill("01632 960123")
+    page.get_by_label("How to refer").fill("Online form, with the family's consent.")
+    check_accessibility(page, "22-service-form")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_test_id("service").first.wait_for()
+    check_accessibility(page, "23-services")
+    page.goto(base + "/settings/users/")
+    assert "school.officer" in page.get_by_test_id("users").inner_text()
+    check_accessibility(page, "24-users")
+    trust = Trust.objects.filter(schools__local_authority=la).order_by("name").first()
+    page.get_by_role("link", name="Trusts").click()
+    page.get_by_role("link", name=trust.name).click()
+    page.get_by_role("heading", name="Schools side by side").wait_for()
+    check_accessibility(page, "25-trust-dashboard")
+    page.get_by_test_id("la-schools").locator("tbody a").first.click()
+    page.get_by_role("heading", name="Weekly trend").wait_for()
+    assert not errors, errors
+    context.close()
+
+    # The new pages on a 375 px phone: no sideways scrolling of the page.
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    sign_in(page, base, "la.manager", "demo-la-manager-pw")
+    job = Job.objects.filter(status="failed").first()
+    for url, shot in (
+        ("/settings/", None),
+        (f"/settings/thresholds/la/{la.pk}/", "26-phone-thresholds"),
+        ("/settings/services/", "27-phone-services"),
+        (f"/trusts/{trust.pk}/", "28-phone-trust"),
+    ):
+        page.goto(base + url)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, url
+        if shot:
+            check_accessibility(page, shot)
+    phone.close()
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    sign_in(page, base, "school.officer", "demo-school-officer-pw")
+    for url, shot in (("/imports/new/", "29-phone-import"), (f"/jobs/{job.pk}/", "30-phone-job-problems")):
+        page.goto(base + url)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, url
+        check_accessibility(page, shot)
+    phone.close()
