@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from attend.accounts.permissions import permission_required_for, public
+from attend.accounts.permissions import has_permission, permission_required_for, public
 from attend.schools.models import School
 
 from .scoping import schools_visible_to
@@ -21,16 +21,38 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(on_roll=Count("enrolments", filter=on_roll))
         .order_by("phase", "name")
     )
-    return render(
-        request,
-        "core/home.html",
-        {
-            "schools": schools,
-            "today": today,
-            "phases": School.Phase,
-            "memberships": request.user.memberships.all(),
-        },
-    )
+    context = {
+        "schools": schools,
+        "today": today,
+        "phases": School.Phase,
+        "memberships": request.user.memberships.all(),
+    }
+    if has_permission(request.user, "pupil.view"):
+        context.update(_my_work(request.user))
+    return render(request, "core/home.html", context)
+
+
+HOME_ROWS = 5
+
+
+def _my_work(user) -> dict:
+    """The top of my list today and the size of the team list (attend.alerts.worklist), for the home page."""
+    from attend.alerts import worklist
+    from attend.alerts.models import OfficerAssignment
+    from attend.web import clock
+
+    today = clock.today()
+    named = OfficerAssignment.objects.filter(officer=user).select_related("school").order_by("school__name")
+    mine = worklist.work_list(user, "mine", today)
+    team = worklist.work_list(user, "team", today)
+    return {
+        "work": {
+            "named_for": list(named),
+            "mine": mine.rows[:HOME_ROWS],
+            "mine_total": mine.total,
+            "team_total": team.total,
+        }
+    }
 
 
 @public

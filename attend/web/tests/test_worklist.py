@@ -78,6 +78,19 @@ def test_the_la_officers_list_today_is_short_ordered_and_every_row_explains_itse
         assert row.reason in body and row.because_text in body
 
 
+def test_home_shows_the_top_of_my_list_with_reasons(client, patch_demo):
+    officer = signed_in(client, "la.officer")
+    mine = worklist.work_list(officer, "mine", clock.today())
+    body = text(client.get("/"))
+    assert "My list today" in body and "You are the named officer for" in body
+    shown = mine.rows[:5]
+    for row in shown:
+        assert f"{row.next_step}. (priority {row.score}: {row.because_text})" in body
+    assert body.count("(priority ") == len(shown)
+    if mine.total > 5:
+        assert f"See all {mine.total} on my list" in body
+
+
 def test_school_list_shows_the_monitored_alerts_and_the_rest_is_one_click_away(client, demo_la):
     officer = signed_in(client, "la.officer")
     school = OfficerAssignment.objects.get(officer=officer, side="la").school
