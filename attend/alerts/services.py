@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from attend import audit
@@ -20,9 +20,10 @@ from attend.core.locking import update_if_version
 from attend.people.models import PupilContact
 from attend.schools.models import LocalAuthority, School
 
-from .inputs import load_school
+from .cohort import cohort_hits
+from .inputs import load_school, rule_settings_for
 from .models import OPEN_STATUSES, Alert
-from .rules import DAILY_RULES, RULE_IDS, RuleHit, evaluate_pupil, missing_register
+from .rules import DAILY_RULES, DEFAULTS, RULE_IDS, RuleHit, evaluate_pupil, missing_register
 
 
 class AlertError(Exception):
@@ -70,10 +71,32 @@ def alerts_evaluate(
         schools = schools.filter(pk=school.pk)
     if local_authority is not None:
         schools = schools.filter(local_authority=local_authority)
+    schools = list(schools)
+    cohorts = _cohorts(schools, as_of)
     total = EvaluationResult()
     for each in schools:
-        total.add(_evaluate_school(each, as_of=as_of, at=at))
+        cohort = cohorts.get(each.pk, []) if cohorts is not None else None
+        total.add(_evaluate_school(each, as_of=as_of, at=at, cohort=cohort))
     return total
+
+
+def _cohorts(schools: list[School], as_of: dt.date) -> dict[int, list[RuleHit]] | None:
+    """Rule 10 for the schools with enough pupils for a group of the minimum size (one count query first, so
+    that small test schools never reach the statistics store)."""
+    need = DEFAULTS["cohort"]["min_enrolments"]
+    on_roll = Q(enrolments__admission_date__lte=as_of) & (
+        Q(enrolments__leaving_date__isnull=True) | Q(enrolments__leaving_date__gte=as_of)
+    )
+    sizes = dict(
+        School.objects.filter(pk__in=[s.pk for s in schools])
+        .annotate(n=Count("enrolments", filter=on_roll))
+        .values_list("pk", "n")
+    )
+    big = [s for s in schools if sizes.get(s.pk, 0) >= need]
+    if not big:
+        return {}
+    settings = {s.pk: rule_settings_for(s)["cohort"] for s in big}
+    return cohort_hits(big, as_of=as_of, settings_by_school=settings)
 
 
 def _contacts(pupil_ids: set[int]) -> dict[int, list[dict]]:
@@ -121,11 +144,14 @@ def _worse(hit: RuleHit, evidence: list, dismissed: Alert) -> bool:
 
 
 @transaction.atomic
-def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> EvaluationResult:
+def _evaluate_school(
+    school: School, *, as_of: dt.date, at: dt.time, cohort: list[RuleHit] | None = None
+) -> EvaluationResult:
+    """`cohort`: this school's rule-10 hits, or None when they could not be worked out (open ones then stay)."""
     result = EvaluationResult(schools=1)
     context, pupils = load_school(school, as_of=as_of, now=at)
     result.pupils = len(pupils)
-    hits: list[RuleHit] = list(missing_register(context))
+    hits: list[RuleHit] = list(missing_register(context)) + list(cohort or [])
     for pupil in pupils:
         hits.extend(evaluate_pupil(pupil))
     contacts = _contacts({h.pupil_id for h in hits if h.rule == "first_day" and h.pupil_id is not None})
@@ -215,6 +241,8 @@ def _evaluate_school(school: School, *, as_of: dt.date, at: dt.time) -> Evaluati
         ):
             continue
         if alert.rule in DAILY_RULES and alert.key[:10] > as_of.isoformat():
+            continue
+        if alert.rule == "cohort" and cohort is None:
             continue
         to_clear.append(alert.pk)
     stamp = timezone.now()

@@ -57,7 +57,8 @@ OTHER_RULES: list[PupilRule] = [
 ]
 RULES: list[PupilRule] = OTHER_RULES[:3] + STATUTORY_RULES + OTHER_RULES[3:]
 SCHOOL_RULES = [missing_register]
-RULE_IDS: list[str] = [r.__name__ for r in RULES] + [r.__name__ for r in SCHOOL_RULES]
+# "cohort" (rule 10) compares groups across schools through the statistics API: attend/alerts/cohort.py.
+RULE_IDS: list[str] = [r.__name__ for r in RULES] + [r.__name__ for r in SCHOOL_RULES] + ["cohort"]
 DAILY_RULES = frozenset({"first_day", "missing_register"})
 STATUTORY_IDS = frozenset(r.__name__ for r in STATUTORY_RULES)
 

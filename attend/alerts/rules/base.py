@@ -50,6 +50,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "holiday_adjacent": {"min_break_weekdays": 3, "min_breaks": 2},
     "short_spells": {"max_spell_sessions": 4, "min_spells": 6},
     "repeated_late_u": {"school_weeks": 6, "min_sessions": 5},
+    "cohort": {"recent_weeks": 4, "gap_pp": 3.0, "widen_pp": 2.0, "min_enrolments": 10},
     "sharp_drop": {
         "recent_weeks": 4,
         "baseline_weeks": 12,
