@@ -11,6 +11,7 @@ leaves the organisation (README.txt says what to check). It holds:
     contacts.csv        the pupil's contacts as recorded for them
     alerts.csv          alerts raised about the pupil
     casework.csv        casework records (part-time timetables so far)
+    notice_sessions.csv sessions relied on by a penalty notice or notice to improve
     access_log.csv      the audit trail of the pupil's records (who looked, by role; what was done)
     documents/          casework documents (none yet: Attend holds no documents)
 
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from attend import audit
 from attend.accounts.models import Membership
-from attend.alerts.models import Alert
+from attend.alerts.models import Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.registers.models import AttendanceCode, Mark, MarkChange
@@ -293,6 +294,15 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
         ),
     )
 
+    notices = NoticeSessionUse.objects.filter(enrolment__pupil=pupil).select_related("enrolment__school")
+    files["notice_sessions.csv"], counts["notice_sessions"] = _csv(
+        ["school_urn", "date", "session", "used_by", "notice_ref"],
+        (
+            (n.enrolment.school.urn, n.date, n.session, n.get_kind_display(), n.notice_ref)
+            for n in notices.order_by("date", "session")
+        ),
+    )
+
     events = AuditEvent.objects.filter(pupil=pupil).order_by("at", "id")
     files["access_log.csv"], counts["access_log"] = _csv(
         ["when", "who", "action", "details"],
@@ -347,6 +357,7 @@ def _readme(pupil: Pupil, made_at: dt.datetime, maker: str, counts: dict[str, in
         f"contacts.csv      the pupil's contacts as recorded for them ({counts['contacts']} rows)",
         f"alerts.csv        attendance alerts raised about the pupil ({counts['alerts']} rows)",
         f"casework.csv      casework records: part-time timetables so far ({counts['casework']} rows)",
+        f"notice_sessions.csv  sessions relied on by a penalty notice or notice to improve ({counts['notice_sessions']} rows)",
         f"access_log.csv    who viewed, exported or changed the pupil's records, by role ({counts['access_log']} rows)",
         "documents/        casework documents: none (Attend does not hold documents yet)",
         "",

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from attend import audit
 from attend.accounts.models import Membership
-from attend.alerts.models import Alert
+from attend.alerts.models import Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
 from attend.core.tests.factories import make_la, make_pupil, make_school, make_user
 from attend.people.models import Contact, PupilContact
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 R = Membership.Role
 FILES = {
     "README.txt", "pupil.json", "enrolments.csv", "marks.csv", "mark_changes.csv", "contacts.csv", "alerts.csv",
-    "casework.csv", "access_log.csv", "documents/",
+    "casework.csv", "notice_sessions.csv", "access_log.csv", "documents/",
 }  # fmt: skip
 
 
@@ -56,6 +56,9 @@ def pupil():
         last_evaluated_on=dt.date(2024, 10, 1), reason="Absent 11% of possible sessions", measure=0.11,
         peak_measure=0.11,
     )  # fmt: skip
+    NoticeSessionUse.objects.create(
+        enrolment=enrolment, date=dt.date(2024, 9, 2), session="PM", kind="penalty_notice", notice_ref="PN-1"
+    )
     audit.record("people.pupil.viewed", by=corrector, obj=p, data={"page": "record"})
     # Someone else, sharing the contact: must not appear.
     sibling = make_pupil(school=school, surname="Example", legal_forename="Sam")
@@ -107,6 +110,9 @@ def test_a_dsl_downloads_everything_held_about_the_pupil(client, pupil):
         ("Jo", "Mother", "07700 900123")
     ]
     assert [a["reason"] for a in rows(files, "alerts.csv")] == ["Absent 11% of possible sessions"]
+    assert [(n["date"], n["used_by"], n["notice_ref"]) for n in rows(files, "notice_sessions.csv")] == [
+        ("2024-09-02", "Penalty notice", "PN-1")
+    ]
     log = rows(files, "access_log.csv")
     assert [e["action"] for e in log] == ["people.pupil.viewed"]
     assert (
