@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Alert, NoticeSessionUse, RuleSetting
+from .models import Alert, NoticeSessionUse, OfficerAssignment, RuleSetting
 
 
 @admin.register(Alert)
@@ -22,3 +22,13 @@ class RuleSettingAdmin(admin.ModelAdmin):
 class NoticeSessionUseAdmin(admin.ModelAdmin):
     list_display = ["enrolment", "date", "session", "kind", "notice_ref"]
     raw_id_fields = ["enrolment"]
+
+
+@admin.register(OfficerAssignment)
+class OfficerAssignmentAdmin(admin.ModelAdmin):
+    """Who each school's named LA officer and school attendance officer is: the work lists route by this."""
+
+    list_display = ["school", "side", "officer"]
+    list_filter = ["side"]
+    search_fields = ["school__name", "school__urn", "officer__username", "officer__last_name"]
+    raw_id_fields = ["school", "officer"]

@@ -51,7 +51,8 @@ def _my_work(user) -> dict:
             "mine": mine.rows[:HOME_ROWS],
             "mine_total": mine.total,
             "team_total": team.total,
-        }
+        },
+        "titles": worklist.RULE_TITLES,
     }
 
 

@@ -21,7 +21,7 @@ from attend.accounts.permissions import has_permission, permission_required_for
 from attend.alerts import worklist
 from attend.alerts.models import Alert, OfficerAssignment
 from attend.alerts.rules import RULE_IDS
-from attend.alerts.services import AlertConflict, AlertError, alert_acknowledge, alert_dismiss, alert_link
+from attend.alerts.services import AlertError, alert_acknowledge, alert_dismiss, alert_link
 from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
 from attend.schools.models import School
 
@@ -94,6 +94,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         "today": today,
         "can_act": has_permission(request.user, "alerts.act"),
         "next": request.get_full_path(),
+        "titles": worklist.RULE_TITLES,
     }
     return render(request, "web/work_list.html", context)
 
@@ -137,6 +138,7 @@ def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
         "can_act": has_permission(request.user, "alerts.act"),
         "next": request.get_full_path(),
         "today": today,
+        "titles": worklist.RULE_TITLES,
     }
     return render(request, "web/work_pupil.html", context)
 
@@ -189,11 +191,34 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
             done = f"{title} for {who}: linked to {link.strip()}."
         else:
             raise AlertError("Choose acknowledge, dismiss or link.")
-    except AlertConflict as conflict:
-        messages.error(request, f"{title} for {who}: {conflict}")
-        return redirect(back)
-    except AlertError as problem:
-        messages.error(request, f"{title} for {who}: {problem}")
-        return redirect(back)
-    messages.success(request, done)
+    except AlertError as problem:  # AlertConflict included: it names who changed the alert first
+        notice, ok = f"{title} for {who}: {problem}", False
+    else:
+        notice, ok = done, True
+    if request.headers.get("HX-Request"):
+        return _row_fragment(request, alert, notice, ok)
+    (messages.success if ok else messages.error)(request, notice)
     return redirect(back)
+
+
+def _row_fragment(request: HttpRequest, alert: Alert, notice: str, ok: bool) -> HttpResponse:
+    """htmx: the work-list row again, as it is now, with the outcome in it (the page is not reloaded)."""
+    today = clock.today()
+    same = worklist.visible_alerts(request.user)
+    same = (
+        same.filter(pupil_id=alert.pupil_id)
+        if alert.pupil_id
+        else same.filter(pupil=None, school=alert.school)
+    )
+    rows = worklist.group_rows(list(same), today, worklist._assignments([alert.school_id]))
+    context = {
+        "row": rows[0] if rows else None,
+        "rank": request.POST.get("rank", "")[:6],
+        "notice": notice,
+        "notice_ok": ok,
+        "key": f"p{alert.pupil_id}" if alert.pupil_id else f"s{alert.school_id}",
+        "can_act": True,
+        "next": _safe_next(request, "/work/"),
+        "titles": worklist.RULE_TITLES,
+    }
+    return render(request, "web/work_row.html", context)

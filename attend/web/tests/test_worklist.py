@@ -202,3 +202,20 @@ def test_read_only_roles_cannot_act_on_alerts(client, demo_la):
     assert response.status_code == 403
     alert.refresh_from_db()
     assert alert.status == "new"
+
+
+def test_acknowledge_with_htmx_returns_the_row_in_place(client, demo_la):
+    alert = Alert.objects.filter(status="new", rule="persistent_absence").order_by("id").first()
+    officer, other = _officers(alert.school)
+    client.force_login(officer)
+    data = {"action": "acknowledge", "version": alert.version, "rank": "3", "next": "/work/"}
+    response = client.post(f"/work/alerts/{alert.pk}/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith(f'<tr class="govuk-table__row" id="row-p{alert.pupil_id}">')
+    assert f"Persistent absence for {alert.pupil.display_name}: acknowledged." in html.unescape(fragment)
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged"
+    client.force_login(other)
+    again = client.post(f"/work/alerts/{alert.pk}/", data, HTTP_HX_REQUEST="true")
+    assert "Amira Khan changed this alert at" in html.unescape(again.content.decode())
