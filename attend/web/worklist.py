@@ -66,6 +66,14 @@ def work_list(request: HttpRequest) -> HttpResponse:
     which, school, rule = _choose(request)
     today = clock.today()
     listing = worklist.work_list(request.user, which, today, school=school, rule=rule)
+    fallback = None
+    if not listing.rows and which in ("mine", "team") and "list" not in request.GET:
+        # Nothing that cannot wait today: open the school list of my (first named, or first visible) school.
+        named = OfficerAssignment.objects.filter(officer=request.user).select_related("school").first()
+        school = named.school if named else schools_visible_to(request.user).order_by("name").first()
+        fallback = listing.title
+        which = "school"
+        listing = worklist.work_list(request.user, which, today, school=school)
     show_all = request.GET.get("show") == "all"
     if show_all:
         page = Paginator(listing.rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -95,6 +103,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         "can_act": has_permission(request.user, "alerts.act"),
         "next": request.get_full_path(),
         "titles": worklist.RULE_TITLES,
+        "fallback": fallback,
     }
     return render(request, "web/work_list.html", context)
 

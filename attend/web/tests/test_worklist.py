@@ -72,7 +72,7 @@ def test_the_la_officers_list_today_is_short_ordered_and_every_row_explains_itse
     page = client.get("/work/")
     assert page.status_code == 200
     body = text(page)
-    assert "My list today" in body
+    assert "Work list: my list today" in body
     assert body.count("All alerts, dismiss or link") == mine.total
     for row in mine.rows:
         assert row.reason in body and row.because_text in body
@@ -219,3 +219,16 @@ def test_acknowledge_with_htmx_returns_the_row_in_place(client, demo_la):
     client.force_login(other)
     again = client.post(f"/work/alerts/{alert.pk}/", data, HTTP_HX_REQUEST="true")
     assert "Amira Khan changed this alert at" in html.unescape(again.content.decode())
+
+
+def test_with_nothing_on_my_list_today_the_work_list_opens_my_schools_list(client, demo_la):
+    school = Alert.objects.filter(rule="persistent_absence").first().school
+    officer, _ = _officers(school)
+    OfficerAssignment.objects.update_or_create(school=school, side="school", defaults={"officer": officer})
+    Alert.objects.filter(school=school, rule__in=("first_day", "missing_register")).delete()
+    client.force_login(officer)
+    assert worklist.work_list(officer, "mine", clock.today()).total == 0
+    body = text(client.get("/work/"))
+    assert f"Work list: school list, {school.name}" in body
+    assert "Nothing on my list today: here is the school list." in body
+    assert "Persistent absence" in body
