@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -184,3 +185,27 @@ def test_trust_dashboard_shows_the_trusts_schools_for_a_trust_member(client, dem
     other_trust = Trust.objects.exclude(pk=trust.pk).first()
     if other_trust is not None:
         assert client.get(f"/trusts/{other_trust.pk}/").status_code == 404
+
+
+def test_every_school_figures_are_the_single_school_figures(demo_la):
+    """The dashboards compute all schools at once; each school's slice must be exactly its own query's result."""
+    from attend.stats import queries as q
+    from attend.web import clock, dashboards
+
+    today = clock.today()
+    every = dashboards.every_school(today)
+    schools = list(School.objects.order_by("urn"))
+    assert len(every["rows"]) == len(schools)
+    for school in schools:
+        assert (
+            every["rows"][school.pk] == dashboards.records(q.school_measures(end=today, schools=[school]))[0]
+        )
+        assert every["trend"][school.pk] == dashboards.records(
+            q.weekly_trend(end=today, schools=[school], phase=school.phase)
+        )
+        assert every["weekday"][school.pk] == dashboards.records(
+            q.weekday_breakdown(end=today, schools=[school])
+        )
+        single = q.enrolment_measures(end=today, schools=[school], extras=False)
+        assert len(single) > 0
+        pd.testing.assert_frame_equal(every["enrolments"][school.urn], single)
