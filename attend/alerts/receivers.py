@@ -45,4 +45,20 @@ def on_import_completed(sender, kind: str, result, **kwargs) -> None:
         outcome = evaluate_schools.call(school_ids=school_ids, as_of=as_of)
         log.info("Alerts after the %s import: %s", kind, outcome["summary"])
         return
-    evaluate_schools.enqueue(school_ids=school_ids, as_of=as_of)
+    if not _already_waiting(evaluate_schools, school_ids, as_of):
+        evaluate_schools.enqueue(school_ids=school_ids, as_of=as_of)
+
+
+def _already_waiting(task, school_ids, as_of) -> bool:
+    """Is the same evaluation (or one of every school on the same day) already queued and not yet started? A
+    demo load or a batch of files then costs one evaluation, not one per file."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(task_path=task.module_path, status="READY").values_list(
+        "args_kwargs", flat=True
+    )
+    for args_kwargs in waiting:
+        queued = (args_kwargs or {}).get("kwargs", {})
+        if queued.get("as_of") == as_of and queued.get("school_ids") in (None, school_ids):
+            return True
+    return False

@@ -75,6 +75,10 @@ def test_the_default_queues_a_background_task_for_the_worker(
     path = _marks_file(tmp_path, enrolment, DAYS[:2], "/")
     with django_capture_on_commit_callbacks(execute=True):
         import_file("marks", path)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(
+            "marks", _marks_file(tmp_path, enrolment, DAYS[2:4], "/")
+        )  # a second file: one task waits
     queued = DBTaskResult.objects.get(task_path=evaluate_schools.module_path)
     assert (queued.args_kwargs["kwargs"], queued.queue_name) == (
         {"school_ids": None, "as_of": None},
