@@ -89,3 +89,5 @@ def test_cohort_is_evaluated_with_the_statistics_api_as_a_school_level_alert(set
     alert = Alert.objects.get(rule="cohort")
     assert (alert.school, alert.pupil, alert.key) == (worse, None, "nc_year:5")
     assert alert.reason.startswith("Year 5 (12 enrolments): absent 25% of sessions since 18 Oct, against 0% ")
+    again = alerts_evaluate(as_of=D(2025, 11, 14), at=dt.time(18))  # same evidence: never a second alert
+    assert again.raised == 0 and Alert.objects.filter(rule="cohort").count() == 1

@@ -63,3 +63,5 @@ def test_part_time_timetable_is_read_from_casework_when_evaluating():
     alerts_evaluate(as_of=AS_OF, at=dt.time(18))
     alert = Alert.objects.get(rule="part_time_timetable")
     assert alert.enrolment == uncovered and alert.measure == 25
+    alerts_evaluate(as_of=AS_OF, at=dt.time(18))
+    assert Alert.objects.filter(rule="part_time_timetable").count() == 1
