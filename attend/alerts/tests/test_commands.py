@@ -133,3 +133,39 @@ def test_commands_reject_bad_arguments():
         call_command("alerts", "evaluate", "--la", "999")
     with pytest.raises(CommandError, match="Unknown rule"):
         _list("--rule", "nonsense")
+
+
+def test_worklist_prints_a_users_list_as_csv():
+    from attend.accounts.models import Membership, User
+    from attend.alerts import worklist
+    from attend.alerts.models import OfficerAssignment
+
+    school, other = _setup()
+    call_command("alerts", "evaluate", "--as-of", "2025-11-14", stderr=io.StringIO())
+    officer = User.objects.create_user("lena")
+    Membership.objects.create(
+        user=officer, role=Membership.Role.LA_OFFICER, local_authority=other.local_authority
+    )
+    OfficerAssignment.objects.create(school=other, side="la", officer=officer)
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "alerts",
+        "worklist",
+        "--user",
+        "lena",
+        "--list",
+        "mine",
+        "--as-of",
+        "2025-11-14",
+        stdout=out,
+        stderr=err,
+    )
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == worklist.CSV_COLUMNS
+    # The penalty threshold was met on 14 Nov (the 10th G): newly crossed, routed to the school's LA officer.
+    assert [(r[0], r[3], r[5], r[7].split()[0], r[11]) for r in rows[1:]] == [
+        ("1", "B801200021002", "654321", "penalty_threshold", "yes")
+    ]
+    assert err.getvalue().strip() == "My list today for lena on 2025-11-14: 1 rows"
+    with pytest.raises(CommandError, match="No user 'nobody'"):
+        call_command("alerts", "worklist", "--user", "nobody")

@@ -1,4 +1,5 @@
-"""`attend alerts evaluate [--as-of DATE] [--school URN]` and `attend alerts list ... --format csv`."""
+"""`attend alerts evaluate [--as-of DATE] [--school URN]`, `attend alerts list ... --format csv` and
+`attend alerts worklist --user NAME [--list mine|team|school|la|all] --format csv`."""
 
 from __future__ import annotations
 
@@ -64,12 +65,37 @@ class Command(BaseCommand):
         listing.add_argument("--school", type=int, help="URN")
         listing.add_argument("--status", help="open (new, acknowledged or linked) or one status")
         listing.add_argument("--format", choices=["csv"], default="csv")
+        work = sub.add_parser("worklist", help="A work list as CSV, as the web page exports it")
+        work.add_argument(
+            "--user", required=True, help="whose list (username): scope and routing follow them"
+        )
+        work.add_argument("--list", choices=["mine", "team", "school", "la", "all"], default="mine")
+        work.add_argument("--school", type=int, help="URN (the school list, or narrow any list)")
+        work.add_argument("--as-of", help="DATE (default today)")
+        work.add_argument("--format", choices=["csv"], default="csv")
 
     def handle(self, *args, **options):
         if options["action"] == "evaluate":
             self._evaluate(options)
+        elif options["action"] == "worklist":
+            self._worklist(options)
         else:
             self._list(options)
+
+    def _worklist(self, options):
+        from django.contrib.auth import get_user_model
+
+        from attend.alerts import worklist
+
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"No user {options['user']!r}")
+        as_of = _as_of(options["as_of"])[0] if options.get("as_of") else timezone.localdate()
+        listing = worklist.work_list(user, options["list"], as_of, school=_school(options.get("school")))
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        for row in worklist.csv_rows(listing):
+            writer.writerow(row)
+        self.stderr.write(f"{listing.title} for {user.get_username()} on {as_of}: {listing.total} rows")
 
     def _evaluate(self, options):
         if options.get("as_of"):
