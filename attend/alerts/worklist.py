@@ -169,6 +169,7 @@ class Row:
     because: list[tuple[str, int]] = field(default_factory=list)
     today: bool = False
     routed_to: dict[str, str] = field(default_factory=dict)
+    social_worker: bool = False  # a social worker is linked to the pupil in Attend (PupilLink)
 
     @property
     def top(self) -> Alert:
@@ -236,6 +237,8 @@ def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None
                     max(p for _, p in care),
                 )
             )
+        elif row.social_worker:
+            because.append(("Has a social worker (linked in Attend)", 20))
         if pupil.sen_status == "E":
             because.append(("EHC plan", 10))
     fresh = [
@@ -260,6 +263,21 @@ def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None
     row.today = any(is_for_today(a, today) for a in row.alerts)
 
 
+def _with_social_worker(pupil_ids: list[int]) -> set[int]:
+    """Pupils a user with the social worker role is linked to (accounts.PupilLink)."""
+    from attend.accounts.models import Membership, PupilLink
+
+    found: set[int] = set()
+    for start in range(0, len(pupil_ids), 500):
+        found.update(
+            PupilLink.objects.filter(
+                pupil_id__in=pupil_ids[start : start + 500],
+                user__memberships__role=Membership.Role.SOCIAL_WORKER,
+            ).values_list("pupil_id", flat=True)
+        )
+    return found
+
+
 def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = None) -> list[Row]:
     """One row per pupil (school-level alerts: one row per school), highest score first."""
     rows: dict[tuple, Row] = {}
@@ -270,7 +288,9 @@ def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = N
             row = rows[key] = Row(pupil=alert.pupil, school=alert.school, alerts=[])
         row.alerts.append(alert)
     out = list(rows.values())
+    linked = _with_social_worker([r.pupil.pk for r in out if r.pupil is not None])
     for row in out:
+        row.social_worker = row.pupil is not None and row.pupil.pk in linked
         score_row(row, today)
         if assignments is not None:
             for side in {side_of(a.rule) for a in row.alerts}:
