@@ -157,7 +157,7 @@ class LaStatistics(ApiView):
 
     def get(self, request):
         start, end = _period(self.query(s.PeriodQuery))
-        schools = list(schools_visible_to(request.user).order_by("pk"))
+        schools = list(schools_visible_to(request.user).select_related("local_authority").order_by("pk"))
         body = {
             "cohort": DEFAULT_COHORT,
             "period_from": start,
