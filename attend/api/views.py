@@ -86,6 +86,8 @@ def _in_range(value: int) -> int:
 def _period(data: dict) -> tuple[dt.date, dt.date]:
     end = data.get("to") or clock.today()
     start = data.get("from") or selectors.year_start(end)
+    if start > end:
+        raise ValidationError({"from": ["Must not be after 'to' (today when not given)."]})
     return start, end
 
 

@@ -61,7 +61,14 @@ def test_school_statistics_are_the_dfe_measures_worked_by_hand(world, client):
 
 def test_statistics_dates_are_validated(world, client):
     url = f"/api/v1/schools/{world['a'].urn}/statistics/"
-    for params in ({"from": "2025-10-01", "to": "2025-09-01"}, {"to": "tomorrow"}, {"from": "0001-01-01"}):
+    for params in (
+        {"from": "2025-10-01", "to": "2025-09-01"},
+        {"from": "2025-10-11"},  # after today (10 October 2025)
+        {"to": "tomorrow"},
+        {"from": "0001-01-01"},
+        {"from": ""},
+        {"form": "2025-09-01"},  # misspelt: refused, not ignored
+    ):
         response = get(client, world["la_officer"], url, **params)
         assert response.status_code == 400, params
         assert response.json()["status"] == 400 and response.json()["errors"]
