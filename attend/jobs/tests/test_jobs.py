@@ -7,12 +7,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from attend.accounts.models import Membership
 from attend.audit.models import AuditEvent
 from attend.core.tests.factories import make_la, make_pupil, make_school, make_user
 from attend.jobs.models import Job
+from attend.jobs.tests.worker import run_queued_tasks
 from attend.people.models import Pupil
 from attend.people.upn import make_upn
 from attend.registers.models import ImportRun, Mark
@@ -32,7 +32,7 @@ def place(db, settings, tmp_path):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+    assert run_queued_tasks() > 0
 
 
 def upload(client, kind: str, name: str, text: str):

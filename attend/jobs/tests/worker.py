@@ -1,0 +1,30 @@
+"""Run queued tasks in a test with django-tasks-db's own worker code.
+
+`attend db_worker --batch` calls close_old_connections() around every task, which on PostgreSQL closes the
+connection that holds a test's transaction. This drives the same Worker (claim, run, record the result) without
+that, so tests run inside their transaction on SQLite and PostgreSQL alike. Browser tests (transactional) call the
+command itself."""
+
+from __future__ import annotations
+
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+
+def run_queued_tasks() -> int:
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1
+    return ran
