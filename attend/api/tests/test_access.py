@@ -3,15 +3,20 @@ sign-in redirect; throttling per token."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from attend.accounts.permissions import PERMISSIONS, url_entries
+from attend.api.models import SCOPES
 from attend.api.services import SCOPE_PERMISSIONS
 from attend.api.views import ApiView
+from attend.core.tests.factories import make_user
 
 from .factories import bearer, token_for
 
@@ -136,3 +141,23 @@ def test_each_token_is_throttled_with_a_json_429(world, client, settings):
     assert refused.json()["status"] == 429 and "throttled" in refused.json()["detail"]
     assert int(refused["Retry-After"]) > 0
     assert client.get("/api/v1/schools/", headers=bearer(other)).status_code == 200  # per token
+
+
+SAMPLE = {"urn": 100001, "pk": 1, "upn": "A201200024001"}
+
+
+@pytest.mark.parametrize("scope", sorted(SCOPES))
+def test_every_api_endpoint_needs_exactly_its_declared_scope(db, client, scope):
+    # A superuser holds every permission, so only the token's scope decides here.
+    root = make_user("root")
+    root.is_superuser = True
+    root.save()
+    token = token_for(root, [scope])
+    for entry in api_entries():
+        names = re.findall(r"<(?:\w+:)?(\w+)>", entry.route)
+        url = reverse(entry.view_name, kwargs={name: SAMPLE[name] for name in names})
+        status = client.get(url, headers=bearer(token)).status_code
+        if entry.callback.view_class.token_scope == scope:
+            assert status in (200, 404, 405), (url, status)
+        else:
+            assert status == 403, (url, status)
