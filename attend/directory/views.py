@@ -184,6 +184,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = sc.users_in_scope(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404("No user with that id in your scope.")
+    if request.method == "POST" and sc.is_system_admin(person) and not sc.is_system_admin(request.user):
+        # An LA manager may see a system administrator who also holds a role in the LA, but not change them.
+        raise Http404("Only a system administrator can change a system administrator.")
     memberships = list(person.memberships.select_related("school", "local_authority", "trust"))
     editable = {m.pk for m in memberships if sc.membership_in_scope(request.user, m)}
     add_form = MembershipAddForm(by=request.user)

@@ -52,6 +52,31 @@ def _out_of_scope(job: Job, path: Path) -> tuple[list[str], int]:
     return problems, len(rows)
 
 
+def _pupils_out_of_scope(job: Job, path: Path) -> tuple[list[str], int]:
+    """Contact rows for pupils the uploader cannot see (`file:line: upn: reason`); unknown UPNs are left to the
+    importer, which reports them itself."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from attend.core.scoping import pupils_visible_to
+    from attend.people.models import Pupil
+
+    name = job.params["file_name"]
+    try:
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(include_columns=["upn"], column_types={"upn": pa.string()}),
+        )
+    except (pa.ArrowInvalid, KeyError):
+        return [], 0
+    upns = [(u or "").strip() for u in table.column("upn").to_pylist()]
+    known = set(Pupil.objects.filter(upn__in=set(upns)).values_list("upn", flat=True))
+    visible = set(pupils_visible_to(job.created_by).filter(upn__in=known).values_list("upn", flat=True))
+    rows = [i for i, u in enumerate(upns) if u in known and u not in visible]
+    problems = [f"{name}:{row + 2}: upn: pupil {upns[row]} is not one of your pupils" for row in rows]
+    return problems[:MAX_SCOPE_PROBLEMS], len(rows)
+
+
 @task()
 def run_import(job_id: int) -> dict:
     """Import the uploaded file of an import job, reporting each step to the job."""
@@ -65,6 +90,11 @@ def run_import(job_id: int) -> dict:
         if kind in ("marks", "pupils", "calendar") and not sees_every_school(job.created_by):
             job_progress(job, 0, 1, "Checking the schools in the file are yours")
             problems, total = _out_of_scope(job, path)
+            if total:
+                raise ImportFailed(problems, total=total)
+        if kind == "contacts" and not sees_every_school(job.created_by):
+            job_progress(job, 0, 1, "Checking the pupils in the file are yours")
+            problems, total = _pupils_out_of_scope(job, path)
             if total:
                 raise ImportFailed(problems, total=total)
 

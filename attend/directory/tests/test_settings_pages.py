@@ -142,3 +142,13 @@ def test_the_settings_page_says_what_comes_later(client, place):
     page = client.get("/settings/").content.decode()
     assert "Alert thresholds" in page and "Users and roles" in page and "Services directory" in page
     assert "code of conduct" in page and "letter templates" in page
+
+
+def test_an_la_manager_cannot_change_a_system_administrator(client, place):
+    admin = make_user("sysadmin", role=R.SYSTEM_ADMIN)
+    Membership.objects.create(user=admin, role=R.LA_OFFICER, local_authority=place["la"])
+    client.force_login(place["manager"])
+    assert client.get(f"/settings/users/{admin.pk}/").status_code == 200
+    assert client.post(f"/settings/users/{admin.pk}/", {"action": "deactivate"}).status_code == 404
+    admin.refresh_from_db()
+    assert admin.is_active

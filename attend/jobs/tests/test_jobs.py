@@ -171,3 +171,16 @@ def test_a_report_is_built_in_the_background_and_downloaded(client, place):
     assert len(rows) == 1 and rows[0]["school_urn"] == str(place["school"].urn)
     assert rows[0]["possible_sessions"] == "10" and rows[0]["overall_absence"] == "2"
     assert AuditEvent.objects.filter(action="jobs.report.downloaded").count() == 1
+
+
+def test_contacts_for_pupils_outside_the_uploaders_scope_are_refused(client, place):
+    client.force_login(place["officer"])
+    mine, theirs = make_pupil(school=place["school"]), make_pupil(school=place["other"])
+    text = "contact_ref,upn,relationship,forename,surname\n" + "".join(
+        f"C{i},{p.upn},Mother,Jo,Bloggs\n" for i, p in enumerate((mine, theirs))
+    )
+    upload(client, "contacts", "contacts.csv", text)
+    run_worker()
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert job.problems == [f"contacts.csv:3: upn: pupil {theirs.upn} is not one of your pupils"]
