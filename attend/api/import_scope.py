@@ -1,10 +1,11 @@
-"""Which import files a user may send through the API: the schools and pupils a file names must be in the
-user's scope (attend.core.scoping), so a school's officer imports only for their own school.
+"""Which import files a user may send through the API: the same rule as the web upload (attend.jobs).
 
-The check reads the file's `school_urn` (or `la_code` and `urn`, or `upn`) column with Python's csv module
-before the import runs; rows it cannot read are refused by the importer's own validation anyway. Common
-Transfer Files name schools inside XML school histories and are not checked here: through the API they are
-accepted only from users who may import everything (system administrators and superusers).
+Schools files and Common Transfer Files can name any school in the service (a CTF inside XML school
+histories), so they are for users whose scope covers every school (`attend.jobs.services.sees_every_school`;
+in a one-LA installation, the LA's own staff and system administrators). For anyone else, the schools and pupils
+a file names must be in their scope (attend.core.scoping): `school_urn` of pupils, marks and calendar files, and
+`upn` of contacts files. The check reads that column with Python's csv module before the import runs; rows it
+cannot read are refused by the importer's own validation anyway.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from pathlib import Path
 
 from attend.accounts.models import Membership
 from attend.core.scoping import pupils_visible_to, schools_visible_to
-from attend.schools.models import School
-
-# Problems listed in full; the rest are counted.
-MAX_LISTED = 100
+from attend.jobs.services import WHOLE_SERVICE_KINDS, sees_every_school
 
 
-def imports_everything(user) -> bool:
+def sees_every_import_run(user) -> bool:
     return user.is_superuser or user.memberships.filter(role=Membership.Role.SYSTEM_ADMIN).exists()
 
 
@@ -56,34 +54,15 @@ def _urn(value: str) -> int | None:
 
 
 def scope_problems(kind: str, path: Path, user) -> list[str]:
-    """`file:line: field: reason` for every row naming a school or pupil outside the user's scope."""
-    if imports_everything(user):
+    """`file:line: field: reason` for each school or pupil outside the user's scope (at its first line)."""
+    if sees_every_school(user):
         return []
     name = path.name
-    if kind == "ctf":
-        return [
-            f"{name}:1: file: Common Transfer Files can be imported through the API by system administrators only"
-        ]
+    if kind in WHOLE_SERVICE_KINDS:
+        return [f"{name}:1: file: {kind} files can be imported only by users whose scope covers every school"]
     problems: list[str] = []
-    visible = set(schools_visible_to(user).values_list("urn", flat=True))
-    if kind == "schools":
-        own_las = set(
-            user.memberships.filter(local_authority__isnull=False).values_list(
-                "local_authority__code", flat=True
-            )
-        )
-        for value, line in _column_values(path, "la_code").items():
-            if value not in own_las:
-                problems.append(f"{name}:{line}: la_code: {value!r} is not a local authority you work for")
-        urns = {
-            u: line for value, line in _column_values(path, "urn").items() if (u := _urn(value)) is not None
-        }
-        in_range = [u for u in urns if 0 < u < 2**31]
-        existing = set(School.objects.filter(urn__in=in_range).values_list("urn", flat=True))
-        for urn, line in urns.items():
-            if urn in existing and urn not in visible:
-                problems.append(f"{name}:{line}: urn: school {urn} is not in your scope")
-    elif kind in ("pupils", "marks", "calendar"):
+    if kind in ("pupils", "marks", "calendar"):
+        visible = set(schools_visible_to(user).values_list("urn", flat=True))
         for value, line in _column_values(path, "school_urn").items():
             urn = _urn(value)
             if urn is not None and urn not in visible:

@@ -33,7 +33,7 @@ from attend.web import clock, selectors
 from . import serializers as s
 from . import statistics
 from .errors import ImportRefused
-from .import_scope import imports_everything, scope_problems
+from .import_scope import scope_problems, sees_every_import_run
 from .models import SCOPES
 
 MAX_ID = 2**31 - 1
@@ -337,7 +337,7 @@ class ImportRunDetail(ApiView):
 
     def get(self, request, pk: int):
         runs = ImportRun.objects.select_related("imported_by")
-        if not imports_everything(request.user):
+        if not sees_every_import_run(request.user):
             runs = runs.filter(imported_by=request.user)
         try:
             run = runs.get(pk=_in_range(pk))

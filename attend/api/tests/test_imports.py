@@ -94,16 +94,17 @@ def test_contacts_must_be_for_pupils_in_scope(world, client):
     ]
 
 
-def test_schools_files_are_for_the_la_s_own_staff(world, client):
+def test_schools_and_ctf_files_are_for_users_who_see_every_school(world, client):
+    # As on the web upload: these files can name any school. Here the LA officer sees LA 201's schools, not
+    # Cedar Primary in LA 202, so only the system administrator may send them.
     text = "la_code,la_name,urn,laestab,name,phase\n201,Northshire,109999,2019999,Rowan Primary,primary\n"
-    refused = post(client, world["school_officer"], "schools", "schools.csv", text)
-    assert refused.status_code == 403 and "la_code" in refused.json()["problems"][0]
-    assert post(client, world["la_officer"], "schools", "schools.csv", text).status_code == 201
-
-
-def test_ctf_through_the_api_is_for_system_administrators(world, client):
-    response = post(client, world["school_officer"], "ctf", "transfer.xml", "<CTfile/>")
-    assert response.status_code == 403 and "system administrators" in response.json()["problems"][0]
+    for persona in ("school_officer", "la_officer"):
+        refused = post(client, world[persona], "schools", "schools.csv", text)
+        assert refused.status_code == 403
+        assert "every school" in refused.json()["problems"][0]
+        ctf = post(client, world[persona], "ctf", "transfer.xml", "<CTfile/>")
+        assert ctf.status_code == 403 and "every school" in ctf.json()["problems"][0]
+    assert post(client, world["system_admin"], "schools", "schools.csv", text).status_code == 201
 
 
 @pytest.mark.parametrize("persona", ["class_teacher", "social_worker"])
