@@ -227,6 +227,9 @@ def enrolment_measures(
         days_missed=t.overall_absence.cast("float64") / 2,
     )
     e = src.enrolments
+    if "birth_day" in e.columns:
+        # Age is on every mark already: the date of birth stays out of pupil-level outputs (data minimisation).
+        e = e.drop("birth_day")
     t = t.join(e, "enrolment_id")
     return t.mutate(hours_missed=t.days_missed * t.school_day_hours, cohort=ibis.literal(c.name))
 

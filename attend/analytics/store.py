@@ -233,7 +233,12 @@ def export_parquet(directory: Path | str, out_dir: Path | str) -> Path:
             f"code_id, academic_year, age::smallint as age from marks) to {q(out / 'marks')} "
             "(format parquet, partition_by (academic_year, school_id), overwrite_or_ignore true)"
         )
-        con.execute(f"copy enrolments to {q(out / 'enrolments.parquet')} (format parquet)")
+        # Data minimisation: marks already carry the age that every measure needs, so the date of birth stays
+        # behind. The UPN stays: pupil-level reports (PA/SA lists) are how an LA acts on the figures.
+        con.execute(
+            f"copy (select * exclude (birth_day) from enrolments) to {q(out / 'enrolments.parquet')} "
+            "(format parquet)"
+        )
         con.execute(
             f'copy (select code_id::smallint as code_id, code, category, "column" from codes) to '
             f"{q(out / 'codes.parquet')} (format parquet)"
