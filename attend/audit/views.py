@@ -7,16 +7,9 @@ from django.utils import timezone
 from attend import audit
 from attend.accounts.permissions import permission_required_for
 from attend.core.scoping import get_pupil_for_user
+from attend.core.spreadsheet import cell as _cell
 
 from .models import AuditEvent
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); prefix such cells.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _events_for(pupil):

@@ -35,11 +35,9 @@ from attend import audit
 from attend.accounts.models import Membership
 from attend.alerts.models import Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
+from attend.core.spreadsheet import cell as _cell
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.registers.models import AttendanceCode, Mark, MarkChange
-
-# Cells a spreadsheet would run as a formula get a leading apostrophe (CSV injection), as in the audit export.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 PUPIL_FIELDS = [
     "upn",
@@ -80,17 +78,6 @@ Review before release (the DPO decides; Attend cannot)
   without parental responsibility, or a parent the pupil should not be found by).
 - Restricted safeguarding notes are not part of Attend yet; when casework adds them, this export must be reviewed.
 """
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).isoformat(timespec="seconds")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _csv(header: list[str], rows) -> tuple[bytes, int]:
