@@ -4,6 +4,7 @@ optimistic locking through the web client (two officers, one alert, one version)
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import re
@@ -16,7 +17,11 @@ from attend.accounts.models import Membership
 from attend.alerts import worklist
 from attend.alerts.models import OPEN_STATUSES, Alert, OfficerAssignment
 from attend.audit.models import AuditEvent
+from attend.casework.demo import record_demo_part_time_timetables
 from attend.core.tests.factories import link, make_user
+from attend.demo.generator import FILES, DemoConfig, generate
+from attend.demo.management.commands.demo import IMPORT_ORDER
+from attend.demo.management.commands.demo import Command as DemoCommand
 from attend.schools.models import School
 from attend.web import clock
 
@@ -33,12 +38,25 @@ def text(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
+# A fixed school day, so the list does not depend on the day the tests run (a holiday would empty "today").
+PATCH_DAY = dt.date(2025, 11, 20)
+
+
 @pytest.fixture
-def patch_demo(settings, tmp_path):
-    """A demo LA of 1,600 pupils in 4 schools, with the LA officer named for all four (a patch of 1,600 pupils,
-    about a fifth of a real LA officer's)."""
+def patch_demo(settings, tmp_path, monkeypatch):
+    """A demo LA of 1,600 pupils in 4 schools with marks up to Thu 20 Nov 2025, evaluated at the end of that day,
+    with the LA officer named for all four schools (a patch of 1,600 pupils, about a fifth of a real LA officer's).
+    Built as `attend demo` builds it, with the end date fixed; the pages' today is pinned to the same day."""
     settings.VAR_DIR = tmp_path
-    call_command("demo", "--no-serve", "--pupils", "1600", "--schools", "4", stdout=io.StringIO())
+    monkeypatch.setenv("ATTEND_WEB_TODAY", PATCH_DAY.isoformat())
+    config = DemoConfig(pupils=1600, schools=4, seed=1, end=PATCH_DAY)
+    rows = generate(config).write(tmp_path)
+    for kind, name in zip(IMPORT_ORDER, FILES, strict=True):
+        assert rows[name] > 0
+        call_command("import", kind, str(tmp_path / name), stdout=io.StringIO())
+    record_demo_part_time_timetables(school_ids=School.objects.values("pk"))
+    call_command("alerts", "evaluate", "--as-of", PATCH_DAY.isoformat(), stderr=io.StringIO())
+    DemoCommand().create_users(config.la_code)
     officer = get_user_model().objects.get(username="la.officer")
     for school in School.objects.all():
         OfficerAssignment.objects.update_or_create(school=school, side="la", defaults={"officer": officer})
