@@ -22,6 +22,7 @@ from attend.alerts import worklist
 from attend.alerts.models import Alert, OfficerAssignment
 from attend.alerts.rules import RULE_IDS
 from attend.alerts.services import AlertError, alert_acknowledge, alert_dismiss, alert_link
+from attend.core import spreadsheet
 from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
 from attend.schools.models import School
 
@@ -123,7 +124,7 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     for row in worklist.csv_rows(listing):
-        writer.writerow(row)
+        writer.writerow(spreadsheet.row(row))
     return response
 
 

@@ -137,6 +137,17 @@ def test_each_list_exports_as_csv_with_the_reasons_and_is_audited(client, demo_l
     assert event.data["rows"] == listing.total and event.actor == officer
 
 
+def test_a_name_a_spreadsheet_would_run_is_exported_as_text(client, demo_la):
+    officer = signed_in(client, "la.officer")
+    first = worklist.work_list(officer, "la", clock.today()).rows[0].pupil
+    first.preferred_forename = '=HYPERLINK("http://example.invalid","x")'
+    first.legal_surname = "Testpupil"
+    first.save()
+    rows = list(csv.reader(io.StringIO(client.get("/work/list.csv?list=la").content.decode())))
+    assert rows[1][3] == first.upn
+    assert rows[1][4] == '\'=HYPERLINK("http://example.invalid","x") Testpupil'
+
+
 def test_the_school_officer_sees_only_their_school(client, demo_la):
     officer = signed_in(client, "school.officer")
     school = officer.memberships.get().school
