@@ -5,8 +5,8 @@ Connected in AlertsConfig.ready to attend.registers.signals.import_completed (re
 worker), "inline" (evaluate now, in the importing process: the command line and tests) or "off".
 
 Which schools and which day: an ImportResult that reports `school_ids` and `latest_date` (the latest marked date)
-narrows the evaluation to those schools as of that day (today at most); without them, every school is evaluated as
-of today. The scheduled evaluation (docs/alerts.md, "Schedule") catches anything else.
+narrows the evaluation to those schools (and, for a load of an earlier school year, to that year's last marked day);
+without them, every school is evaluated as of today. The scheduled evaluation (docs/alerts.md, "Schedule") catches anything else.
 """
 
 from __future__ import annotations
@@ -28,9 +28,12 @@ def evaluation_args(result) -> tuple[list[int] | None, str | None]:
     school_ids = getattr(result, "school_ids", None)
     latest = getattr(result, "latest_date", None)
     today = timezone.localdate()
+    this_year = dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
     as_of = None
-    if isinstance(latest, dt.date) and latest < today:
-        as_of = latest.isoformat()  # a historical load: evaluate as at its last day
+    if isinstance(latest, dt.date) and latest < this_year:
+        # A load of an earlier school year: evaluate as at its last day. Anything in this school year (a day's
+        # registers, a correction of last month) is evaluated as of today, with all the marks already held.
+        as_of = latest.isoformat()
     return (sorted(school_ids) if school_ids else None), as_of
 
 

@@ -76,12 +76,13 @@ def test_the_default_queues_a_background_task_for_the_worker(
     with django_capture_on_commit_callbacks(execute=True):
         import_file("marks", path)
     with django_capture_on_commit_callbacks(execute=True):
-        import_file(
-            "marks", _marks_file(tmp_path, enrolment, DAYS[2:4], "/")
-        )  # a second file: one task waits
+        # A second file correcting the same days: the same evaluation is already waiting, so no second task.
+        import_file("marks", _marks_file(tmp_path, enrolment, DAYS[:2], "N"))
     queued = DBTaskResult.objects.get(task_path=evaluate_schools.module_path)
+    # The marks import reports its schools and its latest marked date (in the past here), so only this school
+    # is evaluated, as at that day.
     assert (queued.args_kwargs["kwargs"], queued.queue_name) == (
-        {"school_ids": None, "as_of": None},
+        {"school_ids": [school.pk], "as_of": DAYS[1].isoformat()},
         "default",
     )
     assert queued.status == "READY" and Alert.objects.count() == 0
@@ -108,6 +109,9 @@ def test_an_import_reporting_its_schools_and_latest_date_narrows_the_evaluation(
     assert evaluation_args(SimpleNamespace(school_ids={3, 1}, latest_date=today)) == ([1, 3], None)
     old = D(2025, 7, 18)
     assert evaluation_args(SimpleNamespace(school_ids=[2], latest_date=old)) == ([2], "2025-07-18")
+    # A correction of an earlier day of this school year is evaluated as of today, with every mark held.
+    this_year = D(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    assert evaluation_args(SimpleNamespace(school_ids=[2], latest_date=this_year)) == ([2], None)
 
 
 def test_the_task_evaluates_the_given_schools_as_of_the_given_day():

@@ -55,6 +55,10 @@ class ImportResult:
     phases: dict[str, float] = field(
         default_factory=dict
     )  # seconds per phase, where an importer measures them
+    # What the import touched, where the importer knows it (marks): followers such as the alert evaluation then
+    # look at these schools as of this day instead of everything as of today.
+    school_ids: list[int] | None = None
+    latest_date: dt.date | None = None
 
     def summary(self) -> str:
         return (

@@ -580,4 +580,20 @@ def import_marks(path: Path, *, user=None, progress=None) -> ImportResult:
         finish_run(run, result)
         lap("write")
     lap("commit")
+    if len(batch):
+        result.school_ids = _school_ids_of(batch)
+        # ISO dates sort as text; date_idx indexes the file's distinct dates in no particular order.
+        result.latest_date = dt.date.fromisoformat(
+            max(batch.dates[i] for i in np.unique(batch.date_idx).tolist())
+        )
     return result
+
+
+def _school_ids_of(batch: MarkBatch) -> list[int]:
+    """The schools of the batch's enrolments (a few thousand distinct enrolments, looked up in chunks)."""
+    enrolment_ids = np.unique(batch.enrolment_id).tolist()
+    schools: set[int] = set()
+    for start in range(0, len(enrolment_ids), 5000):
+        chunk = enrolment_ids[start : start + 5000]
+        schools.update(Enrolment.objects.filter(pk__in=chunk).values_list("school_id", flat=True).distinct())
+    return sorted(schools)
