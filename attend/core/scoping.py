@@ -33,13 +33,12 @@ def schools_visible_to(user) -> QuerySet[School]:
     return School.objects.filter(scope)
 
 
-def pupils_visible_to(user) -> QuerySet[Pupil]:
-    """Pupils with an enrolment (current or past) at a school in one of the user's scopes, plus pupils linked
-    to the user when they hold a read-only role."""
+def _pupil_scope(user) -> Q | None:
+    """The condition on Pupil for what the user may see; None means every pupil (superusers)."""
     if not user.is_authenticated or not user.is_active:
-        return Pupil.objects.none()
+        return Q(pk__in=[])
     if user.is_superuser:
-        return Pupil.objects.all()
+        return None
     scope = Q(pk__in=[])
     linked = False
     for m in user.memberships.all():
@@ -56,13 +55,24 @@ def pupils_visible_to(user) -> QuerySet[Pupil]:
                 scope |= Q(enrolments__school__local_authority_id=m.local_authority_id)
     if linked:
         scope |= Q(user_links__user=user)
+    return scope
+
+
+def pupils_visible_to(user) -> QuerySet[Pupil]:
+    """Pupils with an enrolment (current or past) at a school in one of the user's scopes, plus pupils linked
+    to the user when they hold a read-only role."""
+    scope = _pupil_scope(user)
+    if scope is None:
+        return Pupil.objects.all()
     # The joins can repeat a pupil; a subquery on pk keeps the result free of duplicates and composable.
     return Pupil.objects.filter(pk__in=Pupil.objects.filter(scope).values("pk"))
 
 
 def get_pupil_for_user(user, upn: str) -> Pupil:
     """The pupil with this UPN if the user may see them; 404 otherwise (never reveal that a UPN exists)."""
-    try:
-        return pupils_visible_to(user).get(upn=upn)
-    except Pupil.DoesNotExist:
-        raise Http404("No pupil with that UPN in your scope.") from None
+    scope = _pupil_scope(user)
+    pupil = Pupil.objects.filter(upn=upn).first()
+    # One pupil checked against the scope (not the whole scope listed first: ~80 ms at 50,000 pupils on SQLite).
+    if pupil is None or (scope is not None and not Pupil.objects.filter(scope, pk=pupil.pk).exists()):
+        raise Http404("No pupil with that UPN in your scope.")
+    return pupil
