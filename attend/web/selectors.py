@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from django.db.models import Q, QuerySet
 
 from attend.accounts.permissions import has_permission
+from attend.alerts import worklist
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.alerts.rules import RULE_IDS
 from attend.core.scoping import pupils_visible_to, schools_visible_to
@@ -17,26 +18,8 @@ from attend.registers.codes import code_table
 from attend.registers.models import Mark
 from attend.schools.models import AcademicYear, School
 
-RULE_TITLES = {
-    "first_day": "First-day absence call",
-    "n_not_resolved": "Reason for absence not established (N)",
-    "persistent_absence": "Persistent absence",
-    "severe_absence": "Severe absence",
-    "at_risk_persistent": "At risk of persistent absence",
-    "penalty_threshold": "Penalty notice threshold reached",
-    "la_notification_10_days": "10 days' unauthorised absence: notify the LA",
-    "cme_20_days": "20 days' continuous absence: possible child missing education",
-    "monday_friday_pattern": "Monday and Friday pattern",
-    "holiday_adjacent": "Absence next to school holidays",
-    "short_spells": "Repeated short spells",
-    "repeated_late_u": "Repeatedly late after the register closed (U)",
-    "sharp_drop": "Sharp drop in attendance",
-    "missing_register": "Register not taken",
-}
-
-
-def rule_title(rule: str) -> str:
-    return RULE_TITLES.get(rule, rule.replace("_", " ").capitalize())
+# One list of rule titles, kept with the rules' work lists.
+rule_title = worklist.rule_title
 
 
 def alerts_visible_to(user) -> QuerySet[Alert]:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
+from attend.core import spreadsheet
 from attend.core.scoping import get_pupil_for_user, schools_visible_to
 from attend.schools.models import School
 
@@ -220,18 +221,20 @@ def school_pupils_csv(request: HttpRequest, urn: int) -> HttpResponse:
     for r in rows:
         p = r["pupil"]
         writer.writerow(
-            [
-                p.upn,
-                p.legal_surname,
-                p.preferred_forename or p.legal_forename,
-                r["nc_year"],
-                r["possible_sessions"],
-                r["overall_absence"],
-                f"{r['attendance_pct']:.1f}" if r["attendance_pct"] is not None else "",
-                r["unauthorised_absence"],
-                "Yes" if r["persistent_absence"] else "No",
-                "Yes" if r["severe_absence"] else "No",
-            ]
+            spreadsheet.row(
+                [
+                    p.upn,
+                    p.legal_surname,
+                    p.preferred_forename or p.legal_forename,
+                    r["nc_year"],
+                    r["possible_sessions"],
+                    r["overall_absence"],
+                    f"{r['attendance_pct']:.1f}" if r["attendance_pct"] is not None else "",
+                    r["unauthorised_absence"],
+                    "Yes" if r["persistent_absence"] else "No",
+                    "Yes" if r["severe_absence"] else "No",
+                ]
+            )
         )
     return response
 

@@ -161,3 +161,9 @@ def test_the_command_writes_an_owner_only_archive(tmp_path, pupil, capsys):
     assert AuditEvent.objects.get(action="privacy.subject_access.exported").actor is None
     with pytest.raises(CommandError, match="no pupil"):
         call_command("subject_access", "A000000000000", "--out", str(out))
+
+
+def test_the_pupil_page_links_to_the_export_for_those_who_may_make_one(client, pupil):
+    client.force_login(dsl_of(pupil))
+    page = client.get(reverse("web:pupil", args=[pupil.upn])).content.decode()
+    assert f'href="{reverse("privacy:subject-access", args=[pupil.upn])}"' in page

@@ -69,6 +69,9 @@ def test_pupil_page_shows_calendar_reasons_and_comparisons_and_is_audited(client
     assert "Persistent absence" in page  # the alert
     assert "No casework recorded yet" in page
     assert AuditEvent.objects.filter(action="people.pupil.viewed", pupil=pupil).exists()
+    assert f'href="/work/pupils/{pupil.upn}/"' in html
+    # An LA officer cannot make a subject-access export (DSLs, headteachers and LA managers can): no link.
+    assert "/privacy/subject-access/" not in html
 
 
 def test_pupils_outside_the_users_scope_are_not_found(client, demo_la):
