@@ -39,26 +39,8 @@ from attend.core.spreadsheet import cell as _cell
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.registers.models import AttendanceCode, Mark, MarkChange
 
-PUPIL_FIELDS = [
-    "upn",
-    "legal_forename",
-    "legal_surname",
-    "preferred_forename",
-    "preferred_surname",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "first_language",
-    "eal",
-    "fsm",
-    "fsm6",
-    "sen_status",
-    "looked_after",
-    "previously_looked_after",
-    "child_in_need",
-    "child_protection_plan",
-    "young_carer",
-]
+# Every stored field of the pupil (so a field added later is in the archive too), less the internal row id.
+PUPIL_FIELDS = [f.name for f in Pupil._meta.concrete_fields if f.name != "id"]
 
 WITHHELD = """\
 What is withheld, and why
