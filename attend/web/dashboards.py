@@ -14,6 +14,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Max
 
+from attend.analytics.reports import SCHOOL_FIELDS
 from attend.people.models import Enrolment, Pupil
 from attend.registers.models import ImportRun, Mark
 from attend.schools.models import School
@@ -144,16 +145,8 @@ def school_overview(school, today: dt.date) -> dict:
     return cached("school-overview", today, lambda: _school_overview(school, today), school.pk)
 
 
-SCHOOL_KEYS = [
-    "school_id",
-    "school_urn",
-    "school_name",
-    "phase",
-    "la_code",
-    "la_name",
-    "region_name",
-    "trust_name",
-]
+# The school columns of a per-school statistics row, as the reports name them.
+SCHOOL_KEYS = SCHOOL_FIELDS
 
 
 def every_school(today: dt.date) -> dict:
