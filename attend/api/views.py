@@ -24,6 +24,7 @@ from attend import audit
 from attend.accounts.permissions import PERMISSIONS, has_permission, public
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
+from attend.jobs.scope import import_scope_problems
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.models import ImportRun
 from attend.schools.models import School
@@ -33,7 +34,7 @@ from attend.web import clock, selectors
 from . import serializers as s
 from . import statistics
 from .errors import ImportRefused
-from .import_scope import scope_problems, sees_every_import_run
+from .import_scope import sees_every_import_run
 from .models import SCOPES
 
 MAX_ID = 2**31 - 1
@@ -301,12 +302,12 @@ class ImportCreate(ApiView):
             with path.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            refused = scope_problems(kind, path, request.user)
-            if refused:
+            refused, total = import_scope_problems(kind, path, request.user)
+            if total:
                 raise ImportRefused(
-                    f"{len(refused)} row(s) name schools or pupils outside your scope; nothing was imported.",
+                    f"{total} row(s) name schools or pupils outside your scope; nothing was imported.",
                     refused[:100],
-                    len(refused),
+                    total,
                     status_code=403,
                 )
             try:

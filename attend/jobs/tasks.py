@@ -12,69 +12,10 @@ from django.conf import settings
 from django_tasks import task
 
 from .models import Job
+from .scope import import_scope_problems
 from .services import job_fail, job_finish, job_progress, job_started, sees_every_school
 
 log = logging.getLogger(__name__)
-MAX_SCOPE_PROBLEMS = 1000
-
-
-def _out_of_scope(job: Job, path: Path) -> tuple[list[str], int]:
-    """Rows naming a school the person who uploaded the file cannot see: `file:line: school_urn: reason`.
-
-    The importers accept any school in the service; the web upload is limited to the uploader's own schools.
-    Reads only the school_urn column (pyarrow), so it costs seconds even for a year of marks."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    from attend.schools.models import School
-
-    allowed = {
-        str(u) for u in School.objects.filter(pk__in=job.params["schools"]).values_list("urn", flat=True)
-    }
-    name = job.params["file_name"]
-    try:
-        table = pacsv.read_csv(
-            path,
-            convert_options=pacsv.ConvertOptions(
-                include_columns=["school_urn"], column_types={"school_urn": pa.string()}
-            ),
-        )
-    except (pa.ArrowInvalid, KeyError):
-        return [], 0  # no school_urn column, or not CSV: the importer reports the file's own problems
-    urns = table.column("school_urn")
-    bad = pc.invert(pc.is_in(pc.utf8_trim_whitespace(urns), value_set=pa.array(sorted(allowed), pa.string())))
-    rows = pc.indices_nonzero(bad).to_pylist()
-    problems = [
-        f"{name}:{row + 2}: school_urn: school {urns[row].as_py()} is not one of your schools"
-        for row in rows[:MAX_SCOPE_PROBLEMS]
-    ]
-    return problems, len(rows)
-
-
-def _pupils_out_of_scope(job: Job, path: Path) -> tuple[list[str], int]:
-    """Contact rows for pupils the uploader cannot see (`file:line: upn: reason`); unknown UPNs are left to the
-    importer, which reports them itself."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    from attend.core.scoping import pupils_visible_to
-    from attend.people.models import Pupil
-
-    name = job.params["file_name"]
-    try:
-        table = pacsv.read_csv(
-            path,
-            convert_options=pacsv.ConvertOptions(include_columns=["upn"], column_types={"upn": pa.string()}),
-        )
-    except (pa.ArrowInvalid, KeyError):
-        return [], 0
-    upns = [(u or "").strip() for u in table.column("upn").to_pylist()]
-    known = set(Pupil.objects.filter(upn__in=set(upns)).values_list("upn", flat=True))
-    visible = set(pupils_visible_to(job.created_by).filter(upn__in=known).values_list("upn", flat=True))
-    rows = [i for i, u in enumerate(upns) if u in known and u not in visible]
-    problems = [f"{name}:{row + 2}: upn: pupil {upns[row]} is not one of your pupils" for row in rows]
-    return problems[:MAX_SCOPE_PROBLEMS], len(rows)
 
 
 @task()
@@ -87,14 +28,11 @@ def run_import(job_id: int) -> dict:
     kind = job.params["import_kind"]
     path = Path(settings.VAR_DIR) / job.params["path"]
     try:
-        if kind in ("marks", "pupils", "calendar") and not sees_every_school(job.created_by):
-            job_progress(job, 0, 1, "Checking the schools in the file are yours")
-            problems, total = _out_of_scope(job, path)
-            if total:
-                raise ImportFailed(problems, total=total)
-        if kind == "contacts" and not sees_every_school(job.created_by):
-            job_progress(job, 0, 1, "Checking the pupils in the file are yours")
-            problems, total = _pupils_out_of_scope(job, path)
+        if not sees_every_school(job.created_by):
+            job_progress(job, 0, 1, "Checking the schools and pupils in the file are yours")
+            problems, total = import_scope_problems(
+                kind, path, job.created_by, file_name=job.params["file_name"]
+            )
             if total:
                 raise ImportFailed(problems, total=total)
 

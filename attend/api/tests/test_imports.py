@@ -73,8 +73,10 @@ def test_a_file_naming_another_school_is_refused_before_importing(world, client)
     response = post(client, world["school_officer"], "pupils", "pupils.csv", pupils_file(world["c"].urn))
     assert response.status_code == 403
     body = response.json()
-    assert body["problems"][0] == f"pupils.csv:2: school_urn: school {world['c'].urn} is not in your scope"
-    assert body["total_problems"] == 1  # one per school named, at its first line
+    assert (
+        body["problems"][0] == f"pupils.csv:2: school_urn: school {world['c'].urn} is not one of your schools"
+    )
+    assert body["total_problems"] == 2  # one per row naming it, as the importers report rows
     assert not Pupil.objects.filter(upn__in=[NEW_A, NEW_B]).exists()
     # The same URN spelt with leading zeros is the same school.
     padded = pupils_file(world["c"].urn).replace(f",{world['c'].urn},", f",000{world['c'].urn},")
@@ -90,7 +92,7 @@ def test_contacts_must_be_for_pupils_in_scope(world, client):
     response = post(client, world["school_officer"], "contacts", "contacts.csv", text)
     assert response.status_code == 403
     assert response.json()["problems"] == [
-        f"contacts.csv:3: upn: no pupil with UPN {world['elsewhere'].upn!r} in your scope"
+        f"contacts.csv:3: upn: pupil {world['elsewhere'].upn} is not one of your pupils"
     ]
 
 
