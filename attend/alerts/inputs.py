@@ -58,6 +58,23 @@ def _part_time_timetables(school: School) -> dict[int, tuple[tuple[dt.date, dt.d
     return {pupil_id: tuple(rows) for pupil_id, rows in found.items()}
 
 
+def _circumstances(school: School, as_of: dt.date) -> dict[int, tuple[str, ...]]:
+    """Kinds of circumstance current on as_of (medical condition, bereavement, ...) by pupil, for the pupils on
+    roll at the school (casework; looked up by name as above)."""
+    if not apps.is_installed("attend.casework"):
+        return {}
+    model = apps.get_model("casework", "PupilCircumstance")
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        model.objects.filter(pupil__enrolments__school=school, start__lte=as_of)
+        .filter(Q(end__isnull=True) | Q(end__gte=as_of))
+        .values_list("pupil_id", "kind")
+    )
+    for pupil_id, kind in rows:
+        found[pupil_id].add(kind)
+    return {pupil_id: tuple(sorted(kinds)) for pupil_id, kinds in found.items()}
+
+
 def _non_school(school: School, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     closed: dict[dt.date, set[str]] = defaultdict(set)
     for day, session in NonSchoolDay.objects.filter(
@@ -146,6 +163,7 @@ def load_school(
         used[enrolment_id].add((day, session))
 
     part_time = _part_time_timetables(school)
+    circumstances = _circumstances(school, as_of)
 
     sessions = _calendar_sessions(school, start, as_of)
     if sessions is None:
@@ -190,6 +208,7 @@ def load_school(
             leaving_date=left,
             used_sessions=frozenset(used.get(e_id, ())),
             part_time=part_time.get(p_id, ()),
+            circumstances=circumstances.get(p_id, ()),
         )
         for e_id, p_id, upn, dob, nc_year, sen, lac, cin, cp, admitted, left in enrolments
     ]

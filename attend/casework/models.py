@@ -67,3 +67,42 @@ class PartTimeTimetable(models.Model):
 
     def __str__(self) -> str:
         return f"Part-time timetable for {self.pupil} from {self.start} (review {self.review_date})"
+
+
+class PupilCircumstance(models.Model):
+    """Something in a pupil's life that an officer must weigh before acting on an alert: a medical condition, a
+    bereavement, or another circumstance. While it is current, every alert about the pupil says "review context
+    first" (issue 5), as an EHC plan does. A one-line summary only: clinical or safeguarding detail belongs in the
+    case record, not here."""
+
+    class Kind(models.TextChoices):
+        MEDICAL_CONDITION = "medical_condition", "Medical condition"
+        BEREAVEMENT = "bereavement", "Bereavement"
+        OTHER = "other", "Other circumstance (e.g. a family crisis)"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="circumstances")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    summary = models.CharField(
+        max_length=200, help_text="One line, e.g. 'Type 1 diabetes, care plan in place'"
+    )
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Leave empty while it lasts")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="circumstance_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil}: {self.get_kind_display()} from {self.start}"
+
+    def is_current(self, day) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)

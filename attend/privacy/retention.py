@@ -215,6 +215,10 @@ class Due:
         if casework is not None:
             kept = casework.model.objects.exclude(pk__in=casework.values("pk"))
             pupils = pupils.filter(~Exists(kept.filter(pupil=OuterRef("pk"))))
+            # Recorded circumstances (medical condition, bereavement) are casework too; until the schedule has a
+            # category of their own, a pupil with any is kept rather than deleted with them.
+            circumstances = apps.get_model("casework", "PupilCircumstance").objects
+            pupils = pupils.filter(~Exists(circumstances.filter(pupil=OuterRef("pk"))))
         return pupils
 
     def pupils(self) -> QuerySet:

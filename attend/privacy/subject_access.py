@@ -11,6 +11,7 @@ leaves the organisation (README.txt says what to check). It holds:
     contacts.csv        the pupil's contacts as recorded for them
     alerts.csv          alerts raised about the pupil
     casework.csv        casework records (part-time timetables so far)
+    circumstances.csv   circumstances recorded to weigh before acting (medical condition, bereavement)
     notice_sessions.csv sessions relied on by a penalty notice or notice to improve
     access_log.csv      the audit trail of the pupil's records (who looked, by role; what was done)
     documents/          casework documents (none yet: Attend holds no documents)
@@ -263,6 +264,16 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
         ),
     )
 
+    circumstances = (
+        apps.get_model("casework", "PupilCircumstance").objects.filter(pupil=pupil)
+        if apps.is_installed("attend.casework")
+        else []
+    )
+    files["circumstances.csv"], counts["circumstances"] = _csv(
+        ["kind", "summary", "start", "end"],
+        ((c.get_kind_display(), c.summary, c.start, c.end) for c in circumstances),
+    )
+
     notices = NoticeSessionUse.objects.filter(enrolment__pupil=pupil).select_related("enrolment__school")
     files["notice_sessions.csv"], counts["notice_sessions"] = _csv(
         ["school_urn", "date", "session", "used_by", "notice_ref"],
@@ -326,6 +337,8 @@ def _readme(pupil: Pupil, made_at: dt.datetime, maker: str, counts: dict[str, in
         f"contacts.csv      the pupil's contacts as recorded for them ({counts['contacts']} rows)",
         f"alerts.csv        attendance alerts raised about the pupil ({counts['alerts']} rows)",
         f"casework.csv      casework records: part-time timetables so far ({counts['casework']} rows)",
+        f"circumstances.csv circumstances recorded to weigh before acting (medical condition, bereavement) "
+        f"({counts['circumstances']} rows)",
         f"notice_sessions.csv  sessions relied on by a penalty notice or notice to improve ({counts['notice_sessions']} rows)",
         f"access_log.csv    who viewed, exported or changed the pupil's records, by role ({counts['access_log']} rows)",
         "documents/        casework documents: none (Attend does not hold documents yet)",

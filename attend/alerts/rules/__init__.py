@@ -72,7 +72,7 @@ def evaluate_pupil(p: PupilInput, rules: list[PupilRule] | None = None) -> list[
             continue
         hit = rule(p)
         if hit is not None:
-            flags = hit.flags + (("review_context_first",) if p.has_ehcp else ())
+            flags = hit.flags + (("review_context_first",) if p.review_context_first else ())
             hits.append(
                 RuleHit(
                     rule=hit.rule,

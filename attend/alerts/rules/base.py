@@ -202,6 +202,8 @@ class PupilInput:
     used_sessions: frozenset[SessionT] = frozenset()
     # Recorded part-time timetables at this school: (start, end, review date), from casework.
     part_time: tuple[tuple[dt.date, dt.date, dt.date], ...] = ()
+    # Current circumstances recorded in casework (medical_condition, bereavement, other).
+    circumstances: tuple[str, ...] = ()
 
     @cached_property
     def by_session(self) -> dict[SessionT, str]:
@@ -237,6 +239,11 @@ class PupilInput:
     @property
     def has_ehcp(self) -> bool:
         return self.sen_status == "E"
+
+    @property
+    def review_context_first(self) -> bool:
+        """An EHC plan or a current circumstance: the officer weighs the context before acting (issue 5)."""
+        return self.has_ehcp or bool(self.circumstances)
 
     @property
     def vulnerable(self) -> bool:

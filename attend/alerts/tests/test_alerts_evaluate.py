@@ -169,6 +169,21 @@ def test_ehcp_alerts_say_review_context_first():
     assert Alert.objects.get().review_context_first is True
 
 
+def test_a_current_medical_condition_or_bereavement_says_review_context_first_and_an_ended_one_does_not():
+    from attend.casework.tests.factories import make_circumstance
+
+    school = make_school()
+    ill, bereaved, past = (make_pupil() for _ in range(3))
+    for pupil in (ill, bereaved, past):
+        fill_marks(make_enrolment(school, pupil), DAYS, _absent(DAYS[:5]))
+    make_circumstance(ill, end=None)
+    make_circumstance(bereaved, kind="bereavement", summary="Grandparent died (test record)", start=AS_OF)
+    make_circumstance(past, start=D(2025, 9, 1), end=AS_OF - dt.timedelta(days=1))
+    alerts_evaluate(as_of=AS_OF, at=EVENING)
+    context_first = dict(Alert.objects.values_list("pupil_id", "review_context_first"))
+    assert context_first == {ill.pk: True, bereaved.pk: True, past.pk: False}
+
+
 def test_first_day_call_list_puts_vulnerable_first_with_contacts_in_priority_order():
     school = make_school()
     today = D(2025, 11, 17)
@@ -247,7 +262,7 @@ def test_evaluation_query_count_does_not_grow_with_pupils_or_marks(monkeypatch):
     few, _ = _evaluation_queries(5)
     many, result = _evaluation_queries(30)
     assert many == few
-    assert few <= 16
+    assert few <= 17
     assert result.pupils == 30 and result.raised >= 30
 
 

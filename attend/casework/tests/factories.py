@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from attend.casework.models import PartTimeTimetable
+from attend.casework.models import PartTimeTimetable, PupilCircumstance
 
 
 def make_part_time_timetable(pupil, school, **kwargs) -> PartTimeTimetable:
@@ -18,3 +18,13 @@ def make_part_time_timetable(pupil, school, **kwargs) -> PartTimeTimetable:
     }
     defaults.update(kwargs)
     return PartTimeTimetable.objects.create(pupil=pupil, school=school, **defaults)
+
+
+def make_circumstance(pupil, **kwargs) -> PupilCircumstance:
+    defaults = {
+        "kind": PupilCircumstance.Kind.MEDICAL_CONDITION,
+        "summary": "Asthma, care plan in place (test record)",
+        "start": dt.date(2025, 9, 1),
+    }
+    defaults.update(kwargs)
+    return PupilCircumstance.objects.create(pupil=pupil, **defaults)

@@ -17,6 +17,7 @@ from attend import audit
 from attend.accounts.models import Membership
 from attend.alerts.models import Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
+from attend.casework.tests.factories import make_circumstance
 from attend.core.tests.factories import make_la, make_pupil, make_school, make_user
 from attend.people.models import Contact, PupilContact
 from attend.registers.models import Mark, MarkChange
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 R = Membership.Role
 FILES = {
     "README.txt", "pupil.json", "enrolments.csv", "marks.csv", "mark_changes.csv", "contacts.csv", "alerts.csv",
-    "casework.csv", "notice_sessions.csv", "access_log.csv", "documents/",
+    "casework.csv", "circumstances.csv", "notice_sessions.csv", "access_log.csv", "documents/",
 }  # fmt: skip
 
 
@@ -58,6 +59,9 @@ def pupil():
     )  # fmt: skip
     NoticeSessionUse.objects.create(
         enrolment=enrolment, date=dt.date(2024, 9, 2), session="PM", kind="penalty_notice", notice_ref="PN-1"
+    )
+    make_circumstance(
+        p, kind="bereavement", summary="A grandparent died (test record)", start=dt.date(2024, 9, 9)
     )
     audit.record("people.pupil.viewed", by=corrector, obj=p, data={"page": "record"})
     # Someone else, sharing the contact: must not appear.
@@ -110,6 +114,7 @@ def test_a_dsl_downloads_everything_held_about_the_pupil(client, pupil):
         ("Jo", "Mother", "07700 900123")
     ]
     assert [a["reason"] for a in rows(files, "alerts.csv")] == ["Absent 11% of possible sessions"]
+    assert [(c["kind"], c["end"]) for c in rows(files, "circumstances.csv")] == [("Bereavement", "")]
     assert [(n["date"], n["used_by"], n["notice_ref"]) for n in rows(files, "notice_sessions.csv")] == [
         ("2024-09-02", "Penalty notice", "PN-1")
     ]
