@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from attend.accounts.permissions import has_permission
-from attend.core.scoping import pupils_visible_to, schools_visible_to
+from attend.core.scoping import pupil_visible, schools_visible_to
 from attend.people.models import Pupil
 from attend.schools.models import School
 
@@ -311,7 +311,7 @@ def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = N
 def visible_alerts(user) -> QuerySet[Alert]:
     """Open alerts the user may see: about pupils they may see, plus school-level alerts (registers, cohorts) for
     staff who may open those schools' dashboards."""
-    scope = Q(pupil__in=pupils_visible_to(user).values("pk"))
+    scope = pupil_visible(user)
     if has_permission(user, "school.dashboard"):
         scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
     return Alert.objects.filter(scope, status__in=OPEN_STATUSES).select_related("pupil", "school")

@@ -5,7 +5,7 @@ or LA scope: only the pupils linked to them by a `PupilLink`. A system administr
 no pupils at all; superusers see everything.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from attend.accounts.models import Membership
@@ -66,6 +66,18 @@ def pupils_visible_to(user) -> QuerySet[Pupil]:
         return Pupil.objects.all()
     # The joins can repeat a pupil; a subquery on pk keeps the result free of duplicates and composable.
     return Pupil.objects.filter(pk__in=Pupil.objects.filter(scope).values("pk"))
+
+
+def pupil_visible(user, outer: str = "pupil_id"):
+    """A condition for another table's rows whose pupil (the `outer` column) the user may see, to combine with OR.
+
+    A correlated EXISTS is one indexed lookup per row. `pupil__in=pupils_visible_to(user)` inside an OR cannot
+    become a join on PostgreSQL, and without fresh table statistics the planner may run the whole scope subquery
+    again for every row (minutes for a few thousand alerts)."""
+    scope = _pupil_scope(user)
+    if scope is None:
+        return Q(**{f"{outer}__isnull": False})
+    return Exists(Pupil.objects.filter(scope, pk=OuterRef(outer)))
 
 
 def get_pupil_for_user(user, upn: str) -> Pupil:

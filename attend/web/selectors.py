@@ -8,11 +8,10 @@ from collections import Counter, defaultdict
 
 from django.db.models import Q, QuerySet
 
-from attend.accounts.permissions import has_permission
 from attend.alerts import worklist
-from attend.alerts.models import OPEN_STATUSES, Alert
+from attend.alerts.models import Alert
 from attend.alerts.rules import RULE_IDS
-from attend.core.scoping import pupils_visible_to, schools_visible_to
+from attend.core.scoping import pupils_visible_to
 from attend.people.models import Enrolment, Pupil
 from attend.registers.codes import code_table
 from attend.registers.models import Mark
@@ -23,12 +22,7 @@ rule_title = worklist.rule_title
 
 
 def alerts_visible_to(user) -> QuerySet[Alert]:
-    """Open alerts the user may see: about pupils they may see, plus school-level alerts (missing registers) for
-    staff who may open those schools' dashboards."""
-    scope = Q(pupil__in=pupils_visible_to(user).values("pk"))
-    if has_permission(user, "school.dashboard"):
-        scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
-    return Alert.objects.filter(scope, status__in=OPEN_STATUSES).select_related("pupil", "school")
+    return worklist.visible_alerts(user)
 
 
 def work_today(user, today: dt.date) -> dict:
