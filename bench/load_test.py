@@ -5,9 +5,10 @@ p50 / p95 / max per page.
     uv run python bench/load_test.py                                  # 50 users, 60 s, 5,000 pupils in 20 schools
     uv run python bench/load_test.py --users 20 --seconds 30 --pupils 2000 --schools 8
 
-Loopback only: the server is started here on 127.0.0.1 (`attend runserver --noreload`, threaded, DEBUG off) and
-stopped at the end; nothing else is contacted. Bounded: --seconds (default 60, at most 600) and --users (at most
-200); each request times out after 120 s.
+Loopback only: the server is started here on 127.0.0.1 and stopped at the end: by default gunicorn, as in
+production (--workers processes, one per core by default, 4 threads each; DEBUG off), or with --server runserver
+Django's development server (one process, threaded); nothing else is contacted. Bounded: --seconds (default 60,
+at most 600) and --users (at most 200); each request times out after 120 s.
 
 Data: the demo generator's synthetic LA for the academic year ending --year-end, loaded once into a SQLite
 database under var/bench/load_<pupils>p/ (kept for the next run) with bench/web_pages.py's loader, alerts evaluated
@@ -146,6 +147,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--year-end", default="2026-07-17")
     parser.add_argument("--port", type=int, default=8797)
+    parser.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
     parser.add_argument("--dir", type=Path, help="data folder (default var/bench/load_<pupils>p)")
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -194,8 +197,15 @@ def main() -> None:
     print(f"{args.users} users ({sum(r == 'la_officer' for _, r, _ in users)} LA officers), {args.seconds:.0f} s, "
           f"think {args.think} s mean", flush=True)  # fmt: skip
 
+    if args.server == "gunicorn":
+        # As in production: worker processes (one per core by default) with a few threads each.
+        command = [sys.executable, "-m", "gunicorn", "attend.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+                   "--workers", str(args.workers), "--threads", "4", "--timeout", "120"]  # fmt: skip
+    else:
+        command = [sys.executable, "-m", "attend", "runserver", f"127.0.0.1:{args.port}", "--noreload"]
+    print(f"server: {' '.join(command[1:])}", flush=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "attend", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+        command,
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

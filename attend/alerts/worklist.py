@@ -362,7 +362,8 @@ class WorkList:
 
 def work_list(user, which: str, today: dt.date, *, school: School | None = None, rule: str = "") -> WorkList:
     """The rows of one list for this user (see the module docstring). `school` narrows any list to one school."""
-    alerts = visible_alerts(user)
+    # The evidence (every session behind an alert, ~1 kB each) is for the pupil's page, not for a list.
+    alerts = visible_alerts(user).defer("evidence")
     if school is not None:
         alerts = alerts.filter(school=school)
     if rule:
@@ -386,7 +387,7 @@ def work_list(user, which: str, today: dt.date, *, school: School | None = None,
     rows = group_rows(candidates, today, assignments)
     if which in ("mine", "team"):
         # Today's row shows the pupil's whole picture: their other open alerts explain and add to the score.
-        rows = _with_other_alerts(rows, visible_alerts(user), today, assignments)
+        rows = _with_other_alerts(rows, visible_alerts(user).defer("evidence"), today, assignments)
     return WorkList(which=which, title=LISTS[which], rows=rows, school=school)
 
 
