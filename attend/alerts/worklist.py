@@ -308,13 +308,18 @@ def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = N
     return out
 
 
-def visible_alerts(user) -> QuerySet[Alert]:
-    """Open alerts the user may see: about pupils they may see, plus school-level alerts (registers, cohorts) for
-    staff who may open those schools' dashboards."""
+def alerts_in_scope(user) -> QuerySet[Alert]:
+    """Alerts (any status) the user may see: about pupils they may see, plus school-level alerts (registers,
+    cohorts) for staff who may open those schools' dashboards."""
     scope = pupil_visible(user)
     if has_permission(user, "school.dashboard"):
         scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
-    return Alert.objects.filter(scope, status__in=OPEN_STATUSES).select_related("pupil", "school")
+    return Alert.objects.filter(scope).select_related("pupil", "school")
+
+
+def visible_alerts(user) -> QuerySet[Alert]:
+    """Open alerts in the user's scope: what the work lists are made of."""
+    return alerts_in_scope(user).filter(status__in=OPEN_STATUSES)
 
 
 def _assignments(school_ids=None) -> dict[tuple[int, str], object]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q
 from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,9 +20,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from attend import audit
-from attend.accounts.permissions import PERMISSIONS, has_permission, public
+from attend.accounts.permissions import PERMISSIONS, public
 from attend.alerts.models import OPEN_STATUSES, Alert
-from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
+from attend.alerts.worklist import alerts_in_scope
+from attend.core.scoping import get_pupil_for_user, schools_visible_to
 from attend.jobs.scope import import_scope_problems
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.models import ImportRun
@@ -170,15 +170,6 @@ class LaStatistics(ApiView):
         return Response(s.LaStatisticsSerializer(body).data)
 
 
-def alerts_for(user):
-    """Alerts (any status) about pupils the user may see, plus school-level alerts (missing registers) for staff
-    who may open those schools' dashboards: the web work list's scope."""
-    scope = Q(pupil__in=pupils_visible_to(user).values("pk"))
-    if has_permission(user, "school.dashboard"):
-        scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
-    return Alert.objects.filter(scope).select_related("pupil", "school")
-
-
 @extend_schema(
     tags=["alerts"], parameters=[s.AlertQuery], responses={200: s.AlertSerializer(many=True), **ERRORS}
 )
@@ -192,7 +183,7 @@ class AlertList(ApiView):
 
     def get(self, request):
         filters = self.query(s.AlertQuery)
-        alerts = alerts_for(request.user)
+        alerts = alerts_in_scope(request.user)
         if filters.get("rule"):
             alerts = alerts.filter(rule=filters["rule"])
         if filters.get("school"):
@@ -217,7 +208,7 @@ class AlertDetail(ApiView):
 
     def get(self, request, pk: int):
         try:
-            alert = alerts_for(request.user).get(pk=_in_range(pk))
+            alert = alerts_in_scope(request.user).get(pk=_in_range(pk))
         except Alert.DoesNotExist:
             raise Http404("No alert with that id in your scope.") from None
         return Response(self.get_serializer(alert).data)
