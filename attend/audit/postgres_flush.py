@@ -9,7 +9,8 @@ database can still drop triggers: production relies on database privileges and b
 
 from __future__ import annotations
 
-AUDIT_TABLE = "audit_auditevent"
+from .flush import permit_flush
+
 # Guarded, so a flush still works on a database migrated only up to audit/0002 (no permit table there).
 _PERMIT = (
     "DO $$ BEGIN IF to_regclass('audit_flush_permit') IS NOT NULL THEN "
@@ -26,15 +27,4 @@ def install() -> None:
         from django.db.backends.postgresql.operations import DatabaseOperations
     except ImportError:  # psycopg is not installed: nothing to patch
         return
-    if getattr(DatabaseOperations.sql_flush, "_attend_audit", False):
-        return
-    original = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        if any(AUDIT_TABLE in statement for statement in sql):
-            sql = [_PERMIT, *sql, _UNPERMIT]
-        return sql
-
-    sql_flush._attend_audit = True
-    DatabaseOperations.sql_flush = sql_flush
+    permit_flush(DatabaseOperations, _PERMIT, _UNPERMIT)

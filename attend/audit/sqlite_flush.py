@@ -9,20 +9,12 @@ backups and database privileges, while single events stay unchangeable.
 from django.db.backends.sqlite3 import base  # noqa: F401  (import order: base imports operations)
 from django.db.backends.sqlite3.operations import DatabaseOperations
 
-AUDIT_TABLE = "audit_auditevent"
+from .flush import permit_flush
+
 PERMIT_TABLE = "audit_flush_permit"
 
 
 def install() -> None:
-    if getattr(DatabaseOperations.sql_flush, "_attend_audit", False):
-        return
-    original = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        if any(AUDIT_TABLE in statement for statement in sql):
-            sql = [f"INSERT INTO {PERMIT_TABLE} (id) VALUES (1);", *sql, f"DELETE FROM {PERMIT_TABLE};"]
-        return sql
-
-    sql_flush._attend_audit = True
-    DatabaseOperations.sql_flush = sql_flush
+    permit_flush(
+        DatabaseOperations, f"INSERT INTO {PERMIT_TABLE} (id) VALUES (1);", f"DELETE FROM {PERMIT_TABLE};"
+    )
