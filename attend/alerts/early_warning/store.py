@@ -58,6 +58,18 @@ def load(path: Path | None = None) -> m.EarlyWarningModel | None:
     return model
 
 
+def _evaluation_and_versions(model: m.EarlyWarningModel, table: pd.DataFrame, weeks) -> dict:
+    """The metadata every trained model carries besides where it was trained: its evaluation and what made it."""
+    return {
+        "evaluation": table.to_dict(orient="records"),
+        "checkpoint_weeks": list(weeks),
+        "features": list(model.feature_names),
+        "scikit_learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+    }
+
+
 def train_synthetic(
     train: dict | None = None, evaluate: dict | None = None, weeks: tuple[int, ...] = m.CHECKPOINT_WEEKS
 ) -> m.EarlyWarningModel:
@@ -83,12 +95,7 @@ def train_synthetic(
                 "generator_sha256": hashlib.sha256(Path(synthetic.g.__file__).read_bytes()).hexdigest(),
             },
             "evaluated_on": {"source": "synthetic", **evaluate},
-            "evaluation": table.to_dict(orient="records"),
-            "checkpoint_weeks": list(weeks),
-            "features": list(model.feature_names),
-            "scikit_learn": sklearn.__version__,
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
+            **_evaluation_and_versions(model, table, weeks),
         }
     )
     return model
@@ -140,12 +147,7 @@ def train_history(
                 "held_out_share": HISTORY_HOLDOUT,
                 "enrolments": int(held.sum()),
             },
-            "evaluation": table.to_dict(orient="records"),
-            "checkpoint_weeks": list(weeks),
-            "features": list(model.feature_names),
-            "scikit_learn": sklearn.__version__,
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
+            **_evaluation_and_versions(model, table, weeks),
         }
     )
     return model
