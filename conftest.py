@@ -1,1 +1,40 @@
-"""Shared pytest set-up. The suite runs twice in CI: on SQLite, and on PostgreSQL when DATABASE_URL points there."""
+"""Shared pytest set-up. The suite runs twice in CI: on SQLite, and on PostgreSQL when DATABASE_URL points there.
+
+`ATTEND_TEST_DAY` (saturday, sunday, bank-holiday, summer-holiday, weekday or YYYY-MM-DD; attend.core.travel) moves
+the process clock to that day for the whole run, ticking from 10:00 London time, so a test that reads the real date
+through the code under test fails here rather than on the first weekend. scripts/test.sh runs the PostgreSQL pass on
+a Saturday.
+"""
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
+
+_traveller = None
+
+
+def pytest_configure(config):
+    global _traveller
+    name = os.environ.get("ATTEND_TEST_DAY", "")
+    if not name:
+        return
+    import time_machine
+
+    from attend.core.travel import day_to_test
+
+    day = day_to_test(name, dt.date.today())
+    _traveller = time_machine.travel(
+        dt.datetime.combine(day, dt.time(10), ZoneInfo("Europe/London")), tick=True
+    )
+    _traveller.start()
+
+
+def pytest_report_header(config):
+    if _traveller is not None:
+        return f"ATTEND_TEST_DAY={os.environ['ATTEND_TEST_DAY']}: the clock reads {dt.datetime.now():%A %d %B %Y %H:%M}"
+    return None
+
+
+def pytest_unconfigure(config):
+    if _traveller is not None:
+        _traveller.stop()

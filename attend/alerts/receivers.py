@@ -15,7 +15,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.utils import timezone
+
+from attend.core import clock
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def evaluation_args(result) -> tuple[list[int] | None, str | None]:
     """(school ids or None for all, as-of date or None for today) for an import's result."""
     school_ids = getattr(result, "school_ids", None)
     latest = getattr(result, "latest_date", None)
-    today = timezone.localdate()
+    today = clock.today()
     this_year = dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1)
     as_of = None
     if isinstance(latest, dt.date) and latest < this_year:

@@ -32,6 +32,6 @@ def evaluate_schools(school_ids: list[int] | None = None, as_of: str | None = No
 
 
 def _today() -> dt.date:
-    from django.utils import timezone
+    from attend.core import clock
 
-    return timezone.localdate()
+    return clock.today()

@@ -23,13 +23,14 @@ from attend import audit
 from attend.accounts.permissions import PERMISSIONS, public
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.alerts.worklist import alerts_in_scope
+from attend.core import clock
 from attend.core.scoping import get_pupil_for_user, schools_visible_to
 from attend.jobs.scope import import_scope_problems
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.models import ImportRun
 from attend.schools.models import School
 from attend.stats.queries import DEFAULT_COHORT
-from attend.web import clock, selectors
+from attend.web import selectors
 
 from . import serializers as s
 from . import statistics

@@ -1,9 +1,9 @@
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from attend.accounts.permissions import has_permission, permission_required_for, public
+from attend.core import clock
 from attend.schools.models import School
 
 from .scoping import schools_visible_to
@@ -11,7 +11,7 @@ from .scoping import schools_visible_to
 
 @permission_required_for("home.view")
 def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     on_roll = Q(enrolments__admission_date__lte=today) & (
         Q(enrolments__leaving_date__isnull=True) | Q(enrolments__leaving_date__gte=today)
     )
@@ -39,7 +39,6 @@ def _my_work(user) -> dict:
     """The top of my list today and the size of the team list (attend.alerts.worklist), for the home page."""
     from attend.alerts import worklist
     from attend.alerts.models import OfficerAssignment
-    from attend.web import clock
 
     today = clock.today()
     named = OfficerAssignment.objects.filter(officer=user).select_related("school").order_by("school__name")

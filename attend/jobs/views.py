@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from attend import audit
 from attend.accounts.permissions import permission_required_for
-from attend.web import clock
+from attend.core import clock
 
 from .forms import ImportForm, ReportForm
 from .models import Job

@@ -8,10 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from attend.accounts.permissions import permission_required_for
+from attend.core import clock
 from attend.core.scoping import schools_visible_to
 from attend.schools.models import Trust
 
-from . import clock, dashboards
+from . import dashboards
 
 
 def trusts_visible_to(user):

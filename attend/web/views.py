@@ -9,11 +9,11 @@ from django.shortcuts import render
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
-from attend.core import spreadsheet
+from attend.core import clock, spreadsheet
 from attend.core.scoping import get_pupil_for_user, schools_visible_to
 from attend.schools.models import School
 
-from . import charts, clock, dashboards, selectors
+from . import charts, dashboards, selectors
 
 
 def _school_for_user(user, urn: int) -> School:

@@ -22,11 +22,9 @@ from attend.alerts import worklist
 from attend.alerts.models import Alert, OfficerAssignment
 from attend.alerts.rules import RULE_IDS
 from attend.alerts.services import AlertError, alert_acknowledge, alert_dismiss, alert_link
-from attend.core import spreadsheet
+from attend.core import clock, spreadsheet
 from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
 from attend.schools.models import School
-
-from . import clock
 
 PAGE_SIZE = 100
 

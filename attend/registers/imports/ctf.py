@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from lxml import etree
 
+from attend.core import clock
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.people.upn import upn_problem
 from attend.registers.codes import code_table, valid_codes
@@ -104,7 +105,7 @@ def export_ctf(school: School, path: str | Path, *, upns: list[str] | None = Non
     _sub(source, "LEA", lea)
     _sub(source, "Estab", estab)
     _sub(source, "SchoolName", school.name)
-    _sub(source, "AcademicYear", AcademicYear.start_year_for(timezone.localdate()))
+    _sub(source, "AcademicYear", AcademicYear.start_year_for(clock.today()))
     dest = _sub(header, "DestSchool")
     _sub(dest, "LEA", "MMM")  # destination unknown
     _sub(dest, "Estab", "MMMM")

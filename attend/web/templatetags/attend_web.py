@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 
 from attend.accounts.permissions import has_permission
-from attend.web import clock
+from attend.core import clock
 
 register = template.Library()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -18,9 +19,17 @@ def _fresh_cache():
     clear_cache()
 
 
+# The demo's data ends on a fixed school day (Thursday 20 November 2025) and `attend demo` pins the service's today
+# to it, so the pages show the same work whatever day the tests run on.
+DEMO_DAY = dt.date(2025, 11, 20)
+
+
 @pytest.fixture
 def demo_la(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    call_command("demo", "--no-serve", "--pupils", "300", "--schools", "4", stdout=io.StringIO())
+    call_command(
+        "demo", "--no-serve", "--pupils", "300", "--schools", "4", "--end", DEMO_DAY.isoformat(),
+        stdout=io.StringIO(),
+    )  # fmt: skip
     call_command("alerts", "evaluate", stdout=io.StringIO())
     return tmp_path

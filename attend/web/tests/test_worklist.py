@@ -18,12 +18,12 @@ from attend.alerts import worklist
 from attend.alerts.models import OPEN_STATUSES, Alert, OfficerAssignment
 from attend.audit.models import AuditEvent
 from attend.casework.demo import record_demo_part_time_timetables
+from attend.core import clock
 from attend.core.tests.factories import link, make_user
 from attend.demo.generator import FILES, DemoConfig, generate
 from attend.demo.management.commands.demo import IMPORT_ORDER
 from attend.demo.management.commands.demo import Command as DemoCommand
 from attend.schools.models import School
-from attend.web import clock
 
 pytestmark = pytest.mark.django_db
 

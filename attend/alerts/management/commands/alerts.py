@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from attend.alerts.services import AlertError, alerts_evaluate, alerts_list
+from attend.core import clock
 from attend.schools.models import LocalAuthority, School
 
 CSV_COLUMNS = [
@@ -90,7 +91,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"No user {options['user']!r}")
-        as_of = _as_of(options["as_of"])[0] if options.get("as_of") else timezone.localdate()
+        as_of = _as_of(options["as_of"])[0] if options.get("as_of") else clock.today()
         listing = worklist.work_list(user, options["list"], as_of, school=_school(options.get("school")))
         writer = csv.writer(self.stdout, lineterminator="\n")
         for row in worklist.csv_rows(listing):

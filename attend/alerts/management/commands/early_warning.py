@@ -7,9 +7,9 @@ import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from attend.alerts.early_warning import db, store
+from attend.core import clock
 from attend.schools.models import LocalAuthority, School
 
 CSV_COLUMNS = [
@@ -86,7 +86,7 @@ class Command(BaseCommand):
 
     def _predict(self, options):
         try:
-            as_of = dt.date.fromisoformat(options["as_of"]) if options.get("as_of") else timezone.localdate()
+            as_of = dt.date.fromisoformat(options["as_of"]) if options.get("as_of") else clock.today()
         except ValueError as exc:
             raise CommandError(f"--as-of must be a date like 2025-11-14, not {options['as_of']!r}") from exc
         schools, _ = _schools(options)

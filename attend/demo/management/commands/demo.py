@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -10,12 +11,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
 
 from attend.accounts.models import Membership
 from attend.alerts.models import OfficerAssignment
 from attend.casework.demo import record_demo_part_time_timetables
+from attend.core import clock
 from attend.demo.generator import FILES, DemoConfig, generate
+from attend.registers.models import Mark
 from attend.schools.models import LocalAuthority, School
 
 # Obviously-demo sign-ins, created only together with the demo data. Never use these anywhere real.
@@ -40,6 +43,13 @@ class Command(BaseCommand):
         parser.add_argument("--schools", type=int, default=20, help="schools in the demo LA (default 20)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument(
+            "--end",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="last date of the demo's register data, YYYY-MM-DD (default: today); the demo's today is the "
+            "last school day up to it",
+        )
+        parser.add_argument(
             "--addrport", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)"
         )
 
@@ -54,6 +64,10 @@ class Command(BaseCommand):
             self.say("The database already has schools: not loading the demo data again.")
         else:
             self.load(options)
+        if day := clock.pinned_today():
+            self.say(
+                f"The demo's today is {day:%A %-d %B %Y} ({clock.pin_and_reason()[1]}): every page is as of that day."
+            )
         self.print_sign_in(options["addrport"])
         if not options["no_serve"]:
             self.say(f"Serving on http://{options['addrport']}/ (Ctrl+C to stop)")
@@ -64,7 +78,7 @@ class Command(BaseCommand):
             pupils=options["pupils"],
             schools=options["schools"],
             seed=options["seed"],
-            end=timezone.localdate(),
+            end=options.get("end") or clock.today(),
         )
         out = Path(settings.VAR_DIR) / "demo"
         self.say(
@@ -85,13 +99,21 @@ class Command(BaseCommand):
             school_ids=School.objects.filter(local_authority__code=config.la_code).values("pk")
         )
         self.say(f"  recorded {recorded} part-time timetables (one in four C2 pupils left without one)")
+        self.pin_today()
         # What the scheduler does after every import: turn the new marks into today's alerts and work list.
         t = time.perf_counter()
-        self.say("  evaluating alert rules as of today...")
+        self.say(f"  evaluating alert rules as of {clock.today()}...")
         call_command("alerts", "evaluate", stdout=self.stdout)
         self.say(f"    done in {time.perf_counter() - t:.1f} s")
         self.create_users(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
+
+    def pin_today(self) -> None:
+        """The demo's data stops at the day it was generated for (or before it, at a weekend or in the holidays):
+        pin the service's today to the last school day in the data, so the work lists show that day's work."""
+        last = Mark.objects.aggregate(last=Max("date"))["last"]
+        if last is not None:
+            clock.pin(last, "the last school day in the demo data")
 
     @transaction.atomic
     def create_users(self, la_code: str) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from attend.core import clock
 from attend.demo.generator import DemoConfig, generate
 
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             schools=options["schools"],
             seed=options["seed"],
             start=options["start"],
-            end=options["end"] or (None if options["start"] else timezone.localdate()),
+            end=options["end"] or (None if options["start"] else clock.today()),
         )
         try:
             t0 = time.perf_counter()

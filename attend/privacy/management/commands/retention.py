@@ -9,8 +9,8 @@ import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from attend.core import clock
 from attend.privacy.retention import report_text, retention_apply, retention_report
 
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             result = retention_apply(as_of=_date(as_of), by=by)
             self.stdout.write(result.summary())
             return
-        day = _date(as_of) if as_of else timezone.localdate()
+        day = _date(as_of) if as_of else clock.today()
         reports = retention_report(as_of=day)
         if as_json:
             self.stdout.write(_as_json(reports, day))
