@@ -41,13 +41,14 @@ def _contacts_file(tmp_path, enrolment, phone="07700 900123"):
     return path
 
 
-def test_a_marks_import_is_followed_by_an_evaluation(settings, tmp_path, django_capture_on_commit_callbacks):
+def test_a_marks_import_is_followed_by_an_evaluation(
+    settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
     settings.ALERTS_AFTER_IMPORT = "inline"
-    today = dt.date.today()
+    today = D(2025, 11, 20)  # the service's today, pinned: a Thursday in term
+    monkeypatch.setenv("ATTEND_TODAY", today.isoformat())
     # Without a latest date from the import, the evaluation is as of today: marks from the last 20 weekdays.
     days = weekdays(today - dt.timedelta(days=40), today - dt.timedelta(days=1), skip=())[-20:]
-    if days[0] < dt.date(today.year if today.month >= 8 else today.year - 1, 8, 1):
-        pytest.skip("fewer than 20 weekdays of this academic year before today")
     school = make_school()
     enrolment = make_enrolment(school)
     fill_marks(enrolment, days[2:])
@@ -103,14 +104,15 @@ def test_no_evaluation_when_switched_off_or_for_contacts(
     assert not DBTaskResult.objects.filter(task_path=evaluate_schools.module_path).exists()
 
 
-def test_an_import_reporting_its_schools_and_latest_date_narrows_the_evaluation():
-    today = dt.date.today()
+def test_an_import_reporting_its_schools_and_latest_date_narrows_the_evaluation(monkeypatch):
+    today = D(2026, 3, 4)
+    monkeypatch.setenv("ATTEND_TODAY", today.isoformat())
     assert evaluation_args(SimpleNamespace()) == (None, None)
     assert evaluation_args(SimpleNamespace(school_ids={3, 1}, latest_date=today)) == ([1, 3], None)
     old = D(2025, 7, 18)
     assert evaluation_args(SimpleNamespace(school_ids=[2], latest_date=old)) == ([2], "2025-07-18")
     # A correction of an earlier day of this school year is evaluated as of today, with every mark held.
-    this_year = D(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    this_year = D(2025, 8, 1)
     assert evaluation_args(SimpleNamespace(school_ids=[2], latest_date=this_year)) == ([2], None)
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Max
 from django.test import Client
 
 from attend.accounts.models import Membership
 from attend.alerts.models import Alert
+from attend.core import clock
 from attend.people.models import Enrolment, Pupil
 from attend.registers.models import Mark
 from attend.schools.models import LocalAuthority, NonSchoolDay, School, Term
@@ -21,7 +24,9 @@ from attend.schools.models import LocalAuthority, NonSchoolDay, School, Term
 def test_demo_loads_the_la_once_and_prints_sign_in_details(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     out = io.StringIO()
-    call_command("demo", "--no-serve", "--pupils", "300", "--schools", "4", stdout=out)
+    # Started on a Saturday: the data ends on Friday, and the demo's today is that Friday, not the Saturday.
+    saturday = "2025-11-22"
+    call_command("demo", "--no-serve", "--pupils", "300", "--schools", "4", "--end", saturday, stdout=out)
     printed = out.getvalue()
 
     folder = tmp_path / "demo"
@@ -53,8 +58,12 @@ def test_demo_loads_the_la_once_and_prints_sign_in_details(settings, tmp_path):
     assert "First run: generating the demo local authority (300 pupils, 4 schools, seed 1)" in printed
     assert "importing marks.csv" in printed
     # The alert rules ran over the imported marks, so the work list is not empty on first sign-in.
-    assert "evaluating alert rules as of today" in printed
-    assert Alert.objects.filter(rule="persistent_absence", status="new").count() >= 10
+    assert Mark.objects.aggregate(last=Max("date"))["last"] == dt.date(2025, 11, 21)
+    assert clock.today() == dt.date(2025, 11, 21)
+    assert "evaluating alert rules as of 2025-11-21" in printed
+    assert "The demo's today is Friday 21 November 2025 (the last school day in the demo data)" in printed
+    assert Alert.objects.filter(rule="persistent_absence", status="new", raised_on="2025-11-21").count() >= 10
+    assert not Alert.objects.exclude(raised_on="2025-11-21").exists()
 
     # The demo officers can sign in and see the home page.
     client = Client()
@@ -62,12 +71,20 @@ def test_demo_loads_the_la_once_and_prints_sign_in_details(settings, tmp_path):
     assert response.status_code == 302, response.content[:500]
     home = client.get("/")
     assert home.status_code == 200
-    assert "LA attendance officer – Demoshire County Council (DEMO) (999)" in home.content.decode()
+    page = " ".join(home.content.decode().split())
+    assert "LA attendance officer – Demoshire County Council (DEMO) (999)" in page
+    # Every page says which day it treats as today, and the home page's work is that day's.
+    assert (
+        "Attend is treating Friday 21 November 2025 as today: the last school day in the demo data." in page
+    )
+    assert "Friday 21 November 2025</span>" in page
+    assert "No first-day calls today" not in page
 
     # A second run loads nothing and still prints the sign-in details.
     again = io.StringIO()
     call_command("demo", "--no-serve", "--pupils", "300", "--schools", "4", stdout=again)
     assert "already has schools: not loading the demo data again" in again.getvalue()
+    assert "The demo's today is Friday 21 November 2025" in again.getvalue()
     assert "school.officer  password demo-school-officer-pw" in again.getvalue()
     assert Mark.objects.count() == len(marks)
     assert User.objects.count() == 3

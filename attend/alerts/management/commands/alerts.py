@@ -101,6 +101,8 @@ class Command(BaseCommand):
     def _evaluate(self, options):
         if options.get("as_of"):
             as_of, at = _as_of(options["as_of"])
+        elif pinned := clock.pinned_today():
+            as_of, at = pinned, None  # a pinned day (the demo's) is evaluated as at its end
         else:
             now = timezone.localtime()
             as_of, at = now.date(), now.time().replace(microsecond=0)
