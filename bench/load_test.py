@@ -13,7 +13,7 @@ at most 600) and --users (at most 200); each request times out after 120 s.
 Data: the demo generator's synthetic LA for the academic year ending --year-end, loaded once into a SQLite
 database under var/bench/load_<pupils>p/ (kept for the next run) with bench/web_pages.py's loader, alerts evaluated
 on --year-end, and --users accounts: a fifth are LA officers (whole LA), the rest school attendance officers spread
-over the schools. Pages are dated --year-end (ATTEND_WEB_TODAY).
+over the schools. Pages are dated --year-end (ATTEND_TODAY).
 
 Each user signs in (spread over --ramp seconds), then repeats until the time is up: pick a page (home, work list,
 pupil search, a pupil page in their scope, their school's dashboard, or for LA officers the LA dashboard), GET it,
@@ -164,7 +164,7 @@ def main() -> None:
 
     folder = (args.dir or ROOT / "var" / "bench" / f"load_{args.pupils}p").resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "ATTEND_VAR_DIR": str(folder), "ATTEND_WEB_TODAY": args.year_end}
+    env = {**os.environ, "ATTEND_VAR_DIR": str(folder), "ATTEND_TODAY": args.year_end}
     for name in ("DATABASE_URL", "ATTEND_DEBUG", "ATTEND_SECURE", "ATTEND_REQUIRE_2FA"):
         env.pop(name, None)
     if not (folder / "load_ready").exists():

@@ -8,7 +8,7 @@ with a small concurrent HTTP load generator against a running Attend server on l
 Data: the demo generator's synthetic LA for the academic year ending --year-end (one whole year of marks: the
 generator builds one academic year at a time), imported through `attend import` into a SQLite database under
 var/bench/web_<pupils>p/ (kept: the next run reuses it). The server is `attend runserver --noreload` (threaded,
-DEBUG off) with ATTEND_WEB_TODAY pinned to --year-end, so the pages show that year to date.
+DEBUG off) with ATTEND_TODAY pinned to --year-end, so the pages show that year to date.
 
 Passes, each reported as count / median / p95 / max in milliseconds (time to the last byte on loopback):
   1. prime   — the first stats request builds the columnar store if there is none (reported, not a page time);
@@ -141,7 +141,7 @@ def main() -> None:
         return
     folder = (args.dir or ROOT / "var" / "bench" / f"web_{args.pupils}p").resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "ATTEND_VAR_DIR": str(folder), "ATTEND_WEB_TODAY": args.year_end}
+    env = {**os.environ, "ATTEND_VAR_DIR": str(folder), "ATTEND_TODAY": args.year_end}
     env.pop("DATABASE_URL", None)
     env.pop("ATTEND_DEBUG", None)
     if not (folder / "loaded").exists():

@@ -16,7 +16,7 @@ def _api_test_state(settings, tmp_path, monkeypatch):
 
     from attend.web.dashboards import clear_cache
 
-    monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
     clear_cache()
     cache.clear()

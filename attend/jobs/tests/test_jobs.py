@@ -157,7 +157,7 @@ def test_a_report_is_built_in_the_background_and_downloaded(client, place):
     days = f.school_days(dt.date(2025, 9, 8), 5)
     f.marks(enrolment, days, ["/"] * 8 + ["N", "N"])
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATTEND_WEB_TODAY", days[-1].isoformat())
+        mp.setenv("ATTEND_TODAY", days[-1].isoformat())
         response = client.post("/reports/new/", {"report": "schools"})
     job = Job.objects.get()
     assert response["Location"] == f"/jobs/{job.pk}/"

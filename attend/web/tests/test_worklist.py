@@ -48,7 +48,7 @@ def patch_demo(settings, tmp_path, monkeypatch):
     with the LA officer named for all four schools (a patch of 1,600 pupils, about a fifth of a real LA officer's).
     Built as `attend demo` builds it, with the end date fixed; the pages' today is pinned to the same day."""
     settings.VAR_DIR = tmp_path
-    monkeypatch.setenv("ATTEND_WEB_TODAY", PATCH_DAY.isoformat())
+    monkeypatch.setenv("ATTEND_TODAY", PATCH_DAY.isoformat())
     config = DemoConfig(pupils=1600, schools=4, seed=1, end=PATCH_DAY)
     rows = generate(config).write(tmp_path)
     for kind, name in zip(IMPORT_ORDER, FILES, strict=True):
