@@ -37,9 +37,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @permission_required_for("import.run")
 def import_new(request: HttpRequest) -> HttpResponse:
     kinds = import_kinds_for(request.user)
+    data, files = request.POST or None, request.FILES or None  # parses the upload
     # A file over the upload limit is not read to the end (UploadLimitHandler): the form says so.
-    refusal = upload_refusal(request)
-    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds, refusal=refusal)
+    form = ImportForm(data, files, kinds=kinds, refusal=upload_refusal(request))
     if request.method == "POST" and form.is_valid():
         try:
             job = job_import_start(
