@@ -272,7 +272,9 @@ def _store(upload, folder: Path, kind: str) -> Path:
 )
 class ImportCreate(ApiView):
     """Import one file (multipart: `kind`, `file`). All or nothing: 400 lists every problem as
-    `file:line: field: reason` and nothing is written. The file may only name schools and pupils in your scope."""
+    `file:line: field: reason` and nothing is written. The file may only name schools and pupils in your scope.
+    It may be compressed once (.gz, .bz2, .lz4, .zst); 413 if it is larger than the upload limit as sent or once
+    decompressed (docs/api.md)."""
 
     attend_permission = "import.run"
     token_scope = "imports:write"
