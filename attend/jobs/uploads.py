@@ -147,20 +147,20 @@ def store_upload(upload: UploadedFile, folder: Path, *, default_name: str) -> Pa
     path = private_folder(folder) / name
     try:
         with open_private(path) as out:
-            _copy(_chunks(upload, codec), out, upload.name)
+            _copy(_chunks(upload, codec), out, upload.name, " once decompressed" if codec else "")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     return path
 
 
-def _copy(chunks, out, name: str) -> None:
+def _copy(chunks, out, name: str, when: str) -> None:
     limit, written = max_expanded_bytes(), 0
     for chunk in chunks:
         written += len(chunk)
         if written > limit:
             raise UploadRefused(
-                f"{Path(name).name} is larger than {size_text(limit)} once decompressed, the most Attend "
+                f"{Path(name).name} is larger than {size_text(limit)}{when}, the most Attend "
                 "imports from one file. Nothing was imported.",
                 too_large=True,
             )
