@@ -233,10 +233,43 @@ ATTEND_API_RATES = {
     "read": os.environ.get("ATTEND_API_READ_RATE", "240/minute"),
     "import": os.environ.get("ATTEND_API_IMPORT_RATE", "600/hour"),
 }
-ATTEND_API_MAX_UPLOAD_BYTES = env_int("ATTEND_API_MAX_UPLOAD_MB", 500) * 1024 * 1024
+
+# --- Uploads (attend/jobs/uploads.py): one limit for the web upload and POST /api/v1/imports/ ---
+# The file as sent (a compressed file counts compressed; ATTEND_API_MAX_UPLOAD_MB is the old name, still read),
+# and the file as the importer reads it, once decompressed. Larger files are refused, nothing imported.
+MB = 1024 * 1024
+ATTEND_UPLOAD_MAX_BYTES = env_int("ATTEND_UPLOAD_MAX_MB", env_int("ATTEND_API_MAX_UPLOAD_MB", 500)) * MB
+ATTEND_UPLOAD_MAX_EXPANDED_BYTES = env_int("ATTEND_UPLOAD_MAX_EXPANDED_MB", 1000) * MB
+FILE_UPLOAD_HANDLERS = [
+    "attend.jobs.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Retention (attend/privacy/retention.py, docs/privacy.md): register years can be raised above the legal 6, not lowered.
 ATTEND_RETENTION_REGISTER_YEARS = env_int("ATTEND_RETENTION_REGISTER_YEARS", 6)
 ATTEND_RETENTION_ALERT_YEARS = env_int("ATTEND_RETENTION_ALERT_YEARS", 2)
 # Casework: per LA policy; 0 (the default) means not set, and casework is kept.
 ATTEND_RETENTION_CASEWORK_YEARS = env_int("ATTEND_RETENTION_CASEWORK_YEARS", 0)
+# Built reports (CSV files under VAR_DIR/reports/) are deleted this many days after they were built.
+ATTEND_RETENTION_REPORT_DAYS = env_int("ATTEND_RETENTION_REPORT_DAYS", 7)
+
+# --- Logging: every server error leaves its traceback in the server log (stderr), never in a page ---
+# Django logs each 500 to `django.request` with the traceback; the API (attend/api/errors.py) and the job runner
+# (attend/jobs/tasks.py) log theirs with the reference they show. Records propagate to the root logger.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "server": {"format": "{asctime} {levelname} {name} {process:d}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("ATTEND_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replace Django's defaults (console only when DEBUG, mail to ADMINS): errors go to the root handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+}

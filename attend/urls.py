@@ -19,3 +19,8 @@ urlpatterns = [
     path("settings/", include("attend.directory.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Errors outside the DRF views answer JSON under /api/ and Django's pages elsewhere (attend/api/errors.py).
+handler400 = "attend.api.errors.bad_request"
+handler403 = "attend.api.errors.permission_denied"
+handler500 = "attend.api.errors.server_error"

@@ -16,9 +16,18 @@ class ImportForm(forms.Form):
         error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
     )
 
-    def __init__(self, *args, kinds: dict[str, str], **kwargs):
+    def __init__(self, *args, kinds: dict[str, str], refusal: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = list(kinds.items())
+        # Why the upload handler stopped reading the file (attend.jobs.uploads), if it did.
+        self.refusal = refusal
+        if refusal:
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
+        return self.cleaned_data["file"]
 
 
 class ReportForm(forms.Form):

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import shutil
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from attend import audit
 from attend.core.scoping import schools_visible_to
 from attend.schools.models import School
 
+from .files import uploads_dir
 from .models import Job
+from .uploads import store_upload
 
 # Import kinds offered on the web page. Schools and CTF files change schools and pupils across the whole service,
 # so only someone who sees every school (a system administrator) may upload them here.
@@ -57,10 +58,6 @@ def get_job_for_user(user, pk: int) -> Job:
         raise Http404("No such job.") from None
 
 
-def uploads_dir() -> Path:
-    return Path(settings.VAR_DIR) / "uploads"
-
-
 def _scope_label(schools) -> str:
     n = len(schools)
     return f"{n} school{'s' if n != 1 else ''}"
@@ -68,32 +65,41 @@ def _scope_label(schools) -> str:
 
 @transaction.atomic
 def job_import_start(*, user, kind: str, upload: UploadedFile) -> Job:
-    """Save the uploaded file under VAR_DIR/uploads and queue the import (attend.jobs.tasks.run_import)."""
+    """Store the uploaded file under VAR_DIR/uploads/<job>/ and queue the import (attend.jobs.tasks.run_import).
+
+    The file is stored decompressed and within the upload limits (attend.jobs.uploads); UploadRefused means no job
+    was created and nothing was kept. The task deletes the file when the import has finished."""
     from .tasks import run_import
 
     if kind not in import_kinds_for(user):
         raise ValueError(f"You cannot import {kind} files here.")
     schools = list(schools_visible_to(user).values_list("pk", flat=True))
-    name = get_valid_filename(Path(upload.name).name) or f"{kind}.csv"
+    default_name = f"{kind}.{'xml' if kind == 'ctf' else 'csv'}"
     job = Job.objects.create(
         kind=Job.Kind.IMPORT,
-        title=f"Import {kind} from {name}",
-        params={"import_kind": kind, "file_name": name, "schools": schools},
+        title=f"Import {kind}",
+        params={"import_kind": kind, "schools": schools},
         scope=_scope_label(schools),
         message="Waiting for the task worker to start",
         created_by=user,
     )
     # One folder per job, so problems name the file as the person uploaded it (`pupils.csv:3: ...`).
     folder = uploads_dir() / str(job.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    job.params["path"] = str(path.relative_to(settings.VAR_DIR))
+    try:
+        path = store_upload(upload, folder, default_name=default_name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    job.title = f"Import {kind} from {path.name}"
+    job.params.update(file_name=path.name, path=str(path.relative_to(settings.VAR_DIR)))
     job.task_id = str(run_import.enqueue(job.pk).id)
-    job.save(update_fields=["params", "task_id"])
-    audit.record("jobs.import.started", by=user, obj=job, data={"kind": kind, "file": name})
+    job.save(update_fields=["title", "params", "task_id"])
+    audit.record(
+        "jobs.import.started",
+        by=user,
+        obj=job,
+        data={"kind": kind, "file": path.name, "sent_as": upload.name},
+    )
     return job
 
 

@@ -5,28 +5,57 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
+import secrets
 from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
 from django_tasks import task
 
+from .files import delete_upload
 from .models import Job
 from .scope import import_scope_problems
 from .services import job_fail, job_finish, job_progress, job_started, sees_every_school
+from .uploads import open_private, private_folder
 
 log = logging.getLogger(__name__)
 
 
+def error_reference(job: Job) -> str:
+    """A short reference the job page shows and the server log's traceback carries, to find one in the other."""
+    return f"J{job.pk}-{secrets.token_hex(3).upper()}"
+
+
+def _stopped(job: Job, what: str) -> str:
+    """Log the exception being handled, with its traceback, and return the page's plain message."""
+    reference = error_reference(job)
+    log.exception("%s job %s stopped with an unexpected error (reference %s)", job.kind, job.pk, reference)
+    return f"{what} Reference: {reference} (give it to your system administrator)."
+
+
 @task()
 def run_import(job_id: int) -> dict:
-    """Import the uploaded file of an import job, reporting each step to the job."""
+    """Import the uploaded file of an import job, reporting each step to the job. The uploaded file is deleted
+    when the job has finished, however it finished."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    try:
+        return _run_import(job)
+    finally:
+        delete_upload(job)
+
+
+def _run_import(job: Job) -> dict:
     from attend.registers.imports import ImportFailed, import_file
 
-    job = Job.objects.select_related("created_by").get(pk=job_id)
     job_started(job)
     kind = job.params["import_kind"]
     path = Path(settings.VAR_DIR) / job.params["path"]
+    if not path.is_file():
+        job_fail(
+            job,
+            summary="The uploaded file is no longer on the server; nothing was imported. Upload it again.",
+        )
+        return {"status": "failed", "problems": 0}
     try:
         if not sees_every_school(job.created_by):
             job_progress(job, 0, 1, "Checking the schools and pupils in the file are yours")
@@ -48,9 +77,10 @@ def run_import(job_id: int) -> dict:
             total=failed.total,
         )
         return {"status": "failed", "problems": failed.total}
-    except Exception as exc:
-        log.exception("import job %s stopped", job.pk)
-        job_fail(job, summary=f"The import stopped with an error and nothing was imported: {exc}")
+    except Exception:
+        job_fail(
+            job, summary=_stopped(job, "The import stopped with an unexpected error; nothing was imported.")
+        )
         raise
     summary = (
         f"{result.rows} row{'s' if result.rows != 1 else ''}: {result.created} created, {result.updated} updated, "
@@ -73,7 +103,8 @@ def run_import(job_id: int) -> dict:
 
 @task()
 def build_report(job_id: int) -> dict:
-    """Build a statistics CSV over the job's schools (figures from attend.stats, refreshed first if stale)."""
+    """Build a statistics CSV over the job's schools (figures from attend.stats, refreshed first if stale).
+    The file is owner-only (0600) and deleted after ATTEND_RETENTION_REPORT_DAYS (attend/jobs/files.py)."""
     from attend.stats import queries
 
     job = Job.objects.get(pk=job_id)
@@ -91,11 +122,12 @@ def build_report(job_id: int) -> dict:
         job_progress(job, 1, 2, "Writing the file")
         relative = Path("reports") / str(job.pk) / f"{report}-{end.isoformat()}.csv"
         path = Path(settings.VAR_DIR) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
-    except Exception as exc:
-        log.exception("report job %s stopped", job.pk)
-        job_fail(job, summary=f"The report stopped with an error: {exc}")
+        private_folder(path.parent)
+        path.unlink(missing_ok=True)  # a retried task writes the file afresh
+        with open_private(path) as out:
+            df.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
+    except Exception:
+        job_fail(job, summary=_stopped(job, "The report stopped with an unexpected error."))
         raise
     job_finish(
         job,

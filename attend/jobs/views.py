@@ -22,6 +22,7 @@ from .services import (
     job_report_start,
     jobs_visible_to,
 )
+from .uploads import UploadRefused, upload_limits_text, upload_refusal
 
 # htmx stops polling when a response has this status (https://htmx.org/attributes/hx-trigger/).
 STOP_POLLING = 286
@@ -36,13 +37,19 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @permission_required_for("import.run")
 def import_new(request: HttpRequest) -> HttpResponse:
     kinds = import_kinds_for(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+    data, files = request.POST or None, request.FILES or None  # parses the upload
+    # A file over the upload limit is not read to the end (UploadLimitHandler): the form says so.
+    form = ImportForm(data, files, kinds=kinds, refusal=upload_refusal(request))
     if request.method == "POST" and form.is_valid():
-        job = job_import_start(
-            user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
-        )
-        return redirect("jobs:job", pk=job.pk)
-    return render(request, "jobs/import_new.html", {"form": form})
+        try:
+            job = job_import_start(
+                user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except UploadRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            return redirect("jobs:job", pk=job.pk)
+    return render(request, "jobs/import_new.html", {"form": form, "limits": upload_limits_text()})
 
 
 @permission_required_for("report.build")

@@ -8,7 +8,8 @@ chunks, and records one audit event with the counts. Both use the same predicate
 the end state ("no mark after the cutoff is left"), so a report made before a run equals the run, and a second
 run on the same date finds nothing (idempotent).
 
-Order of deletion: marks, corrections, closed alerts, enrolments, pupils, contacts, import runs. An enrolment goes
+Order of deletion: marks, corrections, closed alerts, enrolments, pupils, contacts, import runs, then the files
+jobs keep under VAR_DIR (built reports after ATTEND_RETENTION_REPORT_DAYS, uploads left behind; attend/jobs/files.py). An enrolment goes
 only when every mark and alert it holds is due; a pupil only when every enrolment and alert is; a contact only when
 every pupil it is linked to is.
 
@@ -33,6 +34,7 @@ from attend import audit
 from attend.accounts.models import PupilLink
 from attend.alerts.models import OPEN_STATUSES, Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
+from attend.jobs import files as job_files
 from attend.people.models import Contact, Enrolment, Pupil, PupilContact
 from attend.registers.models import ImportRun, Mark, MarkChange
 from attend.schools.models import AcademicYear
@@ -148,6 +150,18 @@ SCHEDULE = [
         "Per the local authority's policy: ATTEND_RETENTION_CASEWORK_YEARS after the record ends. Until it is set, "
         "nothing is deleted, and pupils with casework are kept.",
         "LA records management policy (e.g. the IRMS retention guidelines for local authorities).",
+    ),
+    Category(
+        "reports",
+        "Built report files (CSV under VAR_DIR/reports/: pupils' UPNs and attendance figures).",
+        "7 days after they were built (ATTEND_RETENTION_REPORT_DAYS), for downloading; the job record stays.",
+        "UK GDPR Art. 5(1)(e): a copy made to be downloaded; the figures can be built again.",
+    ),
+    Category(
+        "uploads",
+        "Uploaded import files (VAR_DIR/uploads/).",
+        "Until their import has finished (the import deletes them); this job removes any left behind.",
+        "UK GDPR Art. 5(1)(e): the imported rows are the record; the ImportRun keeps the file's name and checksum.",
     ),
 ]
 CATEGORIES = {c.name: c for c in SCHEDULE}
@@ -308,6 +322,14 @@ def retention_report(*, as_of: dt.date) -> list[CategoryReport]:
         if casework_years() is not None
         else "no LA policy set (ATTEND_RETENTION_CASEWORK_YEARS): kept",
     )
+    add("reports", job_files.reports_due(as_of), "finished_at")
+    uploads = job_files.uploads_due(as_of)
+    created = [u.job_created for u in uploads if u.job_created is not None]
+    reports.append(
+        CategoryReport(
+            CATEGORIES["uploads"], len(uploads), _as_date(min(created, default=None)), note="files"
+        )
+    )
     return reports
 
 
@@ -426,6 +448,8 @@ def retention_apply(*, as_of: dt.date, by=None) -> ApplyResult:
     with transaction.atomic():
         MarkChange.objects.filter(import_run__in=runs.values("pk")).update(import_run=None)
         deleted["import_runs"] = runs._raw_delete(runs.db)
+    deleted["reports"] = job_files.delete_reports(job_files.reports_due(as_of))
+    deleted["uploads"] = job_files.delete_uploads(job_files.uploads_due(as_of))
     audit.record(
         "privacy.retention.applied",
         by=by,

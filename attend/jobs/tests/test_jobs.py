@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from attend.accounts.models import Membership
 from attend.audit.models import AuditEvent
-from attend.core.tests.factories import make_la, make_pupil, make_school, make_user
+from attend.core.tests.factories import make_pupil, make_user
 from attend.jobs.models import Job
 from attend.jobs.tests.worker import run_queued_tasks
 from attend.people.models import Pupil
@@ -19,16 +19,6 @@ from attend.registers.models import ImportRun, Mark
 
 R = Membership.Role
 PUPIL_HEADER = "upn,school_urn,legal_forename,legal_surname,date_of_birth,sex,nc_year,admission_date\n"
-
-
-@pytest.fixture
-def place(db, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
-    la = make_la()
-    school, other = make_school(la=la), make_school(la=la)
-    officer = make_user("officer", role=R.SCHOOL_OFFICER, school=school)
-    return {"la": la, "school": school, "other": other, "officer": officer}
 
 
 def run_worker() -> None:

@@ -21,6 +21,13 @@ from attend.registers.models import ImportRun, Mark, MarkChange
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path):
+    """Report and upload files are looked for under VAR_DIR: a fresh one, not the demo's."""
+    settings.VAR_DIR = tmp_path
+
+
 AS_OF = dt.date(2032, 8, 1)  # register cutoff 1 Aug 2026: marks of 2025/26 and before are due
 LAST_DAY_OF_2025_26 = dt.date(2026, 7, 31)
 FIRST_DAY_OF_2026_27 = dt.date(2026, 8, 1)
@@ -169,6 +176,8 @@ def test_the_report_counts_what_is_due_and_changes_nothing(world):
         "import_runs": 1,
         "audit_events": 0,
         "casework": 0,
+        "reports": 0,
+        "uploads": 0,
     }
     marks = next(r for r in reports if r.category.name == "marks")
     assert marks.oldest == dt.date(2026, 7, 17)
