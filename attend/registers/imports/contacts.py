@@ -122,7 +122,10 @@ def _source_school(r: RowReader, urn_text: str, schools: dict[int, int], scope: 
         return None
     if len(scope.school_ids) == 1:
         return next(iter(scope.school_ids))
-    r.bad("school_urn", "a value is required: you import for more than one school, so say whose contacts these are")
+    r.bad(
+        "school_urn",
+        "a value is required: you import for more than one school, so say whose contacts these are",
+    )
     return None
 
 
@@ -219,9 +222,7 @@ def write(clean: list[dict], result: ImportResult, scope: ImportScope | None = N
     result.count("contacts", "created", len(new_contacts))
     result.count("contacts", "changed", len(changed_contacts))
     _write_links(clean, contacts, changed_refs, result)
-    for contact_id, pupil_id in PupilContact.objects.filter(contact_id__in=moved).values_list(
-        "contact_id", "pupil_id"
-    ):
+    for pupil_id in PupilContact.objects.filter(contact_id__in=moved).values_list("pupil_id", flat=True):
         result.protected_changed(pupil_id, ["address"])
     result.rows = len(clean)
 
