@@ -32,7 +32,9 @@ def variant(text: str, how: str) -> tuple[str, bytes]:
     """(file name, bytes) of the file spelt one of the ways that got past the old pre-pass."""
     first, rest = text.split("\n", 1)
     if how == "space":
-        return "f.csv", (first.replace("school_urn", "school_urn ").replace("upn", "upn ") + "\n" + rest).encode()
+        return "f.csv", (
+            first.replace("school_urn", "school_urn ").replace("upn", "upn ") + "\n" + rest
+        ).encode()
     if how == "case+bom":
         return "f.csv", ("\ufeff" + first.upper() + "\n" + rest).encode()
     return "f.csv.gz", gzip.compress(text.encode())
