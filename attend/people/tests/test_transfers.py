@@ -11,7 +11,14 @@ from attend.people.models import Enrolment, Pupil, Transfer
 from attend.registers.imports import import_file
 from attend.registers.models import Mark
 from attend.registers.tests.scope_world import (
-    PUPILS, R, checksum, make_scope_world, make_user_with, pupil_row, text_of, write,
+    PUPILS,
+    R,
+    checksum,
+    make_scope_world,
+    make_user_with,
+    pupil_row,
+    text_of,
+    write,
 )  # fmt: skip
 
 pytestmark = pytest.mark.django_db
