@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", include("attend.audit.urls")),
     path("privacy/", include("attend.privacy.urls")),
+    path("transfers/", include("attend.people.urls")),
     path("api/", include("attend.api.urls")),
     path("", include("attend.web.urls")),
     path("", include("attend.jobs.urls")),

@@ -24,7 +24,6 @@ from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.alerts.worklist import alerts_in_scope
 from attend.core import clock
 from attend.core.scoping import get_pupil_for_user, schools_visible_to
-from attend.jobs.scope import import_scope_problems
 from attend.jobs.uploads import UploadRefused, store_upload, upload_refusal
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.models import ImportRun
@@ -292,17 +291,17 @@ class ImportCreate(ApiView):
         kind, upload = serializer.validated_data["kind"], serializer.validated_data["file"]
         with tempfile.TemporaryDirectory(prefix="attend-api-") as tmp:
             path = _store(upload, Path(tmp), kind)
-            refused, total = import_scope_problems(kind, path, request.user)
-            if total:
-                raise ImportRefused(
-                    f"{total} row(s) name schools or pupils outside your scope; nothing was imported.",
-                    refused[:100],
-                    total,
-                    status_code=403,
-                )
-            try:
+            try:  # every row is checked against the caller's scope by the importer that reads it
                 result = import_file(kind, path, user=request.user)
             except ImportFailed as failed:
+                if failed.out_of_scope:
+                    raise ImportRefused(
+                        f"{failed.out_of_scope} row(s) name schools or pupils outside your scope; "
+                        "nothing was imported.",
+                        failed.messages[:100],
+                        failed.total,
+                        status_code=403,
+                    ) from None
                 raise ImportRefused(str(failed), failed.messages, failed.total) from None
         body = {
             "import_run": result.import_run_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -69,9 +70,21 @@ class Pupil(models.Model):
 
 
 class Contact(models.Model):
-    """A parent, carer or other adult; siblings share contacts, so a contact links to many pupils."""
+    """A parent, carer or other adult; siblings share contacts, so a contact links to many pupils.
 
-    contact_ref = models.CharField(max_length=40, unique=True, help_text="The MIS's own id for this contact")
+    `contact_ref` is the id given by the MIS that sent it, so it means something only within that source: the
+    school whose file sent it (`source_school`), or, when empty, an import for the whole service (the operator's
+    command, an LA covering every school, a Common Transfer File)."""
+
+    contact_ref = models.CharField(max_length=40, help_text="The MIS's own id for this contact")
+    source_school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The school whose MIS sent this contact_ref (empty: a whole-service import)",
+    )
     title = models.CharField(max_length=20, blank=True)
     forename = models.CharField(max_length=100)
     surname = models.CharField(max_length=100)
@@ -88,6 +101,18 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["surname", "forename"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_school", "contact_ref"],
+                condition=models.Q(source_school__isnull=False),
+                name="contact_ref_unique_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["contact_ref"],
+                condition=models.Q(source_school__isnull=True),
+                name="contact_ref_unique_service_wide",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title + ' ' if self.title else ''}{self.forename} {self.surname}"
@@ -145,3 +170,43 @@ class Enrolment(models.Model):
 
     def is_on_roll(self, on: dt.date) -> bool:
         return self.admission_date <= on and (self.leaving_date is None or on <= self.leaving_date)
+
+
+class Transfer(models.Model):
+    """A pupils (or CTF) row from one school naming a pupil already registered through schools outside the
+    importing user's scope. The row made the new school's enrolment and changed nothing else; the LA confirms
+    the transfer (a joiner) or undoes it (a mistyped UPN: the enrolment the row made is removed)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the LA"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNDONE = "undone", "Undone"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="transfers")
+    from_schools = models.ManyToManyField(School, related_name="+")
+    to_school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    # The enrolment the row made (empty once undone: it is removed then).
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.SET_NULL, null=True, blank=True, related_name="transfers"
+    )
+    admission_date = models.DateField()
+    import_run = models.ForeignKey(
+        "registers.ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_line = models.CharField(max_length=600, help_text="file:line of the row")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "to_school"])]
+
+    def __str__(self) -> str:
+        return f"Transfer of {self.pupil.upn} to {self.to_school.name} ({self.status})"

@@ -1,8 +1,9 @@
 """Validated, all-or-nothing, idempotent imports. One service function for every kind: `import_file`.
 
 Every importer first validates the whole file and collects every problem as `file:line: field: reason`; if there
-is any, it raises ImportFailed and writes nothing. Otherwise it writes in one transaction and records an ImportRun.
-Formats: docs/import-formats.md.
+is any, it raises ImportFailed and writes nothing. Otherwise it writes in one transaction, records an ImportRun
+and an audit event with what changed. Rows outside the importing user's scope (scope.py) are problems like any
+other, found by the same reader that imports the row. Formats: docs/import-formats.md.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from django.db import transaction
 
 from ..signals import import_completed
 from . import calendar_file, contacts, pupils, schools
+from .audit import record_import
 from .common import ImportFailed, ImportResult, Problems, finish_run, sha256_of, start_run
+from .scope import ImportScope
 
 KINDS = ["schools", "pupils", "contacts", "marks", "calendar", "ctf"]
 
 _SMALL = {"schools": schools, "pupils": pupils, "contacts": contacts, "calendar": calendar_file}
 
-__all__ = ["KINDS", "ImportFailed", "ImportResult", "import_file"]
+__all__ = ["KINDS", "ImportFailed", "ImportResult", "ImportScope", "import_file"]
 
 
 # progress(done, total, what): called as an import moves from one step to the next (background jobs show it).
@@ -29,8 +32,10 @@ Progress = Callable[[int, int, str], None]
 
 
 def import_file(kind: str, path: str | Path, *, user=None, progress: Progress | None = None) -> ImportResult:
-    """Import one file of `kind` (see KINDS). Raises ImportFailed (nothing written) if any row is bad."""
+    """Import one file of `kind` (see KINDS) as `user` (None: the whole service, for the operator's command).
+    Raises ImportFailed (nothing written) if any row is bad or outside the user's scope."""
     progress = progress or (lambda done, total, what: None)
+    scope = ImportScope.of(user)
     path = Path(path)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -40,24 +45,25 @@ def import_file(kind: str, path: str | Path, *, user=None, progress: Progress | 
     if kind == "marks":
         from .marks import import_marks
 
-        result = import_marks(path, user=user, progress=progress)
+        result = import_marks(path, user=user, scope=scope, progress=progress, on_write=record_import)
     elif kind == "ctf":
         from .ctf import import_ctf
 
         progress(0, 1, "Reading, checking and writing the file")
-        result = import_ctf(path, user=user)
+        result = import_ctf(path, user=user, scope=scope, on_write=record_import)
     else:
         module = _SMALL[kind]
         problems = Problems(path.name)
         progress(0, 2, "Checking every row")
-        clean = module.validate(path, problems)
+        clean = module.validate(path, problems, scope)
         problems.raise_if_any()
         result = ImportResult(kind=kind, file_name=path.name)
         progress(1, 2, "Writing")
         with transaction.atomic():
             run = start_run(kind, path, sha256_of(path), user)
-            module.write(clean, result)
+            module.write(clean, result, scope, run)
             finish_run(run, result)
+            record_import(run, result)
     result.seconds = time.perf_counter() - started
     if result.created or result.updated:
         # After the commit (and after an outer transaction's commit, if the caller holds one).

@@ -12,6 +12,7 @@ from pathlib import Path
 from attend.schools.models import AcademicYear, NonSchoolDay, School, Term
 
 from .common import ImportResult, Problems, RowReader, read_csv
+from .scope import ImportScope, not_yours_school
 
 REQUIRED = ["school_urn", "kind", "start_date"]
 OPTIONAL = ["end_date", "session", "name"]
@@ -20,7 +21,7 @@ KINDS = ["term", "non_school_day", "planned_closure"]
 MAX_DAYS = 366
 
 
-def validate(path: Path, problems: Problems) -> list[dict]:
+def validate(path: Path, problems: Problems, scope: ImportScope) -> list[dict]:
     rows = read_csv(path, REQUIRED, OPTIONAL, problems)
     schools = dict(School.objects.values_list("urn", "id"))
     clean: list[dict] = []
@@ -32,6 +33,9 @@ def validate(path: Path, problems: Problems) -> list[dict]:
         school_id = schools.get(int(urn_text)) if urn_text.isdigit() else None
         if school_id is None:
             r.bad("school_urn", f"unknown school URN {urn_text!r}")
+        elif not scope.allows(school_id):
+            r.ok = False
+            problems.refuse(line, "school_urn", not_yours_school(urn_text))
         kind = r.choice("kind", KINDS)
         start = r.date("start_date")
         end = r.date("end_date", required=kind == "term") if values["end_date"] or kind == "term" else start
@@ -72,7 +76,7 @@ def validate(path: Path, problems: Problems) -> list[dict]:
     return clean
 
 
-def write(clean: list[dict], result: ImportResult) -> None:
+def write(clean: list[dict], result: ImportResult, scope: ImportScope, run=None) -> None:
     years = {y.start_year: y for y in AcademicYear.objects.all()}
     school_ids = {row["school_id"] for row in clean}
     terms = {(t.school_id, t.start_date): t for t in Term.objects.filter(school_id__in=school_ids)}

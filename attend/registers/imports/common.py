@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +38,11 @@ class Problem:
 class ImportFailed(Exception):
     """An import found problems and wrote nothing. `messages` are `file:line: field: reason` strings."""
 
-    def __init__(self, messages: list[str], total: int | None = None):
+    def __init__(self, messages: list[str], total: int | None = None, *, out_of_scope: int = 0):
         self.messages = messages
         self.total = len(messages) if total is None else total
+        # How many of the problems are rows outside the importing user's scope (the API answers 403 for those).
+        self.out_of_scope = out_of_scope
         super().__init__(f"{self.total} problem(s); nothing was imported")
 
 
@@ -59,12 +63,29 @@ class ImportResult:
     # look at these schools as of this day instead of everything as of today.
     school_ids: list[int] | None = None
     latest_date: dt.date | None = None
+    # Rows imported only in part, as `file:line: field: reason` (a pupil already registered at another school:
+    # the enrolment is made, the pupil's details are left alone, and the LA confirms the transfer).
+    notes: list[str] = field(default_factory=list)
+    # What changed, per kind of row (for the audit trail): {"enrolments": {"created": 2, ...}, ...}.
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Pupils (ids) whose protected details changed -> the names of those details.
+    protected: dict[int, set[str]] = field(default_factory=dict)
+
+    def count(self, what: str, outcome: str, n: int = 1) -> None:
+        if n:
+            bucket = self.counts.setdefault(what, {})
+            bucket[outcome] = bucket.get(outcome, 0) + n
+
+    def protected_changed(self, pupil_id: int, names) -> None:
+        if names:
+            self.protected.setdefault(pupil_id, set()).update(names)
 
     def summary(self) -> str:
         return (
             f"Imported {self.kind} from {self.file_name}: {self.rows} rows, {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged in {self.seconds:.1f} s"
             + (f" ({', '.join(f'{k} {v:.1f} s' for k, v in self.phases.items())})" if self.phases else "")
+            + (f". {len(self.notes)} row(s) imported in part: " + "; ".join(self.notes) if self.notes else "")
         )
 
 
@@ -75,10 +96,16 @@ class Problems:
     file_name: str
     items: list[Problem] = field(default_factory=list)
     total: int = 0
+    out_of_scope: int = 0
 
     def add(self, line: int, field_name: str, reason: str) -> None:
         self.total += 1
         self.items.append(Problem(line, field_name, reason))
+
+    def refuse(self, line: int, field_name: str, reason: str) -> None:
+        """A row that would create or change data outside the importing user's scope."""
+        self.out_of_scope += 1
+        self.add(line, field_name, reason)
 
     def __bool__(self) -> bool:
         return self.total > 0
@@ -86,7 +113,9 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.total:
             kept = sorted(self.items)[:MAX_PROBLEMS_KEPT]
-            raise ImportFailed([p.format(self.file_name) for p in kept], total=self.total)
+            raise ImportFailed(
+                [p.format(self.file_name) for p in kept], total=self.total, out_of_scope=self.out_of_scope
+            )
 
 
 def sha256_of(path: Path) -> str:
@@ -97,11 +126,32 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def open_bytes(path: Path):
+    """The file's bytes, gzip-compressed files decompressed as they are read (every importer reads through
+    this, so what is checked is what is imported)."""
+    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
+
+
+def open_text(path: Path):
+    """The file as UTF-8 text for the csv module; a byte order mark is dropped."""
+    return io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", newline="")
+
+
+def header_name(raw: str) -> str:
+    """A column name as the importers match it: byte order mark and surrounding spaces removed, case folded."""
+    return raw.replace("\ufeff", "").strip().casefold()
+
+
 def check_header(
     header: list[str], required: list[str], optional: list[str], problems: Problems
 ) -> dict[str, int] | None:
     """Map column name -> position, or record a line-1 problem naming missing and unexpected columns."""
-    names = [h.strip() for h in header]
+    names = [header_name(h) for h in header]
     missing = [c for c in required if c not in names]
     extra = [c for c in names if c not in required and c not in optional]
     repeated = sorted({c for c in names if names.count(c) > 1})
@@ -127,7 +177,7 @@ def read_csv(
     if (bad_line := non_utf8_line(path)) is not None:
         problems.add(bad_line, "file", "the file is not UTF-8 text")
         return rows
-    with path.open(newline="", encoding="utf-8-sig") as f:
+    with open_text(path) as f:
         reader = csv.reader(f)
         try:
             header = next(reader)
@@ -154,12 +204,15 @@ def read_csv(
 
 def non_utf8_line(path: Path) -> int | None:
     """The first line that is not valid UTF-8, or None if the whole file is."""
-    with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return number
+    try:
+        with open_bytes(path) as f:
+            for number, raw in enumerate(f, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except (OSError, EOFError):  # gzip.BadGzipFile is an OSError
+        return 1  # a damaged compressed file: nothing in it can be read, so nothing is imported
     return None
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from lxml import etree
 
 from attend.core import clock
-from attend.people.models import Enrolment, Pupil, PupilContact
+from attend.people.models import Contact, Enrolment, Pupil, PupilContact
 from attend.people.upn import upn_problem
 from attend.registers.codes import code_table, valid_codes
 from attend.registers.models import Mark
@@ -37,6 +37,7 @@ from . import contacts as contacts_import
 from . import pupils as pupils_import
 from .common import ImportResult, Problems, finish_run, parse_bool, parse_date, sha256_of, start_run
 from .marks import SESSIONS, MarkBatch, write_marks
+from .scope import ImportScope, whole_service_only
 
 CTF_VERSION = "25.0"
 NO_MARK = "-"
@@ -248,8 +249,21 @@ def _school_for(lea: str, estab: str, schools: dict[str, School]) -> School | No
     return schools.get(f"{lea}{estab}")
 
 
-def import_ctf(path: Path, *, user=None) -> ImportResult:
+def _check_lengths(problems: Problems, line: int, where: str, values: dict, model) -> None:
+    """Every text value fits its column (a 5,000-character forename is a problem, not a database error)."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            limit = model._meta.get_field(name).max_length
+            if limit and len(value) > limit:
+                problems.add(line, f"{where}{name}", f"longer than {limit} characters")
+
+
+def import_ctf(path: Path, *, user=None, scope: ImportScope | None = None, on_write=None) -> ImportResult:
     problems = Problems(path.name)
+    scope = scope or ImportScope.of(user)
+    if not scope.whole:
+        problems.refuse(1, "file", whole_service_only("ctf"))
+        problems.raise_if_any()
     try:
         tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
@@ -292,6 +306,7 @@ def import_ctf(path: Path, *, user=None) -> ImportResult:
             "sen_status": sen,
             **{flag: read.flag(p, "AttendCharacteristics/" + FLAG_ELEMENT[flag]) for flag in FLAGS},
         }
+        _check_lengths(problems, line, "Pupil/", person, Pupil)
         spells: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
         for s in p.iterfind("SchoolHistory/School"):
             school = _school_for(read.text(s, "LEA"), read.text(s, "Estab"), schools)
@@ -328,6 +343,8 @@ def import_ctf(path: Path, *, user=None) -> ImportResult:
                 )
                 for field, kind in PHONES.items()
             }  # fmt: skip
+            if len(ref) > 40:
+                problems.add(c.sourceline, "Contact/AttendContactRef", "longer than 40 characters")
             priority_text = read.text(c, "AttendPriority") or read.text(c, "Order") or str(order)
             if not priority_text.isdigit() or int(priority_text) < 1:
                 problems.add(
@@ -354,6 +371,8 @@ def import_ctf(path: Path, *, user=None) -> ImportResult:
                     ),
                 )
             )  # fmt: skip
+            _check_lengths(problems, c.sourceline, "Contact/", contact_rows[-1]["contact"], Contact)
+            _check_lengths(problems, c.sourceline, "Contact/", contact_rows[-1]["link"], PupilContact)
         seen_sessions: set = set()
         for y in p.iterfind("Attendance/YearData"):
             _read_year(y, upn, schools, spells, read, codes_ok, mark_rows, seen_sessions)
@@ -362,11 +381,12 @@ def import_ctf(path: Path, *, user=None) -> ImportResult:
     result = ImportResult(kind="ctf", file_name=path.name)
     with transaction.atomic():
         run = start_run("ctf", path, sha256_of(path), user)
-        pupils_import.write(pupil_rows, result)
+        pupils_import.write(pupil_rows, result, scope, run)
         pupil_ids = dict(Pupil.objects.filter(upn__in=list(seen_upns)).values_list("upn", "id"))
         contacts_import.write(
             [dict(row, pupil_id=pupil_ids[row["upn"]]) for row in contact_rows if row["upn"] in pupil_ids],
             result,
+            scope,
         )
         result.rows = len(pupil_rows) + len(contact_rows)
         if mark_rows:
@@ -382,7 +402,11 @@ def import_ctf(path: Path, *, user=None) -> ImportResult:
             result.created += created
             result.updated += updated
             result.unchanged += len(batch) - created - updated
+            result.count("marks", "created", created)
+            result.count("marks", "changed", updated)
         finish_run(run, result)
+        if on_write:
+            on_write(run, result)
     return result
 
 

@@ -1,11 +1,13 @@
 """marks.csv, the fast path: tens of millions of rows, validated per line, written set-based.
 
-Reading: pyarrow's multi-threaded CSV reader, every column as text. If pyarrow cannot parse the file (ragged rows,
+Reading: pyarrow's multi-threaded CSV reader, every column as text, named by the normalised header (so a header
+with spaces, capitals or a byte order mark reads as it validates; gzip-compressed files are decompressed as read). If pyarrow cannot parse the file (ragged rows,
 blank lines, newlines inside quotes) we fall back to Python's csv module, which knows exact physical line numbers;
 either way every problem is reported as file:line: field: reason.
 
 Validation is vectorised: each column is dictionary-encoded, so a UPN, URN, date, session or code is checked once per
-distinct value, and the verdict is spread back to the rows with numpy. Rows are matched to enrolments by a sorted
+distinct value, and the verdict is spread back to the rows with numpy. The importing user's scope is one of those
+checks: a URN outside it refuses every row naming it, and rows match only enrolments at that URN. Rows are matched to enrolments by a sorted
 search over (pupil, school, admission date); duplicates are found by sorting on (enrolment, date, session).
 
 Writing (one transaction): rows for enrolments with no existing marks in the file's date range are inserted
@@ -44,12 +46,16 @@ from .common import (
     check_header,
     date_reason,
     finish_run,
+    is_gzip,
     non_utf8_line,
+    open_bytes,
+    open_text,
     parse_date,
     sha256_of,
     start_run,
 )
 from .common import Problems as _Problems
+from .scope import ImportScope, not_yours_school
 
 COLUMNS = ["upn", "school_urn", "date", "session", "code"]
 SESSIONS = ["AM", "PM"]
@@ -111,17 +117,19 @@ class MarkBatch:
 
 
 def _read_fast(path: Path, header: list[str]) -> pa.Table | None:
-    """The whole file as a table of strings, or None if pyarrow cannot parse it line for line."""
+    """The whole file as a table of strings with the columns named `header` (the normalised names of the
+    file's first line, which is skipped), or None if pyarrow cannot parse it line for line."""
     try:
+        source = pa.input_stream(str(path), compression="gzip" if is_gzip(path) else None)
         return pacsv.read_csv(
-            str(path),
-            read_options=pacsv.ReadOptions(block_size=16 << 20),
+            source,
+            read_options=pacsv.ReadOptions(block_size=16 << 20, column_names=header, skip_rows=1),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header}, strings_can_be_null=False
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError):
         return None
 
 
@@ -132,7 +140,8 @@ def _read_slow(path: Path, columns: dict[str, int], problems: _Problems) -> tupl
     if (bad_line := non_utf8_line(path)) is not None:
         problems.add(bad_line, "file", "the file is not UTF-8 text")
         return pa.table({name: pa.array([], pa.string()) for name in COLUMNS}), np.zeros(0, dtype=np.int64)
-    reader = csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    with open_text(path) as f:
+        reader = csv.reader(io.StringIO(f.read(), newline=""))
     next(reader)
     line = reader.line_num + 1
     for record in reader:
@@ -179,6 +188,7 @@ class _RowProblems:
         self.lines = lines
         self.found: list[Problem] = []
         self.total = 0
+        self.out_of_scope = 0
 
     def line_of(self, row: int) -> int:
         return int(self.lines[row]) if self.lines is not None else row + 2
@@ -207,8 +217,12 @@ def encode_columns(table: pa.Table) -> dict[str, tuple[np.ndarray, list[str]]]:
 
 
 def validate_marks(
-    encoded: dict[str, tuple[np.ndarray, list[str]]], n: int, lines: np.ndarray | None
+    encoded: dict[str, tuple[np.ndarray, list[str]]],
+    n: int,
+    lines: np.ndarray | None,
+    scope: ImportScope | None = None,
 ) -> tuple[MarkBatch, _RowProblems]:
+    scope = scope or ImportScope.everything()
     bad = _RowProblems(lines)
     ok = np.ones(n, dtype=bool)
 
@@ -238,9 +252,11 @@ def validate_marks(
     urn_idx, urn_values = encoded.pop("school_urn")
     from attend.schools.models import School
 
-    all_urns = {str(u) for u in School.objects.values_list("urn", flat=True)}
+    all_urns = {str(u): pk for u, pk in School.objects.values_list("urn", "pk")}
 
     def check_urn(value: str):
+        if value in all_urns and not scope.allows(all_urns[value]):
+            return -2, not_yours_school(value)
         if value in schools:
             return schools[value], None
         if value in all_urns:  # a real school with nobody on roll: every mark will be outside enrolment
@@ -248,6 +264,8 @@ def validate_marks(
         return -1, f"unknown school URN {value!r}"
 
     urn_map, urn_reasons = _lookup(urn_values, check_urn)
+    if len(urn_map):
+        bad.out_of_scope = int(np.count_nonzero(urn_map[urn_idx] == -2))
 
     date_idx, date_values = encoded.pop("date")
 
@@ -537,7 +555,9 @@ def write_marks(batch: MarkBatch, *, run, user) -> tuple[int, int]:
 _STEPS = {"read": "Checking every mark", "validate": "Writing the marks", "write": "Committing"}
 
 
-def import_marks(path: Path, *, user=None, progress=None) -> ImportResult:
+def import_marks(
+    path: Path, *, user=None, scope: ImportScope | None = None, progress=None, on_write=None
+) -> ImportResult:
     problems = _Problems(path.name)
     clock = [time.perf_counter()]
     phases: dict[str, float] = {}
@@ -552,13 +572,17 @@ def import_marks(path: Path, *, user=None, progress=None) -> ImportResult:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(sha256_of, path)  # hashlib releases the GIL: hash while pyarrow parses
-        with path.open("rb") as f:
-            first_line = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+        try:
+            with open_bytes(path) as f:
+                first_line = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+        except (OSError, EOFError):  # a damaged compressed file
+            problems.add(1, "file", "the file cannot be read (damaged or not gzip-compressed CSV)")
+            problems.raise_if_any()
         header = next(csv.reader([first_line]), [])
         columns = check_header(header, COLUMNS, [], problems)
         if columns is None:
             problems.raise_if_any()
-        table = _read_fast(path, [h.strip() for h in header])
+        table = _read_fast(path, list(columns))
         lines = None
         if table is None:
             table, lines = _read_slow(path, columns, problems)
@@ -566,18 +590,26 @@ def import_marks(path: Path, *, user=None, progress=None) -> ImportResult:
         lap("read")
         encoded = encode_columns(table)
         del table
-        batch, bad = validate_marks(encoded, n, lines)
+        batch, bad = validate_marks(encoded, n, lines, scope)
         sha256 = digest.result()
         lap("validate")
     if bad.total or problems.total:
         found = sorted(problems.items + bad.found)[:MAX_PROBLEMS_KEPT]
-        raise ImportFailed([p.format(path.name) for p in found], total=bad.total + problems.total)
+        raise ImportFailed(
+            [p.format(path.name) for p in found],
+            total=bad.total + problems.total,
+            out_of_scope=bad.out_of_scope,
+        )
     result = ImportResult(kind="marks", file_name=path.name, rows=len(batch), phases=phases)
     with transaction.atomic():
         run = start_run("marks", path, sha256, user)
         result.created, result.updated = write_marks(batch, run=run, user=user)
         result.unchanged = result.rows - result.created - result.updated
+        result.count("marks", "created", result.created)
+        result.count("marks", "changed", result.updated)
         finish_run(run, result)
+        if on_write:
+            on_write(run, result)
         lap("write")
     lap("commit")
     if len(batch):

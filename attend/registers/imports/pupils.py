@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attend.people.models import Enrolment, Pupil
+from attend.people.models import Enrolment, Pupil, Transfer
 from attend.people.upn import upn_problem
 from attend.schools.models import School
 
 from .common import ImportResult, Problems, RowReader, read_csv
+from .scope import ImportScope, held_elsewhere, not_yours_school
 
 REQUIRED = [
     "upn",
@@ -59,11 +60,14 @@ PERSONAL = [
     "sen_status",
     *FLAGS,
 ]
+# Details whose change is recorded pupil by pupil in the audit trail (safeguarding decisions rest on them).
+PROTECTED = ["child_protection_plan", "looked_after", "sen_status"]
 NC_YEARS = ["N1", "N2", "R", *[str(n) for n in range(1, 15)], "X"]
+TRANSFER_NOTE = "already registered at another school: the LA will confirm the transfer"
 REGISTRATIONS = [c.value for c in Enrolment.Registration]
 
 
-def validate(path: Path, problems: Problems) -> list[dict]:
+def validate(path: Path, problems: Problems, scope: ImportScope) -> list[dict]:
     rows = read_csv(path, REQUIRED, OPTIONAL, problems)
     schools = dict(School.objects.values_list("urn", "id"))
     clean: list[dict] = []
@@ -78,6 +82,9 @@ def validate(path: Path, problems: Problems) -> list[dict]:
         school_id = schools.get(int(urn_text)) if urn_text.isdigit() else None
         if school_id is None:
             r.bad("school_urn", f"unknown school URN {urn_text!r}")
+        elif not scope.allows(school_id):
+            r.ok = False
+            problems.refuse(line, "school_urn", not_yours_school(urn_text))
         person = {
             "legal_forename": r.text("legal_forename", required=True, max_length=100),
             "legal_surname": r.text("legal_surname", required=True, max_length=100),
@@ -122,30 +129,15 @@ def validate(path: Path, problems: Problems) -> list[dict]:
     return clean
 
 
-def write(clean: list[dict], result: ImportResult) -> None:
+def write(clean: list[dict], result: ImportResult, scope: ImportScope, run=None) -> None:
+    """Pupils by UPN, enrolments by (pupil, school, admission date). A pupil held through schools outside the
+    scope keeps every detail; the row makes only its own school's enrolment, recorded as a Transfer."""
     upns = sorted({row["upn"] for row in clean})
     # Large files: read everything rather than send tens of thousands of parameters in one query.
     pupil_query = Pupil.objects.filter(upn__in=upns) if len(upns) < 900 else Pupil.objects.all()
     existing = {p.upn: p for p in pupil_query}
-    new_pupils, changed_pupils, changed_upns = [], [], set()
-    for row in clean:
-        upn, person = row["upn"], row["person"]
-        pupil = existing.get(upn)
-        if pupil is None:
-            pupil = existing[upn] = Pupil(upn=upn, **person)
-            new_pupils.append(pupil)
-        elif pupil.pk and upn not in changed_upns and any(getattr(pupil, k) != v for k, v in person.items()):
-            for k, v in person.items():
-                setattr(pupil, k, v)
-            changed_pupils.append(pupil)
-            changed_upns.add(upn)
-    Pupil.objects.bulk_create(new_pupils, batch_size=2000)
-    Pupil.objects.bulk_update(changed_pupils, PERSONAL, batch_size=2000)
-    if any(p.pk is None for p in new_pupils):  # backends that do not return ids from bulk_create
-        ids = dict(Pupil.objects.filter(upn__in=[p.upn for p in new_pupils]).values_list("upn", "id"))
-        for p in new_pupils:
-            p.pk = ids[p.upn]
-
+    held = held_elsewhere([existing[u].pk for u in upns if u in existing], scope)
+    new_pupils, changed_upns = _write_pupils(clean, existing, held, result)
     pupil_ids = {upn: p.pk for upn, p in existing.items()}
     enrolment_query = (
         Enrolment.objects.filter(pupil_id__in=[pupil_ids[u] for u in upns])
@@ -153,7 +145,7 @@ def write(clean: list[dict], result: ImportResult) -> None:
         else Enrolment.objects.all()
     )
     enrolments = {(e.pupil_id, e.school_id, e.admission_date): e for e in enrolment_query}
-    new_enrolments, changed_enrolments = [], []
+    new_enrolments, changed_enrolments, transfers = [], [], []
     reported_pupil_change: set[str] = set()
     for row in clean:
         key = (pupil_ids[row["upn"]], row["school_id"], row["admission_date"])
@@ -162,10 +154,15 @@ def write(clean: list[dict], result: ImportResult) -> None:
         )
         enrolment = enrolments.get(key)
         pupil_changed = row["upn"] in changed_upns and row["upn"] not in reported_pupil_change
+        if key[0] in held:
+            result.notes.append(f"{result.file_name}:{row['line']}: upn: {TRANSFER_NOTE}")
         if enrolment is None:
-            new_enrolments.append(
-                Enrolment(pupil_id=key[0], school_id=key[1], admission_date=key[2], **wanted)
+            enrolment = enrolments[key] = Enrolment(
+                pupil_id=key[0], school_id=key[1], admission_date=key[2], **wanted
             )
+            new_enrolments.append(enrolment)
+            if key[0] in held:
+                transfers.append((enrolment, held[key[0]], row["line"]))
             result.created += 1
         elif any(getattr(enrolment, k) != v for k, v in wanted.items()):
             for k, v in wanted.items():
@@ -182,4 +179,60 @@ def write(clean: list[dict], result: ImportResult) -> None:
     Enrolment.objects.bulk_update(
         changed_enrolments, ["leaving_date", "nc_year", "registration"], batch_size=2000
     )
+    result.count("pupils", "created", len(new_pupils))
+    result.count("pupils", "changed", len(changed_upns))
+    result.count("enrolments", "created", len(new_enrolments))
+    result.count("enrolments", "changed", len(changed_enrolments))
+    _record_transfers(transfers, run, result)
     result.rows = len(clean)
+
+
+def _write_pupils(clean, existing: dict[str, Pupil], held: dict, result: ImportResult):
+    """Create new pupils and change existing ones (not those held elsewhere). Returns (new pupils, changed UPNs)."""
+    new_pupils, changed_pupils, changed_upns = [], [], set()
+    for row in clean:
+        upn, person = row["upn"], row["person"]
+        pupil = existing.get(upn)
+        if pupil is None:
+            pupil = existing[upn] = Pupil(upn=upn, **person)
+            new_pupils.append(pupil)
+        elif pupil.pk in held:
+            continue
+        elif pupil.pk and upn not in changed_upns and any(getattr(pupil, k) != v for k, v in person.items()):
+            result.protected_changed(pupil.pk, [k for k in PROTECTED if getattr(pupil, k) != person[k]])
+            for k, v in person.items():
+                setattr(pupil, k, v)
+            changed_pupils.append(pupil)
+            changed_upns.add(upn)
+    Pupil.objects.bulk_create(new_pupils, batch_size=2000)
+    Pupil.objects.bulk_update(changed_pupils, PERSONAL, batch_size=2000)
+    if any(p.pk is None for p in new_pupils):  # backends that do not return ids from bulk_create
+        ids = dict(Pupil.objects.filter(upn__in=[p.upn for p in new_pupils]).values_list("upn", "id"))
+        for p in new_pupils:
+            p.pk = ids[p.upn]
+    return new_pupils, changed_upns
+
+
+def _record_transfers(transfers, run, result: ImportResult) -> None:
+    """One Transfer per enrolment made for a pupil held through other schools (the LA confirms or undoes it)."""
+    if not transfers:
+        return
+    if any(e.pk is None for e, _, _ in transfers):
+        ids = {
+            (e.pupil_id, e.school_id, e.admission_date): e.pk
+            for e in Enrolment.objects.filter(pupil_id__in={e.pupil_id for e, _, _ in transfers})
+        }
+        for e, _, _ in transfers:
+            e.pk = ids[(e.pupil_id, e.school_id, e.admission_date)]
+    for enrolment, from_schools, line in transfers:
+        transfer = Transfer.objects.create(
+            pupil_id=enrolment.pupil_id,
+            to_school_id=enrolment.school_id,
+            enrolment=enrolment,
+            admission_date=enrolment.admission_date,
+            import_run=run,
+            file_line=f"{result.file_name}:{line}"[:600],
+            created_by=getattr(run, "imported_by", None),
+        )
+        transfer.from_schools.set(sorted(from_schools))
+    result.count("transfers", "pending", len(transfers))

@@ -9,13 +9,17 @@ from pathlib import Path
 from attend.schools.models import LocalAuthority, School, Trust
 
 from .common import ImportResult, Problems, RowReader, read_csv
+from .scope import ImportScope, whole_service_only
 
 REQUIRED = ["la_code", "la_name", "urn", "laestab", "name", "phase"]
 OPTIONAL = ["region_name", "trust_name", "school_day_hours", "meets_on_weekdays"]
 PHASES = [choice.value for choice in School.Phase]
 
 
-def validate(path: Path, problems: Problems) -> list[dict]:
+def validate(path: Path, problems: Problems, scope: ImportScope) -> list[dict]:
+    if not scope.whole:
+        problems.refuse(1, "file", whole_service_only("schools"))
+        return []
     rows = read_csv(path, REQUIRED, OPTIONAL, problems)
     clean: list[dict] = []
     first_urn: dict[int, int] = {}
@@ -27,6 +31,9 @@ def validate(path: Path, problems: Problems) -> list[dict]:
             r.bad("la_code", f"must be 3 digits, not {la_code!r}")
         la_name = r.text("la_name", required=True, max_length=120)
         urn = r.integer("urn", minimum=100000)
+        if urn is not None and urn > 999999:
+            r.bad("urn", f"must be six digits, not {values['urn']!r}")
+            urn = None
         laestab = r.text("laestab", required=True)
         if laestab and not re.fullmatch(r"\d{7}", laestab):
             r.bad("laestab", f"must be 7 digits, not {laestab!r}")
@@ -75,7 +82,7 @@ def validate(path: Path, problems: Problems) -> list[dict]:
     return clean
 
 
-def write(clean: list[dict], result: ImportResult) -> None:
+def write(clean: list[dict], result: ImportResult, scope: ImportScope, run=None) -> None:
     las = {la.code: la for la in LocalAuthority.objects.all()}
     for row in clean:
         la = las.get(row["la_code"])

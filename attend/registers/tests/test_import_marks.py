@@ -22,6 +22,13 @@ def two_pupils():
     return school, ada, ben
 
 
+def school_officer(django_user_model, school):
+    """The school's attendance officer: imports are checked against the importer's schools."""
+    officer = django_user_model.objects.create(username="officer")
+    officer.memberships.create(role="school_officer", school=school)
+    return officer
+
+
 def week_of_marks(enrolments, start=dt.date(2024, 9, 9), end=dt.date(2024, 9, 13)):
     rows = []
     for day in weekdays(start, end):
@@ -33,7 +40,7 @@ def week_of_marks(enrolments, start=dt.date(2024, 9, 9), end=dt.date(2024, 9, 13
 
 def test_it_imports_marks_and_records_the_run(tmp_path, two_pupils, django_user_model):
     school, ada, ben = two_pupils
-    officer = django_user_model.objects.create(username="officer")
+    officer = school_officer(django_user_model, school)
     path = write_csv(tmp_path / "marks.csv", HEADER, week_of_marks([ada, ben]))
     result = import_file("marks", path, user=officer)
     assert (result.rows, result.created, result.updated, result.unchanged) == (20, 20, 0, 0)
@@ -66,9 +73,9 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, two_pupils):
 
 
 def test_a_correction_replaces_the_mark_and_keeps_history(tmp_path, two_pupils, django_user_model):
-    _, ada, ben = two_pupils
+    school, ada, ben = two_pupils
     import_file("marks", write_csv(tmp_path / "week.csv", HEADER, week_of_marks([ada, ben])))
-    officer = django_user_model.objects.create(username="officer")
+    officer = school_officer(django_user_model, school)
     corrected = write_csv(
         tmp_path / "fix.csv",
         HEADER,
