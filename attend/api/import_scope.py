@@ -1,5 +1,5 @@
-"""Which import runs a user may read through the API. Which files they may send is one rule for the web upload
-and the API: attend.jobs.scope.import_scope_problems."""
+"""Which import runs a user may read through the API. Which rows a file may write is checked by the importer that
+reads them (attend.registers.imports.scope), for the web upload, the API and the command line alike."""
 
 from __future__ import annotations
 
