@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "attend.privacy",
     "attend.jobs",
     "attend.directory",
+    "attend.letters",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
