@@ -50,7 +50,9 @@ def family():
 def stats_words(pupil, school):
     """Days and hours for the pupil straight from the statistics layer, rounded as letters say them."""
     start, end = queries.year_to_date(AS_OF)
-    row = queries.enrolment_measures(start, end, schools=[school], cohort="all").set_index("upn").loc[pupil.upn]
+    row = (
+        queries.enrolment_measures(start, end, schools=[school], cohort="all").set_index("upn").loc[pupil.upn]
+    )
     days = Decimal(str(row["days_missed"]))
     hours = (Decimal(str(row["hours_missed"])) * 2).quantize(Decimal("1"), rounding=ROUND_HALF_UP) / 2
     fmt = lambda v: f"{v:.1f}".removesuffix(".0")  # noqa: E731
@@ -59,7 +61,9 @@ def stats_words(pupil, school):
 
 def test_a_concern_letter_states_days_and_hours_equal_to_the_statistics(family, tmp_path):
     school, pupil, mother = family
-    draft = compose(template_name="concern_stage_1", pupil=pupil, contact=mother, route=Message.Route.POST, as_of=AS_OF)
+    draft = compose(
+        template_name="concern_stage_1", pupil=pupil, contact=mother, route=Message.Route.POST, as_of=AS_OF
+    )
     text = pdf_text(draft.pdf, tmp_path)
     days, hours = stats_words(pupil, school)
     assert (days, hours) == ("12.5 days", "about 81.5 hours")
@@ -77,11 +81,19 @@ def test_a_concern_letter_states_days_and_hours_equal_to_the_statistics(family, 
 def test_every_shipped_template_renders_for_a_pupil(family, tmp_path):
     school, pupil, mother = family
     days, hours = stats_words(pupil, school)
-    meeting = Meeting(kind="telephone call", date=AS_OF, time="10:00am", length="about 30 minutes",
-                      how_to_join="We will call you on 07700 900123.", agenda="How Amelia is getting on.")
+    meeting = Meeting(
+        kind="telephone call",
+        date=AS_OF,
+        time="10:00am",
+        length="about 30 minutes",
+        how_to_join="We will call you on 07700 900123.",
+        agenda="How Amelia is getting on.",
+    )
     for t in LetterTemplate.objects.filter(owner_key="default", language="en"):
         route = {"letter": "post", "email": "email", "sms": "sms"}[t.channel]
-        draft = compose(template_name=t.name, pupil=pupil, contact=mother, route=route, as_of=AS_OF, meeting=meeting)
+        draft = compose(
+            template_name=t.name, pupil=pupil, contact=mother, route=route, as_of=AS_OF, meeting=meeting
+        )
         if t.channel == "letter":
             text = pdf_text(draft.pdf, tmp_path)
             assert pdf_pages(draft.pdf, tmp_path) <= 2, t.name
@@ -90,7 +102,9 @@ def test_every_shipped_template_renders_for_a_pupil(family, tmp_path):
                 assert days in text and hours in text, t.name
         else:
             assert "Amelia" in draft.rendered.text and "{{" not in draft.rendered.text
-    sms = compose(template_name="first_day_absence_sms", pupil=pupil, contact=mother, route="sms", as_of=AS_OF)
+    sms = compose(
+        template_name="first_day_absence_sms", pupil=pupil, contact=mother, route="sms", as_of=AS_OF
+    )
     assert sms.rendered.text == (
         "Northfield Primary School: Amelia is not in school today and we have not heard why. "
         "Please call us on 01632 960001 today."
