@@ -83,6 +83,12 @@ class AttendanceFigures:
     possible_sessions: int
     attendance_perc: float | None
     year_group_perc: float | None
+    illness_sessions: int = 0
+
+    @property
+    def illness_only(self) -> bool:
+        """Every absence this year was illness (code I): such families get the health letter, not a concern stage."""
+        return self.year.sessions > 0 and self.illness_sessions == self.year.sessions
 
     def merge_fields(self, absence_date: dt.date | None = None) -> dict[str, str]:
         fields = {
@@ -133,13 +139,16 @@ def attendance_figures(enrolments: Iterable[Enrolment], as_of: dt.date) -> dict[
         row = year_rows.get(e.pk, {})
         _, period = year_period_words(as_of, e.admission_date)
         perc = row.get("attendance_pct")
+        possible = int(row.get("possible_sessions", 0))
+        illness = round(float(row.get("illness_pct") or 0) * possible / 100)
         out[e.pk] = AttendanceFigures(
             year=time_missed(int(row.get("sessions_missed", 0)), day_hours=hours, period=period),
             recent=time_missed(
                 int(recent_missed.get(e.pk, 0)), day_hours=hours, period=f"in the last {RECENT_WEEKS} weeks"
             ),
-            possible_sessions=int(row.get("possible_sessions", 0)),
+            possible_sessions=possible,
             attendance_perc=float(perc) if perc is not None else None,
             year_group_perc=group_perc.get((e.school_id, str(e.nc_year))),
+            illness_sessions=illness,
         )
     return out
