@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "attend.privacy",
     "attend.jobs",
     "attend.directory",
+    "attend.letters",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -273,3 +274,21 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
+
+# --- Letters and messages (attend/letters, docs/letters.md) ---
+# Email through Django's email backends: smtp://user:pass@host:587?tls=1, smtps://..., or console:// (the default).
+ATTEND_EMAIL_URL = os.environ.get("ATTEND_EMAIL_URL", "console://")
+ATTEND_EMAIL_FROM = os.environ.get("ATTEND_EMAIL_FROM", "attendance@attend.invalid")
+# GOV.UK Notify: SMS, email and first-class precompiled letters. The SMS and email templates in Notify hold
+# ((body)) (and ((subject)) for email): Attend renders the words, Notify only carries them.
+ATTEND_NOTIFY_API_KEY = os.environ.get("ATTEND_NOTIFY_API_KEY", "")
+ATTEND_NOTIFY_BASE_URL = os.environ.get("ATTEND_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+ATTEND_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("ATTEND_NOTIFY_SMS_TEMPLATE_ID", "")
+ATTEND_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("ATTEND_NOTIFY_EMAIL_TEMPLATE_ID", "")
+# "smtp" sends email through ATTEND_EMAIL_URL; "notify" through GOV.UK Notify.
+ATTEND_EMAIL_VIA = os.environ.get("ATTEND_EMAIL_VIA", "smtp")
+ATTEND_NOTIFY_TIMEOUT = env_int("ATTEND_NOTIFY_TIMEOUT_SECONDS", 20)
+# Seconds to wait before each retry of a 5xx or a timeout (then the message fails and can be retried later).
+ATTEND_NOTIFY_RETRY_DELAYS = [
+    float(d) for d in os.environ.get("ATTEND_NOTIFY_RETRY_DELAYS", "1,4,16").split(",") if d.strip()
+]

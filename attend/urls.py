@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("attend.web.urls")),
     path("", include("attend.jobs.urls")),
     path("settings/", include("attend.directory.urls")),
+    path("letters/", include("attend.letters.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,14 @@ if ! python3 -m uv --version >/dev/null 2>&1; then
     || python3 -m pip install --quiet uv
 fi
 python3 -m uv sync --frozen --python "$(command -v python3)" "$@" >&2
+# WeasyPrint (letters) needs Pango and HarfBuzz's subsetter; the tests read PDFs with poppler-utils (pdftotext).
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset \
+  || ! command -v pdftotext >/dev/null 2>&1; then
+  echo "Installing Pango, HarfBuzz and poppler-utils (for letters and their tests)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    poppler-utils fonts-liberation fonts-dejavu-core >&2
+fi
 # Front-end assets (GOV.UK Frontend, htmx, axe-core for the browser tests) from the npm registry, never a CDN.
 if ! command -v npm >/dev/null 2>&1; then
   echo "Installing Node.js and npm (apt)..." >&2

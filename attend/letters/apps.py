@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LettersConfig(AppConfig):
+    name = "attend.letters"
+    verbose_name = "Letters and messages"

@@ -1,0 +1,183 @@
+"""Batches: one template for many pupils, with a review step before anything is sent.
+
+Letters for pupils with a current circumstance (medical, bereavement, other), an EHC plan, a young carer, a child
+with a social worker (child in need, child protection plan, looked after), or a pupil outside compulsory school age
+by the statutory dates, are held with the reason shown: a person approves, edits (a new message) or skips each.
+Nothing in a batch is sent until a named person approves it; first-day messages never come through here.
+Sending runs as a background task and resumes without sending anything twice (idempotency keys, and Notify is
+asked by reference before any retry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from attend import audit
+from attend.casework.models import PupilCircumstance
+from attend.people.models import Pupil
+
+from . import library
+from .age import compulsory_school_age_starts, of_compulsory_school_age
+from .compose import MessageError, compose, enrolment_on, liable_contacts
+from .figures import attendance_figures
+from .models import Batch, LetterTemplate, Message
+from .services import message_create, message_send
+
+S = Message.Status
+HEALTH_LETTER = "health_absence"
+
+
+def hold_reason(pupil: Pupil, as_of: dt.date, circumstances: list[PupilCircumstance]) -> str:
+    reasons = [f"{c.get_kind_display()}: {c.summary}" for c in circumstances if c.is_current(as_of)]
+    if pupil.sen_status == Pupil.SenStatus.EHCP:
+        reasons.append("Education, health and care plan")
+    if pupil.young_carer:
+        reasons.append("Young carer")
+    if pupil.child_in_need or pupil.child_protection_plan or pupil.looked_after:
+        reasons.append("Child with a social worker")
+    if not of_compulsory_school_age(pupil.date_of_birth, as_of):
+        starts = compulsory_school_age_starts(pupil.date_of_birth)
+        reasons.append(
+            f"Below compulsory school age until {starts.day} {starts:%B %Y}"
+            if as_of < starts
+            else "Over compulsory school age"
+        )
+    return "; ".join(reasons)
+
+
+def batch_create(
+    *, template_name: str, pupils: list[Pupil], as_of: dt.date, by, route: str = "post", title: str = ""
+) -> Batch:
+    """Compose every letter now (so the reviewer reads exactly what will go), held or waiting for approval."""
+    template, _ = library.resolve(template_name, None)
+    if template.immediate:
+        raise MessageError("First-day messages are sent at once, never in a reviewed batch.")
+    batch = Batch.objects.create(
+        template=template,
+        title=title or f"{template.title}, {as_of:%-d %B %Y}",
+        as_of=as_of,
+        channel=route,
+        created_by=by,
+    )
+    enrolments = {p.pk: enrolment_on(p, as_of) for p in pupils}
+    figures = attendance_figures([e for e in enrolments.values() if e], as_of)
+    circumstances: dict[int, list] = {}
+    for c in PupilCircumstance.objects.filter(pupil__in=pupils):
+        circumstances.setdefault(c.pupil_id, []).append(c)
+    problems = []
+    for pupil in pupils:
+        e = enrolments[pupil.pk]
+        f = figures.get(e.pk) if e else None
+        name = template_name
+        if template.kind == LetterTemplate.Kind.CONCERN and f is not None and f.illness_only:
+            name = HEALTH_LETTER  # illness-only absence gets the health letter, not a concern stage
+        links = liable_contacts(pupil)
+        if not links:
+            problems.append(
+                {"upn": pupil.upn, "reason": "No parent or carer with parental responsibility on record."}
+            )
+            continue
+        reason = hold_reason(pupil, as_of, circumstances.get(pupil.pk, []))
+        for link in links if template.formal else links[:1]:
+            try:
+                draft = compose(
+                    template_name=name,
+                    pupil=pupil,
+                    contact=link.contact,
+                    route=route,
+                    as_of=as_of,
+                    by=by,
+                    figures=f,
+                )
+                message_create(
+                    draft,
+                    as_of=as_of,
+                    by=by,
+                    batch=batch,
+                    hold_reason=reason,
+                    key=f"batch{batch.pk}/{pupil.upn}/{link.contact.contact_ref}",
+                )
+            except MessageError as exc:
+                problems.append({"upn": pupil.upn, "reason": str(exc)})
+    batch.problems = problems
+    batch.total = batch.messages.count()
+    batch.save(update_fields=["problems", "total"])
+    audit.record(
+        "letters.batch.created",
+        by=by,
+        obj=batch,
+        data={"template": template.name, "letters": batch.total, "problems": len(problems)},
+    )
+    return batch
+
+
+def message_approve(message: Message, *, by) -> Message:
+    if message.status != S.HELD:
+        raise MessageError("Only a held letter needs approving.")
+    message.status, message.approved_by = S.QUEUED, by
+    message.save(update_fields=["status", "approved_by"])
+    audit.record(
+        "letters.message.approved",
+        by=by,
+        obj=message,
+        pupil=message.pupil,
+        data={"hold_reason": message.hold_reason},
+    )
+    return message
+
+
+def message_skip(message: Message, *, by, reason: str) -> Message:
+    if message.was_sent:
+        raise MessageError("This letter has been sent already.")
+    message.status, message.status_reason = S.SKIPPED, reason[:300]
+    message.save(update_fields=["status", "status_reason"])
+    audit.record("letters.message.skipped", by=by, obj=message, pupil=message.pupil, data={"reason": reason})
+    return message
+
+
+@transaction.atomic
+def batch_approve(batch: Batch, *, by) -> Batch:
+    """A named person approves the batch: every letter not held is released; held ones wait for their own
+    decision. The sending task is queued."""
+    batch.messages.filter(status=S.QUEUED, approved_by__isnull=True).update(approved_by=by)
+    batch.status, batch.approved_by, batch.approved_at = Batch.Status.APPROVED, by, timezone.now()
+    batch.save(update_fields=["status", "approved_by", "approved_at"])
+    audit.record("letters.batch.approved", by=by, obj=batch, data={"letters": batch.total})
+    from .tasks import send_batch
+
+    send_batch.enqueue(batch.pk)  # the database backend stores it in this transaction
+    return batch
+
+
+def batch_send(batch: Batch) -> dict:
+    """Send every approved, queued letter of the batch, in order. Safe to run again after a crash."""
+    sent = failed = 0
+    for message in batch.messages.filter(status=S.QUEUED, approved_by__isnull=False).order_by("pk"):
+        try:
+            outcome = message_send(message, by=message.approved_by)
+        except MessageError:
+            continue  # sent already by an earlier run
+        sent += outcome.status == S.SENT
+        failed += outcome.status == S.FAILED
+        batch.done = batch.messages.exclude(status__in=[S.QUEUED, S.HELD]).count()
+        batch.save(update_fields=["done"])
+    if not batch.messages.filter(status__in=[S.QUEUED, S.HELD]).exists():
+        batch.status = Batch.Status.DONE
+    batch.done = batch.messages.exclude(status__in=[S.QUEUED, S.HELD]).count()
+    batch.save(update_fields=["status", "done"])
+    return {"sent": sent, "failed": failed}
+
+
+def batch_print_file(batch: Batch) -> bytes:
+    """All the batch's posted or printed letters in one PDF, in order (from the letter pages as rendered)."""
+    from .render import pdf_many
+
+    htmls = list(
+        batch.messages.exclude(status=S.SKIPPED)
+        .exclude(body_html="")
+        .order_by("pk")
+        .values_list("body_html", flat=True)
+    )
+    return pdf_many(htmls)

@@ -1,0 +1,193 @@
+"""Composing one message: which template variant, to whom, with which figures, rendered for its route."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from attend.people.models import Contact, Enrolment, Pupil, PupilContact
+
+from . import library
+from .context import (
+    MessageContext,
+    Officer,
+    address_lines,
+    contact_name,
+    has_postal_address,
+    letterhead_for,
+)
+from .figures import AttendanceFigures, attendance_figures
+from .models import Channel, ContactPreference, LetterTemplate, Message, TemplateVersion
+from .render import Rendered, email_html, letter_html, pdf_bytes, render_parts
+from .sms import MAX_FRAGMENTS, sms_length
+
+R = Message.Route
+ROUTES_FOR_CHANNEL = {
+    Channel.LETTER: (R.POST, R.PRINT, R.EMAIL),
+    Channel.EMAIL: (R.EMAIL,),
+    Channel.SMS: (R.SMS,),
+}
+
+
+class MessageError(Exception):
+    """A message that cannot be made or sent, with a reason a person can act on."""
+
+
+class NoAddress(MessageError):
+    pass
+
+
+def liable_contacts(pupil: Pupil) -> list[PupilContact]:
+    """Contacts with parental responsibility (each may be liable: formal letters go to every one of them, at
+    their own address), in the school's priority order; else those the pupil lives with."""
+    links = list(pupil.contact_links.select_related("contact").order_by("priority", "id"))
+    liable = [pc for pc in links if pc.parental_responsibility]
+    return liable or [pc for pc in links if pc.lives_with_pupil]
+
+
+def enrolment_on(pupil: Pupil, day: dt.date) -> Enrolment | None:
+    enrolments = pupil.enrolments.select_related("school", "school__local_authority").order_by(
+        "-admission_date"
+    )
+    on_roll = enrolments.filter(admission_date__lte=day).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gte=day)
+    )
+    return on_roll.first() or enrolments.first()
+
+
+def recipient_for(route: str, contact: Contact | None) -> str:
+    """The address for a route, or NoAddress with a reason (never an exception a person cannot act on)."""
+    who = contact_name(contact) if contact else "This pupil"
+    if contact is None:
+        raise NoAddress("There is no parent or carer with parental responsibility on record for this pupil.")
+    if route == R.SMS:
+        if not contact.phone_mobile:
+            raise NoAddress(f"{who} has no mobile number on record, so a text message cannot be sent.")
+        return contact.phone_mobile
+    if route == R.EMAIL:
+        if not contact.email:
+            raise NoAddress(f"{who} has no email address on record, so an email cannot be sent.")
+        return contact.email
+    if not has_postal_address(contact):
+        raise NoAddress(
+            f"{who} has no postal address (first line and postcode) on record, so a letter cannot be posted."
+        )
+    return "\n".join(address_lines(contact))
+
+
+@dataclass
+class Draft:
+    template: LetterTemplate
+    version: TemplateVersion
+    pupil: Pupil
+    enrolment: Enrolment | None
+    contact: Contact | None
+    route: str
+    recipient: str
+    rendered: Rendered
+    html: str  # the email HTML or the letter page HTML
+    language: str
+    interpreter_needed: bool
+    pdf: bytes | None = None
+
+    @property
+    def sms(self):
+        return sms_length(self.rendered.text)
+
+
+def compose(
+    *,
+    template_name: str,
+    pupil: Pupil,
+    contact: Contact | None,
+    route: str,
+    as_of: dt.date,
+    by=None,
+    figures: AttendanceFigures | None = None,
+    meeting=None,
+    absence_date: dt.date | None = None,
+    version: TemplateVersion | None = None,
+    with_pdf: bool = True,
+    check_address: bool = True,
+) -> Draft:
+    """Render a template for one pupil and contact. `version` pins an exact version (a preview of unsaved text
+    passes an unsaved TemplateVersion)."""
+    enrolment = enrolment_on(pupil, as_of)
+    school = enrolment.school if enrolment else None
+    language = language_code(contact.preferred_language if contact else "")
+    template, found = library.resolve(template_name, school, language)
+    version = version or template.current
+    if route not in ROUTES_FOR_CHANNEL[template.channel]:
+        raise MessageError(f"A {template.get_channel_display().lower()} template cannot be sent by {route}.")
+    recipient = recipient_for(route, contact) if check_address else ""
+    if figures is None and enrolment is not None:
+        figures = attendance_figures([enrolment], as_of).get(enrolment.pk)
+    head = letterhead_for(school)
+    ctx = MessageContext(
+        pupil=pupil,
+        enrolment=enrolment,
+        contact=contact,
+        figures=figures,
+        as_of=as_of,
+        officer=Officer.from_user(by, head),
+        absence_date=absence_date or as_of,
+        reference=f"{pupil.upn}/{template.name}",
+    )
+    if meeting is not None:
+        ctx.meeting = meeting
+    rendered = render_parts(version.subject, version.body, ctx.merge(head))
+    prefs = ContactPreference.objects.filter(contact=contact).first() if contact else None
+    interpreter = bool(contact and (contact.interpreter_needed or (language != "en" and not found)))
+    if template.channel == Channel.SMS:
+        length = sms_length(rendered.text)
+        if length.fragments > MAX_FRAGMENTS:
+            raise MessageError(f"This text message would be {length}; the most allowed is {MAX_FRAGMENTS}.")
+        html = ""
+    elif route == R.EMAIL:
+        html = email_html(rendered, letterhead=head)
+    else:
+        html = letter_html(
+            rendered,
+            letterhead=head,
+            address_lines=address_lines(contact),
+            date_text=f"{as_of.day} {as_of:%B %Y}",
+            reference=ctx.reference,
+            large_print=bool(prefs and prefs.large_print),
+            offer_phone_call=bool(prefs and prefs.offer_phone_call),
+            translation_note=template.translation_note if template.language != "en" else "",
+        )
+    draft = Draft(
+        template,
+        version,
+        pupil,
+        enrolment,
+        contact,
+        route,
+        recipient,
+        rendered,
+        html,
+        template.language,
+        interpreter,
+    )
+    if with_pdf and template.channel == Channel.LETTER and route in (R.POST, R.PRINT):
+        draft.pdf = pdf_bytes(html)
+    return draft
+
+
+# Contact languages as MIS exports hold them (names, DfE codes or ISO codes) to template language codes.
+LANGUAGE_CODES = {
+    "": "en",
+    "english": "en",
+    "eng": "en",
+    "polish": "pl",
+    "pol": "pl",
+    "urdu": "ur",
+    "urd": "ur",
+}
+
+
+def language_code(preferred: str) -> str:
+    value = (preferred or "").strip().lower()
+    return LANGUAGE_CODES.get(value, value[:2])

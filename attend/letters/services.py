@@ -1,0 +1,162 @@
+"""Messages as records: create once (idempotency key), send once, follow the status. Audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from attend import audit
+
+from . import transport
+from .compose import Draft, MessageError
+from .models import Message
+
+R = Message.Route
+S = Message.Status
+FINAL = (S.SENT, S.DELIVERED, S.RETURNED)
+
+
+def default_key(draft: Draft, as_of: dt.date) -> str:
+    """One message per template, pupil, contact, route and day: the same letter twice is refused."""
+    contact = draft.contact.contact_ref if draft.contact else "none"
+    return f"{draft.template.name}/{draft.pupil.upn}/{contact}/{draft.route}/{as_of.isoformat()}"
+
+
+def message_create(
+    draft: Draft, *, as_of: dt.date, by=None, key: str = "", batch=None, hold_reason: str = ""
+) -> Message:
+    """Record a composed message (queued, or held with the reason). A second message with the same key is
+    refused with what happened to the first."""
+    key = key or default_key(draft, as_of)
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        raise MessageError(_duplicate(existing))
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                pupil=draft.pupil,
+                school=draft.enrolment.school if draft.enrolment else None,
+                contact=draft.contact,
+                template_version=draft.version,
+                route=draft.route,
+                recipient=draft.recipient,
+                language=draft.language,
+                subject=draft.rendered.subject,
+                body_text=draft.rendered.text,
+                body_html=draft.html,
+                pdf=draft.pdf,
+                status=S.HELD if hold_reason else S.QUEUED,
+                hold_reason=hold_reason,
+                interpreter_needed=draft.interpreter_needed,
+                idempotency_key=key,
+                batch=batch,
+                created_by=by,
+            )
+    except IntegrityError:
+        raise MessageError(_duplicate(Message.objects.get(idempotency_key=key))) from None
+    audit.record(
+        "letters.message.created",
+        by=by,
+        obj=message,
+        pupil=draft.pupil,
+        data={"template": draft.template.name, "version": draft.version.number, "route": draft.route},
+    )
+    return message
+
+
+def _duplicate(existing: Message) -> str:
+    when = timezone.localtime(existing.created_at).strftime("%-d %B %Y")
+    return (
+        f"This message already exists ({existing.get_status_display().lower()}, made on {when}, "
+        f"message {existing.pk}): it is never sent twice."
+    )
+
+
+def message_send(message: Message, *, by=None) -> Message:
+    """Send a queued message once. Refused if it was sent already or is held for review."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        if message.status in FINAL or message.provider_id:
+            raise MessageError(_duplicate(message))
+        if message.status in (S.HELD, S.SKIPPED):
+            raise MessageError(
+                f"This message is {message.get_status_display().lower()}: it needs approval first."
+            )
+        first_attempt = message.attempts == 0
+        message.attempts += 1
+        message.save(update_fields=["attempts"])  # before the call: a crash afterwards is seen on resume
+    outcome = _deliver(message, first_attempt)
+    message.status = outcome.status
+    message.provider = outcome.provider
+    message.provider_id = outcome.provider_id
+    message.status_reason = outcome.reason
+    now = timezone.now()
+    message.status_at = now
+    if outcome.status == S.SENT:
+        message.sent_at = now
+    message.save(update_fields=["status", "provider", "provider_id", "status_reason", "status_at", "sent_at"])
+    audit.record(
+        "letters.message.sent" if outcome.status == S.SENT else "letters.message.failed",
+        by=by,
+        obj=message,
+        pupil=message.pupil,
+        data={"route": message.route, "reason": outcome.reason, "provider": outcome.provider},
+    )
+    return message
+
+
+def _deliver(message: Message, first_attempt: bool) -> transport.Outcome:
+    key = message.idempotency_key
+    if message.route == R.PRINT:
+        return transport.Outcome("sent", "print")
+    if message.route == R.EMAIL and settings.ATTEND_EMAIL_VIA == "smtp":
+        return transport.send_email_smtp(
+            to=message.recipient,
+            subject=message.subject,
+            text=message.body_text,
+            html=message.body_html,
+            key=key,
+        )
+    if message.route == R.EMAIL:
+        return transport.notify_send(
+            "email",
+            reference=key,
+            first_attempt=first_attempt,
+            to=message.recipient,
+            subject=message.subject,
+            text=message.body_text,
+        )
+    if message.route == R.SMS:
+        return transport.notify_send(
+            "sms", reference=key, first_attempt=first_attempt, to=message.recipient, text=message.body_text
+        )
+    return transport.notify_send("letter", reference=key, first_attempt=first_attempt, pdf=bytes(message.pdf))
+
+
+def message_refresh(message: Message) -> Message:
+    """Ask Notify for the latest status (sent -> delivered, failed or returned)."""
+    if message.provider != "notify" or not message.provider_id:
+        return message
+    status, notify_status = transport.notify_status(message.provider_id)
+    if status != message.status:
+        old = message.status
+        message.status = status
+        message.status_reason = f"GOV.UK Notify: {notify_status}"
+        message.status_at = timezone.now()
+        message.save(update_fields=["status", "status_reason", "status_at"])
+        audit.record(
+            "letters.message.status_changed",
+            obj=message,
+            pupil=message.pupil,
+            data={"old": old, "new": status, "notify_status": notify_status},
+        )
+    return message
+
+
+def messages_refresh(limit: int = 500) -> int:
+    """Refresh every Notify message not yet in a final state (for a scheduled task)."""
+    pending = Message.objects.filter(provider="notify", status=S.SENT).exclude(provider_id="")[:limit]
+    return sum(1 for m in pending if message_refresh(m).status != S.SENT)
