@@ -127,7 +127,7 @@ def preview_version(request, template: LetterTemplate, data: dict, owner: Owner)
 
 
 def _today() -> dt.date:
-    from attend.web import clock
+    from attend.core import clock
 
     return clock.today()
 

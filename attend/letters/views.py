@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from attend import audit
 from attend.accounts.permissions import permission_required_for
+from attend.core import clock
 from attend.core.scoping import get_pupil_for_user
-from attend.web import clock
 
 from . import library, pages
 from .compose import MessageError

@@ -18,6 +18,7 @@ from attend.alerts.models import OfficerAssignment
 from attend.casework.demo import record_demo_part_time_timetables
 from attend.core import clock
 from attend.demo.generator import FILES, DemoConfig, generate
+from attend.letters.demo import record_demo_letters
 from attend.registers.models import Mark
 from attend.schools.models import LocalAuthority, School
 
@@ -105,6 +106,14 @@ class Command(BaseCommand):
         self.say(f"  evaluating alert rules as of {clock.today()}...")
         call_command("alerts", "evaluate", stdout=self.stdout)
         self.say(f"    done in {time.perf_counter() - t:.1f} s")
+        # Letters and messages already sent at each stage, with their delivery statuses (attend.letters).
+        sent = record_demo_letters(
+            school_ids=list(
+                School.objects.filter(local_authority__code=config.la_code).values_list("pk", flat=True)
+            ),
+            as_of=clock.today(),
+        )
+        self.say(f"  recorded {sent} letters and messages sent at every stage")
         self.create_users(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
 
