@@ -22,10 +22,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from attend.accounts.permissions import has_permission
-from attend.core.scoping import pupil_visible, schools_visible_to
+from attend.core.scoping import period_visible, pupil_access, schools_visible_to
 from attend.people.models import Pupil
 from attend.schools.models import School
 
@@ -309,12 +311,24 @@ def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = N
 
 
 def alerts_in_scope(user) -> QuerySet[Alert]:
-    """Alerts (any status) the user may see: about pupils they may see, plus school-level alerts (registers,
-    cohorts) for staff who may open those schools' dashboards."""
-    scope = pupil_visible(user)
-    if has_permission(user, "school.dashboard"):
-        scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
-    return Alert.objects.filter(scope).select_related("pupil", "school")
+    """Alerts (any status) the user may see: those of their schools (an alert belongs to the school, and so to
+    the enrolment period, it was raised for; a school a pupil has left keeps its own alerts and sees none of the
+    new school's), plus, for read-only roles, alerts about pupils linked to them."""
+    scope = period_visible(user)
+    alerts = Alert.objects.select_related("pupil", "school")
+    return alerts if scope is None else alerts.filter(scope)
+
+
+def alert_for_user(user, pk: int, *, today: dt.date, act: bool = False) -> Alert:
+    """One alert in the user's scope (404 otherwise, never revealing that it exists). With `act`, also refuse
+    (403) an alert about a pupil whose current enrolment is outside the user's scope: a school the pupil has
+    left sees its own alerts read-only."""
+    alert = alerts_in_scope(user).filter(pk=pk).first()
+    if alert is None:
+        raise Http404("No such alert in your scope.")
+    if act and alert.pupil_id is not None and not pupil_access(user, alert.pupil, today=today).current:
+        raise PermissionDenied("This pupil has left your school: their alerts there are read-only.")
+    return alert
 
 
 def visible_alerts(user) -> QuerySet[Alert]:
