@@ -167,6 +167,11 @@ class Period:
     def holds(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
 
+    def q(self, field: str) -> Q:
+        """Condition: the date in `field` falls within this period."""
+        condition = Q(**{f"{field}__gte": self.start})
+        return condition & Q(**{f"{field}__lte": self.end}) if self.end is not None else condition
+
 
 @dataclass(frozen=True)
 class PupilAccess:
@@ -191,15 +196,22 @@ class PupilAccess:
         return sorted({p.school_id for p in self.periods})
 
     def marks(self, prefix: str = "") -> Q:
-        """Condition on Mark (or, with `prefix`, a row joined to marks' columns) for the visible periods."""
+        """Condition on Mark (or, with `prefix`, on a row with a mark's enrolment and date: corrections, notice
+        sessions): the visible periods' enrolments, within their dates."""
         if self.whole:
             return Q()
         condition = Q(pk__in=[])
         for p in self.periods:
-            part = Q(**{f"{prefix}enrolment_id": p.enrolment_id, f"{prefix}date__gte": p.start})
-            if p.end is not None:
-                part &= Q(**{f"{prefix}date__lte": p.end})
-            condition |= part
+            condition |= Q(**{f"{prefix}enrolment_id": p.enrolment_id}) & p.q(f"{prefix}date")
+        return condition
+
+    def during(self, field: str) -> Q:
+        """Condition: the date in `field` (e.g. `at__date`, `start`) falls within one of the visible periods."""
+        if self.whole:
+            return Q()
+        condition = Q(pk__in=[])
+        for p in self.periods:
+            condition |= p.q(field)
         return condition
 
     def rows(self, *, enrolment: str = "enrolment_id", school: str = "school_id") -> Q:
