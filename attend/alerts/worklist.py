@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from attend.accounts.permissions import has_permission
-from attend.core.scoping import period_visible, pupil_access, schools_visible_to
+from attend.core.scoping import current_pupil_ids, period_visible, pupil_access, schools_visible_to
 from attend.people.models import Pupil
 from attend.schools.models import School
 
@@ -172,6 +172,9 @@ class Row:
     today: bool = False
     routed_to: dict[str, str] = field(default_factory=dict)
     social_worker: bool = False  # a social worker is linked to the pupil in Attend (PupilLink)
+    # The pupil has left the user's schools: their old alerts are shown as they were, without actions, and
+    # without the pupil's current flags in the score (attend.core.scoping, "each school sees its own period").
+    read_only: bool = False
 
     @property
     def top(self) -> Alert:
@@ -222,7 +225,7 @@ def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None
     if others:
         because.append((f"also {', '.join(_lower(rule_title(r)) for r in others)}", 5 * min(len(others), 4)))
     pupil = row.pupil
-    if pupil is not None:
+    if pupil is not None and not row.read_only:
         care = [
             (label, points)
             for label, points, on in (
@@ -280,8 +283,15 @@ def _with_social_worker(pupil_ids: list[int]) -> set[int]:
     return found
 
 
-def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = None) -> list[Row]:
-    """One row per pupil (school-level alerts: one row per school), highest score first."""
+def group_rows(
+    alerts: list[Alert],
+    today: dt.date,
+    assignments: dict | None = None,
+    *,
+    read_only: set[int] | frozenset[int] = frozenset(),
+) -> list[Row]:
+    """One row per pupil (school-level alerts: one row per school), highest score first. Pupils in `read_only`
+    have left the user's schools (their rows are read-only)."""
     rows: dict[tuple, Row] = {}
     for alert in alerts:
         key = ("p", alert.pupil_id) if alert.pupil_id else ("s", alert.school_id)
@@ -292,7 +302,8 @@ def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = N
     out = list(rows.values())
     linked = _with_social_worker([r.pupil.pk for r in out if r.pupil is not None])
     for row in out:
-        row.social_worker = row.pupil is not None and row.pupil.pk in linked
+        row.social_worker = row.pupil is not None and row.pupil.pk in linked and row.pupil.pk not in read_only
+        row.read_only = row.pupil is not None and row.pupil.pk in read_only
         score_row(row, today)
         if assignments is not None:
             for side in {side_of(a.rule) for a in row.alerts}:
@@ -403,7 +414,9 @@ def work_list(user, which: str, today: dt.date, *, school: School | None = None,
         candidates = list(alerts)
     else:
         candidates = list(alerts)
-    rows = group_rows(candidates, today, assignments)
+    pupil_ids = sorted({a.pupil_id for a in candidates if a.pupil_id is not None})
+    read_only = set(pupil_ids) - current_pupil_ids(user, pupil_ids, today=today)
+    rows = group_rows(candidates, today, assignments, read_only=read_only)
     if which in ("mine", "team"):
         # Today's row shows the pupil's whole picture: their other open alerts explain and add to the score.
         rows = _with_other_alerts(rows, visible_alerts(user).defer("evidence"), today, assignments)

@@ -142,7 +142,8 @@ def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
         .order_by("-raised_on", "id")[:50]
     )
     open_alerts = [a for a in alerts if a.is_open]
-    row = worklist.group_rows(open_alerts, today)[0] if open_alerts else None
+    read_only = frozenset() if access.current else frozenset({pupil.pk})
+    row = worklist.group_rows(open_alerts, today, read_only=read_only)[0] if open_alerts else None
     context = {
         "pupil": pupil,
         "row": row,

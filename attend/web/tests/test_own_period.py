@@ -113,3 +113,19 @@ def test_search_results_name_only_the_schools_of_the_users_periods(moved):
     assert [
         e.school.name for e in search_pupils(moved["alder_officer"], moved["pupil"].upn)[0].enrolments.all()
     ] == ["Alder Primary"]
+
+
+def test_the_old_schools_work_list_shows_its_linked_alert_read_only(client, moved):
+    # Linked alerts stay open with their case after the pupil leaves (the evaluation clears only the others).
+    Alert.objects.filter(pk=moved["alder_alert"].pk).update(status="linked", linked_to="CASE-7")
+    client.force_login(moved["alder_officer"])
+    response = client.get(f"/work/?list=school&school={moved['alder'].urn}")
+    page = text(response)
+    assert "Alder: missed 20%" in page and "Read-only: the pupil has left your school" in page
+    assert f"/work/alerts/{moved['alder_alert'].pk}/" not in response.content.decode()
+    assert "Social worker" not in page and "child protection" not in page.lower()
+
+    client.force_login(moved["beech_officer"])
+    beech = client.get(f"/work/?list=school&school={moved['beech'].urn}")
+    assert f"/work/alerts/{moved['beech_alert'].pk}/" in beech.content.decode()
+    assert "Child protection plan (has a social worker)" in text(beech)
