@@ -77,18 +77,6 @@ def pupils_visible_to(user) -> QuerySet[Pupil]:
     return Pupil.objects.filter(pk__in=Pupil.objects.filter(scope).values("pk"))
 
 
-def pupil_visible(user, outer: str = "pupil_id"):
-    """A condition for another table's rows whose pupil (the `outer` column) the user may see, to combine with OR.
-
-    A correlated EXISTS is one indexed lookup per row. `pupil__in=pupils_visible_to(user)` inside an OR cannot
-    become a join on PostgreSQL, and without fresh table statistics the planner may run the whole scope subquery
-    again for every row (minutes for a few thousand alerts)."""
-    scope = _pupil_scope(user)
-    if scope is None:
-        return Q(**{f"{outer}__isnull": False})
-    return Exists(Pupil.objects.filter(scope, pk=OuterRef(outer)))
-
-
 def get_pupil_for_user(user, upn: str) -> Pupil:
     """The pupil with this UPN if the user may see them; 404 otherwise (never reveal that a UPN exists)."""
     scope = _pupil_scope(user)
