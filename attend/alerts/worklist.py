@@ -22,10 +22,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from attend.accounts.permissions import has_permission
-from attend.core.scoping import pupil_visible, schools_visible_to
+from attend.core.scoping import current_pupil_ids, period_visible, pupil_access, schools_visible_to
 from attend.people.models import Pupil
 from attend.schools.models import School
 
@@ -170,6 +172,9 @@ class Row:
     today: bool = False
     routed_to: dict[str, str] = field(default_factory=dict)
     social_worker: bool = False  # a social worker is linked to the pupil in Attend (PupilLink)
+    # The pupil has left the user's schools: their old alerts are shown as they were, without actions, and
+    # without the pupil's current flags in the score (attend.core.scoping, "each school sees its own period").
+    read_only: bool = False
 
     @property
     def top(self) -> Alert:
@@ -220,7 +225,7 @@ def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None
     if others:
         because.append((f"also {', '.join(_lower(rule_title(r)) for r in others)}", 5 * min(len(others), 4)))
     pupil = row.pupil
-    if pupil is not None:
+    if pupil is not None and not row.read_only:
         care = [
             (label, points)
             for label, points, on in (
@@ -278,8 +283,15 @@ def _with_social_worker(pupil_ids: list[int]) -> set[int]:
     return found
 
 
-def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = None) -> list[Row]:
-    """One row per pupil (school-level alerts: one row per school), highest score first."""
+def group_rows(
+    alerts: list[Alert],
+    today: dt.date,
+    assignments: dict | None = None,
+    *,
+    read_only: set[int] | frozenset[int] = frozenset(),
+) -> list[Row]:
+    """One row per pupil (school-level alerts: one row per school), highest score first. Pupils in `read_only`
+    have left the user's schools (their rows are read-only)."""
     rows: dict[tuple, Row] = {}
     for alert in alerts:
         key = ("p", alert.pupil_id) if alert.pupil_id else ("s", alert.school_id)
@@ -290,7 +302,8 @@ def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = N
     out = list(rows.values())
     linked = _with_social_worker([r.pupil.pk for r in out if r.pupil is not None])
     for row in out:
-        row.social_worker = row.pupil is not None and row.pupil.pk in linked
+        row.social_worker = row.pupil is not None and row.pupil.pk in linked and row.pupil.pk not in read_only
+        row.read_only = row.pupil is not None and row.pupil.pk in read_only
         score_row(row, today)
         if assignments is not None:
             for side in {side_of(a.rule) for a in row.alerts}:
@@ -309,12 +322,24 @@ def group_rows(alerts: list[Alert], today: dt.date, assignments: dict | None = N
 
 
 def alerts_in_scope(user) -> QuerySet[Alert]:
-    """Alerts (any status) the user may see: about pupils they may see, plus school-level alerts (registers,
-    cohorts) for staff who may open those schools' dashboards."""
-    scope = pupil_visible(user)
-    if has_permission(user, "school.dashboard"):
-        scope |= Q(pupil__isnull=True, school__in=schools_visible_to(user).values("pk"))
-    return Alert.objects.filter(scope).select_related("pupil", "school")
+    """Alerts (any status) the user may see: those of their schools (an alert belongs to the school, and so to
+    the enrolment period, it was raised for; a school a pupil has left keeps its own alerts and sees none of the
+    new school's), plus, for read-only roles, alerts about pupils linked to them."""
+    scope = period_visible(user)
+    alerts = Alert.objects.select_related("pupil", "school")
+    return alerts if scope is None else alerts.filter(scope)
+
+
+def alert_for_user(user, pk: int, *, today: dt.date, act: bool = False) -> Alert:
+    """One alert in the user's scope (404 otherwise, never revealing that it exists). With `act`, also refuse
+    (403) an alert about a pupil whose current enrolment is outside the user's scope: a school the pupil has
+    left sees its own alerts read-only."""
+    alert = alerts_in_scope(user).filter(pk=pk).first()
+    if alert is None:
+        raise Http404("No such alert in your scope.")
+    if act and alert.pupil_id is not None and not pupil_access(user, alert.pupil, today=today).current:
+        raise PermissionDenied("This pupil has left your school: their alerts there are read-only.")
+    return alert
 
 
 def visible_alerts(user) -> QuerySet[Alert]:
@@ -389,7 +414,9 @@ def work_list(user, which: str, today: dt.date, *, school: School | None = None,
         candidates = list(alerts)
     else:
         candidates = list(alerts)
-    rows = group_rows(candidates, today, assignments)
+    pupil_ids = sorted({a.pupil_id for a in candidates if a.pupil_id is not None})
+    read_only = set(pupil_ids) - current_pupil_ids(user, pupil_ids, today=today)
+    rows = group_rows(candidates, today, assignments, read_only=read_only)
     if which in ("mine", "team"):
         # Today's row shows the pupil's whole picture: their other open alerts explain and add to the score.
         rows = _with_other_alerts(rows, visible_alerts(user).defer("evidence"), today, assignments)

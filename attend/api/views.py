@@ -23,7 +23,7 @@ from attend.accounts.permissions import PERMISSIONS, public
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.alerts.worklist import alerts_in_scope
 from attend.core import clock
-from attend.core.scoping import get_pupil_for_user, schools_visible_to
+from attend.core.scoping import get_pupil_access, schools_visible_to
 from attend.jobs.uploads import UploadRefused, store_upload, upload_refusal
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.models import ImportRun
@@ -225,15 +225,17 @@ class PupilAttendance(ApiView):
     def get(self, request, upn: str):
         if not UPN.match(upn):
             raise Http404("No pupil with that UPN in your scope.")
-        pupil = get_pupil_for_user(request.user, upn.upper())
+        today = clock.today()
+        # A school the pupil has left gets its own period only (the figures of its last enrolment).
+        access = get_pupil_access(request.user, upn.upper(), today=today)
+        pupil = access.pupil
         audit.record(
             "people.pupil.viewed",
             request=request,
             obj=pupil,
             data={"page": "attendance (API)", "token": request.auth.prefix},
         )
-        today = clock.today()
-        enrolment = selectors.current_enrolment(pupil, today, schools_visible_to(request.user))
+        enrolment = selectors.visible_enrolment(access, today)
         body = {
             "upn": pupil.upn,
             "school_urn": None,
@@ -244,7 +246,10 @@ class PupilAttendance(ApiView):
             body.update(possible=0, attended=0, absent=0, authorised=0, unauthorised=0)
             body.update(attendance_perc=None, absence_perc=None, reasons=[])
         else:
-            body.update(selectors.pupil_year(enrolment, today), school_urn=enrolment.school.urn)
+            year = selectors.pupil_year(enrolment, today)
+            body.update(
+                year, school_urn=enrolment.school.urn, period_from=year["start"], period_to=year["end"]
+            )
         absence = body["absence_perc"]
         body.update(
             possible_sessions=body["possible"],

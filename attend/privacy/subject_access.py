@@ -29,19 +29,22 @@ import zipfile
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from attend import audit
 from attend.accounts.models import Membership
 from attend.alerts.models import Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
+from attend.core.scoping import PupilAccess
 from attend.core.spreadsheet import cell as _cell
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.registers.models import AttendanceCode, Mark, MarkChange
 
 # Every stored field of the pupil (so a field added later is in the archive too), less the internal row id.
 PUPIL_FIELDS = [f.name for f in Pupil._meta.concrete_fields if f.name != "id"]
+# Who the pupil is, for a school that sees only its own period: characteristics and flags are as held now.
+IDENTITY_FIELDS = ["upn", "legal_forename", "legal_surname", "date_of_birth", "sex"]
 
 WITHHELD = """\
 What is withheld, and why
@@ -103,20 +106,35 @@ def _casework(pupil: Pupil) -> QuerySet | None:
     )
 
 
-def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAccessArchive:
-    """Build the archive for `pupil` and record that it was made. The caller must have checked scope."""
+def subject_access_export(
+    *, pupil: Pupil, by=None, request=None, access: PupilAccess | None = None
+) -> SubjectAccessArchive:
+    """Build the archive for `pupil` and record that it was made. The caller must have checked scope.
+
+    `access` (attend.core.scoping.pupil_access) limits the archive to what the person making it may see: a
+    school the pupil has left gets its own period only (its enrolments, marks, alerts and records, the audit
+    trail of those dates), and neither the pupil's current contacts nor their characteristics and flags as
+    held now. Without it (the console command) the archive holds everything."""
     made_at = timezone.localtime()
     roles: dict[int, str] = {}
     files: dict[str, bytes] = {}
     counts: dict[str, int] = {}
+    whole = access is None or access.whole
+    current = access is None or access.current
+    periods = Q() if access is None else access.rows()
+    marks_in = Q() if access is None else access.marks()
 
-    identity = {name: getattr(pupil, name) for name in PUPIL_FIELDS}
+    fields = PUPIL_FIELDS if current else IDENTITY_FIELDS
+    identity = {name: getattr(pupil, name) for name in fields}
     identity["date_of_birth"] = pupil.date_of_birth.isoformat()
     identity["sex"] = pupil.get_sex_display()
-    identity["sen_status"] = pupil.get_sen_status_display()
+    if current:
+        identity["sen_status"] = pupil.get_sen_status_display()
     files["pupil.json"] = json.dumps(identity, indent=2, ensure_ascii=False).encode("utf-8")
 
     enrolments = Enrolment.objects.filter(pupil=pupil).select_related("school").order_by("admission_date")
+    if not whole:
+        enrolments = enrolments.filter(pk__in=access.enrolment_ids)
     files["enrolments.csv"], counts["enrolments"] = _csv(
         ["school_urn", "school", "admission_date", "leaving_date", "nc_year", "registration"],
         (
@@ -134,7 +152,7 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
 
     meanings = dict(AttendanceCode.objects.values_list("code", "meaning"))
     marks = (
-        Mark.objects.filter(enrolment__pupil=pupil)
+        Mark.objects.filter(marks_in, enrolment__pupil=pupil)
         .order_by("date", "session")
         .values_list("enrolment__school__urn", "date", "session", "code")
     )
@@ -143,7 +161,7 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
         ((urn, day, session, code, meanings.get(code, "")) for urn, day, session, code in marks.iterator()),
     )
 
-    changes = MarkChange.objects.filter(enrolment__pupil=pupil).select_related(
+    changes = MarkChange.objects.filter(marks_in, enrolment__pupil=pupil).select_related(
         "enrolment__school", "import_run"
     )
     files["mark_changes.csv"], counts["mark_changes"] = _csv(
@@ -164,6 +182,8 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
     )
 
     links = PupilContact.objects.filter(pupil=pupil).select_related("contact").order_by("priority")
+    if not current:
+        links = links.none()  # the pupil's contacts as they are now belong to their current school
     files["contacts.csv"], counts["contacts"] = _csv(
         [
             "relationship",
@@ -208,7 +228,7 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
         ),
     )
 
-    alerts = Alert.objects.filter(pupil=pupil).select_related("school").order_by("raised_on", "id")
+    alerts = Alert.objects.filter(periods, pupil=pupil).select_related("school").order_by("raised_on", "id")
     files["alerts.csv"], counts["alerts"] = _csv(
         [
             "school_urn",
@@ -238,6 +258,8 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
     )
 
     casework = _casework(pupil)
+    if casework is not None and not whole:
+        casework = casework.filter(school_id__in=access.school_ids).filter(access.during("start"))
     files["casework.csv"], counts["casework"] = _csv(
         [
             "kind",
@@ -265,7 +287,9 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
     )
 
     circumstances = (
-        apps.get_model("casework", "PupilCircumstance").objects.filter(pupil=pupil)
+        apps.get_model("casework", "PupilCircumstance").objects.filter(
+            Q() if access is None else access.during("start"), pupil=pupil
+        )
         if apps.is_installed("attend.casework")
         else []
     )
@@ -274,7 +298,9 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
         ((c.get_kind_display(), c.summary, c.start, c.end) for c in circumstances),
     )
 
-    notices = NoticeSessionUse.objects.filter(enrolment__pupil=pupil).select_related("enrolment__school")
+    notices = NoticeSessionUse.objects.filter(marks_in, enrolment__pupil=pupil).select_related(
+        "enrolment__school"
+    )
     files["notice_sessions.csv"], counts["notice_sessions"] = _csv(
         ["school_urn", "date", "session", "used_by", "notice_ref"],
         (
@@ -284,6 +310,8 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
     )
 
     events = AuditEvent.objects.filter(pupil=pupil).order_by("at", "id")
+    if not whole:
+        events = events.filter(access.during("at__date"))
     files["access_log.csv"], counts["access_log"] = _csv(
         ["when", "who", "action", "details"],
         (
@@ -298,7 +326,7 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
     )
 
     maker = by.get_username() if by is not None else "a command-line user"
-    readme = _readme(pupil, made_at, maker, counts)
+    readme = _readme(pupil, made_at, maker, counts, access)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", readme)
@@ -310,14 +338,16 @@ def subject_access_export(*, pupil: Pupil, by=None, request=None) -> SubjectAcce
         by=by,
         request=request,
         obj=pupil,
-        data={"files": sorted(["README.txt", *files]), "rows": counts},
+        data={"files": sorted(["README.txt", *files]), "rows": counts, "own_period_only": not whole},
     )
     return SubjectAccessArchive(
         file_name=f"subject-access-{pupil.upn}-{made_at:%Y%m%d}.zip", content=buffer.getvalue(), counts=counts
     )
 
 
-def _readme(pupil: Pupil, made_at: dt.datetime, maker: str, counts: dict[str, int]) -> str:
+def _readme(
+    pupil: Pupil, made_at: dt.datetime, maker: str, counts: dict[str, int], access: PupilAccess | None
+) -> str:
     lines = [
         "Subject access export from Attend",
         "=================================",
@@ -328,6 +358,7 @@ def _readme(pupil: Pupil, made_at: dt.datetime, maker: str, counts: dict[str, in
         "This archive holds everything Attend records about this pupil. It is for the data protection officer",
         "to review before any of it is released (see 'Review before release' below).",
         "",
+        *_own_period_note(access),
         "Files",
         "-----",
         "pupil.json        identity, characteristics and flags as held",
@@ -348,3 +379,21 @@ def _readme(pupil: Pupil, made_at: dt.datetime, maker: str, counts: dict[str, in
         WITHHELD,
     ]
     return "\n".join(lines)
+
+
+def _own_period_note(access: PupilAccess | None) -> list[str]:
+    if access is None or access.whole:
+        return []
+    spans = "; ".join(
+        f"from {p.start:%d %B %Y}" + (f" to {p.end:%d %B %Y}" if p.end else "") for p in access.periods
+    )
+    lines = [
+        "It holds only the period(s) of the pupil's record at the schools of the person who made it "
+        f"({spans}): their enrolments, marks, alerts and records, and the access log of those dates.",
+    ]
+    if not access.current:
+        lines.append(
+            "The pupil is no longer on roll there: their current contacts, characteristics and flags are not "
+            "included (they are for the pupil's current school)."
+        )
+    return [*lines, ""]

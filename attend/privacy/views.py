@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from attend.accounts.permissions import permission_required_for
-from attend.core.scoping import get_pupil_for_user
+from attend.core.scoping import get_pupil_access
+from attend.web import clock
 
 from .subject_access import subject_access_export
 
@@ -14,10 +15,12 @@ from .subject_access import subject_access_export
 @require_http_methods(["GET", "POST"])
 def subject_access(request: HttpRequest, upn: str) -> HttpResponse:
     """GET: what the archive holds. POST (a button, so links and prefetching never make one): the zip."""
-    pupil = get_pupil_for_user(request.user, upn)
+    access = get_pupil_access(request.user, upn, today=clock.today())
+    pupil = access.pupil
     if request.method == "POST":
-        archive = subject_access_export(pupil=pupil, by=request.user, request=request)
+        # A school the pupil has left exports its own period only (attend.core.scoping.pupil_access).
+        archive = subject_access_export(pupil=pupil, by=request.user, request=request, access=access)
         response = HttpResponse(archive.content, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{archive.file_name}"'
         return response
-    return render(request, "privacy/subject_access.html", {"pupil": pupil})
+    return render(request, "privacy/subject_access.html", {"pupil": pupil, "access": access})

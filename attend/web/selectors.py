@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from attend.alerts import worklist
 from attend.alerts.models import Alert
 from attend.alerts.rules import RULE_IDS
-from attend.core.scoping import pupils_visible_to
+from attend.core.scoping import PupilAccess, period_visible, pupils_visible_to
 from attend.people.models import Enrolment, Pupil
 from attend.registers.codes import code_table
 from attend.registers.models import Mark
-from attend.schools.models import AcademicYear, School
+from attend.schools.models import AcademicYear
 
 # One list of rule titles, kept with the rules' work lists.
 rule_title = worklist.rule_title
@@ -62,7 +62,12 @@ def search_pupils(user, query: str, limit: int = 50) -> list[Pupil]:
     query = query.strip()
     if not query:
         return []
-    pupils = pupils_visible_to(user)
+    # Each result lists only the enrolments the user may see: a school a pupil has left is not told where to.
+    enrolments = Enrolment.objects.select_related("school").order_by("admission_date", "pk")
+    scope = period_visible(user, pupil="pupil_id")
+    if scope is not None:
+        enrolments = enrolments.filter(scope)
+    pupils = pupils_visible_to(user).prefetch_related(Prefetch("enrolments", queryset=enrolments))
     if len(query) == 13 and query[0].isalpha() and query[1:12].isdigit():
         by_upn = list(pupils.filter(upn__iexact=query))
         if by_upn:
@@ -76,23 +81,21 @@ def search_pupils(user, query: str, limit: int = 50) -> list[Pupil]:
             | Q(preferred_surname__icontains=term)
             | Q(upn__istartswith=term)
         )
-    return list(
-        pupils.filter(condition)
-        .prefetch_related("enrolments__school")
-        .order_by("legal_surname", "legal_forename", "upn")[:limit]
-    )
+    return list(pupils.filter(condition).order_by("legal_surname", "legal_forename", "upn")[:limit])
 
 
-def current_enrolment(
-    pupil: Pupil, today: dt.date, schools: QuerySet[School] | None = None
-) -> Enrolment | None:
-    enrolments = pupil.enrolments.select_related("school", "school__local_authority").order_by(
-        "-admission_date"
+def visible_enrolment(access: PupilAccess, today: dt.date) -> Enrolment | None:
+    """The enrolment a user's view of a pupil centres on: of the periods they may see, the one on roll today,
+    else the latest (a school the pupil has left sees its own, last, period)."""
+    enrolments = Enrolment.objects.filter(pupil=access.pupil).select_related(
+        "school", "school__local_authority"
     )
-    if schools is not None:
-        visible = enrolments.filter(school__in=schools)
-        enrolments = visible if visible.exists() else enrolments
-    on_roll = enrolments.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=today))
+    if not access.whole:
+        enrolments = enrolments.filter(pk__in=access.enrolment_ids)
+    enrolments = enrolments.order_by("-admission_date", "-pk")
+    on_roll = enrolments.filter(admission_date__lte=today).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gte=today)
+    )
     return on_roll.first() or enrolments.first()
 
 
@@ -113,11 +116,13 @@ def year_start(today: dt.date) -> dt.date:
 
 
 def pupil_year(enrolment: Enrolment, today: dt.date) -> dict:
-    """This academic year's marks for one enrolment, with the pupil's own figures worked out from them."""
-    start = year_start(today)
+    """This academic year's marks for one enrolment, within its period on roll (a school sees its own period
+    only), with the pupil's own figures worked out from them."""
+    start = max(year_start(today), enrolment.admission_date)
+    end = min(today, enrolment.leaving_date) if enrolment.leaving_date else today
     codes = code_table()
     marks = list(
-        Mark.objects.filter(enrolment=enrolment, date__gte=start, date__lte=today)
+        Mark.objects.filter(enrolment=enrolment, date__gte=start, date__lte=end)
         .order_by("date", "session")
         .values_list("date", "session", "code")
     )
@@ -155,6 +160,7 @@ def pupil_year(enrolment: Enrolment, today: dt.date) -> dict:
     hours_per_session = float(enrolment.school.school_day_hours) / 2
     return {
         "start": start,
+        "end": end,
         "sessions": sessions,
         "possible": possible,
         "attended": attended,

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
 from attend.core import clock, spreadsheet
-from attend.core.scoping import get_pupil_for_user, schools_visible_to
+from attend.core.scoping import get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
 from . import charts, dashboards, selectors
@@ -32,16 +32,29 @@ def pupil_search(request: HttpRequest) -> HttpResponse:
 
 @permission_required_for("pupil.view")
 def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, upn)
-    audit.pupil_viewed(request, pupil, page="web.pupil")
     today = clock.today()
-    enrolment = selectors.current_enrolment(pupil, today, schools_visible_to(request.user))
-    context = {"pupil": pupil, "enrolment": enrolment, "flags": selectors.pupil_flags(pupil), "today": today}
-    context["alerts"] = list(
-        pupil.alerts.select_related("school").order_by("-raised_on", "priority", "id")[:30]
-    )
-    context["rule_title"] = selectors.rule_title
-    context["contacts"] = pupil.contact_links.select_related("contact").order_by("priority", "id")
+    access = get_pupil_access(request.user, upn, today=today)
+    pupil = access.pupil
+    audit.pupil_viewed(request, pupil, page="web.pupil")
+    enrolment = selectors.visible_enrolment(access, today)
+    # A school the pupil has left sees its own period only: not their contacts, addresses or flags as they are
+    # now, nor the alerts of any other school.
+    context = {
+        "pupil": pupil,
+        "access": access,
+        "enrolment": enrolment,
+        "flags": selectors.pupil_flags(pupil) if access.current else [],
+        "today": today,
+        "rule_title": selectors.rule_title,
+        "alerts": list(
+            pupil.alerts.filter(access.rows())
+            .select_related("school")
+            .order_by("-raised_on", "priority", "id")[:30]
+        ),
+        "contacts": (
+            pupil.contact_links.select_related("contact").order_by("priority", "id") if access.current else []
+        ),
+    }
     if enrolment is not None:
         year = selectors.pupil_year(enrolment, today)
         school = enrolment.school

@@ -23,7 +23,7 @@ from attend.alerts.models import Alert, OfficerAssignment
 from attend.alerts.rules import RULE_IDS
 from attend.alerts.services import AlertError, alert_acknowledge, alert_dismiss, alert_link
 from attend.core import clock, spreadsheet
-from attend.core.scoping import get_pupil_for_user, pupils_visible_to, schools_visible_to
+from attend.core.scoping import get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
 PAGE_SIZE = 100
@@ -128,41 +128,31 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
 
 @permission_required_for("pupil.view")
 def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
-    """One pupil's alerts, open first, with the actions (the work-list area of the pupil's record)."""
-    pupil = get_pupil_for_user(request.user, upn)
-    audit.pupil_viewed(request, pupil, page="web.work_pupil")
+    """One pupil's alerts, open first, with the actions (the work-list area of the pupil's record). A school the
+    pupil has left sees its own alerts, without actions."""
     today = clock.today()
+    access = get_pupil_access(request.user, upn, today=today)
+    pupil = access.pupil
+    audit.pupil_viewed(request, pupil, page="web.work_pupil")
     alerts = list(
-        Alert.objects.filter(pupil=pupil)
+        Alert.objects.filter(access.rows(), pupil=pupil)
         .select_related("school", "status_changed_by")
         .order_by("-raised_on", "id")[:50]
     )
     open_alerts = [a for a in alerts if a.is_open]
-    row = worklist.group_rows(open_alerts, today)[0] if open_alerts else None
+    read_only = frozenset() if access.current else frozenset({pupil.pk})
+    row = worklist.group_rows(open_alerts, today, read_only=read_only)[0] if open_alerts else None
     context = {
         "pupil": pupil,
         "row": row,
         "closed": [a for a in alerts if not a.is_open],
-        "can_act": has_permission(request.user, "alerts.act"),
+        "can_act": has_permission(request.user, "alerts.act") and access.current,
+        "read_only": not access.current,
         "next": request.get_full_path(),
         "today": today,
         "titles": worklist.RULE_TITLES,
     }
     return render(request, "web/work_pupil.html", context)
-
-
-def _alert_for_user(user, pk: int) -> Alert:
-    """An alert about a pupil the user may see, or a school-level alert at a school they may see; 404 otherwise."""
-    alert = Alert.objects.select_related("pupil", "school").filter(pk=pk).first()
-    if alert is None:
-        raise Http404("No such alert in your scope.")
-    if alert.pupil_id:
-        visible = pupils_visible_to(user).filter(pk=alert.pupil_id).exists()
-    else:
-        visible = schools_visible_to(user).filter(pk=alert.school_id).exists()
-    if not visible:
-        raise Http404("No such alert in your scope.")
-    return alert
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -175,7 +165,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @require_POST
 @permission_required_for("alerts.act")
 def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _alert_for_user(request.user, pk)
+    alert = worklist.alert_for_user(request.user, pk, today=clock.today(), act=True)
     back = _safe_next(request, f"/work/pupils/{alert.pupil.upn}/" if alert.pupil_id else "/work/")
     action = request.POST.get("action", "")
     try:

@@ -1,0 +1,131 @@
+"""The permission matrix, write side, for alerts (issue 14): every persona of the URL walk
+(test_url_permissions.PERSONAS) acts on alerts inside and outside their scope, through the web action and every
+writing method of the API. Outside scope is refused (404 for another school's period, 403 read-only for a
+school's own period of a pupil who has left) and changes nothing: every alert row and the audit trail are
+compared before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from attend.accounts.models import Membership
+from attend.accounts.permissions import READ_ONLY_ROLES
+from attend.alerts.models import Alert
+from attend.api.tests.factories import bearer, token_for
+from attend.audit.models import AuditEvent
+from attend.people.models import Enrolment
+
+from .factories import make_pupil, make_user
+from .moves import TODAY, _alert, make_moved_pupil
+from .test_url_permissions import PERSONAS
+
+R = Membership.Role
+SCHOOL_ROLES = {R.SCHOOL_OFFICER, R.ATTENDANCE_LEAD, R.HEADTEACHER, R.DSL}
+LA_ROLES = {R.LA_OFFICER, R.LA_MANAGER}
+ACTIONS = [
+    {"action": "acknowledge"},
+    {"action": "dismiss", "reason": "Not ours any more"},
+    {"action": "link", "link": "CASE-1"},
+]
+# Targets: Robin moved from Alder to Beech (both Northshire); Kit moved from Alder to Cedar (Southshire).
+TARGETS = ["beech_alert", "alder_alert", "kit_alder_alert", "kit_cedar_alert"]
+
+
+def expected(persona: str, target: str) -> str:
+    """'allow', 'sign-in', 'deny' (403: no permission, or read-only own period) or 'hidden' (404)."""
+    if persona == "anonymous":
+        return "sign-in"
+    if persona == "superuser":
+        return "allow"
+    if persona in ("no_membership", R.SYSTEM_ADMIN) or persona in READ_ONLY_ROLES:
+        return "deny"  # no alerts.act
+    if persona in SCHOOL_ROLES:  # staff of Alder, which both pupils have left
+        return {"alder_alert": "deny", "kit_alder_alert": "deny"}.get(target, "hidden")
+    assert persona in LA_ROLES  # Northshire: Robin is still its pupil (at Beech); Kit has left for Southshire
+    return {"beech_alert": "allow", "alder_alert": "allow", "kit_alder_alert": "deny"}.get(target, "hidden")
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
+    w = make_moved_pupil()
+    kit = make_pupil(surname="Traveller", legal_forename="Kit")
+    at_alder = Enrolment.objects.create(
+        pupil=kit, school=w["alder"], admission_date=dt.date(2025, 9, 3), leaving_date=dt.date(2025, 10, 24),
+        nc_year="5",
+    )  # fmt: skip
+    at_cedar = Enrolment.objects.create(
+        pupil=kit, school=w["cedar"], admission_date=dt.date(2025, 11, 3), nc_year="5"
+    )
+    w["kit_alder_alert"] = _alert(
+        at_alder, "persistent_absence", "Alder: Kit missed 15%", dt.date(2025, 10, 20)
+    )
+    w["kit_cedar_alert"] = _alert(at_cedar, "first_day", "Cedar: Kit absent today", TODAY)
+    users = {"anonymous": None, "no_membership": make_user("nobody")}
+    users["superuser"] = make_user("root")
+    users["superuser"].is_superuser = True
+    users["superuser"].save()
+    for role in R.values:
+        scope = {"school": w["alder"]}
+        if role in LA_ROLES:
+            scope = {"local_authority": w["la"]}
+        elif role == R.SYSTEM_ADMIN:
+            scope = {}
+        users[role] = make_user(f"matrix-{role}", role=role, **scope)
+    w["users"] = users
+    return w
+
+
+def snapshot() -> tuple[list, int]:
+    return [tuple(row) for row in Alert.objects.order_by("pk").values_list()], AuditEvent.objects.count()
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_web_alert_actions_outside_scope_are_refused_and_change_nothing(client, world, persona, target):
+    user, alert = world["users"][persona], world[target]
+    if user is not None:
+        client.force_login(user)
+    outcome = expected(persona, target)
+    for action in ACTIONS:
+        before = snapshot()
+        response = client.post(
+            f"/work/alerts/{alert.pk}/", {**action, "version": alert.version, "next": "/work/"}
+        )
+        if outcome == "allow":
+            assert response.status_code == 302 and response["Location"] == "/work/"
+            Alert.objects.filter(pk=alert.pk).update(
+                status=Alert.Status.NEW
+            )  # open again for the next action
+            alert.refresh_from_db()
+            continue
+        status = {"sign-in": 302, "deny": 403, "hidden": 404}[outcome]
+        assert response.status_code == status, (persona, target, action)
+        if outcome == "sign-in":
+            assert response["Location"].startswith("/sign-in/")
+        assert snapshot() == before, (persona, target, action)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_alert_endpoints_take_no_writes_from_anyone(client, world, persona):
+    """The API reads alerts only: every writing method on the list and on each alert is refused, for every
+    persona, and changes nothing; reading an alert outside scope is 404."""
+    user = world["users"][persona]
+    headers = bearer(token_for(user)) if user is not None else {}
+    before = snapshot()
+    for target in TARGETS:
+        url = f"/api/v1/alerts/{world[target].pk}/"
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(client, method)(
+                url, {"status": "dismissed"}, headers=headers, content_type="application/json"
+            )
+            assert response.status_code in (401, 403, 405), (persona, target, method, response.status_code)
+        if user is not None and expected(persona, target) == "hidden":
+            assert client.get(url, headers=headers).status_code == 404
+    listing = client.post(
+        "/api/v1/alerts/", {"status": "dismissed"}, headers=headers, content_type="application/json"
+    )
+    assert listing.status_code in (401, 403, 405)
+    assert snapshot() == before
