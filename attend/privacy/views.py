@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from attend.accounts.permissions import permission_required_for
+from attend.core import clock
 from attend.core.scoping import get_pupil_access
-from attend.web import clock
 
 from .subject_access import subject_access_export
 

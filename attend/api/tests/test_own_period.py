@@ -12,7 +12,7 @@ from .factories import bearer, token_for
 
 @pytest.fixture
 def moved(db, monkeypatch):
-    monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     return make_moved_pupil()
 
 

@@ -49,7 +49,7 @@ def expected(persona: str, target: str) -> str:
 
 @pytest.fixture
 def world(db, monkeypatch):
-    monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     w = make_moved_pupil()
     kit = make_pupil(surname="Traveller", legal_forename="Kit")
     at_alder = Enrolment.objects.create(

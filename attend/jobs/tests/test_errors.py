@@ -58,7 +58,7 @@ def test_a_report_that_crashes_shows_a_reference_and_logs_the_traceback(client, 
     monkeypatch.setattr("attend.stats.queries.school_measures", fail)
     client.force_login(make_user("la", role=Membership.Role.LA_OFFICER, local_authority=place["la"]))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATTEND_WEB_TODAY", "2026-11-25")
+        mp.setenv("ATTEND_TODAY", "2026-11-25")
         client.post("/reports/new/", {"report": "schools"})
     with caplog.at_level(logging.ERROR):
         run_queued_tasks()

@@ -38,7 +38,7 @@ def report(client, place):
     days = f.school_days(dt.date(2026, 11, 9), 5)
     f.marks(enrolment, days, ["/"] * 10)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATTEND_WEB_TODAY", "2026-11-18")
+        mp.setenv("ATTEND_TODAY", "2026-11-18")
         client.post("/reports/new/", {"report": "schools"})
     run_worker()
     Job.objects.update(finished_at=BUILT)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def place(monkeypatch):
-    monkeypatch.setenv("ATTEND_WEB_TODAY", "2026-11-25")
+    monkeypatch.setenv("ATTEND_TODAY", "2026-11-25")
     school = make_school()
     other_school = make_school(name="Southfield Primary School")
     pupil = make_pupil(school, absences=25, days=60)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db, tmp_path, django_user_model, monkeypatch):
-    monkeypatch.setenv("ATTEND_WEB_TODAY", "2026-11-25")
+    monkeypatch.setenv("ATTEND_TODAY", "2026-11-25")
     world = make_scope_world()
     users = {
         "officer_a": (R.SCHOOL_OFFICER, {"school": world["a"]}),

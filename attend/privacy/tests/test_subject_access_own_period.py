@@ -28,7 +28,7 @@ def _viewed(pupil: Pupil, school, day: dt.date, page: str) -> None:
 
 @pytest.fixture
 def moved(db, monkeypatch):
-    monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     world = make_moved_pupil()
     pupil = world["pupil"]
     make_part_time_timetable(pupil, world["alder"], start=dt.date(2025, 10, 6), reason="Alder: phased return")

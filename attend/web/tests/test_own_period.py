@@ -18,7 +18,7 @@ from attend.web.selectors import search_pupils
 def moved(db, settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
     settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
-    monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     return make_moved_pupil()
 
 
