@@ -76,3 +76,15 @@ def may_grant_role(user, role: str) -> bool:
     if role == R.SYSTEM_ADMIN:
         return is_superuser(user)
     return is_system_admin(user) or R.LA_MANAGER in roles_of(user)
+
+
+def may_change_roles_of(user, target) -> bool:
+    """Whether `user` may add, change or remove `target`'s roles at all: nobody but a superuser changes their own
+    (no one raises their own access), and only a superuser touches a superuser's account."""
+    if is_superuser(user):
+        return True
+    if target is None:
+        return True
+    if target.pk is not None and target.pk == user.pk:
+        return False
+    return not target.is_superuser

@@ -141,8 +141,9 @@ URL_PERMISSIONS: dict[str, str] = {}
 # The apps whose models a system administrator may manage in the admin site. Pupil and register data are not
 # among them: a system administrator runs the service, not casework (data minimisation, UK GDPR art. 5(1)(c)).
 # Background task results are: they show which jobs failed and why. So are API tokens (list and revoke only).
+# Django's groups and model permissions ("auth") are not: a group could carry pupil permissions past the role table.
 SYSTEM_ADMIN_APPS = frozenset(
-    {"accounts", "auth", "schools", "audit", "otp_totp", "otp_static", "django_tasks_database", "api"}
+    {"accounts", "schools", "audit", "otp_totp", "otp_static", "django_tasks_database", "api"}
 )
 
 
