@@ -67,6 +67,8 @@ def users_in_scope(user):
 
 
 def membership_in_scope(user, membership: Membership) -> bool:
+    if not identity.may_change_roles_of(user, membership.user):
+        return False  # one's own roles, or a superuser's, are changed by a superuser
     if is_system_admin(user):
         return True
     las = set(managed_las(user).values_list("pk", flat=True))

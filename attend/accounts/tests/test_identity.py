@@ -72,3 +72,12 @@ def test_only_a_superuser_may_grant_the_system_admin_role(people):
 def test_nobody_sees_every_school_of_an_empty_service(db):
     # With no schools at all, "my schools == all schools" held for anyone; it no longer does.
     assert not identity.sees_every_school(make_user("newcomer", role="la_officer", local_authority=make_la()))
+
+
+def test_nobody_but_a_superuser_changes_their_own_roles_on_the_settings_pages(people):
+    manager = people["la_manager"]
+    own = manager.memberships.get()
+    assert not directory_scope.membership_in_scope(manager, own)
+    assert not directory_scope.membership_in_scope(people["sysadmin"], people["sysadmin"].memberships.get())
+    assert directory_scope.membership_in_scope(people["sysadmin"], own)
+    assert directory_scope.membership_in_scope(people["root"], people["root"].memberships.first() or own)
