@@ -81,6 +81,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "attend.audit.services.ClientAddressMiddleware",
     "attend.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,6 +200,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ATTEND_CSRF_TRUSTED_ORIGINS",
 # Sign-in throttling (accounts/throttle.py): this many failures for one username from one address lock that pair.
 ATTEND_SIGN_IN_MAX_FAILURES = env_int("ATTEND_SIGN_IN_MAX_FAILURES", 5)
 ATTEND_SIGN_IN_LOCK_SECONDS = env_int("ATTEND_SIGN_IN_LOCK_SECONDS", 15 * 60)
+# ...and this many failures from one address, over every username, lock that address.
+ATTEND_SIGN_IN_MAX_FAILURES_PER_ADDRESS = env_int("ATTEND_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20)
 # Two-factor authentication (accounts/two_factor.py): on by default in production, off for the local demo.
 ATTEND_REQUIRE_2FA = env_bool("ATTEND_REQUIRE_2FA", SECURE)
 OTP_TOTP_ISSUER = os.environ.get("ATTEND_2FA_ISSUER", "Attend")
@@ -226,6 +229,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# A cache shared by every worker process (gunicorn runs several): the API rate limits count there, so they hold
+# across workers. The table is made by migration accounts/0004 (`attend createcachetable` makes it too).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "attend_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    }
 }
 # Requests per API token: reads, and imports (DRF rate strings: N/second|minute|hour|day).
 ATTEND_API_RATES = {

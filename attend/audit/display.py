@@ -8,6 +8,8 @@ SENTENCES: dict[str, str] = {
     "accounts.sign_in.succeeded": "{actor} signed in.",
     "accounts.sign_in.failed": "A sign-in as {username} failed (wrong username or password).",
     "accounts.sign_in.locked": "Sign-in as {username} was locked for {minutes} minutes after repeated failures.",
+    "accounts.sign_in.address_locked": "Sign-in from {ip} was locked for {minutes} minutes after {failures} "
+    "failures over several usernames.",
     "accounts.sign_in.refused": "A sign-in as {username} was refused because it is locked.",
     "accounts.sign_out.succeeded": "{actor} signed out.",
     "accounts.two_factor.enrolled": "{actor} set up two-factor authentication.",
@@ -54,6 +56,7 @@ def describe(event) -> str:
         return f"{event.action} by {event.actor_username or 'the system'}."
     values: dict[str, str] = defaultdict(lambda: "?")
     values.update({k: str(v) for k, v in (event.data or {}).items() if not isinstance(v, dict | list)})
+    values["ip"] = event.ip or "an unknown address"
     values["actor"] = event.actor_username or "Someone"
     if event.actor_id and event.actor is not None:
         values["actor"] = event.actor.get_full_name() or event.actor.get_username()
