@@ -35,12 +35,16 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("ATTEND_DEBUG", False)
 # ATTEND_SECURE=1 is production behind HTTPS: HSTS, HTTPS redirect, secure cookies, a real secret key, 2FA.
 SECURE = env_bool("ATTEND_SECURE", False)
+# Local demo and tests only: a fixed, public, obviously non-secret key. The web server refuses to start with it
+# unless ATTEND_DEBUG is on or `attend demo` is serving (attend/accounts/startup.py, called by attend/wsgi.py).
+BUILT_IN_SECRET_KEY = "attend-insecure-local-demo-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("ATTEND_SECRET_KEY", "")
 if not SECRET_KEY:
     if SECURE or (not DEBUG and os.environ.get("ATTEND_REQUIRE_SECRET_KEY")):
         raise ImproperlyConfigured("ATTEND_SECRET_KEY must be set in production")
-    # Local demo and tests only: a fixed, obviously non-secret key.
-    SECRET_KEY = "attend-insecure-local-demo-key-do-not-use-in-production"
+    SECRET_KEY = BUILT_IN_SECRET_KEY
+if SECRET_KEY == BUILT_IN_SECRET_KEY and SECURE:
+    raise ImproperlyConfigured("ATTEND_SECRET_KEY must be set in production, not to the built-in demo key")
 ALLOWED_HOSTS = [
     h for h in os.environ.get("ATTEND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
