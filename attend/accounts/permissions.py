@@ -126,6 +126,7 @@ _TABLE = [
         frozenset({R.DSL, R.HEADTEACHER, R.LA_MANAGER}),
         "Download everything held about a pupil in your scope as one archive (subject access request).",
     ),
+    Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",
         ALL_ROLES,

@@ -20,6 +20,7 @@ SENTENCES: dict[str, str] = {
     "people.pupil.viewed": "{actor} viewed {pupil}'s {page}.",
     "core.database.backed_up": "The database was backed up to {file} by {os_user}.",
     "core.database.restored": "The database was restored from {file} by {os_user}.",
+    "accounts.password.changed": "{actor} changed their own password.",
     "accounts.recovery_codes.made": "{actor} made a new set of two-factor recovery codes.",
     "accounts.two_factor.recovery_code_used": "{actor} signed in with a recovery code ({left} left).",
     "privacy.retention.applied": "The retention schedule was applied as of {as_of} (register cutoff {register_cutoff}).",
