@@ -199,3 +199,22 @@ def test_every_model_admin_in_every_app_is_audited():
         type(m).__name__ for m in admin.site._registry.values() if not getattr(m, "attend_audited", False)
     ]
     assert unaudited == []
+
+
+def test_the_audit_admin_shows_identifiers_not_names_or_reasons(world, client):
+    from attend import audit
+
+    pupil = make_pupil(school=world["school"], surname="Okafor", legal_forename="Chidi")
+    audit.record(
+        "alerts.alert.dismissed",
+        by=world["colleague"],
+        pupil=pupil,
+        data={"rule": "persistent_absence", "reason": "Mum in hospital after a domestic incident"},
+    )
+    client.force_login(world["sysadmin"])
+    listing = client.get("/admin/audit/auditevent/").content.decode()
+    assert pupil.upn in listing and "Okafor" not in listing and "Chidi" not in listing
+    event = AuditEvent.objects.get(action="alerts.alert.dismissed")
+    page = client.get(f"/admin/audit/auditevent/{event.pk}/change/").content.decode()
+    assert "persistent_absence" in page and pupil.upn in page
+    assert "hospital" not in page and "Okafor" not in page and "Chidi" not in page
