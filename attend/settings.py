@@ -35,12 +35,16 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("ATTEND_DEBUG", False)
 # ATTEND_SECURE=1 is production behind HTTPS: HSTS, HTTPS redirect, secure cookies, a real secret key, 2FA.
 SECURE = env_bool("ATTEND_SECURE", False)
+# Local demo and tests only: a fixed, public, obviously non-secret key. The web server refuses to start with it
+# unless ATTEND_DEBUG is on or `attend demo` is serving (attend/accounts/startup.py, called by attend/wsgi.py).
+BUILT_IN_SECRET_KEY = "attend-insecure-local-demo-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("ATTEND_SECRET_KEY", "")
 if not SECRET_KEY:
     if SECURE or (not DEBUG and os.environ.get("ATTEND_REQUIRE_SECRET_KEY")):
         raise ImproperlyConfigured("ATTEND_SECRET_KEY must be set in production")
-    # Local demo and tests only: a fixed, obviously non-secret key.
-    SECRET_KEY = "attend-insecure-local-demo-key-do-not-use-in-production"
+    SECRET_KEY = BUILT_IN_SECRET_KEY
+if SECRET_KEY == BUILT_IN_SECRET_KEY and SECURE:
+    raise ImproperlyConfigured("ATTEND_SECRET_KEY must be set in production, not to the built-in demo key")
 ALLOWED_HOSTS = [
     h for h in os.environ.get("ATTEND_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -82,6 +86,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "attend.audit.services.ClientAddressMiddleware",
     "attend.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +206,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ATTEND_CSRF_TRUSTED_ORIGINS",
 # Sign-in throttling (accounts/throttle.py): this many failures for one username from one address lock that pair.
 ATTEND_SIGN_IN_MAX_FAILURES = env_int("ATTEND_SIGN_IN_MAX_FAILURES", 5)
 ATTEND_SIGN_IN_LOCK_SECONDS = env_int("ATTEND_SIGN_IN_LOCK_SECONDS", 15 * 60)
+# ...and this many failures from one address, over every username, lock that address.
+ATTEND_SIGN_IN_MAX_FAILURES_PER_ADDRESS = env_int("ATTEND_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20)
 # Two-factor authentication (accounts/two_factor.py): on by default in production, off for the local demo.
 ATTEND_REQUIRE_2FA = env_bool("ATTEND_REQUIRE_2FA", SECURE)
 OTP_TOTP_ISSUER = os.environ.get("ATTEND_2FA_ISSUER", "Attend")
@@ -228,6 +235,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# A cache shared by every worker process (gunicorn runs several): the API rate limits count there, so they hold
+# across workers. The table is made by migration accounts/0004 (`attend createcachetable` makes it too).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "attend_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    }
 }
 # Requests per API token: reads, and imports (DRF rate strings: N/second|minute|hour|day).
 ATTEND_API_RATES = {

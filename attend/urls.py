@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-in/", account_views.sign_in, name="login"),
     path("sign-out/", account_views.sign_out, name="logout"),
     path("two-factor/", account_views.two_factor, name="two-factor"),
+    path("account/password/", account_views.password_change, name="password-change"),
     path("two-factor/recovery-codes/", account_views.recovery_codes, name="two-factor-recovery-codes"),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", include("attend.audit.urls")),

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from attend.audit.admin_audit import audited
+
 from .permissions import has_permission
 
 
@@ -10,6 +12,10 @@ class AttendAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         # The role table decides, not is_staff: a system administrator needs no staff flag.
         return has_permission(request.user, "admin.site")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every model admin, in any app, audits its changes (attend/audit/admin_audit.py).
+        return super().register(model_or_iterable, audited(admin_class or admin.ModelAdmin), **options)
 
 
 class TOTPDeviceAdmin(admin.ModelAdmin):

@@ -23,3 +23,9 @@ class AttendAdminConfig(admin_apps.AdminConfig):
         from .admin_site import replace_otp_admin
 
         replace_otp_admin(admin.site)
+        # Access comes from roles (accounts/permissions.py), never from Django groups: a group could carry pupil
+        # permissions past the role table, so groups are not offered at all (issue 14, finding 5).
+        from django.contrib.auth.models import Group
+
+        if admin.site.is_registered(Group):
+            admin.site.unregister(Group)

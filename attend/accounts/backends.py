@@ -3,20 +3,17 @@ site without per-user Django permissions. Pupil and register data stay out of re
 
 from django.contrib.auth.backends import ModelBackend
 
-from .models import Membership
-from .permissions import SYSTEM_ADMIN_APPS, roles_of
+from .identity import is_system_admin
+from .permissions import SYSTEM_ADMIN_APPS
 
 
 class RoleBackend(ModelBackend):
-    def _is_system_admin(self, user_obj) -> bool:
-        return user_obj.is_active and Membership.Role.SYSTEM_ADMIN in roles_of(user_obj)
-
     def has_perm(self, user_obj, perm, obj=None):
-        if self._is_system_admin(user_obj) and perm.split(".", 1)[0] in SYSTEM_ADMIN_APPS:
+        if is_system_admin(user_obj) and perm.split(".", 1)[0] in SYSTEM_ADMIN_APPS:
             return True
         return super().has_perm(user_obj, perm, obj)
 
     def has_module_perms(self, user_obj, app_label):
-        if self._is_system_admin(user_obj) and app_label in SYSTEM_ADMIN_APPS:
+        if is_system_admin(user_obj) and app_label in SYSTEM_ADMIN_APPS:
             return True
         return super().has_module_perms(user_obj, app_label)

@@ -9,7 +9,9 @@ from . import throttle
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form, refusing a username + address pair that failed too often (see throttle.py)."""
+    """Django's sign-in form, refusing a username + address pair, or an address, that failed too often (see
+    throttle.py). Failures are counted there; the audit trail gets the first of each pair, locks and the first
+    refusal of each lock, so guessing cannot grow it without bound."""
 
     def _locked_error(self, until) -> forms.ValidationError:
         return forms.ValidationError(
@@ -20,25 +22,42 @@ class SignInForm(AuthenticationForm):
         )
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
+        username = (self.cleaned_data.get("username") or "")[:150]
         ip = throttle.client_ip(self.request)
         until = throttle.locked_until(username, ip) if username else None
         if until is not None:
-            audit.record("accounts.sign_in.refused", request=self.request, data={"username": username})
+            if throttle.register_refusal(username, ip):
+                audit.record("accounts.sign_in.refused", request=self.request, data={"username": username})
             raise self._locked_error(until)
         try:
             return super().clean()
         except forms.ValidationError as error:
             if username and error.code == "invalid_login":
-                row = throttle.register_failure(username, ip)
-                if row.locked_until is not None:
-                    audit.record(
-                        "accounts.sign_in.locked",
-                        request=self.request,
-                        data={"username": username, "minutes": settings.ATTEND_SIGN_IN_LOCK_SECONDS // 60},
-                    )
-                    raise self._locked_error(row.locked_until) from None
+                self._count_failure(username, ip)
             raise
+
+    def _count_failure(self, username: str, ip: str) -> None:
+        failure = throttle.register_failure(username, ip)
+        if failure.first:
+            audit.record("accounts.sign_in.failed", request=self.request, data={"username": username})
+        if failure.locked is None:
+            return
+        minutes = settings.ATTEND_SIGN_IN_LOCK_SECONDS // 60
+        if failure.locked.username == throttle.EVERY_USERNAME:
+            limit = settings.ATTEND_SIGN_IN_MAX_FAILURES_PER_ADDRESS
+            audit.record(
+                "accounts.sign_in.address_locked",
+                request=self.request,
+                data={"failures": limit, "minutes": minutes},
+            )
+        else:
+            limit = settings.ATTEND_SIGN_IN_MAX_FAILURES
+            audit.record(
+                "accounts.sign_in.locked",
+                request=self.request,
+                data={"username": username, "minutes": minutes, "failures": limit},
+            )
+        raise self._locked_error(failure.locked.locked_until) from None
 
     def get_user(self):
         user = super().get_user()

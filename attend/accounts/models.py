@@ -70,13 +70,15 @@ class PupilLink(models.Model):
 
 
 class SignInThrottle(models.Model):
-    """Failed sign-ins for one username from one address; locks both together after repeated failures."""
+    """Failed sign-ins for one username from one address (or, with username `*`, for every username from one
+    address); locks after repeated failures (accounts/throttle.py)."""
 
     username = models.CharField(max_length=150)
     ip = models.CharField(max_length=45)
     failures = models.PositiveSmallIntegerField(default=0)
     last_failure_at = models.DateTimeField()
     locked_until = models.DateTimeField(null=True, blank=True)
+    refused = models.PositiveIntegerField(default=0, help_text="Attempts refused during the current lock")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["username", "ip"], name="sign_in_throttle_unique")]

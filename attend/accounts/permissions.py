@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
 
+from .identity import is_superuser, roles_of  # noqa: F401  (the one answer; kept importable from here)
 from .models import Membership
 
 R = Membership.Role
@@ -125,6 +126,7 @@ _TABLE = [
         frozenset({R.DSL, R.HEADTEACHER, R.LA_MANAGER}),
         "Download everything held about a pupil in your scope as one archive (subject access request).",
     ),
+    Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",
         ALL_ROLES,
@@ -140,19 +142,10 @@ URL_PERMISSIONS: dict[str, str] = {}
 # The apps whose models a system administrator may manage in the admin site. Pupil and register data are not
 # among them: a system administrator runs the service, not casework (data minimisation, UK GDPR art. 5(1)(c)).
 # Background task results are: they show which jobs failed and why. So are API tokens (list and revoke only).
+# Django's groups and model permissions ("auth") are not: a group could carry pupil permissions past the role table.
 SYSTEM_ADMIN_APPS = frozenset(
-    {"accounts", "auth", "schools", "audit", "otp_totp", "otp_static", "django_tasks_database", "api"}
+    {"accounts", "schools", "audit", "otp_totp", "otp_static", "django_tasks_database", "api"}
 )
-
-
-def roles_of(user) -> set[str]:
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    cached = getattr(user, "_attend_roles", None)
-    if cached is None:
-        cached = set(user.memberships.values_list("role", flat=True))
-        user._attend_roles = cached
-    return cached
 
 
 def has_permission(user, name: str) -> bool:
@@ -163,9 +156,7 @@ def has_permission(user, name: str) -> bool:
         raise ImproperlyConfigured(
             f"Unknown permission {name!r}: declare it in accounts/permissions.py"
         ) from None
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
+    if is_superuser(user):
         return True
     return bool(roles_of(user) & permission.roles)
 

@@ -2,7 +2,9 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -109,3 +111,24 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/recovery_codes_manage.html", {"left": two_factor_codes.recovery_codes_left(user)}
     )
+
+
+@permission_required_for("account.password")
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Every user changes their own password here (their old one first). The session stays signed in."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        audit.record("accounts.password.changed", request=request, obj=user)
+        return render(request, "accounts/password_change.html", {"form": form, "changed": True})
+    return render(request, "accounts/password_change.html", {"form": form, "changed": False})
+
+
+def first_password_response(request: HttpRequest, *, person, password: str, next_url: str) -> HttpResponse:
+    """A new user's first password, in this one response only: never in a message cookie, never cached."""
+    response = render(
+        request, "accounts/first_password.html", {"person": person, "password": password, "next": next_url}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

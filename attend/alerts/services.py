@@ -358,10 +358,17 @@ def alert_acknowledge(*, alert: Alert, by=None, expected_version: int | None = N
     )
 
 
+# Free text typed on the work list has a length limit, refused (never cut short) when longer (issue 14, finding 10).
+REASON_MAX_CHARS = 500
+LINK_MAX_CHARS = 100  # Alert.linked_to's column
+
+
 def alert_dismiss(*, alert: Alert, reason: str, by=None, expected_version: int | None = None) -> Alert:
     """Dismiss with a reason. The alert comes back only when its measure rises above today's value."""
     if not reason.strip():
         raise AlertError("Give a reason for dismissing the alert.")
+    if len(reason.strip()) > REASON_MAX_CHARS:
+        raise AlertError(f"The reason must be {REASON_MAX_CHARS} characters or fewer.")
     return _act(
         alert,
         by=by,
@@ -378,6 +385,8 @@ def alert_link(*, alert: Alert, link: str, by=None, expected_version: int | None
     """Link the alert to a case (or other record) by reference; it then stays open with that case."""
     if not link.strip():
         raise AlertError("Give the case reference to link the alert to.")
+    if len(link.strip()) > LINK_MAX_CHARS:
+        raise AlertError(f"The case reference must be {LINK_MAX_CHARS} characters or fewer.")
     return _act(
         alert,
         by=by,

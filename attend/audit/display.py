@@ -8,6 +8,8 @@ SENTENCES: dict[str, str] = {
     "accounts.sign_in.succeeded": "{actor} signed in.",
     "accounts.sign_in.failed": "A sign-in as {username} failed (wrong username or password).",
     "accounts.sign_in.locked": "Sign-in as {username} was locked for {minutes} minutes after repeated failures.",
+    "accounts.sign_in.address_locked": "Sign-in from {ip} was locked for {minutes} minutes after {failures} "
+    "failures over several usernames.",
     "accounts.sign_in.refused": "A sign-in as {username} was refused because it is locked.",
     "accounts.sign_out.succeeded": "{actor} signed out.",
     "accounts.two_factor.enrolled": "{actor} set up two-factor authentication.",
@@ -18,6 +20,7 @@ SENTENCES: dict[str, str] = {
     "people.pupil.viewed": "{actor} viewed {pupil}'s {page}.",
     "core.database.backed_up": "The database was backed up to {file} by {os_user}.",
     "core.database.restored": "The database was restored from {file} by {os_user}.",
+    "accounts.password.changed": "{actor} changed their own password.",
     "accounts.recovery_codes.made": "{actor} made a new set of two-factor recovery codes.",
     "accounts.two_factor.recovery_code_used": "{actor} signed in with a recovery code ({left} left).",
     "privacy.retention.applied": "The retention schedule was applied as of {as_of} (register cutoff {register_cutoff}).",
@@ -38,6 +41,9 @@ SENTENCES: dict[str, str] = {
     "api.token.revoked": "{actor} revoked API token {prefix} of {user}.",
     "directory.service.created": "{actor} added {name} to the services directory.",
     "directory.service.changed": "{actor} changed {name} in the services directory.",
+    "audit.admin_object.added": "{actor} added {model} {object} in the administration site ({summary}).",
+    "audit.admin_object.changed": "{actor} changed {model} {object} in the administration site ({summary}).",
+    "audit.admin_object.deleted": "{actor} deleted {model} {object} in the administration site.",
     "jobs.import.started": "{actor} started a {kind} import of {file}.",
     "jobs.report.started": "{actor} started building the {report} report.",
     "jobs.report.downloaded": "{actor} downloaded the report {file}.",
@@ -51,6 +57,7 @@ def describe(event) -> str:
         return f"{event.action} by {event.actor_username or 'the system'}."
     values: dict[str, str] = defaultdict(lambda: "?")
     values.update({k: str(v) for k, v in (event.data or {}).items() if not isinstance(v, dict | list)})
+    values["ip"] = event.ip or "an unknown address"
     values["actor"] = event.actor_username or "Someone"
     if event.actor_id and event.actor is not None:
         values["actor"] = event.actor.get_full_name() or event.actor.get_username()

@@ -1,8 +1,8 @@
 """The audit trail: one row per thing that happened, never changed or removed once written.
 
 Append-only is enforced twice: here (saving an existing event, deleting, and queryset update/delete raise) and in
-the database (triggers from migration 0002 refuse UPDATE and DELETE, so raw SQL and other programs cannot either).
-On SQLite, a migration that rebuilds this table (most field changes) drops the triggers: recreate them in the same
+the database (triggers from migrations 0002-0004 refuse UPDATE, DELETE, TRUNCATE, REPLACE and UPSERT, so raw SQL and
+other programs cannot either). On SQLite, a migration that rebuilds this table (most field changes) drops the triggers: recreate them in the same
 migration. tests/test_immutability.py fails if they are missing.
 """
 

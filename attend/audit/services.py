@@ -3,11 +3,41 @@
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from typing import Any
 
 from .models import AuditEvent
 
 ACTION_FORMAT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2,}$")
+
+
+# The address of the web request being served, for events recorded by services that are not given the request
+# (alert actions, imports started from a page). Set by ClientAddressMiddleware; empty outside a request.
+_current_ip: ContextVar[str] = ContextVar("attend_audit_client_ip", default="")
+
+
+def current_client_ip() -> str:
+    return _current_ip.get()
+
+
+class ClientAddressMiddleware:
+    """Every audit event recorded while serving a request carries the request's client address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current_ip.reset(token)
+
+
+def client_ip(request) -> str:
+    """The address a request came from, as recorded in the audit trail and counted by sign-in throttling.
+    REMOTE_ADDR: behind a reverse proxy, have the proxy (or gunicorn's --forwarded-allow-ips) set it."""
+    return (request.META.get("REMOTE_ADDR", "") if request is not None else "")[:45]
 
 
 def record(
@@ -57,7 +87,7 @@ def record(
         object_id=object_id,
         school=school,
         pupil=pupil,
-        ip=(request.META.get("REMOTE_ADDR", "") if request is not None else "")[:45],
+        ip=client_ip(request) if request is not None else current_client_ip(),
         data=details,
     )
 

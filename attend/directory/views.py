@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from attend.accounts.permissions import has_permission, permission_required_for
+from attend.accounts.views import first_password_response
 from attend.alerts.models import RuleSetting
 from attend.alerts.rules import DEFAULTS
 from attend.web.selectors import rule_title
@@ -170,12 +172,9 @@ def user_new(request: HttpRequest) -> HttpResponse:
     form = UserAddForm(request.POST or None, by=request.user)
     if request.method == "POST" and form.is_valid():
         user, password = user_add(by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            f"{user.username} can now sign in. Their first password is {password} – give it to them privately; "
-            "it is not shown again.",
-        )
-        return redirect("directory:user", pk=user.pk)
+        # Shown in this response only, never in the (signed, not encrypted) messages cookie (issue 14).
+        next_url = reverse("directory:user", kwargs={"pk": user.pk})
+        return first_password_response(request, person=user, password=password, next_url=next_url)
     return render(request, "directory/user_new.html", {"form": form})
 
 

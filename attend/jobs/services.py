@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from attend import audit
+from attend.accounts.identity import sees_every_school  # the one answer; jobs.scope/tasks import it here
 from attend.core.scoping import schools_visible_to
-from attend.schools.models import School
 
 from .files import uploads_dir
 from .models import Job
@@ -33,10 +33,6 @@ REPORTS = {
     "schools": "Schools: DfE attendance and absence figures, one row per school",
     "pupils": "Pupils: attendance, absence, persistent and severe absence, one row per enrolment",
 }
-
-
-def sees_every_school(user) -> bool:
-    return user.is_superuser or schools_visible_to(user).count() == School.objects.count()
 
 
 def import_kinds_for(user) -> dict[str, str]:

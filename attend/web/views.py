@@ -25,9 +25,13 @@ def _school_for_user(user, urn: int) -> School:
 
 @permission_required_for("pupil.view")
 def pupil_search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    results = selectors.search_pupils(request.user, query)
-    return render(request, "web/pupil_search.html", {"query": query, "results": results})
+    """Searches are POSTed (with CSRF), so a pupil's name never sits in a URL: not in access logs, browser
+    history or Referer headers (issue 14). A GET shows the empty form, whatever its query string says."""
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+    results = selectors.search_pupils(request.user, query) if query else []
+    response = render(request, "web/pupil_search.html", {"query": query, "results": results})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @permission_required_for("pupil.view")

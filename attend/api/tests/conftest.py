@@ -10,8 +10,9 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _api_test_state(settings, tmp_path, monkeypatch):
-    """Today is 10 October 2025; statistics in a fresh store; empty memo and throttle history."""
+def _api_test_state(settings, tmp_path, monkeypatch, db):
+    """Today is 10 October 2025; statistics in a fresh store; empty memo and throttle history (the throttle
+    history is in the database cache, hence `db`)."""
     from django.core.cache import cache
 
     from attend.web.dashboards import clear_cache

@@ -87,3 +87,33 @@ def test_a_whole_database_flush_still_works():
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM audit_auditevent")
+
+
+# Issue 14, finding 7: REPLACE deletes the old row without firing SQLite's DELETE trigger; UPSERT updates in place.
+REWRITES = {
+    "sqlite": {
+        "insert-or-replace": "INSERT OR REPLACE INTO audit_auditevent "
+        "(id, at, actor_username, action, object_type, object_id, ip, data) "
+        "VALUES (%s, %s, '', 'tampered.with.this', '', '', '', '{}')",
+        "replace-into": "REPLACE INTO audit_auditevent "
+        "(id, at, actor_username, action, object_type, object_id, ip, data) "
+        "VALUES (%s, %s, '', 'tampered.with.this', '', '', '', '{}')",
+    },
+    "any": {
+        "upsert": "INSERT INTO audit_auditevent (id, at, actor_username, action, object_type, object_id, ip, data) "
+        "VALUES (%s, %s, '', 'tampered.with.this', '', '', '', '{}') "
+        "ON CONFLICT (id) DO UPDATE SET action = excluded.action",
+    },
+}
+
+
+@pytest.mark.parametrize("name", ["insert-or-replace", "replace-into", "upsert"])
+def test_the_database_refuses_rewriting_an_event_by_insert(event, name):
+    sql = REWRITES["any"].get(name) or REWRITES.get(connection.vendor, {}).get(name)
+    if sql is None:
+        pytest.skip(f"{name} is SQLite syntax (PostgreSQL has no REPLACE)")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk, event.at])
+    assert AuditEvent.objects.get(pk=event.pk).action == "people.pupil.viewed"
+    assert AuditEvent.objects.count() == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -85,7 +87,13 @@ def test_an_la_manager_adds_a_user_changes_the_role_and_deactivates(client, plac
         },
     )
     user = get_user_model().objects.get(username="new.officer")
-    assert response["Location"] == f"/settings/users/{user.pk}/"
+    # The first password is in this response only (issue 14): not in the signed, unencrypted messages cookie.
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    password = re.search(r'data-testid="first-password"><code>([^<]+)</code>', response.content.decode())[1]
+    assert user.check_password(password)
+    assert "messages" not in response.cookies and password not in str(response.cookies)
+    assert f'href="/settings/users/{user.pk}/"' in response.content.decode()
+    assert password not in client.get(f"/settings/users/{user.pk}/").content.decode()
     membership = user.memberships.get()
     assert (membership.role, membership.school) == (R.SCHOOL_OFFICER, place["school"])
     assert user.has_usable_password()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         self.print_sign_in(options["addrport"])
         if not options["no_serve"]:
             self.say(f"Serving on http://{options['addrport']}/ (Ctrl+C to stop)")
+            os.environ["ATTEND_DEMO"] = "1"  # serving with the built-in key is allowed for the demo only
             call_command("runserver", options["addrport"], use_reloader=False)
 
     def load(self, options) -> None:
