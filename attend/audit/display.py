@@ -47,6 +47,23 @@ SENTENCES: dict[str, str] = {
     "jobs.import.started": "{actor} started a {kind} import of {file}.",
     "jobs.report.started": "{actor} started building the {report} report.",
     "jobs.report.downloaded": "{actor} downloaded the report {file}.",
+    "registers.import.completed": (
+        "{actor} imported {kind} from {file} (sha256 {sha256}): {rows} rows, {created} created, {updated} changed, "
+        "{unchanged} unchanged; {protected_changes} pupils' protected details changed."
+    ),
+    "registers.pupil_details.changed": "A {kind} import of {file} by {actor} changed protected details of {pupil}.",
+    "registers.transfer.confirmed": "{actor} confirmed {pupil}'s move to school {to_school} from {admission_date}.",
+    "registers.transfer.undone": "{actor} undid the enrolment at school {to_school} from {admission_date} made by an import.",
+    "letters.template.saved": "{actor} saved version {version} of the {name} template ({owner}).",
+    "letters.message.created": "{actor} prepared a {template} message (version {version}, {route}) for {pupil}.",
+    "letters.message.sent": "{actor} sent a {route} message about {pupil}.",
+    "letters.message.failed": "A {route} message about {pupil} could not be sent: {reason}",
+    "letters.message.status_changed": "A message about {pupil} changed from {old} to {new}.",
+    "letters.message.viewed": "{actor} viewed a message about {pupil}.",
+    "letters.message.approved": "{actor} approved a held letter about {pupil} ({hold_reason}).",
+    "letters.message.skipped": "{actor} skipped a letter about {pupil}: {reason}",
+    "letters.batch.created": "{actor} prepared a batch of {letters} {template} letters.",
+    "letters.batch.approved": "{actor} approved a batch of {letters} letters for sending.",
 }
 
 

@@ -113,3 +113,20 @@ def test_import_creates_new_users_once(place, tmp_path):
     assert "First password" not in second and "0 created, 2 already existed." in second
     assert User.objects.count() == 2
     assert AuditEvent.objects.filter(action="accounts.user.created").count() == 2
+
+
+def test_attend_import_users_is_the_same_import(place, tmp_path):
+    path = tmp_path / "team.csv"
+    path.write_text(
+        f"username,role,school_urn,trust_id,la_code,email\ncara.lee,dsl,{place['school'].urn},,,\n"
+    )
+    out = io.StringIO()
+    call_command("import", "users", str(path), stdout=out)
+    assert "cara.lee created. First password" in out.getvalue()
+    assert "1 created, 0 already existed." in out.getvalue()
+    assert User.objects.get(username="cara.lee").memberships.get().school == place["school"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("username,role,school_urn,trust_id,la_code,email\ndan.roe,wizard,,,,\n")
+    with pytest.raises(CommandError, match="bad.csv:2: role: "):
+        call_command("import", "users", str(bad), stdout=io.StringIO())
+    assert not User.objects.filter(username="dan.roe").exists()

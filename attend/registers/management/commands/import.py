@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from attend.registers.imports import KINDS, ImportFailed, import_file
@@ -11,14 +12,22 @@ SHOW_PROBLEMS = 100
 
 
 class Command(BaseCommand):
-    help = "Import schools, pupils, contacts, marks or calendar CSV files, or a Common Transfer File (ctf)."
+    help = (
+        "Import schools, pupils, contacts, marks or calendar CSV files, a Common Transfer File (ctf), or user "
+        "accounts (users: the same as `attend users import`)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("kind", choices=[*KINDS, "users"])
         parser.add_argument("file")
         parser.add_argument("--user", help="username to record as the importer")
 
     def handle(self, *args, kind: str, file: str, user: str | None = None, **options):
+        if (
+            kind == "users"
+        ):  # accounts are not register data: attend.accounts.provisioning validates and audits
+            call_command("users", "import", file, stdout=self.stdout, stderr=self.stderr)
+            return
         importer = None
         if user:
             from django.contrib.auth import get_user_model
