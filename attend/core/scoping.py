@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from attend.accounts import identity
 from attend.accounts.models import Membership, PupilLink
 from attend.accounts.permissions import READ_ONLY_ROLES, roles_of
 from attend.people.models import Enrolment, Pupil
@@ -26,11 +27,9 @@ from attend.schools.models import School
 def schools_visible_to(user) -> QuerySet[School]:
     if not user.is_authenticated or not user.is_active:
         return School.objects.none()
-    if user.is_superuser:
+    if identity.is_system_admin(user):  # superusers too: they run the service
         return School.objects.all()
     memberships = list(user.memberships.all())
-    if any(m.role == Membership.Role.SYSTEM_ADMIN for m in memberships):
-        return School.objects.all()
     scope = Q(pk__in=[])
     for m in memberships:
         if m.school_id:
@@ -213,6 +212,17 @@ class PupilAccess:
 
     def holds(self, day: dt.date) -> bool:
         return self.whole or any(p.holds(day) for p in self.periods)
+
+
+def contact_links_visible(user, prefix: str = "contact__") -> Q:
+    """Condition on a pupil's contact links (PupilContact): a school sees the contacts its own files sent, and those
+    sent for the whole service (no source school), never those another school holds for the same pupil: a school
+    a pupil has just joined gets nothing of the other school's record (docs/security.md)."""
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{prefix}source_school__isnull": True}) | Q(
+        **{f"{prefix}source_school__in": schools_visible_to(user).values("pk")}
+    )
 
 
 def current_enrolment_ids(enrolments: list[Enrolment], today: dt.date) -> set[int]:

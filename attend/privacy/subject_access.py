@@ -36,7 +36,7 @@ from attend import audit
 from attend.accounts.models import Membership
 from attend.alerts.models import Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
-from attend.core.scoping import PupilAccess
+from attend.core.scoping import PupilAccess, contact_links_visible
 from attend.core.spreadsheet import cell as _cell
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.registers.models import AttendanceCode, Mark, MarkChange
@@ -184,6 +184,8 @@ def subject_access_export(
     links = PupilContact.objects.filter(pupil=pupil).select_related("contact").order_by("priority")
     if not current:
         links = links.none()  # the pupil's contacts as they are now belong to their current school
+    elif by is not None and access is not None:
+        links = links.filter(contact_links_visible(by))  # not the contacts another school holds
     files["contacts.csv"], counts["contacts"] = _csv(
         [
             "relationship",

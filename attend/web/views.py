@@ -10,7 +10,7 @@ from django.shortcuts import render
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
 from attend.core import clock, spreadsheet
-from attend.core.scoping import get_pupil_access, schools_visible_to
+from attend.core.scoping import contact_links_visible, get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
 from . import charts, dashboards, selectors
@@ -56,7 +56,11 @@ def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
             .order_by("-raised_on", "priority", "id")[:30]
         ),
         "contacts": (
-            pupil.contact_links.select_related("contact").order_by("priority", "id") if access.current else []
+            pupil.contact_links.filter(contact_links_visible(request.user))
+            .select_related("contact")
+            .order_by("priority", "id")
+            if access.current
+            else []
         ),
     }
     if enrolment is not None:

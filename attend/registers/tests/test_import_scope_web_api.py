@@ -13,6 +13,8 @@ from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.jobs.models import Job
 from attend.jobs.tests.worker import run_queued_tasks
+from attend.people.models import Transfer
+from attend.people.transfers import confirm_transfer
 
 from .scope_world import R, checksum, make_scope_world, make_user_with, out_of_scope_files
 
@@ -110,3 +112,39 @@ def test_the_web_upload_names_a_transfer_for_the_la_and_succeeds(client, world):
     assert "the LA will confirm the transfer" in job.result["detail"]
     p.refresh_from_db()
     assert (p.legal_forename, p.legal_surname) == ("PupilB", "Fakeperson")
+
+
+def test_a_joiners_new_school_sees_its_own_period_and_contacts_not_the_other_schools(
+    client, world, monkeypatch, django_user_model
+):
+    """Finding 1, read side: the school a pupil joined by an import sees nothing of the other school's record
+    from before its admission date, nor the contacts the other school holds; its own contacts file shows."""
+    monkeypatch.setenv("ATTEND_TODAY", "2026-11-25")
+    client.force_login(world["officer_a"])
+    p = world["pupil_b"]
+    joiner = (
+        "upn,school_urn,legal_forename,legal_surname,date_of_birth,sex,nc_year,admission_date\n"
+        f"{p.upn},{world['a'].urn},Mallory,Other,2015-03-14,F,5,2026-11-23\n"
+    )
+    client.post("/imports/new/", {"kind": "pupils", "file": SimpleUploadedFile("p.csv", joiner.encode())})
+    assert run_queued_tasks() == 1 and Job.objects.get().status == "done"
+    page = " ".join(client.get(f"/pupils/{p.upn}/").content.decode().split())
+    assert "PupilB" in page  # the pupil's name as held
+    assert "07700900002" not in page and "B Street" not in page  # Beech's contact for the pupil
+    assert "since 23 November 2026" in page and "since 2 September 2026" not in page
+    contacts = (
+        "upn,contact_ref,forename,surname,relationship,priority,phone_mobile\n"
+        f"{p.upn},ALDER-1,Morgan,Parent,Father,1,07700 900555\n"
+    )
+    client.post("/imports/new/", {"kind": "contacts", "file": SimpleUploadedFile("c.csv", contacts.encode())})
+    assert run_queued_tasks() == 1
+    # Until the LA confirms the move, the new school's contacts wait (they could reach the other school's calls).
+    assert "contacts wait until the LA confirms the transfer" in Job.objects.latest("pk").result["detail"]
+    confirm_transfer(
+        Transfer.objects.get(pupil=p),
+        make_user_with(django_user_model, "la", R.LA_OFFICER, local_authority=world["la"]),
+    )
+    client.post("/imports/new/", {"kind": "contacts", "file": SimpleUploadedFile("c.csv", contacts.encode())})
+    assert run_queued_tasks() == 1
+    page = " ".join(client.get(f"/pupils/{p.upn}/").content.decode().split())
+    assert "07700 900555" in page and "07700900002" not in page and "B Street" not in page

@@ -3,6 +3,7 @@ alerts page, acting on alerts and the search results, for a pupil who moved from
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -129,3 +130,26 @@ def test_the_old_schools_work_list_shows_its_linked_alert_read_only(client, move
     beech = client.get(f"/work/?list=school&school={moved['beech'].urn}")
     assert f"/work/alerts/{moved['beech_alert'].pk}/" in beech.content.decode()
     assert "Child protection plan (has a social worker)" in text(beech)
+
+
+def test_the_audit_trail_shows_each_school_the_events_of_its_own_period(client, moved):
+    """Finding 4: the pupil's audit trail of a school the pupil left does not show what the new school's staff did
+    after the move; the new school's head does not see what happened before the pupil joined."""
+    import time_machine
+
+    from attend import audit
+
+    pupil = moved["pupil"]
+    with time_machine.travel(dt.datetime(2025, 10, 1, 10, tzinfo=dt.UTC), tick=False):
+        audit.record("people.pupil.viewed", by=moved["alder_officer"], pupil=pupil, data={"page": "x"})
+    with time_machine.travel(dt.datetime(2025, 12, 9, 10, tzinfo=dt.UTC), tick=False):
+        audit.record("people.pupil.viewed", by=moved["beech_officer"], pupil=pupil, data={"page": "y"})
+
+    def trail(user) -> str:
+        client.force_login(user)
+        return client.get(f"/audit/pupil/{pupil.upn}/events.csv").content.decode()
+
+    old, new, la = trail(moved["alder_dsl"]), trail(moved["beech_head"]), trail(moved["la_manager"])
+    assert "alder_officer" in old and "beech_officer" not in old
+    assert "beech_officer" in new and "alder_officer" not in new
+    assert "alder_officer" in la and "beech_officer" in la
