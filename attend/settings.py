@@ -288,6 +288,9 @@ LOGGING = {
         # Replace Django's defaults (console only when DEBUG, mail to ADMINS): errors go to the root handler.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint logs every rendering step at INFO (seven lines per letter): only its warnings matter here.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
