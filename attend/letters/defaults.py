@@ -394,12 +394,13 @@ Nothing is wrong with this visit by itself: we would simply like to talk. Please
 ]
 
 
-def load_defaults(LetterTemplate, TemplateVersion) -> int:
-    """Create or bring up to date the default templates (used by the data migration, with historical models)."""
+def load_defaults(LetterTemplate, TemplateVersion, *, only_missing: bool = False) -> int:
+    """Create or bring up to date the default templates (used by the data migration, with historical models).
+    `only_missing`: create the templates that do not exist and leave the others as they are."""
     made = 0
     for d in DEFAULTS:
         language = d.get("language", "en")
-        template, _ = LetterTemplate.objects.get_or_create(
+        template, created = LetterTemplate.objects.get_or_create(
             owner_key="default",
             name=d["name"],
             language=language,
@@ -413,6 +414,8 @@ def load_defaults(LetterTemplate, TemplateVersion) -> int:
                 "translation_note": d.get("translation_note", ""),
             },
         )
+        if only_missing and not created:
+            continue
         last = TemplateVersion.objects.filter(template=template).order_by("-number").first()
         if last is not None and last.subject == d["subject"] and last.body == d["body"]:
             continue
