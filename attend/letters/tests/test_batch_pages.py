@@ -97,6 +97,7 @@ def test_the_prepare_page_lists_this_weeks_new_alerts_and_which_letters_will_be_
     assert "3 pupils with a new “persistent absence” alert in your scope" in text
     assert "the letters for 1 of them will be held" in text
     assert "Bereavement: Grandparent died in October" in text
+    assert 'data-testid="work-batch-letters"' in client.get("/work/?list=school").content.decode()
     every = text_of(client.get("/letters/batches/new/?new=0").content.decode())
     assert "4 pupils with an open “persistent absence” alert" in every
 
