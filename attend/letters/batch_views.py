@@ -15,6 +15,9 @@ from . import batch_pages as bp
 from .batch_forms import BatchForm, SkipForm
 from .batches import batch_create, batch_print_file, batch_release, held_approve, held_skip
 from .compose import MessageError
+from .models import Message
+
+S = Message.Status
 
 SEND = "letters.send"
 STOP_POLLING = 286
@@ -68,9 +71,6 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_context(batch) -> dict:
-    from .models import Message
-
-    S = Message.Status
     return {
         "batch": batch,
         "progress": bp.progress(batch),
