@@ -126,6 +126,20 @@ _TABLE = [
         frozenset({R.DSL, R.HEADTEACHER, R.LA_MANAGER}),
         "Download everything held about a pupil in your scope as one archive (subject access request).",
     ),
+    # Letters (issue 15; attend/letters). Sending follows acting on the work list; editing the template library
+    # follows changing the LA's or school's alert thresholds.
+    Permission(
+        "letters.send",
+        SCHOOL_STAFF | LA_STAFF,
+        "Send letters and messages about pupils in your scope; prepare, review and approve batches of letters.",
+        writes=True,
+    ),
+    Permission(
+        "letters.templates",
+        frozenset({R.LA_MANAGER, R.ATTENDANCE_LEAD, R.HEADTEACHER}),
+        "Edit the letter templates of your LA (LA managers) or your school (attendance leads, headteachers).",
+        writes=True,
+    ),
     Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",

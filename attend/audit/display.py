@@ -64,6 +64,8 @@ SENTENCES: dict[str, str] = {
     "letters.message.skipped": "{actor} skipped a letter about {pupil}: {reason}",
     "letters.batch.created": "{actor} prepared a batch of {letters} {template} letters.",
     "letters.batch.approved": "{actor} approved a batch of {letters} letters for sending.",
+    "letters.batch.viewed": "{actor} viewed a batch of {letters} letters.",
+    "letters.batch.printed": "{actor} downloaded the print file of a batch ({letters} letters sent).",
 }
 
 

@@ -170,14 +170,62 @@ def batch_send(batch: Batch) -> dict:
     return {"sent": sent, "failed": failed}
 
 
-def batch_print_file(batch: Batch) -> bytes:
-    """All the batch's posted or printed letters in one PDF, in order (from the letter pages as rendered)."""
+SENT_STATUSES = (S.SENT, S.DELIVERED, S.RETURNED)
+
+
+def batch_print_file(batch: Batch, *, sent_only: bool = False) -> bytes:
+    """All the batch's posted or printed letters in one PDF, in order (from the letter pages as rendered).
+    With `sent_only`, only the letters sent so far (what the print file on the batch page holds)."""
     from .render import pdf_many
 
-    htmls = list(
-        batch.messages.exclude(status=S.SKIPPED)
-        .exclude(body_html="")
-        .order_by("pk")
-        .values_list("body_html", flat=True)
-    )
-    return pdf_many(htmls)
+    letters = batch.messages.exclude(status=S.SKIPPED).exclude(body_html="")
+    if sent_only:
+        letters = letters.filter(status__in=SENT_STATUSES)
+    return pdf_many(list(letters.order_by("pk").values_list("body_html", flat=True)))
+
+
+def _settle(batch: Batch) -> None:
+    """An approved batch with nothing left to send or decide is done."""
+    batch.refresh_from_db()
+    if batch.status == Batch.Status.REVIEW:
+        return
+    waiting = batch.messages.filter(status__in=[S.QUEUED, S.HELD]).exists()
+    batch.status = Batch.Status.APPROVED if waiting else Batch.Status.DONE
+    batch.done = batch.messages.exclude(status__in=[S.QUEUED, S.HELD]).count()
+    batch.save(update_fields=["status", "done"])
+
+
+@transaction.atomic
+def held_approve(message: Message, *, by) -> Message:
+    """A person approves one held letter of a batch. If the batch itself is approved already, the letter is
+    sent by the background task straight away; otherwise it goes with the batch."""
+    message_approve(message, by=by)
+    batch = message.batch
+    if batch is not None and batch.status != Batch.Status.REVIEW:
+        Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.APPROVED)
+        from .tasks import send_batch
+
+        send_batch.enqueue(batch.pk)
+    return message
+
+
+@transaction.atomic
+def held_skip(message: Message, *, by, reason: str) -> Message:
+    """A person skips one letter of a batch, saying why (the reason is required and audited)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MessageError("Say why this letter is skipped.")
+    message_skip(message, by=by, reason=reason)
+    if message.batch is not None:
+        _settle(message.batch)
+    return message
+
+
+def batch_release(batch: Batch, *, by) -> Batch:
+    """Approve a batch from its page: refused once approved (a second click never queues a second send)."""
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != Batch.Status.REVIEW:
+            who = locked.approved_by.get_full_name() or locked.approved_by.get_username()
+            raise MessageError(f"This batch was approved already, by {who}.")
+        return batch_approve(locked, by=by)

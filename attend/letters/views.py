@@ -18,10 +18,10 @@ from .forms import SendForm, VersionForm
 from .models import LetterTemplate, Message
 from .services import message_create, message_send
 
-# The library is edited by those who set their LA's or school's alert thresholds (LA managers, attendance leads,
-# headteachers); letters are sent by those who act on the work list. See docs/letters.md.
-EDIT = "settings.thresholds"
-SEND = "alerts.act"
+# The library is edited by LA managers, attendance leads and headteachers; letters are sent by school and LA staff
+# (attend/accounts/permissions.py). See docs/letters.md.
+EDIT = "letters.templates"
+SEND = "letters.send"
 
 
 @permission_required_for(EDIT)

@@ -198,3 +198,47 @@ def test_every_url_answers_this_persona_per_the_table(persona, personas, client)
         token = token_for(personas[persona])
     problems = [problem for entry in ENTRIES if (problem := outcome_problem(persona, entry, client, token))]
     assert not problems, "\n".join(problems)
+
+
+LETTERS_SEND_PAGES = (
+    "letters:pupil-send",
+    "letters:batches",
+    "letters:batch-new",
+    "letters:batch",
+    "letters:batch-progress",
+    "letters:batch-letter",
+    "letters:batch-print",
+)
+
+
+def test_letters_pages_declare_their_own_permissions():
+    by_name = {e.view_name: e.permission for e in ENTRIES}
+    assert {by_name["letters:library"], by_name["letters:template-edit"]} == {"letters.templates"}
+    assert {by_name[name] for name in LETTERS_SEND_PAGES} == {"letters.send"}
+    assert {by_name["letters:pupil-messages"], by_name["letters:message"]} == {"pupil.view"}
+
+
+def test_letters_permissions_go_to_those_who_act_on_alerts_and_edit_settings():
+    R = Membership.Role
+    assert PERMISSIONS["letters.send"].roles == PERMISSIONS["alerts.act"].roles
+    assert PERMISSIONS["letters.templates"].roles == PERMISSIONS["settings.thresholds"].roles
+    assert R.SCHOOL_OFFICER in PERMISSIONS["letters.send"].roles
+    assert R.SCHOOL_OFFICER not in PERMISSIONS["letters.templates"].roles
+    assert not (PERMISSIONS["letters.send"].roles & (READ_ONLY_ROLES | {R.SYSTEM_ADMIN}))
+
+
+@pytest.mark.parametrize(
+    "role, send, edit",
+    [
+        ("school_officer", 200, 403),
+        ("attendance_lead", 200, 200),
+        ("la_officer", 200, 403),
+        ("class_teacher", 403, 403),
+        ("system_admin", 403, 403),
+    ],
+)
+def test_letters_pages_answer_each_role(personas, client, role, send, edit):
+    client.force_login(personas[role])
+    assert client.get("/letters/batches/new/").status_code == send
+    assert client.get("/letters/batches/").status_code == send
+    assert client.get("/letters/templates/").status_code == edit

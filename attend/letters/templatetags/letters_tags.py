@@ -13,4 +13,4 @@ def pupil_letters(context, pupil):
     rows = pupil.messages.select_related("template_version__template", "contact", "pupil").defer(
         "pdf", "body_html"
     )
-    return {"pupil": pupil, "messages_list": list(rows[:5]), "can_send": has_permission(user, "alerts.act")}
+    return {"pupil": pupil, "messages_list": list(rows[:5]), "can_send": has_permission(user, "letters.send")}
