@@ -371,3 +371,18 @@ def test_every_attempt_names_a_covered_endpoint(world):
 
     named = {resolve(a.url).view_name for a in attempts(world, world["users"]["superuser"])}
     assert named == COVERED
+
+
+def test_a_school_the_pupil_left_cannot_preview_a_letter_with_todays_contacts(client, world):
+    """The template page's preview renders a letter for a pupil: for a pupil who has left, the old school gets a
+    clear error, not a letter to the new school's contact about the new school (issue 14, finding 4)."""
+    client.force_login(world["users"][R.ATTENDANCE_LEAD])
+    body = "Dear {{ parent.full_name }}, {{ pupil.forename }} now at {{ school.name }}."
+    response = client.post(
+        f"/letters/templates/{world['default_template'].pk}/",
+        {"subject": "Hello", "body": body, "preview_upn": world["pupil"].upn, "preview": "1"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "That pupil has left your school: preview the letter for a pupil on roll" in page
+    assert "Sam Mover" not in page and "Beech Primary" not in page
