@@ -9,7 +9,8 @@ the audit trail gains no event. The superuser, whose scope is everything, makes 
 the refusals come from scope, not from a malformed request.
 
 `test_the_matrix_covers_every_write_endpoint` walks the URL resolver: a new view that accepts a write and has no
-entry here (or in EXEMPT, with the reason) fails it.
+entry here (or in EXEMPT, with the reason) fails it. The admin site, generated and not row-scoped, is tried by
+`test_admin_writes_outside_scope_change_nothing` instead.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from attend.accounts.models import Membership
 from attend.accounts.permissions import PERMISSIONS, url_entries
 from attend.alerts.models import RuleSetting
 from attend.alerts.rules import DEFAULTS
+from attend.api.models import ApiToken
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.directory.models import Service
@@ -386,3 +388,49 @@ def test_a_school_the_pupil_left_cannot_preview_a_letter_with_todays_contacts(cl
     assert response.status_code == 200
     assert "That pupil has left your school: preview the letter for a pupil on roll" in page
     assert "Sam Mover" not in page and "Beech Primary" not in page
+
+
+# ----- the admin site (not row-scoped: a system administrator runs the service)
+
+
+def admin_attempts(w: dict, me) -> list[tuple[str, str, dict, set]]:
+    """(name, url, data, personas in scope) of admin writes outside scope. The admin site is left out of the
+    resolver walk above (hundreds of generated pages); these are its writes that matter for scope."""
+    south, kit, root = w["other_la"], w["kit"], w["root"]
+    token = w["cedar_token"]
+    return [
+        ("a pupil's name", f"/admin/people/pupil/{kit.pk}/change/",
+         {"upn": kit.upn, "legal_forename": "Changed", "legal_surname": kit.legal_surname,
+          "date_of_birth": "2015-01-01", "sex": kit.sex}, set()),
+        ("another user's API token", "/admin/api/apitoken/",
+         {"action": "revoke", "_selected_action": [str(token.pk)], "index": "0"}, {R.SYSTEM_ADMIN}),
+        ("a superuser's account", f"/admin/accounts/user/{root.pk}/delete/", {"post": "yes"}, set()),
+        ("a role for oneself", "/admin/accounts/membership/add/",
+         {"user": str(me.pk if me else 0), "role": R.LA_MANAGER, "local_authority": str(south.pk)}, set()),
+        ("superuser for oneself", f"/admin/accounts/user/{me.pk if me else 0}/change/",
+         {"username": me.username if me else "x", "is_superuser": "on", "is_active": "on",
+          "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}, set()),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "superuser"])
+def test_admin_writes_outside_scope_change_nothing(client, world, persona):
+    token_for(world["cedar_officer"])
+    world["cedar_token"] = ApiToken.objects.get(user=world["cedar_officer"])
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    problems = []
+    for name, url, data, in_scope in admin_attempts(world, user):
+        before = write_checksum(user)
+        response = client.post(url, data)
+        if persona in in_scope:  # their job: the same request works (so the others' refusals are refusals)
+            if write_checksum(user) == before:
+                problems.append(f"{persona} · admin: {name}: in scope, but nothing changed")
+            continue
+        status, location = response.status_code, response.get("Location", "")
+        # Refused by the permission table (403, sign-in), by the admin's model permissions (403), or by the
+        # form (the page again): whichever way, the tables are as they were.
+        if status >= 500 or write_checksum(user) != before:
+            problems.append(f"{persona} · admin: {name}: got {status} {location}{errors_shown(response)}")
+    assert not problems, "\n".join(problems)
