@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from attend.accounts import identity
 from attend.accounts.permissions import has_permission, permission_required_for
 from attend.accounts.views import first_password_response
 from attend.alerts.models import RuleSetting
@@ -186,6 +187,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and sc.is_system_admin(person) and not sc.is_system_admin(request.user):
         # An LA manager may see a system administrator who also holds a role in the LA, but not change them.
         raise Http404("Only a system administrator can change a system administrator.")
+    if request.method == "POST" and person.is_superuser and not identity.may_grant_superuser(request.user):
+        raise Http404("Only a superuser can change a superuser.")
     memberships = list(person.memberships.select_related("school", "local_authority", "trust"))
     editable = {m.pk for m in memberships if sc.membership_in_scope(request.user, m)}
     add_form = MembershipAddForm(by=request.user)
@@ -200,6 +203,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{person.username} is now {membership.get_role_display()}.")
             return redirect(request.path)
         if action == "add":
+            if not identity.may_change_roles_of(request.user, person):
+                raise Http404("Only a superuser can add roles to their own account.")
             add_form = MembershipAddForm(request.POST, by=request.user)
             if add_form.is_valid():
                 membership_add(by=request.user, user=person, **add_form.cleaned_data)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 
 from attend import audit
-from attend.core.scoping import get_pupil_for_user
+from attend.core.scoping import get_pupil_access
 from attend.directory.scope import threshold_las, threshold_schools
 from attend.people.models import Pupil
 
@@ -100,9 +100,13 @@ def preview_version(request, template: LetterTemplate, data: dict, owner: Owner)
     if not upn:
         return None, "Enter the UPN of a pupil to preview the letter for"
     try:
-        pupil = get_pupil_for_user(request.user, upn)
+        access = get_pupil_access(request.user, upn, today=_today())
     except Http404:
         return None, "No pupil with that UPN in your scope"
+    if not access.current:
+        # A school the pupil has left sees its own period only, not today's contacts and address.
+        return None, "That pupil has left your school: preview the letter for a pupil on roll"
+    pupil = access.pupil
     from .compose import liable_contacts
 
     contacts = liable_contacts(pupil)

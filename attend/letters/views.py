@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from attend import audit
 from attend.accounts.permissions import permission_required_for
 from attend.core import clock
-from attend.core.scoping import get_pupil_for_user
+from attend.core.scoping import get_pupil_access, get_pupil_for_user
 
 from . import library, pages
 from .compose import MessageError
@@ -84,8 +85,12 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required_for(SEND)
 def pupil_send(request: HttpRequest, upn: str) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, upn)
     as_of = clock.today()
+    access = get_pupil_access(request.user, upn, today=as_of)
+    if not access.current:
+        # A school the pupil has left sees its own period, read-only: no letters, and not today's contacts.
+        raise PermissionDenied("The pupil has left your school: their record there is read-only.")
+    pupil = access.pupil
     templates, contacts = pages.send_choices(pupil, as_of)
     form = SendForm(request.POST or None, templates=templates, contacts=contacts)
     preview = None

@@ -118,3 +118,44 @@ def out_of_scope_files(world: dict) -> dict[str, str]:
         "schools": "la_code,la_name,urn,laestab,name,phase\n999,Testshire,100002,9990002,Renamed Beech,primary\n",
         "ctf": "<?xml version='1.0'?><CTfile><CTFpupilData/></CTfile>",
     }
+
+
+def _write_tables():
+    """Every table a web page or API endpoint can write (attend.core.tests.test_write_endpoint_matrix), imported
+    late so this module stays importable by import-only tests."""
+    from attend.accounts.models import PupilLink, User
+    from attend.alerts.models import Alert, OfficerAssignment, RuleSetting
+    from attend.api.models import ApiToken
+    from attend.directory.models import Service
+    from attend.letters.models import (
+        Batch,
+        ContactPreference,
+        Letterhead,
+        LetterTemplate,
+        Message,
+        TemplateVersion,
+    )
+
+    return [
+        *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
+        TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken,
+    ]  # fmt: skip
+
+
+# Columns that change by using the service, not by writing a row: signing in, using a token.
+_USAGE_COLUMNS = {"User": {"last_login"}, "ApiToken": {"last_used_at"}}
+
+
+def write_checksum(actor=None) -> str:
+    """`checksum()` widened to users, memberships, alerts, rule settings, the services directory, letters and API
+    tokens. The acting user's own password may change (the password page changes only one's own)."""
+    digest = hashlib.sha256(checksum().encode())
+    for model in _write_tables()[len(TABLES) :]:
+        skip = _USAGE_COLUMNS.get(model.__name__, set())
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+        digest.update(model._meta.label.encode())
+        for row in model.objects.order_by("pk").values(*names):
+            if actor is not None and model._meta.label == "accounts.User" and row["id"] == actor.pk:
+                row.pop("password")
+            digest.update(repr(row).encode())
+    return digest.hexdigest()

@@ -1,0 +1,436 @@
+"""The permission matrix, write side, for every write endpoint other than imports and alert actions (issue 14).
+
+Every persona of the URL walk (test_url_permissions.PERSONAS) tries each write against rows OUTSIDE their scope:
+Southshire's school, pupil, services, thresholds, letters and transfers (the personas are at Alder, or in
+Northshire), another LA's user, a superuser's account, their own roles, and a pupil who has left their school.
+Each attempt is refused (sign-in, 403 or 404, or for a create page whose target is in the form, the form again
+with an error) and changes nothing: `write_checksum()` of every writable table is the same before and after, and
+the audit trail gains no event. The superuser, whose scope is everything, makes the same requests and they work:
+the refusals come from scope, not from a malformed request.
+
+`test_the_matrix_covers_every_write_endpoint` walks the URL resolver: a new view that accepts a write and has no
+entry here (or in EXEMPT, with the reason) fails it. The admin site, generated and not row-scoped, is tried by
+`test_admin_writes_outside_scope_change_nothing` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from attend.accounts.models import Membership
+from attend.accounts.permissions import PERMISSIONS, url_entries
+from attend.alerts.models import RuleSetting
+from attend.alerts.rules import DEFAULTS
+from attend.api.models import ApiToken
+from attend.api.tests.factories import bearer, token_for
+from attend.audit.models import AuditEvent
+from attend.directory.models import Service
+from attend.jobs.tests.worker import run_queued_tasks
+from attend.letters import library
+from attend.letters.models import LetterTemplate
+from attend.people.models import Contact, Enrolment, PupilContact, Transfer
+from attend.registers.tests.scope_world import write_checksum
+
+from .factories import make_pupil, make_school, make_user
+from .moves import TODAY, make_moved_pupil
+from .test_url_permissions import PERSONAS
+
+R = Membership.Role
+PASSWORD = "an old password 1"
+LA_ROLES = {R.LA_OFFICER, R.LA_MANAGER}
+
+# Write endpoints covered by other matrices, and endpoints that write no scoped row, each with the reason.
+EXEMPT = {
+    # Signing in and out, and the second factor, act on the session and the signed-in user's own devices.
+    "login": "session only",
+    "logout": "session only",
+    "two-factor": "one's own authenticator device",
+    "two-factor-recovery-codes": "one's own recovery codes",
+    # POST only to keep pupils' names out of URLs and access logs; it reads.
+    "web:pupil-search": "reads only",
+    # Alert actions: test_alert_write_matrix.py (every persona, web action and every API method).
+    "web:alert-action": "test_alert_write_matrix.py",
+}
+
+
+@dataclass
+class Attempt:
+    """One write against a row outside the persona's scope.
+
+    `refusal` is what a persona who holds the page's permission gets: "404", "403", "form" (the page again with
+    an error) or "own" (the page works on the persona's own row only, and the target is untouched).
+    `in_scope` lists personas for whom the target is inside their scope (not tried: the superuser's run proves
+    the request works). `changes`: whether the superuser's request changes the checksum (an export does not)."""
+
+    name: str
+    url: str
+    data: dict
+    permission: str
+    refusal: str = "404"
+    in_scope: set = field(default_factory=set)
+    changes: bool = True
+    api: bool = False
+
+
+def thresholds_data(rule: str = "persistent_absence", name: str = "percent", value: str = "3") -> dict:
+    data = {f"{r}__{n}": "" for r, names in DEFAULTS.items() for n in names}
+    return {**data, f"{rule}__{name}": value}
+
+
+def make_world() -> dict:
+    """make_moved_pupil (Northshire: Alder, Beech; Southshire: Cedar; Robin moved from Alder to Beech), and in
+    Southshire: Dogwood, Kit at Cedar with a contact, two pending transfers from Dogwood to Cedar, a service,
+    thresholds for the LA and for Cedar, and Southshire's own copy of a letter template."""
+    w = make_moved_pupil()
+    south, cedar = w["other_la"], w["cedar"]
+    dogwood = make_school(la=south, name="Dogwood Primary")
+    kit = make_pupil(surname="Faraway", legal_forename="Kit")
+    at_cedar = Enrolment.objects.create(
+        pupil=kit, school=cedar, admission_date=dt.date(2025, 9, 3), nc_year="4"
+    )
+    contact = Contact.objects.create(
+        contact_ref="C-KIT-1", source_school=cedar, forename="Alex", surname="Faraway",
+        phone_mobile="07700 900999", address_line1="1 Cedar Row", postcode="SO1 1AA",
+    )  # fmt: skip
+    PupilContact.objects.create(pupil=kit, contact=contact, relationship="Father", priority=1)
+    for key, pupil in (("transfer_confirm", kit), ("transfer_undo", make_pupil(surname="Joiner"))):
+        enrolment = at_cedar
+        if pupil is not kit:
+            enrolment = Enrolment.objects.create(
+                pupil=pupil, school=cedar, admission_date=dt.date(2025, 11, 3), nc_year="4"
+            )
+            Enrolment.objects.create(
+                pupil=pupil, school=dogwood, admission_date=dt.date(2025, 9, 3), nc_year="4"
+            )
+        transfer = Transfer.objects.create(
+            pupil=pupil, to_school=cedar, enrolment=enrolment, admission_date=enrolment.admission_date,
+            file_line="pupils.csv:2",
+        )  # fmt: skip
+        transfer.from_schools.add(dogwood)
+        w[key] = transfer
+    w["service"] = Service.objects.create(
+        local_authority=south, name="Southshire Early Help", kind=Service.Kind.EARLY_HELP,
+        contact="01632 960000", how_to_refer="Phone the duty desk",
+    )  # fmt: skip
+    RuleSetting.objects.create(local_authority=south, rule="persistent_absence", name="percent", value="12")
+    RuleSetting.objects.create(school=cedar, rule="persistent_absence", name="percent", value="15")
+    w["default_template"] = LetterTemplate.objects.filter(owner_key="default", language="en").order_by("pk")[
+        0
+    ]
+    w["south_template"] = library.version_save(
+        w["default_template"], subject="Southshire", body="Dear parent of {{ pupil.forename }},\n\nSouthshire's own words.",
+        la=south,
+    ).template  # fmt: skip
+    Contact.objects.filter(pupil_links__pupil=w["pupil"]).update(postcode="NO1 4LC")  # so a letter can go
+    w.update(kit=kit, dogwood=dogwood, contact=contact)
+    w["cedar_membership"] = Membership.objects.get(user=w["cedar_officer"])
+    return w
+
+
+def attempts(w: dict, me) -> list[Attempt]:
+    """Every write endpoint with its attempts; `me` is the acting persona's user (None when anonymous)."""
+    south, cedar, kit, cedar_officer = w["other_la"], w["cedar"], w["kit"], w["cedar_officer"]
+    root, send_template = w["root"], library.available(cedar)[0].name
+    letter = {"template": send_template, "contact": str(w["contact"].pk), "route": "print", "send": "1"}
+    version = {
+        "subject": "Changed",
+        "body": "Changed words for {{ pupil.forename }}.",
+        "note": "",
+        "save": "1",
+    }
+    service = {
+        "local_authority": str(south.pk), "name": "Intruder's Help", "kind": "early_help", "area": "",
+        "contact": "01632 960001", "how_to_refer": "Phone", "active": "on",
+    }  # fmt: skip
+    marks = f"upn,school_urn,date,session,code\n{kit.upn},{cedar.urn},2025-12-08,AM,O\n"
+    api_marks = marks.replace(
+        "2025-12-08", "2025-12-09"
+    )  # not the web upload's mark, which the superuser made
+    user_page = f"/settings/users/{cedar_officer.pk}/"
+    sysadmins = {R.SYSTEM_ADMIN}  # they manage every LA's users and services (attend.directory.scope)
+    return [
+        Attempt("confirm another LA's transfer", f"/transfers/{w['transfer_confirm'].pk}/",
+                {"decision": "confirm"}, "la.dashboard"),
+        Attempt("undo another LA's transfer", f"/transfers/{w['transfer_undo'].pk}/",
+                {"decision": "undo"}, "la.dashboard"),
+        Attempt("another LA's thresholds", f"/settings/thresholds/la/{south.pk}/", thresholds_data(),
+                "settings.thresholds"),
+        Attempt("another LA's school's thresholds", f"/settings/thresholds/school/{cedar.urn}/",
+                thresholds_data(), "settings.thresholds"),
+        Attempt("another school's thresholds", f"/settings/thresholds/school/{w['beech'].urn}/",
+                thresholds_data(), "settings.thresholds", in_scope=LA_ROLES),
+        Attempt("a new user at another LA's school", "/settings/users/new/",
+                {"username": "intruder", "role": R.SCHOOL_OFFICER, "scope": f"school-{cedar.pk}"},
+                "settings.users", refusal="form", in_scope=sysadmins),
+        Attempt("a new system administrator", "/settings/users/new/",
+                {"username": "intruder2", "role": R.SYSTEM_ADMIN, "scope": ""}, "settings.users",
+                refusal="form"),
+        Attempt("another LA's user's role", user_page,
+                {"action": "role", "membership": str(w["cedar_membership"].pk), "role": R.LA_MANAGER},
+                "settings.users", in_scope=sysadmins),
+        Attempt("a role for another LA's user", user_page,
+                {"action": "add", "role": R.LA_MANAGER, "scope": f"la-{south.pk}"}, "settings.users",
+                in_scope=sysadmins),
+        Attempt("deactivate another LA's user", user_page, {"action": "deactivate"}, "settings.users",
+                in_scope=sysadmins),
+        Attempt("deactivate a superuser", f"/settings/users/{root.pk}/", {"action": "deactivate"},
+                "settings.users", in_scope={"superuser"}),  # for them it is their own account
+        Attempt("a role for a superuser", f"/settings/users/{root.pk}/",
+                {"action": "add", "role": R.LA_MANAGER, "scope": f"la-{w['la'].pk}"}, "settings.users"),
+        Attempt("a role for oneself", f"/settings/users/{me.pk if me else 0}/",
+                {"action": "add", "role": R.DSL, "scope": f"school-{w['alder'].pk}"}, "settings.users",
+                in_scope={"superuser"}),
+        Attempt("a service in another LA", "/settings/services/new/", service, "services.manage",
+                refusal="form", in_scope=sysadmins),
+        Attempt("another LA's service", f"/settings/services/{w['service'].pk}/",
+                {**service, "name": "Renamed"}, "services.manage", in_scope=sysadmins),
+        Attempt("another LA's letter template", f"/letters/templates/{w['south_template'].pk}/",
+                {**version, "la": str(south.pk)}, "settings.thresholds", refusal="403"),
+        Attempt("a template for another LA's school", f"/letters/templates/{w['default_template'].pk}/",
+                {**version, "school": str(cedar.urn)}, "settings.thresholds", refusal="403"),
+        Attempt("a letter about another LA's pupil", f"/letters/pupils/{kit.upn}/send/", letter, "alerts.act"),
+        Attempt("a letter about a pupil who has left", f"/letters/pupils/{w['pupil'].upn}/send/",
+                {**letter, "template": library.available(w["beech"])[0].name,
+                 "contact": str(w["pupil"].contact_links.get().contact_id)},
+                "alerts.act", refusal="403", in_scope=LA_ROLES),  # fmt: skip
+        Attempt("another LA's pupil's subject access export", f"/privacy/subject-access/{kit.upn}/", {},
+                "pupil.subject_access", changes=False),
+        Attempt("another user's password", "/account/password/",
+                {"old_password": PASSWORD, "new_password1": "a brand new secret 9",
+                 "new_password2": "a brand new secret 9", "username": cedar_officer.username,
+                 "user": str(cedar_officer.pk)}, "account.password", refusal="own", changes=False),  # fmt: skip
+        Attempt("a report of another LA's schools", "/reports/new/",
+                {"report": "pupils", "school": str(cedar.urn), "la": str(south.pk)}, "report.build",
+                refusal="own", changes=False),
+        Attempt("another LA's marks (web upload)", "/imports/new/",
+                {"kind": "marks", "file": SimpleUploadedFile("marks.csv", marks.encode())}, "import.run",
+                refusal="own", in_scope=sysadmins),
+        Attempt("another LA's marks (API)", "/api/v1/imports/",
+                {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
+                refusal="403", in_scope=sysadmins, api=True),
+    ]  # fmt: skip
+
+
+# Which URL pattern each attempt's URL belongs to (for the coverage test).
+COVERED = {
+    "people:transfer-decide", "directory:thresholds-la", "directory:thresholds-school", "directory:user-new",
+    "directory:user", "directory:service-new", "directory:service", "letters:template-edit",
+    "letters:pupil-send", "privacy:subject-access", "password-change", "jobs:report-new", "jobs:import-new",
+    "api:imports",
+}  # fmt: skip
+
+
+@pytest.fixture
+def world(db, monkeypatch, settings, tmp_path):
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, for this test only
+    settings.VAR_DIR = tmp_path
+    settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
+    w = make_world()
+    users = {"anonymous": None, "no_membership": make_user("nobody", password=PASSWORD)}
+    users["superuser"] = w["root"] = make_user("root", password=PASSWORD)
+    users["superuser"].is_superuser = users["superuser"].is_staff = True
+    users["superuser"].save()
+    for role in R.values:
+        scope = {"school": w["alder"]}
+        if role in LA_ROLES:
+            scope = {"local_authority": w["la"]}
+        elif role == R.SYSTEM_ADMIN:
+            scope = {}
+        users[role] = make_user(f"matrix-{role}", role=role, password=PASSWORD, **scope)
+    w["users"] = users
+    return w
+
+
+def expected(persona: str, attempt: Attempt) -> str:
+    if persona == "anonymous":
+        return "sign-in"
+    if persona in attempt.in_scope:
+        return "skip"
+    if persona == "superuser":
+        return "own" if attempt.refusal == "own" and not attempt.changes else "works"
+    if persona == "no_membership" or persona not in PERMISSIONS[attempt.permission].roles:
+        return "403"
+    return attempt.refusal
+
+
+def post(client, attempt: Attempt, token: str | None):
+    headers = bearer(token) if attempt.api and token else {}
+    return client.post(attempt.url, attempt.data, headers=headers)
+
+
+def errors_shown(response) -> str:
+    """The error summary's text, if the page shows one (so a failure says why a form was refused)."""
+    page = response.content.decode(errors="ignore")
+    if "govuk-error-summary" not in page:
+        return ""
+    summary = page[page.index("govuk-error-summary") :][:3000]
+    return " [" + " ".join(re.sub(r"<[^>]+>", " ", summary).split())[:300] + "]"
+
+
+def problem(persona: str, attempt: Attempt, response, before: str, after: str, new_audit: list) -> str | None:
+    outcome = expected(persona, attempt)
+    status, location = response.status_code, response.get("Location", "")
+    where = f"{persona} · {attempt.name}: expected {outcome}, got {status} {location}{errors_shown(response)}"
+    if outcome == "works":
+        refused = status in (401, 403, 404) or "govuk-error-summary" in response.content.decode(
+            errors="ignore"
+        )
+        if refused or (attempt.changes and after == before):
+            return where + (" (nothing changed)" if not refused else "")
+        return None
+    if attempt.api:
+        ok = status == {"sign-in": 401, "403": 403}.get(outcome, 403)
+    else:
+        ok = {
+            "sign-in": status == 302 and location.startswith("/sign-in/"),
+            "403": status == 403,
+            "404": status == 404,
+            "form": status == 200 and "govuk-error-summary" in response.content.decode(),
+            "own": status in (200, 302) and not location.startswith("/sign-in/"),
+        }[outcome]
+    if not ok:
+        return where
+    if after != before:
+        return where + " and CHANGED the tables"
+    # A refused write leaves no trace in the audit trail; the persona's own job or password may be recorded.
+    own = {"accounts.password.changed", "jobs.import.started", "jobs.report.started"}
+    if [a for a in new_audit if a not in own]:
+        return where + f" and audited {new_audit}"
+    return None
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_writes_outside_scope_are_refused_and_change_nothing(client, world, persona):
+    user = world["users"][persona]
+    token = token_for(user) if user is not None else None
+    if user is not None:
+        client.force_login(user)
+    problems = []
+    for attempt in attempts(world, user):
+        if expected(persona, attempt) == "skip":
+            continue
+        before, last_event = (
+            write_checksum(user),
+            AuditEvent.objects.order_by("-pk").values_list("pk").first(),
+        )
+        response = post(client, attempt, token)
+        run_queued_tasks()  # an import or report job runs now, as the worker would
+        new_audit = list(
+            AuditEvent.objects.filter(pk__gt=last_event[0] if last_event else 0).values_list(
+                "action", flat=True
+            )
+        )
+        if found := problem(persona, attempt, response, before, write_checksum(user), new_audit):
+            problems.append(found)
+    assert not problems, "\n".join(problems)
+
+
+# ----- every write endpoint is in the matrix
+
+WRITES = re.compile(
+    r"request\.(POST|FILES|method|data)\b|require_POST|require_http_methods\(\[[^\]]*(POST|PUT|PATCH|DELETE)"
+)
+
+
+def _source_with_helpers(func, depth: int = 2) -> str:
+    """The view's source and that of the functions of its module it calls (views hand forms to helpers)."""
+    func = inspect.unwrap(func)
+    source = inspect.getsource(func)
+    if depth:
+        module = inspect.getmodule(func)
+        for name in set(re.findall(r"\b(_?\w+)\(", source)):
+            helper = getattr(module, name, None)
+            if inspect.isfunction(helper) and helper is not func and helper.__module__ == module.__name__:
+                source += _source_with_helpers(helper, depth - 1)
+    return source
+
+
+def accepts_writes(entry) -> bool:
+    view_class = getattr(entry.callback, "view_class", None) or getattr(entry.callback, "cls", None)
+    if view_class is not None:
+        methods = {m for m in ("post", "put", "patch", "delete") if hasattr(view_class, m)}
+        return bool(methods & set(getattr(view_class, "http_method_names", methods)))
+    return bool(WRITES.search(_source_with_helpers(entry.callback)))
+
+
+def test_the_matrix_covers_every_write_endpoint():
+    # The admin site is for system administrators and is not row-scoped: test_url_permissions (who may open it,
+    # which models are read-only) and the accounts tests (who may grant superuser or a system-admin role).
+    found = {e.view_name for e in url_entries() if "admin" not in e.namespaces and accepts_writes(e)}
+    assert found - set(EXEMPT) == COVERED
+    assert {"login", "logout", "web:alert-action", "api:imports", "directory:service"} <= found
+
+
+def test_every_attempt_names_a_covered_endpoint(world):
+    from django.urls import resolve
+
+    named = {resolve(a.url).view_name for a in attempts(world, world["users"]["superuser"])}
+    assert named == COVERED
+
+
+def test_a_school_the_pupil_left_cannot_preview_a_letter_with_todays_contacts(client, world):
+    """The template page's preview renders a letter for a pupil: for a pupil who has left, the old school gets a
+    clear error, not a letter to the new school's contact about the new school (issue 14, finding 4)."""
+    client.force_login(world["users"][R.ATTENDANCE_LEAD])
+    body = "Dear {{ parent.full_name }}, {{ pupil.forename }} now at {{ school.name }}."
+    response = client.post(
+        f"/letters/templates/{world['default_template'].pk}/",
+        {"subject": "Hello", "body": body, "preview_upn": world["pupil"].upn, "preview": "1"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "That pupil has left your school: preview the letter for a pupil on roll" in page
+    assert "Sam Mover" not in page and "Beech Primary" not in page
+
+
+# ----- the admin site (not row-scoped: a system administrator runs the service)
+
+
+def admin_attempts(w: dict, me) -> list[tuple[str, str, dict, set]]:
+    """(name, url, data, personas in scope) of admin writes outside scope. The admin site is left out of the
+    resolver walk above (hundreds of generated pages); these are its writes that matter for scope."""
+    south, kit, root = w["other_la"], w["kit"], w["root"]
+    token = w["cedar_token"]
+    return [
+        ("a pupil's name", f"/admin/people/pupil/{kit.pk}/change/",
+         {"upn": kit.upn, "legal_forename": "Changed", "legal_surname": kit.legal_surname,
+          "date_of_birth": "2015-01-01", "sex": kit.sex}, set()),
+        ("another user's API token", "/admin/api/apitoken/",
+         {"action": "revoke", "_selected_action": [str(token.pk)], "index": "0"}, {R.SYSTEM_ADMIN}),
+        ("a superuser's account", f"/admin/accounts/user/{root.pk}/delete/", {"post": "yes"}, set()),
+        ("a role for oneself", "/admin/accounts/membership/add/",
+         {"user": str(me.pk if me else 0), "role": R.LA_MANAGER, "local_authority": str(south.pk)}, set()),
+        ("superuser for oneself", f"/admin/accounts/user/{me.pk if me else 0}/change/",
+         {"username": me.username if me else "x", "is_superuser": "on", "is_active": "on",
+          "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}, set()),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "superuser"])
+def test_admin_writes_outside_scope_change_nothing(client, world, persona):
+    token_for(world["cedar_officer"])
+    world["cedar_token"] = ApiToken.objects.get(user=world["cedar_officer"])
+    user = world["users"][persona]
+    if user is not None:
+        client.force_login(user)
+    problems = []
+    for name, url, data, in_scope in admin_attempts(world, user):
+        before = write_checksum(user)
+        response = client.post(url, data)
+        if persona in in_scope:  # their job: the same request works (so the others' refusals are refusals)
+            if write_checksum(user) == before:
+                problems.append(f"{persona} · admin: {name}: in scope, but nothing changed")
+            continue
+        status, location = response.status_code, response.get("Location", "")
+        # Refused by the permission table (403, sign-in), by the admin's model permissions (403), or by the
+        # form (the page again): whichever way, the tables are as they were.
+        if status >= 500 or write_checksum(user) != before:
+            problems.append(f"{persona} · admin: {name}: got {status} {location}{errors_shown(response)}")
+    assert not problems, "\n".join(problems)
