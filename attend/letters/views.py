@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from attend import audit
-from attend.accounts.permissions import permission_required_for
+from attend.accounts.permissions import has_permission, permission_required_for
 from attend.core import clock
 from attend.core.scoping import get_pupil_for_user
 
@@ -16,7 +17,7 @@ from .compose import MessageError
 from .fields import FIELDS
 from .forms import SendForm, VersionForm
 from .models import LetterTemplate, Message
-from .services import message_create, message_send
+from .services import RETURNABLE_ROUTES, message_create, message_mark_returned, message_send
 
 # The library is edited by those who set their LA's or school's alert thresholds (LA managers, attendance leads,
 # headteachers); letters are sent by those who act on the work list. See docs/letters.md.
@@ -132,6 +133,18 @@ def message_detail(request: HttpRequest, upn: str, pk: int) -> HttpResponse:
     message = get_object_or_404(
         Message.objects.select_related("template_version__template"), pk=pk, pupil=pupil
     )
+    can_mark = has_permission(request.user, SEND) and message.route in RETURNABLE_ROUTES
+    problem = ""
+    if request.method == "POST":
+        if not can_mark:
+            raise PermissionDenied("You cannot record a returned letter.")
+        try:
+            message_mark_returned(message, by=request.user, note=request.POST.get("note", ""))
+        except MessageError as exc:
+            problem = str(exc)
+        else:
+            flash.success(request, "Marked returned. The work list now asks for an address check.")
+            return redirect("letters:message", upn=pupil.upn, pk=message.pk)
     audit.record("letters.message.viewed", request=request, obj=message, pupil=pupil)
     if request.GET.get("format") == "pdf":
         if not message.pdf:
@@ -139,4 +152,5 @@ def message_detail(request: HttpRequest, upn: str, pk: int) -> HttpResponse:
         response = HttpResponse(bytes(message.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{pupil.upn}-{message.pk}.pdf"'
         return response
-    return render(request, "letters/message.html", {"pupil": pupil, "message": message})
+    context = {"pupil": pupil, "message": message, "can_mark_returned": can_mark, "problem": problem}
+    return render(request, "letters/message.html", context)
