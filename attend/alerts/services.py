@@ -21,6 +21,7 @@ from attend.people.models import PupilContact
 from attend.schools.models import LocalAuthority, School
 
 from .cohort import cohort_hits
+from .events import EVENT_RULES
 from .inputs import load_school, rule_settings_for
 from .models import OPEN_STATUSES, Alert
 from .rules import DAILY_RULES, DEFAULTS, RULE_IDS, RuleHit, evaluate_pupil, missing_register
@@ -158,8 +159,11 @@ def _evaluate_school(
 
     # The latest alert for each (rule, enrolment, key) decides what a hit does.
     # Past days' daily alerts that are closed cannot match a hit, so they are not read.
-    relevant = Alert.objects.filter(school=school).filter(
-        ~Q(rule__in=DAILY_RULES) | Q(key__startswith=as_of.isoformat()) | Q(status__in=OPEN_STATUSES)
+    # Event alerts (a returned letter, a missing translation: attend.alerts.events) are neither raised nor cleared here.
+    relevant = (
+        Alert.objects.filter(school=school)
+        .exclude(rule__in=EVENT_RULES)
+        .filter(~Q(rule__in=DAILY_RULES) | Q(key__startswith=as_of.isoformat()) | Q(status__in=OPEN_STATUSES))
     )
     latest_ids: dict[tuple, tuple[int, str]] = {}
     for pk, rule, enrolment_id, key, status in relevant.order_by("id").values_list(
@@ -404,8 +408,9 @@ def alerts_list(
     """Alerts filtered by rule, school and status ('open' means new, acknowledged or linked)."""
     alerts = Alert.objects.select_related("pupil", "school")
     if rule:
-        if rule not in RULE_IDS:
-            raise AlertError(f"Unknown rule {rule!r}; rules are: {', '.join(RULE_IDS)}")
+        known = (*RULE_IDS, *sorted(EVENT_RULES))
+        if rule not in known:
+            raise AlertError(f"Unknown rule {rule!r}; rules are: {', '.join(known)}")
         alerts = alerts.filter(rule=rule)
     if school is not None:
         alerts = alerts.filter(school=school)

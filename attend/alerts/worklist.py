@@ -52,11 +52,14 @@ RULE_TITLES = {
     "monday_friday_pattern": "Monday and Friday pattern",
     "holiday_adjacent": "Absence next to school holidays",
     "short_spells": "Repeated short spells",
+    "returned_post": "Letter returned by the post: check the address (possible child missing education)",
+    "translation_needed": "Interpreter or translation needed",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
 RULE_WEIGHT = {
     "cme_20_days": 100,
+    "returned_post": 65,
     "missing_register": 90,
     "first_day": 80,
     "severe_absence": 70,
@@ -72,6 +75,7 @@ RULE_WEIGHT = {
     "monday_friday_pattern": 10,
     "holiday_adjacent": 10,
     "short_spells": 10,
+    "translation_needed": 20,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -84,10 +88,12 @@ RULE_SIDE = {
     "penalty_threshold": LA,
     "la_notification_10_days": LA,
     "cohort": LA,
+    "returned_post": LA,
 }  # everything else: SCHOOL
 
-# On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait.
-URGENT_RULES = frozenset({"cme_20_days"})
+# On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
+# letter returned "gone away" may be the first sign of one.
+URGENT_RULES = frozenset({"cme_20_days", "returned_post"})
 DAILY_RULES = frozenset({"first_day", "missing_register"})
 # On today's list when newly crossed (within NEW_DAYS) or back after a dismissal because they got worse; older
 # ones stay on the LA list until someone acts.
@@ -115,6 +121,9 @@ NEXT_STEP = {
     "monday_friday_pattern": "Talk to the family about the pattern",
     "holiday_adjacent": "Remind the family about term-time leave",
     "short_spells": "Look for a cause behind the repeated short absences",
+    "returned_post": "Check the family's address with the school and the family; if they cannot be found, "
+    "consider a children missing education enquiry",
+    "translation_needed": "Arrange an interpreter or a translated letter; record the contact's language",
 }
 
 LISTS = {

@@ -18,7 +18,7 @@ from .context import (
     has_postal_address,
     letterhead_for,
 )
-from .figures import AttendanceFigures, attendance_figures
+from .figures import AttendanceFigures, enrolment_figures
 from .models import Channel, ContactPreference, LetterTemplate, Message, TemplateVersion
 from .render import Rendered, email_html, letter_html, pdf_bytes, render_parts
 from .sms import MAX_FRAGMENTS, sms_length
@@ -123,7 +123,7 @@ def compose(
         raise MessageError(f"A {template.get_channel_display().lower()} template cannot be sent by {route}.")
     recipient = recipient_for(route, contact) if check_address else ""
     if figures is None and enrolment is not None:
-        figures = attendance_figures([enrolment], as_of).get(enrolment.pk)
+        figures = enrolment_figures(enrolment, as_of)
     head = letterhead_for(school)
     ctx = MessageContext(
         pupil=pupil,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from attend.people.models import Enrolment
 from attend.schools.models import School
 
+from . import followup
 from .compose import MessageError, compose, liable_contacts
 from .context import Meeting
 from .figures import attendance_figures
@@ -103,5 +104,8 @@ def record_demo_letters(*, school_ids, as_of: dt.date, by=None, pupils: int = 6)
                 status_at=sent_at,
                 created_at=sent_at,
             )
+            if status == S.RETURNED:  # as Notify's report would: the work list asks for an address check
+                message.refresh_from_db()
+                followup.returned_post(message, by=by)
             made += 1
     return made

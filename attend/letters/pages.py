@@ -178,3 +178,14 @@ def print_download(draft: Draft, by, as_of: dt.date) -> HttpResponse:
     response = HttpResponse(bytes(message.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{draft.pupil.upn}-{draft.template.name}.pdf"'
     return response
+
+
+def messages_seen_by(access):
+    """The pupil's messages that the reader's own enrolment periods cover (attend.core.scoping.PupilAccess): a
+    school the pupil left sees the letters it sent while the pupil was there, not the new school's."""
+    rows = access.pupil.messages.select_related("template_version__template", "contact", "pupil").defer(
+        "pdf", "body_html"
+    )
+    if access.whole:
+        return rows
+    return rows.filter(school_id__in=access.school_ids).filter(access.during("created_at__date"))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from attend import audit
 
-from . import transport
+from . import followup, transport
 from .compose import Draft, MessageError
 from .models import Message
 
@@ -64,6 +64,8 @@ def message_create(
         pupil=draft.pupil,
         data={"template": draft.template.name, "version": draft.version.number, "route": draft.route},
     )
+    if message.interpreter_needed:
+        followup.translation_needed(message, by=by)
     return message
 
 
@@ -153,6 +155,44 @@ def message_refresh(message: Message) -> Message:
             pupil=message.pupil,
             data={"old": old, "new": status, "notify_status": notify_status},
         )
+        if status == S.RETURNED:
+            followup.returned_post(message)
+    return message
+
+
+RETURNABLE_ROUTES = (R.POST, R.PRINT)
+NOTE_MAX_CHARS = 200
+
+
+def message_mark_returned(message: Message, *, by, note: str = "") -> Message:
+    """An officer records a posted letter that came back ("gone away", "not known at this address"): the message
+    is marked returned, audited, and the work list asks for an address check."""
+    note = " ".join((note or "").split())
+    if len(note) > NOTE_MAX_CHARS:
+        raise MessageError(f"Say why in {NOTE_MAX_CHARS} characters or fewer.")
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        if message.route not in RETURNABLE_ROUTES:
+            raise MessageError("Only a posted letter can come back by post.")
+        if message.status == S.RETURNED:
+            raise MessageError("This letter is already marked returned.")
+        if message.status not in (S.SENT, S.DELIVERED):
+            raise MessageError(
+                f"This letter is {message.get_status_display().lower()}: only a letter that was sent can come back."
+            )
+        old = message.status
+        message.status = S.RETURNED
+        message.status_reason = f"Returned by the post: {note}" if note else "Returned by the post"
+        message.status_at = timezone.now()
+        message.save(update_fields=["status", "status_reason", "status_at"])
+    audit.record(
+        "letters.message.returned",
+        by=by,
+        obj=message,
+        pupil=message.pupil,
+        data={"old": old, "reason": message.status_reason},
+    )
+    followup.returned_post(message, by=by)
     return message
 
 

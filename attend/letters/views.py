@@ -8,16 +8,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from attend import audit
-from attend.accounts.permissions import permission_required_for
+from attend.accounts.permissions import has_permission, permission_required_for
 from attend.core import clock
-from attend.core.scoping import get_pupil_access, get_pupil_for_user
+from attend.core.scoping import get_pupil_access
 
 from . import library, pages
 from .compose import MessageError
 from .fields import FIELDS
 from .forms import SendForm, VersionForm
-from .models import LetterTemplate, Message
-from .services import message_create, message_send
+from .models import LetterTemplate
+from .pages import messages_seen_by
+from .services import RETURNABLE_ROUTES, message_create, message_mark_returned, message_send
 
 # The library is edited by LA managers, attendance leads and headteachers; letters are sent by school and LA staff
 # (attend/accounts/permissions.py). See docs/letters.md.
@@ -125,18 +126,30 @@ def pupil_send(request: HttpRequest, upn: str) -> HttpResponse:
 
 @permission_required_for("pupil.view")
 def pupil_messages(request: HttpRequest, upn: str) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, upn)
-    audit.pupil_viewed(request, pupil, page="letters.messages")
-    rows = pupil.messages.select_related("template_version__template", "contact").defer("pdf", "body_html")
-    return render(request, "letters/messages.html", {"pupil": pupil, "messages_list": rows[:200]})
+    access = get_pupil_access(request.user, upn, today=clock.today())
+    audit.pupil_viewed(request, access.pupil, page="letters.messages")
+    rows = messages_seen_by(access)[:200]
+    return render(request, "letters/messages.html", {"pupil": access.pupil, "messages_list": rows})
 
 
 @permission_required_for("pupil.view")
 def message_detail(request: HttpRequest, upn: str, pk: int) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, upn)
-    message = get_object_or_404(
-        Message.objects.select_related("template_version__template"), pk=pk, pupil=pupil
-    )
+    access = get_pupil_access(request.user, upn, today=clock.today())
+    pupil = access.pupil
+    message = get_object_or_404(messages_seen_by(access).defer(None), pk=pk)
+    # Only the school that holds the pupil now records what happened to a letter (its own period is read-only).
+    can_mark = access.current and has_permission(request.user, SEND) and message.route in RETURNABLE_ROUTES
+    problem = ""
+    if request.method == "POST":
+        if not can_mark:
+            raise PermissionDenied("You cannot record a returned letter.")
+        try:
+            message_mark_returned(message, by=request.user, note=request.POST.get("note", ""))
+        except MessageError as exc:
+            problem = str(exc)
+        else:
+            flash.success(request, "Marked returned. The work list now asks for an address check.")
+            return redirect("letters:message", upn=pupil.upn, pk=message.pk)
     audit.record("letters.message.viewed", request=request, obj=message, pupil=pupil)
     if request.GET.get("format") == "pdf":
         if not message.pdf:
@@ -144,4 +157,5 @@ def message_detail(request: HttpRequest, upn: str, pk: int) -> HttpResponse:
         response = HttpResponse(bytes(message.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{pupil.upn}-{message.pk}.pdf"'
         return response
-    return render(request, "letters/message.html", {"pupil": pupil, "message": message})
+    context = {"pupil": pupil, "message": message, "can_mark_returned": can_mark, "problem": problem}
+    return render(request, "letters/message.html", context)

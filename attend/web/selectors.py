@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from django.db.models import Prefetch, Q, QuerySet
 
 from attend.alerts import worklist
+from attend.alerts.events import EVENT_RULES
 from attend.alerts.models import Alert
 from attend.alerts.rules import RULE_IDS
 from attend.core.scoping import PupilAccess, period_visible, pupils_visible_to
@@ -43,7 +44,9 @@ def work_today(user, today: dt.date) -> dict:
         "registers": registers,
         "new_today": new_today,
         "open_by_rule": [
-            {"rule": r, "title": rule_title(r), "count": counts[r]} for r in RULE_IDS if counts.get(r)
+            {"rule": r, "title": rule_title(r), "count": counts[r]}
+            for r in (*RULE_IDS, *sorted(EVENT_RULES))
+            if counts.get(r)
         ],
         "open_total": sum(counts.values()),
     }

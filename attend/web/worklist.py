@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
 from attend.alerts import worklist
+from attend.alerts.events import EVENT_RULES
 from attend.alerts.models import Alert, OfficerAssignment
 from attend.alerts.rules import RULE_IDS
 from attend.alerts.services import AlertError, alert_acknowledge, alert_dismiss, alert_link
@@ -94,7 +95,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         "tabs": tabs,
         "school": school,
         "rule": rule,
-        "rules": [(r, worklist.rule_title(r)) for r in RULE_IDS],
+        "rules": [(r, worklist.rule_title(r)) for r in (*RULE_IDS, *sorted(EVENT_RULES))],
         "schools": schools_visible_to(request.user).order_by("name"),
         "query": _query(which, school, rule),
         "top_n": worklist.TOP_N,

@@ -3,6 +3,9 @@
 from django import template
 
 from attend.accounts.permissions import has_permission
+from attend.core import clock
+from attend.core.scoping import pupil_access
+from attend.letters.pages import messages_seen_by
 
 register = template.Library()
 
@@ -10,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("letters/_pupil_panel.html", takes_context=True)
 def pupil_letters(context, pupil):
     user = context["request"].user
-    rows = pupil.messages.select_related("template_version__template", "contact", "pupil").defer(
-        "pdf", "body_html"
-    )
-    return {"pupil": pupil, "messages_list": list(rows[:5]), "can_send": has_permission(user, "letters.send")}
+    access = context.get("access") or pupil_access(user, pupil, today=clock.today())
+    rows = messages_seen_by(access)
+    can_send = access.current and has_permission(user, "letters.send")
+    return {"pupil": pupil, "messages_list": list(rows[:5]), "can_send": can_send}

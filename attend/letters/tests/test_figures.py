@@ -68,3 +68,33 @@ def test_a_reception_child_who_turned_five_in_october_is_below_compulsory_age_un
 def test_compulsory_school_age_ends_on_the_last_friday_of_june():
     assert compulsory_school_age_ends(dt.date(2010, 8, 31)) == dt.date(2026, 6, 26)
     assert compulsory_school_age_ends(dt.date(2010, 9, 1)) == dt.date(2027, 6, 25)
+
+
+@pytest.mark.django_db
+def test_one_pupils_figures_from_one_query_equal_the_statistics_store(django_assert_num_queries):
+    """The preview path (one enrolment, one query) gives exactly what the batch path reads from the store."""
+    from attend.letters.figures import attendance_figures, enrolment_figures
+    from attend.people.models import Enrolment
+    from attend.registers.models import Mark
+
+    from .factories import AS_OF, make_pupil, make_school
+
+    school = make_school(hours="6.25")
+    make_pupil(school, absences=25, days=60)
+    make_pupil(school, absences=9, days=60, absence_code="I")  # illness only
+    make_pupil(school, absences=40, days=60, nc_year="5")
+    make_pupil(make_school(), absences=3, days=60)  # another school's year 4 is not in the year group
+    late = make_pupil(school, absences=4, days=60)
+    late_enrolment = late.enrolments.get()
+    Mark.objects.filter(enrolment=late_enrolment, date__lt=dt.date(2026, 10, 5)).delete()
+    Enrolment.objects.filter(pk=late_enrolment.pk).update(admission_date=dt.date(2026, 10, 5))
+    enrolments = list(Enrolment.objects.select_related("school"))
+    from_store = attendance_figures(enrolments, AS_OF)
+    for e in enrolments:
+        with django_assert_num_queries(1):
+            one = enrolment_figures(e, AS_OF)
+        assert one == from_store[e.pk], e.pupil.upn
+    first = from_store[enrolments[0].pk]
+    assert (first.year.days_text, first.year.hours_text) == ("12.5 days", "about 78 hours")
+    assert any(f.illness_only for f in from_store.values())
+    assert from_store[late_enrolment.pk].year.period == "since 5 October (when they joined)"

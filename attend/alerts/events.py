@@ -1,0 +1,113 @@
+"""Alerts raised by events rather than by the register rules: a letter returned by the post ("gone away"), and a
+message sent in English to a contact whose language had no template variant.
+
+They live beside the rule alerts (same model, same work lists, same actions) but the nightly evaluation neither
+raises nor clears them (`EVENT_RULES`): they stay open until someone acknowledges, links or dismisses them. One
+open alert per rule, enrolment and contact (`key` = "c<contact id>"); a second event for the same contact adds to
+it (its measure counts the events, so the row shows "worse since raised"). Every raise is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from attend import audit
+from attend.people.models import Enrolment, Pupil
+from attend.schools.models import School
+
+from .models import OPEN_STATUSES, Alert
+
+RETURNED_POST = "returned_post"
+TRANSLATION_NEEDED = "translation_needed"
+EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED})
+
+
+@dataclass
+class Event:
+    """One thing that happened to one pupil's contact, in words the work list shows."""
+
+    rule: str
+    pupil: Pupil
+    school: School
+    contact_id: int | None
+    day: dt.date
+    reason: str
+    details: dict = field(default_factory=dict)
+    priority: int = 5
+    # Raise again after a dismissal? A returned letter is new evidence every time; a missing translation for a
+    # contact someone has already dismissed (e.g. "reads English well") is not.
+    after_dismissal: bool = True
+
+
+def _enrolment(pupil: Pupil, school: School, day: dt.date) -> Enrolment | None:
+    on_roll = Q(leaving_date__isnull=True) | Q(leaving_date__gte=day)
+    enrolments = Enrolment.objects.filter(pupil=pupil, school=school).order_by("-admission_date")
+    return enrolments.filter(on_roll).first() or enrolments.first()
+
+
+def raise_event(event: Event, *, by=None) -> Alert | None:
+    """Open an alert for the event, or add it to the open one for the same contact. None when the pupil has no
+    enrolment at the school, or when a dismissed alert should not come back."""
+    enrolment = _enrolment(event.pupil, event.school, event.day)
+    if enrolment is None:
+        return None
+    key = f"c{event.contact_id}" if event.contact_id else ""
+    same = Alert.objects.filter(rule=event.rule, enrolment=enrolment, key=key)
+    with transaction.atomic():
+        alert = same.filter(status__in=OPEN_STATUSES).select_for_update().first()
+        latest = same.order_by("-id").first()
+        if alert is None and latest is not None and latest.status == Alert.Status.DISMISSED:
+            if not event.after_dismissal:
+                return None
+        events = [*((alert.details or {}).get("events", []) if alert else []), event.details]
+        details = {"since": event.day.isoformat(), "events": events[-20:]}
+        if alert is not None:
+            details["since"] = alert.details.get("since", details["since"])
+            alert.reason = event.reason
+            alert.details = details
+            alert.measure = float(len(events))
+            alert.peak_measure = max(alert.peak_measure, alert.measure)
+            alert.last_evaluated_on = event.day
+            alert.save(
+                update_fields=[
+                    "reason",
+                    "details",
+                    "measure",
+                    "peak_measure",
+                    "last_evaluated_on",
+                    "updated_at",
+                ]
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    alert = Alert.objects.create(
+                        rule=event.rule,
+                        key=key,
+                        pupil=event.pupil,
+                        enrolment=enrolment,
+                        school=event.school,
+                        raised_on=event.day,
+                        last_evaluated_on=event.day,
+                        reason=event.reason,
+                        evidence=[],
+                        details=details,
+                        measure=1.0,
+                        peak_measure=1.0,
+                        raised_measure=1.0,
+                        priority=event.priority,
+                    )
+            except IntegrityError:  # raised at the same moment by another request: add to that one
+                return raise_event(event, by=by)
+    audit.record(
+        "alerts.alert.raised",
+        by=by,
+        obj=alert,
+        pupil=event.pupil,
+        data={"rule": event.rule, "reason": event.reason, **{k: v for k, v in event.details.items()}},
+    )
+    return alert
