@@ -33,7 +33,10 @@ from attend.audit.models import AuditEvent
 from attend.directory.models import Service
 from attend.jobs.tests.worker import run_queued_tasks
 from attend.letters import library
+from attend.letters.batches import batch_create
+from attend.letters.compose import compose
 from attend.letters.models import LetterTemplate
+from attend.letters.services import message_create, message_send
 from attend.people.models import Contact, Enrolment, PupilContact, Transfer
 from attend.registers.tests.scope_world import write_checksum
 
@@ -129,6 +132,15 @@ def make_world() -> dict:
     ).template  # fmt: skip
     Contact.objects.filter(pupil_links__pupil=w["pupil"]).update(postcode="NO1 4LC")  # so a letter can go
     w.update(kit=kit, dogwood=dogwood, contact=contact)
+    # Southshire's letters: a sent letter about Kit, and a batch with Kit's letter held for review.
+    draft = compose(template_name="concern_stage_1", pupil=kit, contact=contact, route="print", as_of=TODAY)
+    w["south_sent"] = message_send(message_create(draft, as_of=TODAY - dt.timedelta(days=1)))
+    w["south_batch"] = batch_create(
+        template_name="concern_stage_1", pupils=[], as_of=TODAY, by=None, route="print"
+    )
+    w["south_held"] = message_create(
+        draft, as_of=TODAY, batch=w["south_batch"], hold_reason="Bereavement", key="matrix-held-letter"
+    )
     w["cedar_membership"] = Membership.objects.get(user=w["cedar_officer"])
     return w
 
@@ -191,14 +203,23 @@ def attempts(w: dict, me) -> list[Attempt]:
         Attempt("another LA's service", f"/settings/services/{w['service'].pk}/",
                 {**service, "name": "Renamed"}, "services.manage", in_scope=sysadmins),
         Attempt("another LA's letter template", f"/letters/templates/{w['south_template'].pk}/",
-                {**version, "la": str(south.pk)}, "settings.thresholds", refusal="403"),
+                {**version, "la": str(south.pk)}, "letters.templates", refusal="403"),
         Attempt("a template for another LA's school", f"/letters/templates/{w['default_template'].pk}/",
-                {**version, "school": str(cedar.urn)}, "settings.thresholds", refusal="403"),
-        Attempt("a letter about another LA's pupil", f"/letters/pupils/{kit.upn}/send/", letter, "alerts.act"),
+                {**version, "school": str(cedar.urn)}, "letters.templates", refusal="403"),
+        Attempt("a letter about another LA's pupil", f"/letters/pupils/{kit.upn}/send/", letter, "letters.send"),
         Attempt("a letter about a pupil who has left", f"/letters/pupils/{w['pupil'].upn}/send/",
                 {**letter, "template": library.available(w["beech"])[0].name,
                  "contact": str(w["pupil"].contact_links.get().contact_id)},
-                "alerts.act", refusal="403", in_scope=LA_ROLES),  # fmt: skip
+                "letters.send", refusal="403", in_scope=LA_ROLES),  # fmt: skip
+        Attempt("mark another LA's letter returned", f"/letters/pupils/{kit.upn}/messages/{w['south_sent'].pk}/",
+                {"note": "Gone away"}, "pupil.view"),
+        Attempt("a batch of letters for another LA's pupil", "/letters/batches/new/",
+                {"template": "concern_stage_1", "route": "print", "upn": kit.upn}, "letters.send",
+                refusal="form"),
+        Attempt("approve another LA's batch", f"/letters/batches/{w['south_batch'].pk}/", {}, "letters.send"),
+        Attempt("approve a held letter in another LA's batch",
+                f"/letters/batches/{w['south_batch'].pk}/letters/{w['south_held'].pk}/", {"action": "approve"},
+                "letters.send"),
         Attempt("another LA's pupil's subject access export", f"/privacy/subject-access/{kit.upn}/", {},
                 "pupil.subject_access", changes=False),
         Attempt("another user's password", "/account/password/",
@@ -221,7 +242,8 @@ def attempts(w: dict, me) -> list[Attempt]:
 COVERED = {
     "people:transfer-decide", "directory:thresholds-la", "directory:thresholds-school", "directory:user-new",
     "directory:user", "directory:service-new", "directory:service", "letters:template-edit",
-    "letters:pupil-send", "privacy:subject-access", "password-change", "jobs:report-new", "jobs:import-new",
+    "letters:pupil-send", "letters:message", "letters:batch-new", "letters:batch", "letters:batch-letter",
+    "privacy:subject-access", "password-change", "jobs:report-new", "jobs:import-new",
     "api:imports",
 }  # fmt: skip
 
