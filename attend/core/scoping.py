@@ -29,7 +29,11 @@ def schools_visible_to(user) -> QuerySet[School]:
         return School.objects.none()
     if identity.is_system_admin(user):  # superusers too: they run the service
         return School.objects.all()
-    memberships = list(user.memberships.all())
+    return schools_of_memberships(user.memberships.all())
+
+
+def schools_of_memberships(memberships) -> QuerySet[School]:
+    """The schools these memberships cover: each one's school, its trust's schools or its LA's schools."""
     scope = Q(pk__in=[])
     for m in memberships:
         if m.school_id:

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from attend.accounts import identity
 from attend.accounts.permissions import PERMISSIONS
+from attend.core.scoping import schools_of_memberships
 from attend.schools.models import School
 
 WHOLE_SERVICE_KINDS = ("schools", "ctf")
@@ -46,19 +45,8 @@ class ImportScope:
             return cls(None, user)
         if not user.is_active:
             return cls(frozenset(), user)
-        memberships = list(user.memberships.all())
-        importing = PERMISSIONS["import.run"].roles
-        where = Q(pk__in=[])
-        for m in memberships:
-            if m.role not in importing:
-                continue
-            if m.school_id:
-                where |= Q(pk=m.school_id)
-            if m.trust_id:
-                where |= Q(trust_id=m.trust_id)
-            if m.local_authority_id:
-                where |= Q(local_authority_id=m.local_authority_id)
-        ids = frozenset(School.objects.filter(where).values_list("pk", flat=True))
+        importing = user.memberships.filter(role__in=PERMISSIONS["import.run"].roles)
+        ids = frozenset(schools_of_memberships(importing).values_list("pk", flat=True))
         if ids and len(ids) == School.objects.count():
             return cls(None, user)
         return cls(ids, user)
