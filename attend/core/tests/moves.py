@@ -102,3 +102,20 @@ def make_moved_pupil() -> dict:
         "beech_alert": beech_alert,
         **users,
     }
+
+
+def make_persona_users(world: dict, **user_fields) -> dict:
+    """One user per persona of the URL walk for the permission matrices: anonymous (None), no membership, a
+    superuser, and each role at Alder (LA roles in Northshire; the system administrator with no place)."""
+    users = {"anonymous": None, "no_membership": make_user("nobody", **user_fields)}
+    users["superuser"] = make_user("root", **user_fields)
+    users["superuser"].is_superuser = users["superuser"].is_staff = True
+    users["superuser"].save()
+    for role in R.values:
+        scope = {"school": world["alder"]}
+        if role in (R.LA_OFFICER, R.LA_MANAGER):
+            scope = {"local_authority": world["la"]}
+        elif role == R.SYSTEM_ADMIN:
+            scope = {}
+        users[role] = make_user(f"matrix-{role}", role=role, **user_fields, **scope)
+    return users

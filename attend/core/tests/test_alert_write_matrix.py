@@ -17,8 +17,8 @@ from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.people.models import Enrolment
 
-from .factories import make_pupil, make_user
-from .moves import TODAY, _alert, make_moved_pupil
+from .factories import make_pupil
+from .moves import TODAY, _alert, make_moved_pupil, make_persona_users
 from .test_url_permissions import PERSONAS
 
 R = Membership.Role
@@ -63,18 +63,7 @@ def world(db, monkeypatch):
         at_alder, "persistent_absence", "Alder: Kit missed 15%", dt.date(2025, 10, 20)
     )
     w["kit_cedar_alert"] = _alert(at_cedar, "first_day", "Cedar: Kit absent today", TODAY)
-    users = {"anonymous": None, "no_membership": make_user("nobody")}
-    users["superuser"] = make_user("root")
-    users["superuser"].is_superuser = True
-    users["superuser"].save()
-    for role in R.values:
-        scope = {"school": w["alder"]}
-        if role in LA_ROLES:
-            scope = {"local_authority": w["la"]}
-        elif role == R.SYSTEM_ADMIN:
-            scope = {}
-        users[role] = make_user(f"matrix-{role}", role=role, **scope)
-    w["users"] = users
+    w["users"] = make_persona_users(w)
     return w
 
 

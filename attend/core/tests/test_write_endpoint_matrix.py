@@ -40,8 +40,8 @@ from attend.letters.services import message_create, message_send
 from attend.people.models import Contact, Enrolment, PupilContact, Transfer
 from attend.registers.tests.scope_world import write_checksum
 
-from .factories import make_pupil, make_school, make_user
-from .moves import TODAY, make_moved_pupil
+from .factories import make_pupil, make_school
+from .moves import TODAY, make_moved_pupil, make_persona_users
 from .test_url_permissions import PERSONAS
 
 R = Membership.Role
@@ -255,18 +255,8 @@ def world(db, monkeypatch, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
     w = make_world()
-    users = {"anonymous": None, "no_membership": make_user("nobody", password=PASSWORD)}
-    users["superuser"] = w["root"] = make_user("root", password=PASSWORD)
-    users["superuser"].is_superuser = users["superuser"].is_staff = True
-    users["superuser"].save()
-    for role in R.values:
-        scope = {"school": w["alder"]}
-        if role in LA_ROLES:
-            scope = {"local_authority": w["la"]}
-        elif role == R.SYSTEM_ADMIN:
-            scope = {}
-        users[role] = make_user(f"matrix-{role}", role=role, password=PASSWORD, **scope)
-    w["users"] = users
+    w["users"] = make_persona_users(w, password=PASSWORD)
+    w["root"] = w["users"]["superuser"]
     return w
 
 
