@@ -68,6 +68,8 @@ SENTENCES: dict[str, str] = {
     "letters.batch.approved": "{actor} approved a batch of {letters} letters for sending.",
     "letters.batch.viewed": "{actor} viewed a batch of {letters} letters.",
     "letters.batch.printed": "{actor} downloaded the print file of a batch ({letters} letters sent).",
+    # Casework (issue 16; attend/casework).
+    "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
 }
 
 

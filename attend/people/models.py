@@ -210,3 +210,38 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"Transfer of {self.pupil.upn} to {self.to_school.name} ({self.status})"
+
+
+class ContactSafety(models.Model):
+    """What officers record about a contact that no MIS import may overwrite: confidentiality and barriers.
+
+    Separated parents: a contact or their address marked confidential (a non-molestation order, a refuge) is never
+    shown to the other parent's side of the record, never printed in a letter to anyone else, and redacted from
+    exports. Barriers to communication are shown before a meeting is booked.
+    """
+
+    class Barrier(models.TextChoices):
+        LANGUAGE = "language", "Language"
+        LITERACY = "literacy", "Low literacy"
+        MENTAL_HEALTH = "mental_health", "Mental health needs"
+        HEARING = "hearing", "Hearing or speech"
+        NO_TECHNOLOGY = "no_technology", "No computer or smartphone at home (offer telephone)"
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="safety")
+    contact_confidential = models.BooleanField(
+        default=False, help_text="Hide this contact from the other parent's side of the record"
+    )
+    address_confidential = models.BooleanField(
+        default=False, help_text="Never show or print this address to anyone else"
+    )
+    confidential_reason = models.CharField(max_length=200, blank=True, help_text="e.g. non-molestation order")
+    barriers = models.JSONField(default=list, blank=True, help_text="Barrier values")
+    barriers_note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Safety record for {self.contact}"

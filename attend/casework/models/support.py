@@ -1,5 +1,5 @@
-"""Casework records. So far only what the part-time timetable rule (alerts rule 8) needs; the casework issue
-extends this app with cases, stages and actions."""
+"""Support already recorded about a pupil before any case: part-time timetables (the only lawful use of C2) and
+circumstances an officer must weigh (medical condition, bereavement). Alerts rules read both."""
 
 from __future__ import annotations
 

@@ -1,0 +1,115 @@
+"""Adding to a case's chronology: the one way every app (casework pages, the API, letters, visits, enforcement)
+puts an entry on the timeline. Entries are never changed; a correction is a new entry naming the old one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from attend import audit
+
+from .models import Case, ChronologyEntry, EntryKind, Support
+
+# Fields a caller may set on an entry besides case, kind, occurred_at and summary.
+OPTIONAL_FIELDS = frozenset(
+    {
+        "participants",
+        "outcome",
+        "child_seen",
+        "child_heard",
+        "child_words",
+        "parent_words",
+        "next_step",
+        "next_step_due",
+        "interpreter_needed",
+        "interpreter_used",
+        "support_offered",
+        "support_declined",
+        "restricted",
+        "source",
+        "source_ref",
+        "message",
+    }
+)
+
+
+class EntryRefused(ValueError):
+    """The entry cannot be recorded; the message says why, in words for the person who tried."""
+
+
+def record_entry(
+    case: Case,
+    *,
+    kind: str,
+    summary: str,
+    by=None,
+    occurred_at: dt.datetime | None = None,
+    corrects: ChronologyEntry | None = None,
+    request=None,
+    **fields: Any,
+) -> ChronologyEntry:
+    """Append one entry to `case`'s chronology and audit it. `fields` are among OPTIONAL_FIELDS.
+
+    Refuses (EntryRefused) an unknown kind, an empty summary, a time in the future, unknown support values, or a
+    correction of an entry on another case. Scope is the caller's job: pages and the API check the acting user
+    may write to this case before calling.
+    """
+    unknown = set(fields) - OPTIONAL_FIELDS
+    if unknown:
+        raise TypeError(f"record_entry() got unknown fields: {', '.join(sorted(unknown))}")
+    if kind not in EntryKind.values:
+        raise EntryRefused(f"'{kind}' is not a kind of chronology entry")
+    if not (summary or "").strip():
+        raise EntryRefused("Enter what happened (the summary)")
+    occurred_at = occurred_at or timezone.now()
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise EntryRefused("An entry records what has happened: the time cannot be in the future")
+    for name in ("support_offered", "support_declined"):
+        bad = [v for v in fields.get(name) or [] if v not in Support.values]
+        if bad:
+            raise EntryRefused(f"Unknown support: {', '.join(bad)}")
+    if corrects is not None and corrects.case_id != case.pk:
+        raise EntryRefused("A correction must be on the same case as the entry it corrects")
+    with transaction.atomic():
+        entry = ChronologyEntry.objects.create(
+            case=case,
+            pupil_id=case.pupil_id,
+            kind=kind,
+            summary=summary.strip(),
+            occurred_at=occurred_at,
+            recorded_by=by if by is not None and getattr(by, "pk", None) else None,
+            corrects=corrects,
+            **fields,
+        )
+        audit.record(
+            "casework.entry.recorded",
+            by=by,
+            obj=entry,
+            pupil=case.pupil,
+            school=case.school,
+            data={"case": case.ref, "kind": kind, "corrects": corrects.pk if corrects else None},
+            request=request,
+        )
+    return entry
+
+
+@contextmanager
+def erasure_permit() -> Iterator[None]:
+    """Within this block (one transaction), the database lets chronology rows be deleted: only for a manager's
+    approved removal of an entry filed on the wrong child, and retention deleting cases at the end of their
+    period. The permit row is written and removed inside the same transaction (casework/0004)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO casework_erasure_permit (id) VALUES (1)")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM casework_erasure_permit")
