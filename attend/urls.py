@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("attend.jobs.urls")),
     path("settings/", include("attend.directory.urls")),
     path("letters/", include("attend.letters.urls")),
+    path("cases/", include("attend.casework.urls")),
     path("admin/", admin.site.urls),
 ]
 

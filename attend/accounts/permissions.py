@@ -140,6 +140,31 @@ _TABLE = [
         "Edit the letter templates of your LA (LA managers) or your school (attendance leads, headteachers).",
         writes=True,
     ),
+    # Casework (issue 16; attend/casework). Reading follows opening a pupil's record (staff only: the read-only
+    # roles see the pupil page, not case records); writing follows acting on the work list.
+    Permission(
+        "cases.view",
+        SCHOOL_STAFF | LA_STAFF,
+        "See cases, their chronology, plans and meetings for pupils in your scope (restricted notes excepted).",
+    ),
+    Permission(
+        "cases.write",
+        SCHOOL_STAFF | LA_STAFF,
+        "Open cases, add to their chronology, record assessments, plans, meetings and consent (your scope only).",
+        writes=True,
+    ),
+    Permission(
+        "cases.manage",
+        frozenset({R.LA_MANAGER, R.ATTENDANCE_LEAD, R.HEADTEACHER}),
+        "See caseloads across officers and approve the removal of an entry filed on the wrong child.",
+        writes=True,
+    ),
+    Permission(
+        "cases.safeguarding",
+        frozenset({R.DSL, R.LA_MANAGER}),
+        "Read and write restricted safeguarding notes (the school's DSL, the LA's safeguarding lead).",
+        writes=True,
+    ),
     Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",

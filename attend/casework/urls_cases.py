@@ -1,0 +1,3 @@
+"""Pages of casework: cases."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of casework: meetings."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of casework: plans."""
+
+urlpatterns: list = []

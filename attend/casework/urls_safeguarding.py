@@ -1,0 +1,3 @@
+"""Pages of casework: safeguarding."""
+
+urlpatterns: list = []
