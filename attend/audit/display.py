@@ -70,6 +70,7 @@ SENTENCES: dict[str, str] = {
     "letters.batch.printed": "{actor} downloaded the print file of a batch ({letters} letters sent).",
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
+    "casework.case.opened": "{actor} opened case {case} at the {stage} stage.",
 }
 
 
