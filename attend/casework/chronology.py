@@ -113,3 +113,34 @@ def erasure_permit() -> Iterator[None]:
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM casework_erasure_permit")
+
+
+MESSAGE_KINDS = {
+    "post": EntryKind.LETTER,
+    "print": EntryKind.LETTER,
+    "email": EntryKind.EMAIL,
+    "sms": EntryKind.SMS,
+}
+
+
+def record_message(
+    case: Case, message, *, by=None, summary: str = "", source: str = "letters"
+) -> ChronologyEntry:
+    """Put a letter, email or text message on the case's chronology, once: a second call for the same message (the
+    letters signal and the page that sent it both call this) returns the entry already there. The case page shows
+    the message's live delivery status through the `message` link."""
+    existing = ChronologyEntry.objects.filter(case=case, message=message).first()
+    if existing is not None:
+        return existing
+    title = message.template_version.template.title if message.template_version_id else "Message"
+    to = (message.recipient or "").splitlines()[0] if message.recipient else "no recipient"
+    return record_entry(
+        case,
+        kind=MESSAGE_KINDS.get(message.route, EntryKind.LETTER),
+        summary=summary or f"{title} ({message.get_route_display().lower()}) to {to}",
+        by=by,
+        occurred_at=message.created_at,
+        message=message,
+        source=source,
+        source_ref=f"letters.Message:{message.pk}",
+    )
