@@ -18,7 +18,10 @@ Passes, each reported as count / median / p95 / max in milliseconds (time to the
                pupil pages keep answering from the last good store with a "figures as of" note while the rebuild
                waits in the task queue; then `attend db_worker --batch` rebuilds it (timed, outside any request)
                and every school dashboard is opened once more (cold again, on the new store).
-Targets (issue 6): pupil page and school dashboard p95 < 300 ms, LA dashboard p95 < 1 s.
+  5. cases   — case pages of --cases cases with --case-entries chronology entries each (calls, meetings, notes,
+               a correction every 20th), made once through attend.casework.chronology.record_entry.
+Targets (issue 6): pupil page and school dashboard p95 < 300 ms, LA dashboard p95 < 1 s; (issue 16) case page with
+200 chronology entries p95 < 300 ms.
 """
 
 from __future__ import annotations
@@ -106,6 +109,41 @@ class Client:
             raise SystemExit(f"sign-in failed ({status})")
 
 
+# Run inside `attend shell`: cases for the first pupils of the LA, each with ENTRIES entries, unless made already.
+SEED_CASES = """
+import datetime as dt
+from django.utils import timezone
+from attend.accounts.models import User
+from attend.casework.cases import open_case
+from attend.casework.chronology import record_entry
+from attend.casework.models import Case
+from attend.people.models import Enrolment
+officer = User.objects.get(username="{user}")
+kinds = ["phone_call", "note", "telephone_meeting", "home_visit", "school_meeting"]
+start = timezone.make_aware(dt.datetime(2025, 9, 3, 9, 0))
+for e in Enrolment.objects.filter(leaving_date__isnull=True).select_related("pupil", "school")[: {cases}]:
+    case, created = open_case(by=officer, pupil=e.pupil, school=e.school, occurred_at=start)
+    if not created:
+        continue
+    previous = None
+    for i in range({entries} - 1):
+        previous = record_entry(
+            case, kind=kinds[i % len(kinds)], by=officer, occurred_at=start + dt.timedelta(hours=7 * i + 1),
+            summary=f"Contact {{i}}: spoke about mornings and the bus; agreed to try the breakfast club.",
+            outcome="spoke_to_parent" if i % 5 == 0 else "", child_words="I don't like the noise at lunch",
+            next_step="Ring on Friday", next_step_due=dt.date(2025, 11, 28),
+            corrects=previous if i % 20 == 19 else None,
+        )
+print(" ".join(Case.objects.order_by("id").values_list("ref", flat=True)[: {cases}]))
+"""
+
+
+def seed_cases(attend: list[str], env: dict, cases: int, entries: int) -> list[str]:
+    code = SEED_CASES.format(user=USER, cases=cases, entries=entries)
+    out = subprocess.run([*attend, "shell", "-c", code], env=env, cwd=ROOT, check=True, capture_output=True)
+    return out.stdout.decode().split()
+
+
 def summarise(name: str, times: list[float], target_ms: float | None) -> dict:
     ms = sorted(t * 1000 for t in times)
     p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))] if ms else float("nan")
@@ -133,6 +171,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--cases", type=int, default=20, help="cases for the case-page pass")
+    parser.add_argument("--case-entries", type=int, default=200, help="chronology entries per case")
     parser.add_argument("--dir", type=Path, help="data folder (default var/bench/web_<pupils>p)")
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -174,6 +214,12 @@ def main() -> None:
     t = time.perf_counter()
     subprocess.run([*attend, "stats", "refresh", "--if-stale"], env=env, cwd=ROOT, check=True)
     print(f"statistics store up to date ({time.perf_counter() - t:.0f} s, outside any request)", flush=True)
+    t = time.perf_counter()
+    case_refs = seed_cases(attend, env, args.cases, args.case_entries)
+    print(
+        f"{len(case_refs)} cases with {args.case_entries} entries each ({time.perf_counter() - t:.0f} s)",
+        flush=True,
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "attend", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
         env=env,
@@ -260,6 +306,12 @@ def main() -> None:
         with ThreadPoolExecutor(args.concurrency) as pool:
             again = list(pool.map(get, [f"/schools/{u}/" for u in urns]))
         results.append(summarise("school dashboard (cold, after the rebuild)", again, None))
+
+        # Cases: the case page with its whole chronology, each case several times.
+        case_plan = [f"/cases/{rng.choice(case_refs)}/" for _ in range(max(40, len(case_refs) * 4))]
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            case_times = list(pool.map(get, case_plan))
+        results.append(summarise(f"case page ({args.case_entries} entries)", case_times, 300))
     finally:
         server.terminate()
         server.wait(timeout=30)
