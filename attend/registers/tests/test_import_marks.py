@@ -243,7 +243,7 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path, two_pupils):
 def test_the_bulk_path_leaves_the_table_constraints_as_they_were(tmp_path, two_pupils, monkeypatch):
     from django.db import IntegrityError, connection, transaction
 
-    from attend.registers.imports import marks
+    from attend.registers.imports import marks_write
 
     def constraints():
         if connection.vendor != "postgresql":
@@ -260,7 +260,7 @@ def test_the_bulk_path_leaves_the_table_constraints_as_they_were(tmp_path, two_p
             return keys, cursor.fetchall()
 
     before = constraints()
-    monkeypatch.setattr(marks, "PG_BULK_ROWS", 1)  # take the COPY-with-dropped-keys path even for 20 rows
+    monkeypatch.setattr(marks_write, "PG_BULK_ROWS", 1)  # take the COPY-with-dropped-keys path even for 20 rows
     _, ada, ben = two_pupils
     result = import_file("marks", write_csv(tmp_path / "m.csv", HEADER, week_of_marks([ada, ben])))
     assert result.created == 20 and Mark.objects.count() == 20
