@@ -1,0 +1,485 @@
+"""Assessment and support plans: saving them with optimistic locking, putting each change on the chronology.
+
+Every write here is audited and adds a chronology entry through `record_entry` (the one way in). Two officers
+editing the same assessment, plan or action cannot overwrite each other silently: each save names the version it
+was looking at (`attend.core.locking.update_if_version`) and the loser gets `VersionConflict` saying who changed it
+and when. The plan as a letter to the parents is in `plan_letters.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
+from django.utils import timezone
+
+from attend import audit
+from attend.audit.models import AuditEvent
+from attend.core.locking import VersionConflict, update_if_version
+
+from .chronology import record_entry
+from .impact import before_after
+from .models import Assessment, Barrier, Case, EntryKind, PlanAction, PlanReview, SupportPlan
+
+
+class PlanRefused(ValueError):
+    """A plan, action or review that cannot be saved, with the reason in words for the person who tried."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class SupportInPlace(TextChoices):
+    PASTORAL_PLAN = "pastoral_plan", "Pastoral support plan"
+    PEP = "pep", "Personal education plan (PEP)"
+    EHC_PLAN = "ehc_plan", "Education, health and care (EHC) plan"
+    EARLY_HELP = "early_help", "Early help"
+    REDUCED_TIMETABLE = "reduced_timetable", "Reduced timetable"
+
+
+# The questions seed 002 asks social workers to explore when attendance is a concern (key, question).
+QUESTIONS: list[tuple[str, str]] = [
+    ("on_roll", "Is the child on roll at a school? If not, what is being done to enrol them, and why?"),
+    ("mental_health", "Is their mental health or wellbeing affecting their attendance?"),
+    ("anxiety", "Is anxiety playing a part? How can they be supported to manage it?"),
+    ("behaviour", "Is their behaviour affecting their attendance and education?"),
+    ("suspensions", "Have they been suspended or permanently excluded?"),
+    ("reduced_timetable", "Are they on a reduced timetable?"),
+    ("send", "Do they have a special educational need or disability (SEND), or an EHC plan?"),
+    ("pupil_premium", "Are they eligible for pupil premium (free school meals, Ever6, Pupil Premium Plus)?"),
+    (
+        "current_plans",
+        "What plans and support are in place (attendance support plan, PEP, parenting contract)?",
+    ),
+]
+QUESTION_KEYS = [k for k, _ in QUESTIONS]
+
+ASSESSMENT_TEXT = {
+    "child_views": "the child's views",
+    "parent_views": "the parents' views",
+    "strengths": "strengths",
+}
+
+
+def _when(at) -> str:
+    local = timezone.localtime(at)
+    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
+
+
+def conflict_message(obj, what: str) -> str:
+    """Who changed `obj` last and when (from the audit trail), for the officer whose save lost."""
+    last = (
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .order_by("-at", "-pk")
+        .first()
+    )
+    who = f"{last.actor_username or 'Someone'} changed this {what} at {_when(last.at)}" if last else ""
+    who = who or f"Someone else changed this {what}"
+    return (
+        f"{who} while you were editing it. Your changes have not been saved: the page now shows the {what} "
+        "as it is. Make your changes again if they are still needed."
+    )
+
+
+# ----- assessment
+
+
+def barriers_text(barriers: dict[str, tuple[str, str]]) -> dict[str, str]:
+    return {
+        kind: f"{Barrier.Kind(kind).label} ({Barrier.Where(where).label.lower()})"
+        for kind, (where, _note) in barriers.items()
+    }
+
+
+def _assessment_changes(old: Assessment | None, data: dict, barriers: dict, old_barriers: dict) -> list[str]:
+    changes = []
+    for name, label in ASSESSMENT_TEXT.items():
+        if (getattr(old, name, "") or "") != data[name]:
+            changes.append(label)
+    if sorted(getattr(old, "support_in_place", []) or []) != sorted(data["support_in_place"]):
+        changes.append("support in place")
+    if (getattr(old, "questions", {}) or {}) != data["questions"]:
+        changes.append("answers to the assessment questions")
+    new_text, old_text = barriers_text(barriers), barriers_text(old_barriers)
+    added = [new_text[k] for k in barriers if k not in old_barriers or old_barriers[k][0] != barriers[k][0]]
+    removed = [old_text[k] for k in old_barriers if k not in barriers]
+    noted = [new_text[k] for k in barriers if k in old_barriers and old_barriers[k] != barriers[k]]
+    if added:
+        changes.append("barriers added: " + ", ".join(added))
+    if removed:
+        changes.append("barriers removed: " + ", ".join(removed))
+    noted = [n for n in noted if n not in added]
+    if noted:
+        changes.append("barrier notes changed: " + ", ".join(noted))
+    return changes
+
+
+def current_barriers(assessment: Assessment | None) -> dict[str, tuple[str, str]]:
+    if assessment is None or assessment.pk is None:
+        return {}
+    return {b.kind: (b.where, b.note) for b in assessment.barriers.all()}
+
+
+def assessment_save(
+    case: Case,
+    *,
+    by,
+    expected_version: int,
+    data: dict,
+    barriers: dict[str, tuple[str, str]],
+    request=None,
+) -> tuple[Assessment, list[str]]:
+    """Save the case's assessment as the officer saw it at `expected_version` (0: there was none yet).
+
+    `data` holds child_views, parent_views, strengths, support_in_place (SupportInPlace values) and questions
+    ({key: answer}); `barriers` is {Barrier.Kind: (Barrier.Where, note)}. Returns the assessment and what changed
+    (empty: nothing did, and nothing is recorded). Raises VersionConflict if someone saved first."""
+    data = {
+        **{k: (data.get(k) or "").strip() for k in ASSESSMENT_TEXT},
+        "support_in_place": [v for v in SupportInPlace.values if v in (data.get("support_in_place") or [])],
+        "questions": {k: v.strip() for k, v in (data.get("questions") or {}).items() if v and v.strip()},
+    }
+    with transaction.atomic():
+        old = Assessment.objects.filter(case=case).first()
+        old_barriers = current_barriers(old)
+        changes = _assessment_changes(old, data, barriers, old_barriers)
+        if old is None and expected_version == 0:
+            try:
+                with transaction.atomic():
+                    assessment = Assessment.objects.create(case=case, updated_by=_user(by), **data)
+            except IntegrityError:
+                old = Assessment.objects.get(case=case)
+                raise VersionConflict(conflict_message(old, "assessment"), old) from None
+        elif old is None or old.version != expected_version:
+            raise VersionConflict(conflict_message(old, "assessment"), old)
+        elif not changes:
+            return old, []
+        elif update_if_version(
+            Assessment, old.pk, expected_version, updated_by=_user(by), updated_at=timezone.now(), **data
+        ):
+            assessment = Assessment.objects.get(pk=old.pk)
+        else:
+            old.refresh_from_db()
+            raise VersionConflict(conflict_message(old, "assessment"), old)
+        if not changes:
+            return assessment, []
+        assessment.barriers.all().delete()
+        Barrier.objects.bulk_create(
+            Barrier(assessment=assessment, kind=kind, where=where, note=note.strip()[:300])
+            for kind, (where, note) in sorted(barriers.items())
+        )
+        record_entry(
+            case,
+            kind=EntryKind.ASSESSMENT,
+            summary=("Assessment started: " if old is None else "Assessment updated: ") + "; ".join(changes),
+            by=by,
+            child_words=data["child_views"] if "the child's views" in changes else "",
+            parent_words=data["parent_views"] if "the parents' views" in changes else "",
+            request=request,
+        )
+        audit.record(
+            "casework.assessment.saved",
+            by=by,
+            obj=assessment,
+            pupil=case.pupil,
+            school=case.school,
+            data={"case": case.ref, "version": assessment.version, "changed": changes},
+            request=request,
+        )
+    return assessment, changes
+
+
+def _user(by):
+    return by if getattr(by, "pk", None) else None
+
+
+# ----- plans
+
+
+def goal_text(percent: Decimal | None, weeks: int | None) -> str:
+    """'90% over the next 6 weeks' from the step goal's two numbers."""
+    if percent is None:
+        return ""
+    number = f"{percent:.1f}".removesuffix(".0")
+    if not weeks:
+        return f"{number}% attendance"
+    return f"{number}% over the next {weeks} week{'' if weeks == 1 else 's'}"
+
+
+def _day(d: dt.date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else "not set"
+
+
+def _check_plan(fields: dict) -> None:
+    if not fields.get("started_on"):
+        raise PlanRefused("Enter the date the plan starts", "started_on")
+    if not fields.get("review_date"):
+        raise PlanRefused("Enter the date the plan will be reviewed", "review_date")
+    if fields["review_date"] < fields["started_on"]:
+        raise PlanRefused("The review date must be on or after the date the plan starts", "review_date")
+    percent = fields.get("goal_percent")
+    if percent is not None and not (0 < percent <= 100):
+        raise PlanRefused("The attendance goal must be a percentage between 1 and 100", "goal_percent")
+
+
+PLAN_FIELDS = ("title", "started_on", "review_date", "goal_percent", "goal_weeks")
+
+
+def plan_create(case: Case, *, by, request=None, **fields) -> SupportPlan:
+    """Start a support plan on the case (fields: PLAN_FIELDS); a "plan" chronology entry says so."""
+    _check_plan(fields)
+    fields["title"] = (fields.get("title") or "").strip() or "Attendance support plan"
+    with transaction.atomic():
+        plan = SupportPlan.objects.create(
+            case=case,
+            created_by=_user(by),
+            goal=goal_text(fields.get("goal_percent"), fields.get("goal_weeks")),
+            **{k: fields.get(k) for k in PLAN_FIELDS},
+        )
+        goal = f", goal {plan.goal}" if plan.goal else ""
+        record_entry(
+            case,
+            kind=EntryKind.PLAN,
+            summary=f"{plan.title} started on {_day(plan.started_on)}{goal}; review on {_day(plan.review_date)}",
+            by=by,
+            next_step=f"Review the {plan.title.lower()}",
+            next_step_due=plan.review_date,
+            source_ref=f"casework.SupportPlan:{plan.pk}",
+            request=request,
+        )
+        audit.record(
+            "casework.plan.created", by=by, obj=plan, pupil=case.pupil, school=case.school,
+            data={"case": case.ref, "title": plan.title}, request=request,
+        )  # fmt: skip
+    return plan
+
+
+def _changed(obj, fields: dict, labels: dict[str, str]) -> list[str]:
+    return [labels.get(k, k.replace("_", " ")) for k, v in fields.items() if getattr(obj, k) != v]
+
+
+PLAN_LABELS = {
+    "title": "title",
+    "started_on": "start date",
+    "review_date": "review date",
+    "goal_percent": "goal",
+    "goal_weeks": "goal",
+    "status": "status",
+}
+
+
+def plan_update(plan: SupportPlan, *, by, expected_version: int, request=None, **fields) -> list[str]:
+    """Change the plan as the officer saw it at `expected_version`; returns what changed. VersionConflict if
+    someone saved first."""
+    _check_plan(fields)
+    fields["title"] = (fields.get("title") or "").strip() or plan.title
+    fields["goal"] = goal_text(fields.get("goal_percent"), fields.get("goal_weeks"))
+    with transaction.atomic():
+        if plan.version != expected_version:
+            raise VersionConflict(conflict_message(plan, "plan"), plan)
+        changes = sorted(set(_changed(plan, fields, PLAN_LABELS)))
+        if not changes:
+            return []
+        if not update_if_version(SupportPlan, plan.pk, expected_version, **fields):
+            plan.refresh_from_db()
+            raise VersionConflict(conflict_message(plan, "plan"), plan)
+        before = {k: str(getattr(plan, k)) for k in fields}
+        plan.refresh_from_db()
+        record_entry(
+            plan.case,
+            kind=EntryKind.PLAN,
+            summary=f"{plan.title} changed ({', '.join(changes)}): goal {plan.goal or 'none'}, "
+            f"review on {_day(plan.review_date)}",
+            by=by,
+            source_ref=f"casework.SupportPlan:{plan.pk}",
+            request=request,
+        )
+        audit.record(
+            "casework.plan.updated", by=by, obj=plan, pupil=plan.case.pupil, school=plan.case.school,
+            before=before, after={k: str(getattr(plan, k)) for k in fields},
+            data={"case": plan.case.ref}, request=request,
+        )  # fmt: skip
+    return changes
+
+
+# ----- actions
+
+ACTION_FIELDS = (
+    "description",
+    "owner",
+    "owner_name",
+    "starts_on",
+    "due",
+    "review_date",
+    "success_criteria",
+    "status",
+)
+ACTION_LABELS = {"starts_on": "start date", "due": "due date", "owner_name": "owner's name"}
+
+
+def _check_action(fields: dict) -> None:
+    """The SMART rules: what, who and by when are required; the due date is not before the start."""
+    if not (fields.get("description") or "").strip():
+        raise PlanRefused("Enter what will be done", "description")
+    if fields.get("owner") not in PlanAction.Owner.values:
+        raise PlanRefused("Choose who owns this action: school, parent, pupil, agency or LA", "owner")
+    if not fields.get("starts_on"):
+        raise PlanRefused("Enter the date the action starts", "starts_on")
+    if not fields.get("due"):
+        raise PlanRefused("Enter the date the action is due by", "due")
+    if fields["due"] < fields["starts_on"]:
+        raise PlanRefused("The due date must be on or after the start date", "due")
+    review = fields.get("review_date")
+    if review and review < fields["starts_on"]:
+        raise PlanRefused("The review date must be on or after the start date", "review_date")
+
+
+def action_line(action: PlanAction) -> str:
+    """'What — who — by when', as the plan letter lists it."""
+    who = action.get_owner_display()
+    if action.owner_name:
+        who = f"{action.owner_name} ({who.lower()})"
+    return f"{action.description.strip()} — {who} — by {action.due.day} {action.due:%B %Y}"
+
+
+def action_add(plan: SupportPlan, *, by, request=None, **fields) -> PlanAction:
+    _check_action(fields)
+    fields["description"] = fields["description"].strip()
+    fields["status"] = fields.get("status") or PlanAction.Status.NOT_STARTED
+    with transaction.atomic():
+        action = PlanAction.objects.create(
+            plan=plan, **{k: fields.get(k) or _blank(k) for k in ACTION_FIELDS}
+        )
+        record_entry(
+            plan.case,
+            kind=EntryKind.PLAN,
+            summary=f"Action added to the {plan.title.lower()}: {action_line(action)}",
+            by=by,
+            next_step=action.description,
+            next_step_due=action.due,
+            source_ref=f"casework.PlanAction:{action.pk}",
+            request=request,
+        )
+        audit.record(
+            "casework.plan_action.added", by=by, obj=action, pupil=plan.case.pupil, school=plan.case.school,
+            data={"case": plan.case.ref, "plan": plan.pk}, request=request,
+        )  # fmt: skip
+    return action
+
+
+def _blank(field: str):
+    return None if field == "review_date" else ""
+
+
+def action_update(action: PlanAction, *, by, expected_version: int, request=None, **fields) -> list[str]:
+    _check_action(fields)
+    fields["description"] = fields["description"].strip()
+    fields = {k: fields.get(k) or _blank(k) for k in ACTION_FIELDS}
+    with transaction.atomic():
+        if action.version != expected_version:
+            raise VersionConflict(conflict_message(action, "action"), action)
+        changes = _changed(action, fields, ACTION_LABELS)
+        if not changes:
+            return []
+        before = {k: str(getattr(action, k)) for k in fields}
+        if not update_if_version(PlanAction, action.pk, expected_version, **fields):
+            action.refresh_from_db()
+            raise VersionConflict(conflict_message(action, "action"), action)
+        action.refresh_from_db()
+        plan = action.plan
+        record_entry(
+            plan.case,
+            kind=EntryKind.PLAN,
+            summary=f"Action changed ({', '.join(changes)}): {action_line(action)}; "
+            f"{action.get_status_display().lower()}",
+            by=by,
+            source_ref=f"casework.PlanAction:{action.pk}",
+            request=request,
+        )
+        audit.record(
+            "casework.plan_action.updated", by=by, obj=action, pupil=plan.case.pupil, school=plan.case.school,
+            before=before, after={k: str(getattr(action, k)) for k in fields},
+            data={"case": plan.case.ref, "plan": plan.pk}, request=request,
+        )  # fmt: skip
+    return changes
+
+
+# ----- reviews
+
+
+def plan_review_record(
+    plan: SupportPlan,
+    *,
+    by,
+    reviewed_on: dt.date,
+    progress: str,
+    action_progress: dict[int, dict],
+    next_review: dt.date | None,
+    as_of: dt.date,
+    request=None,
+) -> PlanReview:
+    """Record a review: progress against each action ({action_id: {"status", "note"}}) and the goal, the next
+    review date. Actions take the status the review gives them; the plan's review date moves to `next_review`.
+    The "plan_review" chronology entry carries attendance before vs after the plan started, as of the review."""
+    if not (progress or "").strip():
+        raise PlanRefused("Enter how the plan is going: progress against the goal", "progress")
+    if next_review and next_review <= reviewed_on:
+        raise PlanRefused("The next review must be after this review", "next_review")
+    actions = {a.pk: a for a in plan.actions.all()}
+    cleaned = {}
+    for pk, item in action_progress.items():
+        if pk not in actions or item.get("status") not in PlanAction.Status.values:
+            raise PlanRefused("Choose how each action is going", f"action_{pk}_status")
+        cleaned[str(pk)] = {"status": item["status"], "note": (item.get("note") or "").strip()}
+    with transaction.atomic():
+        review = PlanReview.objects.create(
+            plan=plan,
+            reviewed_on=reviewed_on,
+            progress=progress.strip(),
+            action_progress=cleaned,
+            next_review=next_review,
+            reviewed_by=_user(by),
+        )
+        for pk, item in cleaned.items():
+            action = actions[int(pk)]
+            if action.status != item["status"]:
+                update_if_version(PlanAction, action.pk, action.version, status=item["status"])
+                actions[int(pk)].status = item["status"]
+        if next_review:
+            update_if_version(SupportPlan, plan.pk, plan.version, review_date=next_review)
+        record_entry(
+            plan.case,
+            kind=EntryKind.PLAN_REVIEW,
+            summary=review_summary(plan, review, actions, as_of),
+            by=by,
+            next_step=f"Next review of the {plan.title.lower()}" if next_review else "",
+            next_step_due=next_review,
+            source_ref=f"casework.PlanReview:{review.pk}",
+            request=request,
+        )
+        audit.record(
+            "casework.plan.reviewed", by=by, obj=plan, pupil=plan.case.pupil, school=plan.case.school,
+            data={"case": plan.case.ref, "review": review.pk}, request=request,
+        )  # fmt: skip
+    return review
+
+
+def review_summary(plan: SupportPlan, review: PlanReview, actions: dict, as_of: dt.date) -> str:
+    parts = [f"{plan.title} reviewed on {_day(review.reviewed_on)}: {review.progress}"]
+    impact = before_after(plan.case.pupil_id, plan.started_on, min(as_of, review.reviewed_on))
+    goal = f" (goal {plan.goal})" if plan.goal else ""
+    if impact is not None:
+        parts.append(
+            f"Attendance since the plan started {impact.after.perc_text}{goal}, "
+            f"{impact.before.perc_text} in the same length of time before"
+        )
+    for pk, item in review.action_progress.items():
+        action = actions[int(pk)]
+        note = f" ({item['note']})" if item["note"] else ""
+        parts.append(f"{action.description}: {PlanAction.Status(item['status']).label.lower()}{note}")
+    if review.next_review:
+        parts.append(f"Next review on {_day(review.next_review)}")
+    return ". ".join(p.rstrip(".") for p in parts) + "."
