@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from .models import Barrier, PlanAction
@@ -23,7 +25,15 @@ def date_field(label: str, *, required: bool = True, missing: str = "") -> forms
     )
 
 
-class AssessmentForm(forms.Form):
+class Form(forms.Form):
+    """Dates shown in the form as typed (2025-11-19), not in the locale's words, so they post back as they were."""
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class AssessmentForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     child_views = forms.CharField(
         label="What the child says, in their own words",
@@ -115,7 +125,7 @@ class AssessmentForm(forms.Form):
         return initial
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     title = forms.CharField(label="Title", max_length=150, initial="Attendance support plan")
     started_on = date_field("Start date", missing="Enter the date the plan starts")
@@ -160,7 +170,7 @@ class PlanForm(forms.Form):
         return {k: data.get(k) for k in ("title", "started_on", "review_date", "goal_percent", "goal_weeks")}
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     description = forms.CharField(
         label="What will be done",
@@ -201,7 +211,7 @@ class ActionForm(forms.Form):
                                           "review_date", "success_criteria", "status")}  # fmt: skip
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     reviewed_on = date_field("Date of the review")
     progress = forms.CharField(
         label="Progress against the goal",
@@ -241,7 +251,7 @@ class ReviewForm(forms.Form):
         }
 
 
-class SendPlanForm(forms.Form):
+class SendPlanForm(Form):
     route = forms.ChoiceField(
         label="How should the plan go to the parents?",
         choices=ROUTES,

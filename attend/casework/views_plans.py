@@ -5,6 +5,8 @@ Reading needs `cases.view` and the case in scope; every POST needs `cases.write`
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +41,8 @@ def _refused(form, exc: plans.PlanRefused) -> None:
 
 def _conflicted(form_class, initial: dict, message: str, **kwargs):
     """The form again, showing the row as it is now, with the conflict in the error summary."""
-    form = form_class(data=initial, **kwargs)
+    data = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in initial.items() if v is not None}
+    form = form_class(data=data, **kwargs)
     form.is_valid()
     form.add_error(None, message)
     return form

@@ -128,6 +128,8 @@ def test_an_action_without_an_owner_or_dates_is_refused_with_the_reason(
 
 def test_an_action_is_added_and_goes_on_the_chronology(client, world, plan):
     client.force_login(world["school_officer"])
+    form = client.get(plan_url(world["case"], plan, "actions/new/")).content.decode()
+    assert 'name="starts_on" type="text" value="2025-11-19"' in form
     response = client.post(plan_url(world["case"], plan, "actions/new/"), action_data())
     assert response.status_code == 302
     action = plan.actions.get(description__startswith="Quiet start")
@@ -163,6 +165,7 @@ def test_two_officers_editing_the_plan_do_not_overwrite_each_other(client, world
     client.force_login(world["school_officer"])
     page = client.post(plan_url(world["case"], plan), {**data, "goal_percent": "95"}).content.decode()
     assert "govuk-error-summary" in page
+    assert 'value="2025-12-17"' in page  # the plan as it is now, dates as typed
     assert "changed this plan at" in page
     plan.refresh_from_db()
     assert (plan.review_date, plan.goal, plan.version) == (
