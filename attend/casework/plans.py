@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import TextChoices
+from django.db.models import F, TextChoices
 from django.utils import timezone
 
 from attend import audit
@@ -443,13 +443,17 @@ def plan_review_record(
             next_review=next_review,
             reviewed_by=_user(by),
         )
+        # The review's judgement of each action stands; only the status and the review date change, and the
+        # version moves on, so an officer with the action or plan open is told when they save.
         for pk, item in cleaned.items():
             action = actions[int(pk)]
             if action.status != item["status"]:
-                update_if_version(PlanAction, action.pk, action.version, status=item["status"])
-                actions[int(pk)].status = item["status"]
+                PlanAction.objects.filter(pk=action.pk).update(
+                    status=item["status"], version=F("version") + 1
+                )
+                action.status = item["status"]
         if next_review:
-            update_if_version(SupportPlan, plan.pk, plan.version, review_date=next_review)
+            SupportPlan.objects.filter(pk=plan.pk).update(review_date=next_review, version=F("version") + 1)
         record_entry(
             plan.case,
             kind=EntryKind.PLAN_REVIEW,

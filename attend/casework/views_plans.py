@@ -19,7 +19,7 @@ from attend.letters.compose import MessageError, enrolment_on
 from attend.letters.figures import enrolment_figures
 
 from . import plans
-from .access import get_case_for_user
+from .access import get_case_for_user, may_write
 from .forms_plans import ActionForm, AssessmentForm, PlanForm, ReviewForm, SendPlanForm
 from .impact import REGRESSION_NOTE, plan_impact
 from .models import Assessment, PlanAction, SupportPlan
@@ -78,7 +78,14 @@ def assessment(request: HttpRequest, ref: str) -> HttpResponse:
     return render(
         request,
         "casework/plans/assessment.html",
-        {"case": case, "form": form, "assessment": current, "figures": figures, "enrolment": enrolment},
+        {
+            "case": case,
+            "form": form,
+            "assessment": current,
+            "figures": figures,
+            "enrolment": enrolment,
+            "may_write": may_write(request.user, case, today=today),
+        },
     )
 
 
@@ -151,8 +158,8 @@ def plan_detail(request: HttpRequest, ref: str, plan_id: int) -> HttpResponse:
             "impact": impact["plan"],
             "regression_note": REGRESSION_NOTE,
             "reviews": plan.reviews.order_by("-reviewed_on", "-id"),
-            "send_form": SendPlanForm(),
             "today": today,
+            "may_write": may_write(request.user, case, today=today),
         },
     )
 

@@ -244,3 +244,35 @@ def test_the_case_panel_shows_the_plan_goal_review_and_actions_due(world, plan, 
     assert "Walk to school with her cousin (Parent or carer), by 28 November 2025" in html
     assert f"/cases/{world['case'].ref}/assessment/" in html
     assert "Start the assessment" in html
+
+
+def test_a_closed_case_shows_its_plan_and_assessment_read_only(client, world, plan):
+    type(world["case"]).objects.filter(pk=world["case"].pk).update(status="closed", close_reason="improved")
+    client.force_login(world["la_officer"])
+    page = client.get(plan_url(world["case"], plan)).content.decode()
+    assert "Walk to school with her cousin" in page
+    assert "Add an action" not in page and "Send the plan to parents" not in page
+    assert "You can read this assessment but not change it: the case is closed." in (
+        client.get(f"/cases/{world['case'].ref}/assessment/").content.decode()
+    )
+    assert client.post(plan_url(world["case"], plan, "actions/new/"), action_data()).status_code == 404
+    assert plan.actions.count() == 1
+
+
+def test_a_review_moves_on_the_versions_so_an_open_edit_is_told(client, world, plan):
+    action = plan.actions.get()
+    client.force_login(world["la_officer"])
+    client.post(
+        plan_url(world["case"], plan, "review/"),
+        {"reviewed_on": "2025-11-19", "progress": "Going well", f"action_{action.pk}_status": "in_progress",
+         "next_review": "2025-12-17"},
+    )  # fmt: skip
+    plan.refresh_from_db()
+    action.refresh_from_db()
+    assert (plan.review_date, plan.version, action.status, action.version) == (
+        dt.date(2025, 12, 17), 2, "in_progress", 2,
+    )  # fmt: skip
+    stale = {**action_data(description=action.description, owner="parent", starts_on="2025-11-03",
+                           due="2025-11-28", status="done"), "version": "1"}  # fmt: skip
+    page = client.post(plan_url(world["case"], plan, f"actions/{action.pk}/"), stale).content.decode()
+    assert "Your changes have not been saved" in page
