@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from attend.core import clock
 
+from .assessment import assessment_save
 from .models import Case, PlanAction, Stage
-from .plans import action_add, assessment_save, plan_create, plan_review_record
+from .plans import action_add, plan_create, plan_review_record
 
 # (child's words, parents' words, strengths, support in place, barriers, a question answered)
 VOICES = [
@@ -77,7 +78,7 @@ GOALS = [(Decimal("90"), 6), (Decimal("85"), 4), (Decimal("95"), 8)]
 
 
 def add_demo_plans(cases, *, by=None) -> dict[str, int]:
-    """Assessments, plans, actions and reviews for `cases` (a Case queryset or list); returns how many of each."""
+    """Assessments, plans, actions and reviews for `cases` (a queryset or list); returns how many of each."""
     today = clock.today()
     made = {"assessments": 0, "plans": 0, "actions": 0, "reviews": 0}
     stages = [Stage.LISTEN, Stage.FACILITATE, Stage.FORMALISE, Stage.ENFORCE]

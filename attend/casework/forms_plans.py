@@ -6,9 +6,9 @@ import datetime as dt
 
 from django import forms
 
+from .assessment import QUESTIONS, SupportInPlace
 from .models import Barrier, PlanAction
 from .plan_letters import ROUTES
-from .plans import QUESTIONS, SupportInPlace
 
 DATE_HINT = "For example, 2025-11-19"
 
@@ -26,7 +26,7 @@ def date_field(label: str, *, required: bool = True, missing: str = "") -> forms
 
 
 class Form(forms.Form):
-    """Dates shown in the form as typed (2025-11-19), not in the locale's words, so they post back as they were."""
+    """Dates shown as typed (2025-11-19), not in the locale's words, so they post back as they were."""
 
     def get_initial_for_field(self, field, field_name):
         value = super().get_initial_for_field(field, field_name)
@@ -86,7 +86,8 @@ class AssessmentForm(Form):
             if data.get(f"barrier_{kind}_note") and not data.get(f"barrier_{kind}"):
                 self.add_error(
                     f"barrier_{kind}",
-                    f"Say whether {label.lower()} is a barrier in school, outside school or both, or clear its note",
+                    f"Say whether {label.lower()} is a barrier in school, outside school or both, "
+                    "or clear its note",
                 )
         return data
 

@@ -2,8 +2,9 @@
 
 The after window runs from the start date to the as-of date (today, or the day of a review); the before window
 is the same number of calendar days ending the day before the start. Each window's figures come from one query
-of per-code session counts over all of the pupil's enrolments (a pupil who moved school counts at both), turned into DfE measures by `attend.stats.measures_from_counts`, the definitions the statistics store and
-the letters' figures use (attend/letters/figures.py `enrolment_figures`). Nothing is recounted mark by mark here.
+of per-code session counts over all of the pupil's enrolments (a pupil who moved school counts at both), turned
+into DfE measures by `attend.stats.measures_from_counts`, the definitions the statistics store and the letters'
+figures use (attend/letters/figures.py `enrolment_figures`). Nothing is recounted mark by mark here.
 
 Children are usually picked for support when their attendance is at its worst; their attendance tends to
 improve afterwards whatever is done (regression to the mean). `REGRESSION_NOTE` says so wherever a change is shown.

@@ -20,6 +20,7 @@ from attend.letters.figures import enrolment_figures
 
 from . import plans
 from .access import get_case_for_user, may_write
+from .assessment import assessment_save
 from .forms_plans import ActionForm, AssessmentForm, PlanForm, ReviewForm, SendPlanForm
 from .impact import REGRESSION_NOTE, plan_impact
 from .models import Assessment, PlanAction, SupportPlan
@@ -56,7 +57,7 @@ def assessment(request: HttpRequest, ref: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields, barriers = form.service_args()
         try:
-            _saved, changes = plans.assessment_save(
+            _saved, changes = assessment_save(
                 case,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
