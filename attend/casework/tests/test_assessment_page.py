@@ -116,3 +116,18 @@ def test_another_schools_officer_gets_404_and_a_read_only_role_403(client, world
     client.force_login(world["teacher"])
     assert client.get(url(world["case"])).status_code == 403
     assert not Assessment.objects.exists()
+
+
+def test_a_case_for_a_child_not_on_a_roll_has_an_assessment_without_figures(client, world):
+    from attend.casework.cases import open_case
+
+    case, _ = open_case(
+        by=world["la_officer"], local_authority=world["la"],
+        child={"forename": "Ola", "surname": "Nowak", "address": "2 Quay Street", "postcode": "NT2 9ZZ"},
+    )  # fmt: skip
+    client.force_login(world["la_officer"])
+    page = client.get(url(case)).content.decode()
+    assert "Assessment: Ola Nowak" in page
+    assert "No attendance figures: this case is not linked to a pupil on a roll." in page
+    assert client.post(url(case), form_data()).status_code == 302
+    assert Assessment.objects.get(case=case).parent_views.startswith("She cries at the gate")
