@@ -109,7 +109,7 @@ def assessment_save(
     data: dict,
     barriers: dict[str, tuple[str, str]],
     request=None,
-) -> tuple[Assessment, list[str]]:
+) -> tuple[Assessment | None, list[str]]:
     """Save the case's assessment as the officer saw it at `expected_version` (0: there was none yet).
 
     `data` holds child_views, parent_views, strengths, support_in_place (SupportInPlace values) and questions
@@ -124,11 +124,9 @@ def assessment_save(
         old = Assessment.objects.filter(case=case).first()
         old_barriers = current_barriers(old)
         changes = _assessment_changes(old, data, barriers, old_barriers)
-        if old is not None and old.version == expected_version and not changes:
+        if not changes:  # what was posted is what is there (or there is nothing): nothing to save or record
             return old, []
         assessment = _write(case, old, expected_version, data, by)
-        if not changes:
-            return assessment, []
         assessment.barriers.all().delete()
         Barrier.objects.bulk_create(
             Barrier(assessment=assessment, kind=kind, where=where, note=note.strip()[:300])

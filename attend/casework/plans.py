@@ -237,6 +237,7 @@ def _blank(field: str):
 def action_update(action: PlanAction, *, by, expected_version: int, request=None, **fields) -> list[str]:
     _check_action(fields)
     fields["description"] = fields["description"].strip()
+    fields["status"] = fields.get("status") or action.status
     fields = {k: fields.get(k) or _blank(k) for k in ACTION_FIELDS}
     with transaction.atomic():
         if action.version != expected_version:

@@ -246,6 +246,8 @@ def plan_review(request: HttpRequest, ref: str, plan_id: int) -> HttpResponse:
 
 @permission_required_for(VIEW)
 def plan_send_view(request: HttpRequest, ref: str, plan_id: int) -> HttpResponse:
+    if request.method == "POST" and not has_permission(request.user, "letters.send"):
+        raise PermissionDenied("You cannot send letters.")
     case = _case(request, ref)
     plan = _plan(case, plan_id)
     form = SendPlanForm(request.POST or None)

@@ -131,3 +131,11 @@ def test_a_case_for_a_child_not_on_a_roll_has_an_assessment_without_figures(clie
     assert "No attendance figures: this case is not linked to a pupil on a roll." in page
     assert client.post(url(case), form_data()).status_code == 302
     assert Assessment.objects.get(case=case).parent_views.startswith("She cries at the gate")
+
+
+def test_saving_an_empty_assessment_records_nothing(client, world):
+    client.force_login(world["la_officer"])
+    response = client.post(url(world["case"]), {"version": "0"}, follow=True)
+    assert "Nothing had changed: nothing was saved." in response.content.decode()
+    assert not Assessment.objects.exists()
+    assert not ChronologyEntry.objects.filter(kind=EntryKind.ASSESSMENT).exists()
