@@ -158,11 +158,24 @@ def plan_detail(request: HttpRequest, ref: str, plan_id: int) -> HttpResponse:
             "actions": actions,
             "impact": impact["plan"],
             "regression_note": REGRESSION_NOTE,
-            "reviews": plan.reviews.order_by("-reviewed_on", "-id"),
+            "reviews": _reviews(plan, {a.pk: a for a, _ in actions}),
             "today": today,
             "may_write": may_write(request.user, case, today=today),
         },
     )
+
+
+def _reviews(plan: SupportPlan, actions: dict[int, PlanAction]) -> list[tuple]:
+    """Each review, newest first, with (action description, status label, note) for the actions it covered."""
+    rows = []
+    for review in plan.reviews.select_related("reviewed_by").order_by("-reviewed_on", "-id"):
+        items = [
+            (actions[int(pk)].description, PlanAction.Status(item["status"]).label, item.get("note", ""))
+            for pk, item in review.action_progress.items()
+            if int(pk) in actions
+        ]
+        rows.append((review, items))
+    return rows
 
 
 def _action_initial(action: PlanAction) -> dict:

@@ -200,6 +200,12 @@ def test_a_review_records_progress_against_each_action_and_the_goal(client, worl
         "Next review on 10 December 2025."
     )
     assert entry.next_step_due == dt.date(2025, 12, 10)
+    page = client.get(plan_url(world["case"], plan)).content.decode()
+    assert "Walk to school with her cousin: done (Every day this week)" in page
+    assert "Next review 10 December 2025" in page
+    page = client.get(plan_url(world["case"], plan)).content.decode()
+    assert "Walk to school with her cousin: done (Every day this week)" in page
+    assert "Next review 10 December 2025" in page
 
 
 def test_a_review_without_progress_or_with_a_next_review_in_the_past_is_refused(client, world, plan):
