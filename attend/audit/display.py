@@ -71,6 +71,14 @@ SENTENCES: dict[str, str] = {
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
     "casework.case.opened": "{actor} opened case {case} at the {stage} stage.",
+    # Assessment and support plans (attend/casework/plans.py, plan_letters.py).
+    "casework.assessment.saved": "{actor} saved the assessment on case {case} (version {version}).",
+    "casework.plan.created": "{actor} started a support plan ({title}) on case {case}.",
+    "casework.plan.updated": "{actor} changed a support plan on case {case}.",
+    "casework.plan_action.added": "{actor} added an action to a support plan on case {case}.",
+    "casework.plan_action.updated": "{actor} changed an action of a support plan on case {case}.",
+    "casework.plan.reviewed": "{actor} recorded a review of a support plan on case {case}.",
+    "casework.plan.sent": "{actor} sent a support plan on case {case} to the parents ({route}).",
 }
 
 

@@ -107,6 +107,7 @@ def compose(
     by=None,
     figures: AttendanceFigures | None = None,
     meeting=None,
+    plan=None,
     absence_date: dt.date | None = None,
     version: TemplateVersion | None = None,
     with_pdf: bool = True,
@@ -137,6 +138,8 @@ def compose(
     )
     if meeting is not None:
         ctx.meeting = meeting
+    if plan is not None:
+        ctx.plan = plan
     rendered = render_parts(version.subject, version.body, ctx.merge(head))
     prefs = ContactPreference.objects.filter(contact=contact).first() if contact else None
     interpreter = bool(contact and (contact.interpreter_needed or (language != "en" and not found)))

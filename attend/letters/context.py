@@ -99,6 +99,26 @@ class Meeting:
 
 
 @dataclass
+class Plan:
+    """A support plan for the letter that sends it to the parents (casework.plan_letters fills it)."""
+
+    title: str = ""
+    goal: str = ""
+    review_date: dt.date | None = None
+    actions: list[str] = field(default_factory=list)  # "what — who — by when"
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "title": self.title,
+            "goal": self.goal,
+            "review_date": f"{self.review_date:%A} {self.review_date.day} {self.review_date:%B %Y}"
+            if self.review_date
+            else "",
+            "actions": "\n".join(f"- {line}" for line in self.actions),
+        }
+
+
+@dataclass
 class Officer:
     name: str = ""
     role: str = "Attendance officer"
@@ -124,6 +144,7 @@ class MessageContext:
     as_of: dt.date
     officer: Officer = field(default_factory=Officer)
     meeting: Meeting = field(default_factory=Meeting)
+    plan: Plan = field(default_factory=Plan)
     absence_date: dt.date | None = None
     reference: str = ""
 
@@ -162,5 +183,6 @@ class MessageContext:
             },
             "attendance": self.figures.merge_fields(self.absence_date) if self.figures else {},
             "meeting": self.meeting.fields(),
+            "plan": self.plan.fields(),
             "letter": {"date": f"{self.as_of.day} {self.as_of:%B %Y}", "reference": self.reference},
         }

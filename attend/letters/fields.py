@@ -52,6 +52,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     ),
     "meeting.agenda": ("What we will talk about", "How Amelia is getting on, and what would help"),
     "meeting.place": ("Where, for a meeting in person or a home visit", "at school, in the family room"),
+    "plan.title": ("The support plan's title", "Attendance support plan"),
+    "plan.goal": ("The plan's step goal", "90% over the next 6 weeks"),
+    "plan.review_date": ("When the plan will be reviewed", "Wednesday 7 January 2026"),
+    "plan.actions": (
+        "The plan's actions, one bullet each: what, who, by when",
+        "- Walk to school with a friend — Parent or carer — by 5 December 2025",
+    ),
     "letter.date": ("The date of the letter", "25 November 2026"),
     "letter.reference": ("Our reference", "A12345678901/concern_stage_1"),
 }

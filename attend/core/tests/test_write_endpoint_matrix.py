@@ -142,7 +142,49 @@ def make_world() -> dict:
         draft, as_of=TODAY, batch=w["south_batch"], hold_reason="Bereavement", key="matrix-held-letter"
     )
     w["cedar_membership"] = Membership.objects.get(user=w["cedar_officer"])
+    add_south_plan(w)
     return w
+
+
+def add_south_plan(w: dict) -> None:
+    """Kit's case at Cedar (Southshire) with a support plan and one action (attend/casework/plans.py)."""
+    from attend.casework.cases import open_case
+    from attend.casework.plans import action_add, plan_create
+
+    PupilContact.objects.filter(pupil=w["kit"]).update(parental_responsibility=True)
+    w["south_case"], _ = open_case(by=None, pupil=w["kit"], school=w["cedar"])
+    w["south_plan"] = plan_create(
+        w["south_case"], by=None, title="Attendance support plan", started_on=dt.date(2025, 11, 3),
+        review_date=dt.date(2025, 12, 17), goal_percent=None, goal_weeks=None,
+    )  # fmt: skip
+    w["south_action"] = action_add(
+        w["south_plan"], by=None, description="Breakfast club three days a week", owner="school",
+        starts_on=dt.date(2025, 11, 3), due=dt.date(2025, 12, 12),
+    )  # fmt: skip
+
+
+def plan_attempts(w: dict) -> list[Attempt]:
+    """The assessment and support plan pages of another LA's case (attend/casework/views_plans.py)."""
+    case, plan, action = w["south_case"].ref, w["south_plan"].pk, w["south_action"].pk
+    base = f"/cases/{case}/plans/{plan}/"
+    dates = {"started_on": "2025-11-03", "review_date": "2025-12-17", "goal_percent": "90", "goal_weeks": "6"}
+    act = {"description": "Walk in with a friend", "owner": "parent", "starts_on": "2025-11-03", "due": "2025-12-12",
+           "status": "in_progress"}  # fmt: skip
+    # The review names every action's progress, so it comes before a new action is added.
+    return [
+        Attempt("another LA's case's assessment", f"/cases/{case}/assessment/",
+                {"version": "0", "child_views": "Intruder's words"}, "cases.write"),
+        Attempt("a plan on another LA's case", f"/cases/{case}/plans/new/", {"title": "Plan", **dates},
+                "cases.write"),
+        Attempt("another LA's plan", base, {"version": "1", "title": "Renamed", **dates, "status": "active"},
+                "cases.write"),
+        Attempt("another LA's plan's action", f"{base}actions/{action}/", {**act, "version": "1"}, "cases.write"),
+        Attempt("a review of another LA's plan", f"{base}review/",
+                {"reviewed_on": "2025-12-10", "progress": "Intruder", f"action_{action}_status": "done"},
+                "cases.write"),
+        Attempt("an action on another LA's plan", f"{base}actions/new/", act, "cases.write"),
+        Attempt("send another LA's plan to the parents", f"{base}send/", {"route": "print"}, "cases.write"),
+    ]  # fmt: skip
 
 
 def attempts(w: dict, me) -> list[Attempt]:
@@ -235,6 +277,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         Attempt("another LA's marks (API)", "/api/v1/imports/",
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
                 refusal="403", in_scope=sysadmins, api=True),
+        *plan_attempts(w),
     ]  # fmt: skip
 
 
@@ -245,6 +288,9 @@ COVERED = {
     "letters:pupil-send", "letters:message", "letters:batch-new", "letters:batch", "letters:batch-letter",
     "privacy:subject-access", "password-change", "jobs:report-new", "jobs:import-new",
     "api:imports",
+    # Casework: assessment and support plans.
+    "casework:assessment", "casework:plan-new", "casework:plan", "casework:plan-action-new",
+    "casework:plan-action", "casework:plan-review", "casework:plan-send",
 }  # fmt: skip
 
 

@@ -126,6 +126,14 @@ def _write_tables():
     from attend.accounts.models import PupilLink, User
     from attend.alerts.models import Alert, OfficerAssignment, RuleSetting
     from attend.api.models import ApiToken
+    from attend.casework.models import (
+        Assessment,
+        Barrier,
+        ChronologyEntry,
+        PlanAction,
+        PlanReview,
+        SupportPlan,
+    )
     from attend.directory.models import Service
     from attend.letters.models import (
         Batch,
@@ -139,6 +147,8 @@ def _write_tables():
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
         TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken,
+        # Casework: assessment and plans (attend/casework/plans.py), and the chronology they add to.
+        Assessment, Barrier, SupportPlan, PlanAction, PlanReview, ChronologyEntry,
     ]  # fmt: skip
 
 
