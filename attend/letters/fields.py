@@ -52,6 +52,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     ),
     "meeting.agenda": ("What we will talk about", "How Amelia is getting on, and what would help"),
     "meeting.place": ("Where, for a meeting in person or a home visit", "at school, in the family room"),
+    "meeting.record": (
+        "The written record of a meeting held, under its agenda's headings",
+        "## Attendance ...",
+    ),
     "letter.date": ("The date of the letter", "25 November 2026"),
     "letter.reference": ("Our reference", "A12345678901/concern_stage_1"),
 }
