@@ -26,8 +26,8 @@ class SafetyConflict(Exception):
 
 
 def safety_for(contact: Contact) -> ContactSafety:
-    """The contact's safety record (an empty one is made on first use)."""
-    return ContactSafety.objects.get_or_create(contact=contact)[0]
+    """The contact's safety record; an unsaved empty one (version 1) until someone first saves it."""
+    return ContactSafety.objects.filter(contact=contact).first() or ContactSafety(contact=contact)
 
 
 def safety_update(
@@ -46,6 +46,8 @@ def safety_update(
         raise TypeError(f"Unknown safety fields: {', '.join(sorted(unknown))}")
     before = {k: getattr(safety, k) for k in changes}
     with transaction.atomic():
+        if safety.pk is None:  # first save: the empty record at version 1, then the change as for any other
+            safety = ContactSafety.objects.get_or_create(contact_id=safety.contact_id)[0]
         won = update_if_version(
             ContactSafety, safety.pk, version, recorded_by=by, updated_at=timezone.now(), **changes
         )
