@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from attend.accounts.models import Membership
-from attend.people.models import Contact, Enrolment, Pupil, PupilContact, Transfer
+from attend.people.models import Contact, ContactSafety, Enrolment, Pupil, PupilContact, Transfer
 from attend.people.upn import make_upn
 from attend.registers.models import Mark, MarkChange
 from attend.schools.models import AcademicYear, LocalAuthority, NonSchoolDay, School, Term, Trust
@@ -126,6 +126,14 @@ def _write_tables():
     from attend.accounts.models import PupilLink, User
     from attend.alerts.models import Alert, OfficerAssignment, RuleSetting
     from attend.api.models import ApiToken
+    from attend.casework.models import (
+        ChronologyEntry,
+        Consent,
+        Meeting,
+        PlanAction,
+        SafeguardingRecord,
+        SupportPlan,
+    )
     from attend.directory.models import Service
     from attend.letters.models import (
         Batch,
@@ -139,6 +147,7 @@ def _write_tables():
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
         TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken,
+        ChronologyEntry, Consent, Meeting, SupportPlan, PlanAction, SafeguardingRecord, ContactSafety,
     ]  # fmt: skip
 
 
