@@ -9,6 +9,8 @@ from attend.alerts.models import Alert
 from attend.audit.models import AuditEvent
 from attend.casework.models import SafeguardingRecord
 
+from .conftest import TODAY
+
 pytestmark = pytest.mark.django_db
 
 CONCERN = "Amelia said she is scared to go home because of shouting; bruise on her arm."
@@ -110,3 +112,21 @@ def test_safeguarding_is_never_blocked_for_want_of_consent_and_is_scoped(client,
     assert client.post(url(family, "new/"), {"kind": "dsl_concern", "summary": CONCERN}).status_code == 404
     client.force_login(family["school_officer"])
     assert client.post(url(family, "new/"), {"kind": "dsl_concern", "summary": CONCERN}).status_code == 302
+
+
+def test_the_case_page_panels_say_a_restricted_entry_exists_without_showing_it(family):
+    from django.template.loader import render_to_string
+
+    from attend.casework import safeguarding
+
+    safeguarding.restricted_note(family["case"], by=family["dsl"], text="Strategy discussion held.")
+    context = {"case": family["case"], "today": TODAY}
+    html = render_to_string(
+        "casework/safeguarding/_case_panel.html", {**context, "user": family["school_officer"]}
+    )
+    assert "This case has 1 restricted safeguarding entry, readable only by the school" in html
+    assert "Strategy discussion" not in html
+    html = render_to_string(
+        "casework/meetings/_case_panel.html", {**context, "user": family["school_officer"]}
+    )
+    assert "No meetings booked." in html and "No valid consent for direct work with Amelia Kowalska." in html
