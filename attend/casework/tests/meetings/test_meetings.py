@@ -283,3 +283,19 @@ def test_meeting_pages_are_scoped(client, family):
     assert client.get(url(family, f"meetings/{meeting.pk}/")).status_code == 404
     assert client.post(url(family, "meetings/new/"), BOOKING).status_code == 404
     assert Meeting.objects.count() == 1
+
+
+def test_the_demo_hook_adds_recorded_meetings_consent_and_barriers(family):
+    from attend.casework.demo_meetings import add_demo_meetings
+
+    assert add_demo_meetings([family["case"]]) == 2
+    held, booked = Meeting.objects.order_by("starts_at")
+    assert (held.status, booked.status, booked.purpose, booked.method) == (
+        "held",
+        "planned",
+        "direct_work",
+        "video",
+    )
+    assert booked.consent is not None
+    assert family["case"].entries.filter(kind="telephone_meeting").count() == 1
+    assert PlanAction.objects.filter(plan__case=family["case"]).count() == 2
