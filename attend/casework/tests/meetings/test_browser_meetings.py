@@ -69,3 +69,36 @@ def test_booking_and_recording_a_telephone_meeting(browser, live_server, family,
         context.close()
     assert Meeting.objects.filter(status="held").count() == 2
     assert len(smtp_server.messages) == 2
+
+
+def test_consent_safety_and_safeguarding_pages_are_axe_clean_on_a_phone(browser, live_server, family):
+    officer = family["la_officer"]
+    officer.set_password(PASSWORD)
+    officer.save()
+    base, ref = live_server.url, family["case"].ref
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, base, officer.username, PASSWORD)
+    page.goto(f"{base}/cases/{ref}/consent/new/")
+    page.get_by_role("button", name="Record consent").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    check_accessibility(page, "meetings-375-consent-error")
+    page.goto(f"{base}/cases/{ref}/contacts/{family['father'].pk}/safety/")
+    page.get_by_label("Their address is confidential: never show or print it to anyone else").check()
+    page.get_by_label("Reason").fill("Refuge")
+    page.get_by_label("Low literacy").check()
+    check_accessibility(page, "meetings-375-safety")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_test_id("contacts").wait_for()
+    assert "Confidential" in page.get_by_test_id("contacts").inner_text()
+    check_accessibility(page, "meetings-375-list")
+    page.goto(f"{base}/cases/{ref}/safeguarding/new/")
+    check_accessibility(page, "meetings-375-safeguarding-new")
+    page.get_by_label("Referral to children's social care (front door or MASH)").check()
+    page.get_by_label("What happened, and what you know").fill("Referred after a disclosure.")
+    page.get_by_label("The other agency's reference (referrals)").fill("MASH-1")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_test_id("records").wait_for()
+    check_accessibility(page, "meetings-375-safeguarding")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    context.close()
