@@ -23,7 +23,9 @@ from .models import OPEN_STATUSES, Alert
 
 RETURNED_POST = "returned_post"
 TRANSLATION_NEEDED = "translation_needed"
-EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED})
+# A concern raised from a case to the school's designated safeguarding lead (attend.casework.safeguarding).
+SAFEGUARDING_CONCERN = "safeguarding_concern"
+EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN})
 
 
 @dataclass

@@ -54,6 +54,7 @@ RULE_TITLES = {
     "short_spells": "Repeated short spells",
     "returned_post": "Letter returned by the post: check the address (possible child missing education)",
     "translation_needed": "Interpreter or translation needed",
+    "safeguarding_concern": "Safeguarding concern raised to the designated safeguarding lead",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -76,6 +77,7 @@ RULE_WEIGHT = {
     "holiday_adjacent": 10,
     "short_spells": 10,
     "translation_needed": 20,
+    "safeguarding_concern": 95,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -93,7 +95,7 @@ RULE_SIDE = {
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
 # letter returned "gone away" may be the first sign of one.
-URGENT_RULES = frozenset({"cme_20_days", "returned_post"})
+URGENT_RULES = frozenset({"cme_20_days", "returned_post", "safeguarding_concern"})
 DAILY_RULES = frozenset({"first_day", "missing_register"})
 # On today's list when newly crossed (within NEW_DAYS) or back after a dismissal because they got worse; older
 # ones stay on the LA list until someone acts.
@@ -124,6 +126,7 @@ NEXT_STEP = {
     "returned_post": "Check the family's address with the school and the family; if they cannot be found, "
     "consider a children missing education enquiry",
     "translation_needed": "Arrange an interpreter or a translated letter; record the contact's language",
+    "safeguarding_concern": "DSL: read the concern on the case's safeguarding page today and record what you did",
 }
 
 LISTS = {

@@ -79,6 +79,14 @@ SENTENCES: dict[str, str] = {
     "casework.plan_action.updated": "{actor} changed an action of a support plan on case {case}.",
     "casework.plan.reviewed": "{actor} recorded a review of a support plan on case {case}.",
     "casework.plan.sent": "{actor} sent a support plan on case {case} to the parents ({route}).",
+    "casework.consent.recorded": "{actor} recorded consent to direct work on case {case}, given by {given_by}.",
+    "casework.consent.withdrawn": "{actor} recorded that {given_by} withdrew consent on case {case}.",
+    "casework.meeting.booked": "{actor} booked a {method} meeting ({purpose}) on case {case}.",
+    "casework.meeting.recorded": "{actor} recorded a meeting on case {case} ({actions} agreed actions).",
+    "casework.contact_safety.changed": "{actor} changed a contact's confidentiality or barriers ({changed}).",
+    "casework.safeguarding.raised": "{actor} recorded a safeguarding step ({kind}) on case {case}.",
+    "casework.safeguarding.outcome_added": "{actor} added an outcome to a safeguarding step on case {case}.",
+    "casework.restricted.viewed": "{actor} read {entries} restricted safeguarding entries on case {case}.",
 }
 
 

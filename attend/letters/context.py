@@ -85,6 +85,7 @@ class Meeting:
     how_to_join: str = ""
     agenda: str = ""
     place: str = ""
+    record: str = ""  # the written record of a meeting held, under its agenda's headings (casework)
 
     def fields(self) -> dict[str, str]:
         return {
@@ -95,6 +96,7 @@ class Meeting:
             "how_to_join": self.how_to_join,
             "agenda": self.agenda,
             "place": self.place,
+            "record": self.record,
         }
 
 

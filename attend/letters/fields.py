@@ -59,6 +59,10 @@ FIELDS: dict[str, tuple[str, str]] = {
         "The plan's actions, one bullet each: what, who, by when",
         "- Walk to school with a friend — Parent or carer — by 5 December 2025",
     ),
+    "meeting.record": (
+        "The written record of a meeting held, under its agenda's headings",
+        "## Attendance ...",
+    ),
     "letter.date": ("The date of the letter", "25 November 2026"),
     "letter.reference": ("Our reference", "A12345678901/concern_stage_1"),
 }

@@ -36,6 +36,7 @@ from attend import audit
 from attend.accounts.models import Membership
 from attend.alerts.models import Alert, NoticeSessionUse
 from attend.audit.models import AuditEvent
+from attend.casework.contacts import redact, safety_map
 from attend.core.scoping import PupilAccess, contact_links_visible
 from attend.core.spreadsheet import cell as _cell
 from attend.people.models import Enrolment, Pupil, PupilContact
@@ -61,8 +62,10 @@ Review before release (the DPO decides; Attend cannot)
   another person (DPA 2018, Schedule 3, Part 2 and Part 5), or where it is social work data.
 - alerts.csv includes staff's own words (reasons for dismissing alerts).
 - contacts.csv includes parents' and carers' own contact details: check who is asking (for example a parent
-  without parental responsibility, or a parent the pupil should not be found by).
-- Restricted safeguarding notes are not part of Attend yet; when casework adds them, this export must be reviewed.
+  without parental responsibility, or a parent the pupil should not be found by). A contact or address marked
+  confidential in casework (a non-molestation order, a refuge) is already redacted as "[confidential]".
+- Casework records, including restricted safeguarding notes, are not in this export; a request that covers them
+  is answered by the DSL with the case record, after the safeguarding review the guidance asks for.
 """
 
 
@@ -186,6 +189,9 @@ def subject_access_export(
         links = links.none()  # the pupil's contacts as they are now belong to their current school
     elif by is not None and access is not None:
         links = links.filter(contact_links_visible(by))  # not the contacts another school holds
+    # A contact or address marked confidential (a non-molestation order, a refuge: people.ContactSafety) is
+    # redacted: the request may come from the other parent.
+    safety = safety_map(links.values_list("contact_id", flat=True))
     files["contacts.csv"], counts["contacts"] = _csv(
         [
             "relationship",
@@ -215,14 +221,14 @@ def subject_access_export(
                 link.contact.title,
                 link.contact.forename,
                 link.contact.surname,
-                link.contact.phone_mobile,
-                link.contact.phone_home,
-                link.contact.phone_work,
-                link.contact.email,
-                link.contact.address_line1,
-                link.contact.address_line2,
-                link.contact.town,
-                link.contact.postcode,
+                redact(link.contact, safety.get(link.contact_id), "phone_mobile"),
+                redact(link.contact, safety.get(link.contact_id), "phone_home"),
+                redact(link.contact, safety.get(link.contact_id), "phone_work"),
+                redact(link.contact, safety.get(link.contact_id), "email"),
+                redact(link.contact, safety.get(link.contact_id), "address_line1"),
+                redact(link.contact, safety.get(link.contact_id), "address_line2"),
+                redact(link.contact, safety.get(link.contact_id), "town"),
+                redact(link.contact, safety.get(link.contact_id), "postcode"),
                 link.contact.preferred_language,
                 link.contact.interpreter_needed,
             )  # fmt: skip

@@ -57,7 +57,7 @@ def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
         ),
         "contacts": (
             pupil.contact_links.filter(contact_links_visible(request.user))
-            .select_related("contact")
+            .select_related("contact", "contact__safety")
             .order_by("priority", "id")
             if access.current
             else []

@@ -143,6 +143,7 @@ def make_world() -> dict:
     )
     w["cedar_membership"] = Membership.objects.get(user=w["cedar_officer"])
     add_south_plan(w)
+    make_casework(w)
     return w
 
 
@@ -184,6 +185,60 @@ def plan_attempts(w: dict) -> list[Attempt]:
                 "cases.write"),
         Attempt("an action on another LA's plan", f"{base}actions/new/", act, "cases.write"),
         Attempt("send another LA's plan to the parents", f"{base}send/", {"route": "print"}, "cases.write"),
+    ]  # fmt: skip
+
+
+def make_casework(w: dict) -> None:
+    """Southshire's case about Kit at Cedar: a consent, a planned and a held meeting, a safeguarding record."""
+    from attend.casework.cases import open_case
+    from attend.casework.models import Consent, Meeting, SafeguardingRecord
+
+    case, _ = open_case(by=None, pupil=w["kit"], school=w["cedar"])
+    start = dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.UTC)
+    w["case"] = case
+    w["consent"] = Consent.objects.create(
+        case=case, contact=w["contact"], given_by_name="Alex Faraway", how="telephone", given_on=TODAY,
+        contact_number="07700 900999",
+    )  # fmt: skip
+    meeting = {
+        "case": case,
+        "method": "telephone",
+        "purpose": "parent",
+        "starts_at": start,
+        "agenda": "School",
+    }
+    w["meeting"] = Meeting.objects.create(**meeting)
+    w["held"] = Meeting.objects.create(**meeting, status="held", record="## School\nFine.")
+    w["sg_record"] = SafeguardingRecord.objects.create(case=case, kind="social_care", summary="Referred")
+
+
+def casework_attempts(w: dict) -> list[Attempt]:
+    cases = f"/cases/{w['case'].ref}"
+    contact = str(w["contact"].pk)
+    meeting = {
+        "method": "telephone", "purpose": "parent", "date": TODAY.isoformat(), "time": "23:30",
+        "length_minutes": "30", "agenda": "School", "route": "email",
+    }  # fmt: skip
+    return [
+        Attempt("consent on another LA's case", f"{cases}/consent/new/",
+                {"contact": contact, "how": "telephone", "given_on": TODAY.isoformat(), "parent_at_home": "on",
+                 "contact_number": "07700 900999"}, "cases.write"),
+        Attempt("withdraw consent on another LA's case", f"{cases}/consent/{w['consent'].pk}/withdraw/",
+                {"reason": "x"}, "cases.write"),
+        Attempt("a meeting on another LA's case", f"{cases}/meetings/new/", meeting, "cases.write"),
+        Attempt("record a meeting on another LA's case", f"{cases}/meetings/{w['meeting'].pk}/record/",
+                {"held": "no", "why_not_held": "No answer", "version": "1"}, "cases.write"),
+        Attempt("send a meeting record on another LA's case", f"{cases}/meetings/{w['held'].pk}/send/",
+                {"contact": contact, "route": "print"}, "cases.write"),
+        Attempt("a contact's safety on another LA's case", f"{cases}/contacts/{contact}/safety/",
+                {"address_confidential": "on", "confidential_reason": "Refuge", "version": "1"},
+                "cases.write"),
+        Attempt("a safeguarding concern on another LA's case", f"{cases}/safeguarding/new/",
+                {"kind": "dsl_concern", "summary": "Concern"}, "cases.write"),
+        Attempt("a safeguarding outcome on another LA's case",
+                f"{cases}/safeguarding/{w['sg_record'].pk}/outcome/", {"outcome": "Closed"}, "cases.write"),
+        Attempt("a restricted note on another LA's case", f"{cases}/safeguarding/notes/new/",
+                {"text": "Restricted"}, "cases.safeguarding"),
     ]  # fmt: skip
 
 
@@ -278,6 +333,7 @@ def attempts(w: dict, me) -> list[Attempt]:
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
                 refusal="403", in_scope=sysadmins, api=True),
         *plan_attempts(w),
+        *casework_attempts(w),
     ]  # fmt: skip
 
 
@@ -291,6 +347,10 @@ COVERED = {
     # Casework: assessment and support plans.
     "casework:assessment", "casework:plan-new", "casework:plan", "casework:plan-action-new",
     "casework:plan-action", "casework:plan-review", "casework:plan-send",
+    # Casework: consent, meetings, contacts' safety, safeguarding.
+    "casework:consent-new", "casework:consent-withdraw", "casework:meeting-new",
+    "casework:meeting-record", "casework:meeting-send", "casework:contact-safety", "casework:safeguarding-new",
+    "casework:safeguarding-outcome", "casework:restricted-note-new",
 }  # fmt: skip
 
 

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from attend.accounts.models import Membership
-from attend.people.models import Contact, Enrolment, Pupil, PupilContact, Transfer
+from attend.people.models import Contact, ContactSafety, Enrolment, Pupil, PupilContact, Transfer
 from attend.people.upn import make_upn
 from attend.registers.models import Mark, MarkChange
 from attend.schools.models import AcademicYear, LocalAuthority, NonSchoolDay, School, Term, Trust
@@ -130,8 +130,11 @@ def _write_tables():
         Assessment,
         Barrier,
         ChronologyEntry,
+        Consent,
+        Meeting,
         PlanAction,
         PlanReview,
+        SafeguardingRecord,
         SupportPlan,
     )
     from attend.directory.models import Service
@@ -147,8 +150,9 @@ def _write_tables():
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
         TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken,
-        # Casework: assessment and plans (attend/casework/plans.py), and the chronology they add to.
-        Assessment, Barrier, SupportPlan, PlanAction, PlanReview, ChronologyEntry,
+        # Casework: the chronology, assessment and plans, meetings, consent, safeguarding; contacts' safety.
+        Assessment, Barrier, SupportPlan, PlanAction, PlanReview, ChronologyEntry, Consent, Meeting,
+        SafeguardingRecord, ContactSafety,
     ]  # fmt: skip
 
 

@@ -260,7 +260,9 @@ def test_the_bulk_path_leaves_the_table_constraints_as_they_were(tmp_path, two_p
             return keys, cursor.fetchall()
 
     before = constraints()
-    monkeypatch.setattr(marks_write, "PG_BULK_ROWS", 1)  # take the COPY-with-dropped-keys path even for 20 rows
+    monkeypatch.setattr(
+        marks_write, "PG_BULK_ROWS", 1
+    )  # take the COPY-with-dropped-keys path even for 20 rows
     _, ada, ben = two_pupils
     result = import_file("marks", write_csv(tmp_path / "m.csv", HEADER, week_of_marks([ada, ben])))
     assert result.created == 20 and Mark.objects.count() == 20
