@@ -257,6 +257,8 @@ def _postgres_marks() -> Iterator[pa.Table]:
             with cur.cursor.copy(sql) as copy:
                 for block in copy:
                     out.write(block)
+        if path.stat().st_size == 0:
+            return  # no marks yet (a fresh installation, a new school): pyarrow refuses an empty CSV file
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=columnar.RAW_MARK_SCHEMA.names, block_size=64 << 20),
