@@ -71,6 +71,16 @@ SENTENCES: dict[str, str] = {
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
     "casework.case.opened": "{actor} opened case {case} at the {stage} stage.",
+    "casework.case.stage_changed": "{actor} moved case {case} from the {from} to the {to} stage: {reason}",
+    "casework.case.closed": "{actor} closed case {case} ({reason}).",
+    "casework.case.reopened": "{actor} reopened case {case}: {reason}",
+    "casework.case.assigned": "{actor} changed who holds case {case}.",
+    "casework.case.linked_to_pupil": "{actor} linked case {case} to the pupil record {upn}.",
+    "casework.case.viewed": "{actor} viewed case {case}.",
+    "casework.removal.requested": "{actor} asked for entry {entry} on case {case} to be removed: {reason}",
+    "casework.removal.refused": "{actor} refused the removal of entry {entry} on case {case}.",
+    "casework.entry.removed": "{actor} approved the removal of {entries} entries ({kind}, entry {entry}) filed on "
+    "the wrong child from case {case}, asked for by {requested_by}: {reason}",
 }
 
 
