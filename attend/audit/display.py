@@ -33,7 +33,7 @@ SENTENCES: dict[str, str] = {
     "alerts.alert.raised": "An alert ({rule}) was raised about {pupil}: {reason}",
     "alerts.alert.acknowledged": "{actor} acknowledged the {rule} alert about {pupil}.",
     "alerts.alert.dismissed": "{actor} dismissed the {rule} alert about {pupil}: {reason}",
-    "alerts.alert.linked": "{actor} linked the {rule} alert about {pupil} to {linked_to}.",
+    "alerts.alert.linked": "{actor} linked the {rule} alert about {pupil} to case {case}.",
     "alerts.rule_setting.changed": "{actor} changed the alert setting {setting} from {old} to {new}.",
     "alerts.rule_setting.removed": "{actor} removed the alert setting {setting} (it was {old}).",
     "alerts.work_list.exported": "{actor} exported the {list} work list as CSV ({rows} rows).",
