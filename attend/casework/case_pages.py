@@ -116,12 +116,12 @@ def link_alert(request, alert, case: Case) -> None:
         flash.error(request, f"The alert was not linked: {problem}")
 
 
-def authorities_for(user) -> list[LocalAuthority]:
+def authorities_for(user):
     """LAs the user works for (a child not on roll has no school: only LA staff open such a case)."""
     if user.is_superuser:
-        return list(LocalAuthority.objects.order_by("name"))
+        return LocalAuthority.objects.order_by("name")
     ids = {m.local_authority_id for m in user.memberships.all() if m.local_authority_id}
-    return list(LocalAuthority.objects.filter(pk__in=ids).order_by("name"))
+    return LocalAuthority.objects.filter(pk__in=ids).order_by("name")
 
 
 def entry_initial(entry) -> dict:

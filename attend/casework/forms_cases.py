@@ -83,8 +83,8 @@ class ChildForm(OpenCaseForm):
     def __init__(self, *args, authorities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].queryset = authorities
-        if len(authorities) == 1:
-            self.fields["local_authority"].initial = authorities[0].pk
+        if authorities.count() == 1:
+            self.fields["local_authority"].initial = authorities.first().pk
 
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")

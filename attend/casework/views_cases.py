@@ -70,7 +70,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 def case_open_child(request: HttpRequest) -> HttpResponse:
     """A child not on any roll or with no UPN: missing education, a new arrival, home education breaking down."""
     authorities = case_pages.authorities_for(request.user)
-    if not authorities:
+    if not authorities.exists():
         raise PermissionDenied("Only LA staff open a case for a child not on a school's roll.")
     form = ChildForm(request.POST or None, authorities=authorities)
     if request.method == "POST" and form.is_valid():
@@ -197,7 +197,11 @@ def case_stage(request: HttpRequest, ref: str) -> HttpResponse:
         if done:
             flash.success(request, f"{case.ref} is now at the {case.get_stage_display().lower()} stage.")
             return redirect("casework:case", ref=case.ref)
-    return render(request, "casework/cases/stage.html", {"case": case, "form": form})
+    return render(
+        request,
+        "casework/cases/stage.html",
+        {"case": case, "form": form, "heading": "Change the stage", "button": "Change the stage"},
+    )
 
 
 @permission_required_for("cases.write")
@@ -215,7 +219,17 @@ def case_close(request: HttpRequest, ref: str) -> HttpResponse:
         if done:
             flash.success(request, f"{case.ref} is closed.")
             return redirect("casework:case", ref=case.ref)
-    return render(request, "casework/cases/close.html", {"case": case, "form": form})
+    return render(
+        request,
+        "casework/cases/close.html",
+        {
+            "case": case,
+            "form": form,
+            "heading": "Close the case",
+            "button": "Close the case",
+            "warning": True,
+        },
+    )
 
 
 @permission_required_for("cases.write")
@@ -231,7 +245,11 @@ def case_reopen(request: HttpRequest, ref: str) -> HttpResponse:
                                                               request=request)):  # fmt: skip
             flash.success(request, f"{case.ref} is open again.")
             return redirect("casework:case", ref=case.ref)
-    return render(request, "casework/cases/reopen.html", {"case": case, "form": form})
+    return render(
+        request,
+        "casework/cases/reopen.html",
+        {"case": case, "form": form, "heading": "Reopen the case", "button": "Reopen the case"},
+    )
 
 
 @permission_required_for("cases.write")
@@ -251,7 +269,11 @@ def case_assign(request: HttpRequest, ref: str) -> HttpResponse:
         if done:
             flash.success(request, f"Saved who holds {case.ref}.")
             return redirect("casework:case", ref=case.ref)
-    return render(request, "casework/cases/assign.html", {"case": case, "form": form})
+    return render(
+        request,
+        "casework/cases/assign.html",
+        {"case": case, "form": form, "heading": "Who holds the case", "button": "Save"},
+    )
 
 
 @require_POST
