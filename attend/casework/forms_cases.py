@@ -74,7 +74,10 @@ class ChildForm(OpenCaseForm):
         label="Local authority responsible",
         queryset=LocalAuthority.objects.none(),
         empty_label="Choose a local authority",
-        error_messages={"required": "Choose the local authority responsible for the child"},
+        error_messages={
+            "required": "Choose the local authority responsible for the child",
+            "invalid_choice": "Choose a local authority you work for",
+        },
     )
 
     field_order = ["forename", "surname", "date_of_birth", "address", "postcode", "local_authority", "stage",

@@ -45,7 +45,10 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
 
 @permission_required_for("cases.write")
 def case_open(request: HttpRequest) -> HttpResponse:
-    """Open a case for a pupil (?upn=) or from an alert (?alert=): the pupil's current school in your scope."""
+    """Open a case for a pupil (?upn=) or from an alert (?alert=): the pupil's current school in your scope.
+    Without either, the page asks for the pupil's UPN."""
+    if not any(request.GET.get(k) or request.POST.get(k) for k in ("upn", "alert")):
+        return render(request, "casework/cases/open_find.html", {})
     target = case_pages.open_target(request)
     existing = cases.open_case_for(target.pupil)
     if existing is not None:
@@ -70,8 +73,6 @@ def case_open(request: HttpRequest) -> HttpResponse:
 def case_open_child(request: HttpRequest) -> HttpResponse:
     """A child not on any roll or with no UPN: missing education, a new arrival, home education breaking down."""
     authorities = case_pages.authorities_for(request.user)
-    if not authorities.exists():
-        raise PermissionDenied("Only LA staff open a case for a child not on a school's roll.")
     form = ChildForm(request.POST or None, authorities=authorities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,7 +81,7 @@ def case_open_child(request: HttpRequest) -> HttpResponse:
                                   stage=data["stage"], reason=data["reason"], request=request)  # fmt: skip
         flash.success(request, f"Case {case.ref} opened for {case.child_name}.")
         return redirect("casework:case", ref=case.ref)
-    return render(request, "casework/cases/open_child.html", {"form": form})
+    return render(request, "casework/cases/open_child.html", {"form": form, "la_staff": authorities.exists()})
 
 
 @permission_required_for("cases.write")

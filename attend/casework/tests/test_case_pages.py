@@ -238,8 +238,12 @@ def test_opening_a_case_from_an_alert_links_the_alert(client, w):
 def test_opening_a_case_is_refused_out_of_scope(client, w):
     client.force_login(w["beech_officer"])
     assert client.get(f"/cases/open/?upn={w['maya'].upn}").status_code == 404
-    assert client.get("/cases/open/?upn=").status_code == 404
-    assert client.get("/cases/open/child/").status_code == 403  # school staff: no child-not-on-roll cases
+    assert "The pupil's UPN" in text(client.get("/cases/open/?upn="))
+    # School staff: no child-not-on-roll cases (the form offers no LA, and says why).
+    assert "Only local authority staff open a case" in text(client.get("/cases/open/child/"))
+    refused = client.post("/cases/open/child/", {"forename": "A", "surname": "B", "local_authority": w["north"].pk,
+                                                 "stage": "listen", "reason": "x"})  # fmt: skip
+    assert "Choose a local authority you work for" in text(refused) and not Case.objects.filter(child_surname="B").exists()
 
 
 def test_a_child_not_on_roll_is_opened_by_an_la_officer_and_linked_later(client, w):
