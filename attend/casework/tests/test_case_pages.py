@@ -243,7 +243,10 @@ def test_opening_a_case_is_refused_out_of_scope(client, w):
     assert "Only local authority staff open a case" in text(client.get("/cases/open/child/"))
     refused = client.post("/cases/open/child/", {"forename": "A", "surname": "B", "local_authority": w["north"].pk,
                                                  "stage": "listen", "reason": "x"})  # fmt: skip
-    assert "Choose a local authority you work for" in text(refused) and not Case.objects.filter(child_surname="B").exists()
+    assert (
+        "Choose a local authority you work for" in text(refused)
+        and not Case.objects.filter(child_surname="B").exists()
+    )
 
 
 def test_a_child_not_on_roll_is_opened_by_an_la_officer_and_linked_later(client, w):
