@@ -122,6 +122,7 @@ def change_stage(
     *,
     version: int | None = None,
     request=None,
+    occurred_at=None,
 ) -> Case:
     """Move a case to another stage (or another step of the LA's pathway): a StageChange row saying who, when and
     why, and a stage_change entry on the chronology. With `version`, refuses (VersionConflict) if the case has
@@ -153,7 +154,12 @@ def change_stage(
             changed_by=by if getattr(by, "pk", None) else None,
         )
         record_entry(
-            case, kind=EntryKind.STAGE_CHANGE, summary=f"{summary}: {reason.strip()}", by=by, request=request
+            case,
+            kind=EntryKind.STAGE_CHANGE,
+            summary=f"{summary}: {reason.strip()}",
+            by=by,
+            request=request,
+            occurred_at=occurred_at,
         )
         audit.record(
             "casework.case.stage_changed",
@@ -168,7 +174,7 @@ def change_stage(
 
 
 def close_case(
-    case: Case, reason: str, summary: str, by, *, version: int | None = None, request=None
+    case: Case, reason: str, summary: str, by, *, version: int | None = None, request=None, occurred_at=None
 ) -> Case:
     """Close a case with one of Case.CloseReason and a summary of where things stand."""
     _require_open(case, "close it")
@@ -195,6 +201,7 @@ def close_case(
             summary=f"Case closed ({label}): {summary.strip()}",
             by=by,
             request=request,
+            occurred_at=occurred_at,
         )
         audit.record(
             "casework.case.closed",
@@ -277,7 +284,15 @@ def assignable_officers(case: Case):
 
 
 def assign(
-    case: Case, la_officer, school_lead, lead_practitioner: str, by, version: int, *, request=None
+    case: Case,
+    la_officer,
+    school_lead,
+    lead_practitioner: str,
+    by,
+    version: int,
+    *,
+    request=None,
+    occurred_at=None,
 ) -> Case:
     """Say who holds the case: an LA officer and/or a school lead, and the lead practitioner (a name and role,
     often outside Attend). Refuses (VersionConflict) if someone else changed the case since `version`."""
@@ -317,6 +332,7 @@ def assign(
             by=by,
             request=request,
             source="casework.assign",
+            occurred_at=occurred_at,
         )
         audit.record(
             "casework.case.assigned",
