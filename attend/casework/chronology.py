@@ -286,3 +286,28 @@ def _delete_files(stored: list[str]) -> None:
     root = Path(settings.VAR_DIR) / "attachments"
     for name in stored:
         (root / name).unlink(missing_ok=True)
+
+
+def erase_cases(case_ids) -> int:
+    """Delete whole cases (their chronology, corrections, attachments, stage changes and removals) at the end of
+    their retention period: for the retention job (attend.privacy.retention), inside an erasure permit, the only
+    other way the database lets chronology rows go. Returns how many cases were deleted."""
+    from .models import Attachment, Case, StageChange
+
+    ids = list(case_ids)
+    if not ids:
+        return 0
+    entries = ChronologyEntry.objects.filter(case_id__in=ids)
+    files = list(Attachment.objects.filter(entry__in=entries).values_list("stored_as", flat=True))
+    with erasure_permit():
+        Attachment.objects.filter(entry__in=entries).delete()
+        while True:  # corrections first (an entry a correction points at is PROTECTed)
+            pointed_at = entries.filter(corrects__isnull=False).values("corrects_id")
+            leaves = list(entries.exclude(pk__in=pointed_at).values_list("pk", flat=True))
+            if not leaves:
+                break
+            ChronologyEntry.objects.filter(pk__in=leaves).delete()
+        StageChange.objects.filter(case_id__in=ids).delete()
+        deleted = Case.objects.filter(pk__in=ids).delete()[1].get("casework.Case", 0)
+    transaction.on_commit(lambda: _delete_files(files))
+    return deleted

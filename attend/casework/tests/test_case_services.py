@@ -9,6 +9,7 @@ from attend.casework.chronology import (
     EntryRefused,
     approve_removal,
     correct_entry,
+    erase_cases,
     record_entry,
     refuse_removal,
     request_removal,
@@ -203,3 +204,17 @@ def test_the_manager_who_asked_cannot_approve_and_a_refusal_keeps_the_entry(w):
     refuse_removal(removal, mo)
     assert ChronologyEntry.objects.filter(pk=entry.pk).exists() and not EntryRemoval.objects.exists()
     assert "casework.removal.refused" in actions()
+
+
+def test_retention_erases_whole_cases_only_through_the_permit(w):
+    case, lena = w["case"], w["la_officer"]
+    call = record_entry(case, kind="phone_call", summary="No answer", by=lena, outcome="no_answer")
+    fix = correct_entry(call, lena, "Voicemail")
+    correct_entry(fix, lena, "Voicemail on the landline")
+    cases.change_stage(case, "facilitate", "Agreed support", lena)
+    other, _ = cases.open_case(by=lena, pupil=w["kit"], school=w["cedar"])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).delete()
+    assert erase_cases([case.pk]) == 1
+    assert not Case.objects.filter(pk=case.pk).exists() and not StageChange.objects.exists()
+    assert list(ChronologyEntry.objects.values_list("case_id", flat=True)) == [other.pk]
