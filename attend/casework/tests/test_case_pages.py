@@ -278,3 +278,17 @@ def test_a_closed_case_is_read_only_and_corrections_are_kept(client, w):
     client.force_login(w["alder_officer"])
     page = text(client.get(f"/cases/{w['case'].ref}/"))
     assert "Add a correction" not in page and "Opened after the PA alert" in page
+
+
+def test_the_case_page_with_200_entries_takes_a_fixed_number_of_queries(
+    client, w, django_assert_max_num_queries
+):
+    for i in range(200):
+        entry = record_entry(w["case"], kind="phone_call", summary=f"Call {i}", outcome="no_answer",
+                             by=w["alder_officer"], occurred_at=at(TODAY, 8, 31))  # fmt: skip
+        if i % 20 == 0:
+            correct_entry(entry, w["la_officer"], f"Call {i}: voicemail")
+    client.force_login(w["alder_officer"])
+    with django_assert_max_num_queries(30):
+        page = client.get(f"/cases/{w['case'].ref}/")
+    assert page.content.decode().count('data-testid="entry"') == 201
