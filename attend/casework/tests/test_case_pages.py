@@ -99,6 +99,10 @@ def test_a_correction_is_shown_with_the_entry_it_corrects(client, w):
     client.force_login(w["alder_officer"])
     form = client.get(f"/cases/{w['case'].ref}/entries/{original.pk}/correct/")
     assert "The entry stays as it is" in text(form)
+    assert (
+        '<input type="hidden" name="date" value="2025-11-19"><input type="hidden" name="time" value="10:00">'
+        in (form.content.decode())
+    )
     response = client.post(
         f"/cases/{w['case'].ref}/entries/{original.pk}/correct/",
         call(kind="", summary="Left a voicemail, not no answer", outcome="voicemail", date="2025-11-19", time="10:00",
