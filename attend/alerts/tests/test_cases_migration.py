@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _alert(school, pupil=None, rule="persistent_absence", by=None):
     return Alert.objects.create(
-        key=f"{rule}-{pupil.pk if pupil else 0}",
+        key=f"k{pupil.pk if pupil else 0}",
         rule=rule, pupil=pupil, school=school, raised_on=DAY, last_evaluated_on=DAY, reason="Missed 16%",
         measure=16.0, peak_measure=16.0, status="linked", status_changed_by=by,
         status_changed_at=timezone.make_aware(dt.datetime(2025, 11, 18, 14, 5)),
