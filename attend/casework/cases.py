@@ -413,13 +413,15 @@ def _save_versioned(case: Case, version: int | None, *, what: str, **changes) ->
 def conflict_message(current: Case | None, what: str) -> str:
     if current is None:
         return f"This case no longer exists: {what}."
-    holders = ", ".join(
-        f"{label} {_display_name(getattr(current, key)) if key != 'lead_practitioner' else current.lead_practitioner}"
-        for key, label in ASSIGNMENT_LABELS
-        if getattr(current, f"{key}_id" if key != "lead_practitioner" else key)
-    )
+    held = [
+        f"LA officer {_display_name(current.la_officer)}" if current.la_officer_id else "",
+        f"school lead {_display_name(current.school_lead)}" if current.school_lead_id else "",
+        f"lead practitioner {current.lead_practitioner}" if current.lead_practitioner else "",
+    ]
+    holders = ", ".join(h for h in held if h)
+    status = current.get_status_display().lower()
     return (
-        f"Someone else changed case {current.ref} while you had it open: it is now {current.get_status_display().lower()}"
+        f"Someone else changed case {current.ref} while you had it open: it is now {status}"
         f" at the {current.get_stage_display().lower()} stage"
         + (f", held by {holders}" if holders else "")
         + f". Your change was not saved ({what}); check the case and try again."

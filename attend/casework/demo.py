@@ -94,9 +94,14 @@ def record_demo_cases(*, school_ids, as_of: dt.date, la_officer=None, school_off
     for n, (alert, (start, path, closed)) in enumerate(zip(alerts, DEMO_CASES, strict=False)):
         pupil, school = alert.pupil, alert.school
         name = pupil.preferred_forename or pupil.legal_forename
-        case, created = open_case(by=by, pupil=pupil, school=school, stage=start,
-                                  reason=f"Persistent absence alert: {alert.reason}",
-                                  occurred_at=_when(as_of, 40 - n, 9))  # fmt: skip
+        case, created = open_case(
+            by=by,
+            pupil=pupil,
+            school=school,
+            stage=start,
+            reason=f"Persistent absence alert: {alert.reason}",
+            occurred_at=_when(as_of, 40 - n, 9),
+        )
         if not created:
             continue
         opened += 1
@@ -118,30 +123,78 @@ def record_demo_cases(*, school_ids, as_of: dt.date, la_officer=None, school_off
             )
         _demo_contacts(case, name, as_of, n, by, record_entry, correct_entry)
         for step, stage in enumerate(path):
-            change_stage(case, stage, STAGE_REASONS[stage].format(name=name), by,
-                         occurred_at=_when(as_of, 21 - 6 * step - n, 14))  # fmt: skip
-            record_entry(case, kind=STAGE_FOLLOW_UP[stage][0], summary=STAGE_FOLLOW_UP[stage][1].format(name=name),
-                         by=by, occurred_at=_when(as_of, 20 - 6 * step - n, 15))  # fmt: skip
+            change_stage(
+                case,
+                stage,
+                STAGE_REASONS[stage].format(name=name),
+                by,
+                occurred_at=_when(as_of, 21 - 6 * step - n, 14),
+            )
+            record_entry(
+                case,
+                kind=STAGE_FOLLOW_UP[stage][0],
+                summary=STAGE_FOLLOW_UP[stage][1].format(name=name),
+                by=by,
+                occurred_at=_when(as_of, 20 - 6 * step - n, 15),
+            )
         if closed:
-            close_case(case, closed, f"{name}'s attendance has been above 95% for six weeks since the plan began.",
-                       by, occurred_at=_when(as_of, 1, 12))  # fmt: skip
-    if la_officer is not None:
-        la = la_officer.memberships.filter(local_authority__isnull=False).first()
-        if la is not None:
-            child = {"forename": "Ada", "surname": "Nowak", "date_of_birth": as_of.replace(year=as_of.year - 9),
-                     "address": "Flat 3, 12 Quay Street\nDemoport", "postcode": "DE1 4QQ"}  # fmt: skip
-            case, _ = open_case(by=by, local_authority=la.local_authority, child=child,
-                                reason="New arrival from Poland; no school place yet",
-                                occurred_at=_when(as_of, 6, 10))  # fmt: skip
-            record_entry(case, kind="cme", summary="Children missing education enquiry opened; admissions asked "
-                         "for a Year 4 place", by=by, occurred_at=_when(as_of, 5, 11),
-                         next_step="Confirm a school place with admissions", next_step_due=as_of + dt.timedelta(days=5))  # fmt: skip
-            record_entry(case, kind="home_visit", summary="Visited with a Polish interpreter; Ada seen and well",
-                         by=by, occurred_at=_when(as_of, 3, 14), child_seen=True, child_heard=True,
-                         child_words="I want to go to school with my cousin", interpreter_needed=True,
-                         interpreter_used=True, participants="Marta Nowak (mother)\nInterpreter (Polish)")  # fmt: skip
-            opened += 1
+            close_case(
+                case,
+                closed,
+                f"{name}'s attendance has been above 95% for six weeks since the plan began.",
+                by,
+                occurred_at=_when(as_of, 1, 12),
+            )
+    if la_officer is not None and _demo_child_not_on_roll(la_officer, as_of):
+        opened += 1
     return opened
+
+
+def _demo_child_not_on_roll(by, as_of: dt.date) -> bool:
+    """A new arrival with no school place: a CME enquiry and a home visit with an interpreter."""
+    from .cases import open_case
+    from .chronology import record_entry
+
+    la = by.memberships.filter(local_authority__isnull=False).first()
+    if la is None:
+        return False
+    child = {
+        "forename": "Ada",
+        "surname": "Nowak",
+        "date_of_birth": as_of.replace(year=as_of.year - 9),
+        "address": "Flat 3, 12 Quay Street\nDemoport",
+        "postcode": "DE1 4QQ",
+    }
+    case, _ = open_case(
+        by=by,
+        local_authority=la.local_authority,
+        child=child,
+        reason="New arrival from Poland; no school place yet",
+        occurred_at=_when(as_of, 6, 10),
+    )
+    record_entry(
+        case,
+        kind="cme",
+        summary="Children missing education enquiry opened; admissions asked for a Year 4 place",
+        by=by,
+        occurred_at=_when(as_of, 5, 11),
+        next_step="Confirm a school place with admissions",
+        next_step_due=as_of + dt.timedelta(days=5),
+    )
+    record_entry(
+        case,
+        kind="home_visit",
+        summary="Visited with a Polish interpreter; Ada seen and well",
+        by=by,
+        occurred_at=_when(as_of, 3, 14),
+        child_seen=True,
+        child_heard=True,
+        child_words="I want to go to school with my cousin",
+        interpreter_needed=True,
+        interpreter_used=True,
+        participants="Marta Nowak (mother)\nInterpreter (Polish)",
+    )
+    return True
 
 
 STAGE_REASONS = {
@@ -165,17 +218,37 @@ def _demo_contacts(case, name, as_of, n, by, record_entry, correct_entry) -> Non
         ("voicemail", "Left a voicemail asking mother to call school back", {}),
         ("wrong_number", "Number on file reached someone else: asked the school to check contacts", {}),
         ("unobtainable", "Landline unobtainable", {}),
-        ("spoke_to_parent", f"Spoke to mother about {name}'s absences", {
-            "parent_words": f"{name} says her tummy hurts on Monday mornings",
-            "next_step": "Invite mother to a meeting in school", "next_step_due": as_of + dt.timedelta(days=3),
-            "support_offered": ["mentoring", "school_nurse"], "support_declined": ["school_nurse"],
-        }),
-    ]  # fmt: skip
+        (
+            "spoke_to_parent",
+            f"Spoke to mother about {name}'s absences",
+            {
+                "parent_words": f"{name} says her tummy hurts on Monday mornings",
+                "next_step": "Invite mother to a meeting in school",
+                "next_step_due": as_of + dt.timedelta(days=3),
+                "support_offered": ["mentoring", "school_nurse"],
+                "support_declined": ["school_nurse"],
+            },
+        ),
+    ]
     for i, (outcome, summary, extra) in enumerate(calls[n % 2 :: 1 + n % 2] if n else calls):
-        entry = record_entry(case, kind="phone_call", outcome=outcome, summary=summary, by=by,
-                             occurred_at=_when(as_of, 38 - n - 2 * i, 9 + i, 15), **extra)  # fmt: skip
+        entry = record_entry(
+            case,
+            kind="phone_call",
+            outcome=outcome,
+            summary=summary,
+            by=by,
+            occurred_at=_when(as_of, 38 - n - 2 * i, 9 + i, 15),
+            **extra,
+        )
         if n == 1 and outcome == "voicemail":
             correct_entry(entry, by, "Voicemail left on father's mobile, not mother's", outcome="voicemail")
-    record_entry(case, kind="doorstep_visit", summary=f"Doorstep visit: mother answered; {name} not seen",
-                 by=by, occurred_at=_when(as_of, 30 - n, 16), child_seen=False, child_heard=False,
-                 participants="Mother")  # fmt: skip
+    record_entry(
+        case,
+        kind="doorstep_visit",
+        summary=f"Doorstep visit: mother answered; {name} not seen",
+        by=by,
+        occurred_at=_when(as_of, 30 - n, 16),
+        child_seen=False,
+        child_heard=False,
+        participants="Mother",
+    )

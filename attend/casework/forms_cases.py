@@ -67,8 +67,13 @@ class ChildForm(OpenCaseForm):
         help_text="Leave empty if it is not known yet",
         error_messages={"invalid": "Enter the date of birth like 2014-03-27"},
     )
-    address = forms.CharField(label="Address", widget=forms.Textarea, max_length=500, required=False,
-                              help_text="Where the child is living, one line per line")  # fmt: skip
+    address = forms.CharField(
+        label="Address",
+        widget=forms.Textarea,
+        max_length=500,
+        required=False,
+        help_text="Where the child is living, one line per line",
+    )
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
     local_authority = forms.ModelChoiceField(
         label="Local authority responsible",
@@ -80,8 +85,16 @@ class ChildForm(OpenCaseForm):
         },
     )
 
-    field_order = ["forename", "surname", "date_of_birth", "address", "postcode", "local_authority", "stage",
-                   "reason"]  # fmt: skip
+    field_order = [
+        "forename",
+        "surname",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "local_authority",
+        "stage",
+        "reason",
+    ]
 
     def __init__(self, *args, authorities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,17 +132,35 @@ class EntryForm(forms.Form):
         label="Time (24-hour, like 14:30)",
         error_messages={"required": "Enter the time it happened", "invalid": "Enter the time like 14:30"},
     )
-    participants = forms.CharField(label="Who took part", widget=forms.Textarea, required=False, max_length=1000,
-                                   help_text="One person per line, with their role")  # fmt: skip
+    participants = forms.CharField(
+        label="Who took part",
+        widget=forms.Textarea,
+        required=False,
+        max_length=1000,
+        help_text="One person per line, with their role",
+    )
     child_seen = _yes_no("Was the child seen?")
     child_heard = _yes_no("Was the child heard (did they give their views)?")
-    child_words = forms.CharField(label="The child's words", widget=forms.Textarea, required=False,
-                                  max_length=4000, help_text="What the child said, in their own words")  # fmt: skip
-    parent_words = forms.CharField(label="The parent's or carer's words", widget=forms.Textarea,
-                                   required=False, max_length=4000,
-                                   help_text="What the parent or carer said, in their own words")  # fmt: skip
-    summary = forms.CharField(label="Summary", widget=forms.Textarea, max_length=8000,
-                              error_messages={"required": "Enter a summary of what happened"})  # fmt: skip
+    child_words = forms.CharField(
+        label="The child's words",
+        widget=forms.Textarea,
+        required=False,
+        max_length=4000,
+        help_text="What the child said, in their own words",
+    )
+    parent_words = forms.CharField(
+        label="The parent's or carer's words",
+        widget=forms.Textarea,
+        required=False,
+        max_length=4000,
+        help_text="What the parent or carer said, in their own words",
+    )
+    summary = forms.CharField(
+        label="Summary",
+        widget=forms.Textarea,
+        max_length=8000,
+        error_messages={"required": "Enter a summary of what happened"},
+    )
     next_step = forms.CharField(label="Next step", widget=forms.Textarea, required=False, max_length=2000)
     next_step_due = forms.DateField(
         label="Next step due (YYYY-MM-DD)",
@@ -206,11 +237,19 @@ class RemovalForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(label="Stage", choices=Stage.choices, widget=forms.RadioSelect,
-                              error_messages={"required": "Choose a stage"})  # fmt: skip
+    stage = forms.ChoiceField(
+        label="Stage",
+        choices=Stage.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a stage"},
+    )
     pathway_step = forms.ChoiceField(label="Step of your LA's pathway (optional)", required=False)
-    reason = forms.CharField(label="Why", widget=forms.Textarea, max_length=2000,
-                             error_messages={"required": "Enter why the stage is changing"})  # fmt: skip
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter why the stage is changing"},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, steps, **kwargs):
@@ -222,25 +261,40 @@ class StageForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label="Why is the case closing?", choices=Case.CloseReason.choices,
-                               widget=forms.RadioSelect,
-                               error_messages={"required": "Choose why the case is closing"})  # fmt: skip
-    summary = forms.CharField(label="Closing summary", widget=forms.Textarea, max_length=4000,
-                              help_text="Where things stand, and what the family and school were told",
-                              error_messages={"required": "Enter a closing summary"})  # fmt: skip
+    reason = forms.ChoiceField(
+        label="Why is the case closing?",
+        choices=Case.CloseReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the case is closing"},
+    )
+    summary = forms.CharField(
+        label="Closing summary",
+        widget=forms.Textarea,
+        max_length=4000,
+        help_text="Where things stand, and what the family and school were told",
+        error_messages={"required": "Enter a closing summary"},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label="Why is the case reopening?", widget=forms.Textarea, max_length=2000,
-                             error_messages={"required": "Enter why the case is reopening"})  # fmt: skip
+    reason = forms.CharField(
+        label="Why is the case reopening?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter why the case is reopening"},
+    )
 
 
 class AssignForm(forms.Form):
     la_officer = forms.ChoiceField(label="LA officer", required=False)
     school_lead = forms.ChoiceField(label="School lead", required=False)
-    lead_practitioner = forms.CharField(label="Lead practitioner", max_length=150, required=False,
-                                        help_text="Name and role, e.g. 'Sam Patel, Early Help key worker'")  # fmt: skip
+    lead_practitioner = forms.CharField(
+        label="Lead practitioner",
+        max_length=150,
+        required=False,
+        help_text="Name and role, e.g. 'Sam Patel, Early Help key worker'",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, la_choices, school_choices, **kwargs):

@@ -38,8 +38,14 @@ from .models import ChronologyEntry, EntryRemoval, PathwayStep
 @permission_required_for("cases.view")
 def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
     case = access.get_case_for_user(request.user, ref)
-    audit.record("casework.case.viewed", request=request, obj=case, pupil=case.pupil, school=case.school,
-                 data={"case": case.ref})  # fmt: skip
+    audit.record(
+        "casework.case.viewed",
+        request=request,
+        obj=case,
+        pupil=case.pupil,
+        school=case.school,
+        data={"case": case.ref},
+    )
     return render(request, "casework/cases/case.html", case_pages.case_context(request, case))
 
 
@@ -60,9 +66,13 @@ def case_open(request: HttpRequest) -> HttpResponse:
     form = OpenCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case, _created = cases.open_case(
-            by=request.user, pupil=target.pupil, school=target.school, stage=form.cleaned_data["stage"],
-            reason=form.cleaned_data["reason"], request=request,
-        )  # fmt: skip
+            by=request.user,
+            pupil=target.pupil,
+            school=target.school,
+            stage=form.cleaned_data["stage"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
         case_pages.link_alert(request, target.alert, case)
         flash.success(request, f"Case {case.ref} opened for {target.pupil.display_name}.")
         return redirect("casework:case", ref=case.ref)
@@ -77,8 +87,14 @@ def case_open_child(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         child = {k: data[k] for k in ("forename", "surname", "date_of_birth", "address", "postcode")}
-        case, _ = cases.open_case(by=request.user, local_authority=data["local_authority"], child=child,
-                                  stage=data["stage"], reason=data["reason"], request=request)  # fmt: skip
+        case, _ = cases.open_case(
+            by=request.user,
+            local_authority=data["local_authority"],
+            child=child,
+            stage=data["stage"],
+            reason=data["reason"],
+            request=request,
+        )
         flash.success(request, f"Case {case.ref} opened for {case.child_name}.")
         return redirect("casework:case", ref=case.ref)
     return render(request, "casework/cases/open_child.html", {"form": form, "la_staff": authorities.exists()})
@@ -91,8 +107,14 @@ def case_log(request: HttpRequest, ref: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = form.entry_fields()
         try:
-            record_entry(case, kind=form.entry_kind, summary=form.cleaned_data["summary"], by=request.user,
-                         request=request, **fields)  # fmt: skip
+            record_entry(
+                case,
+                kind=form.entry_kind,
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+                request=request,
+                **fields,
+            )
         except EntryRefused as refused:
             form.add_error(None, str(refused))
         else:
@@ -170,16 +192,23 @@ def removals(request: HttpRequest) -> HttpResponse:
     done = EntryRemoval.objects.filter(case__in=visible, approved_at__isnull=False).select_related(
         "case", "requested_by", "approved_by"
     )[:20]
-    return render(request, "casework/cases/removals.html", {"pending": rows, "done": done, "problem": problem},
-                  status=200)  # fmt: skip
+    return render(
+        request,
+        "casework/cases/removals.html",
+        {"pending": rows, "done": done, "problem": problem},
+        status=200,
+    )
 
 
 @permission_required_for("cases.write")
 def case_stage(request: HttpRequest, ref: str) -> HttpResponse:
     case = access.get_case_for_user(request.user, ref, write=True)
     steps = list(PathwayStep.objects.filter(local_authority_id=case.local_authority_id, active=True))
-    form = StageForm(request.POST or None, steps=steps, initial={"stage": case.stage, "version": case.version,
-                                                                  "pathway_step": case.pathway_step_id or ""})  # fmt: skip
+    form = StageForm(
+        request.POST or None,
+        steps=steps,
+        initial={"stage": case.stage, "version": case.version, "pathway_step": case.pathway_step_id or ""},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         step = form.steps.get(data["pathway_step"] or "")
@@ -193,7 +222,7 @@ def case_stage(request: HttpRequest, ref: str) -> HttpResponse:
                 step,
                 version=data["version"],
                 request=request,
-            ),  # fmt: skip
+            ),
         )
         if done:
             flash.success(request, f"{case.ref} is now at the {case.get_stage_display().lower()} stage.")
@@ -215,7 +244,7 @@ def case_close(request: HttpRequest, ref: str) -> HttpResponse:
             form,
             lambda: cases.close_case(
                 case, data["reason"], data["summary"], request.user, version=data["version"], request=request
-            ),  # fmt: skip
+            ),
         )
         if done:
             flash.success(request, f"{case.ref} is closed.")
@@ -242,8 +271,9 @@ def case_reopen(request: HttpRequest, ref: str) -> HttpResponse:
         raise Http404("No case with that reference that you may reopen.")
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if case_pages.attempt(form, lambda: cases.reopen_case(case, form.cleaned_data["reason"], request.user,
-                                                              request=request)):  # fmt: skip
+        if case_pages.attempt(
+            form, lambda: cases.reopen_case(case, form.cleaned_data["reason"], request.user, request=request)
+        ):
             flash.success(request, f"{case.ref} is open again.")
             return redirect("casework:case", ref=case.ref)
     return render(
@@ -257,16 +287,32 @@ def case_reopen(request: HttpRequest, ref: str) -> HttpResponse:
 def case_assign(request: HttpRequest, ref: str) -> HttpResponse:
     case = access.get_case_for_user(request.user, ref, write=True)
     la_choices, school_choices = cases.assignable_officers(case)
-    initial = {"la_officer": case.la_officer_id or "", "school_lead": case.school_lead_id or "",
-               "lead_practitioner": case.lead_practitioner, "version": case.version}  # fmt: skip
-    form = AssignForm(request.POST or None, initial=initial, la_choices=list(la_choices),
-                      school_choices=list(school_choices))  # fmt: skip
+    initial = {
+        "la_officer": case.la_officer_id or "",
+        "school_lead": case.school_lead_id or "",
+        "lead_practitioner": case.lead_practitioner,
+        "version": case.version,
+    }
+    form = AssignForm(
+        request.POST or None,
+        initial=initial,
+        la_choices=list(la_choices),
+        school_choices=list(school_choices),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = case_pages.attempt(
-            form, lambda: cases.assign(case, form.person("la_officer"), form.person("school_lead"),
-                                       data["lead_practitioner"], request.user, data["version"], request=request)
-        )  # fmt: skip
+            form,
+            lambda: cases.assign(
+                case,
+                form.person("la_officer"),
+                form.person("school_lead"),
+                data["lead_practitioner"],
+                request.user,
+                data["version"],
+                request=request,
+            ),
+        )
         if done:
             flash.success(request, f"Saved who holds {case.ref}.")
             return redirect("casework:case", ref=case.ref)

@@ -19,10 +19,18 @@ pytestmark = pytest.mark.django_db
 def _alert(school, pupil=None, rule="persistent_absence", by=None):
     return Alert.objects.create(
         key=f"k{pupil.pk if pupil else 0}",
-        rule=rule, pupil=pupil, school=school, raised_on=DAY, last_evaluated_on=DAY, reason="Missed 16%",
-        measure=16.0, peak_measure=16.0, status="linked", status_changed_by=by,
+        rule=rule,
+        pupil=pupil,
+        school=school,
+        raised_on=DAY,
+        last_evaluated_on=DAY,
+        reason="Missed 16%",
+        measure=16.0,
+        peak_measure=16.0,
+        status="linked",
+        status_changed_by=by,
         status_changed_at=timezone.make_aware(dt.datetime(2025, 11, 18, 14, 5)),
-    )  # fmt: skip
+    )
 
 
 def test_free_text_links_become_cases_and_nothing_typed_is_lost():
@@ -31,8 +39,9 @@ def test_free_text_links_become_cases_and_nothing_typed_is_lost():
     existing_pupil, new_pupil, open_pupil = (
         make_pupil(school=school, surname=s) for s in ("Ash", "Birch", "Cole")
     )
-    existing = Case.objects.create(ref="CW-000041", pupil=existing_pupil, school=school, status="closed",
-                                   close_reason="improved")  # fmt: skip
+    existing = Case.objects.create(
+        ref="CW-000041", pupil=existing_pupil, school=school, status="closed", close_reason="improved"
+    )
     already_open = Case.objects.create(ref="CW-000042", pupil=open_pupil, school=school)
     by_ref = _alert(school, existing_pupil, by=amira)
     by_text = _alert(school, new_pupil, by=amira)
@@ -41,9 +50,13 @@ def test_free_text_links_become_cases_and_nothing_typed_is_lost():
 
     counts = migration.link_free_text(
         apps,
-        [(by_ref.pk, " cw-000041 "), (by_text.pk, "EH-2041 (early help)"), (onto_open.pk, "Panel 12"),
-         (school_level.pk, "Governors' review")],
-    )  # fmt: skip
+        [
+            (by_ref.pk, " cw-000041 "),
+            (by_text.pk, "EH-2041 (early help)"),
+            (onto_open.pk, "Panel 12"),
+            (school_level.pk, "Governors' review"),
+        ],
+    )
 
     assert counts == {"matched": 1, "opened": 1, "noted": 2, "school_level": 1}
     (
@@ -54,13 +67,29 @@ def test_free_text_links_become_cases_and_nothing_typed_is_lost():
     )
     assert by_ref.case == existing and existing.entries.count() == 0
     opened = by_text.case
-    assert (opened.ref, opened.pupil, opened.school, opened.local_authority, opened.stage, opened.opened_by) == (
-        "CW-000043", new_pupil, school, school.local_authority, "listen", amira,
-    )  # fmt: skip
+    assert (
+        opened.ref,
+        opened.pupil,
+        opened.school,
+        opened.local_authority,
+        opened.stage,
+        opened.opened_by,
+    ) == (
+        "CW-000043",
+        new_pupil,
+        school,
+        school.local_authority,
+        "listen",
+        amira,
+    )
     note = opened.entries.get()
     assert (note.kind, note.summary, note.recorded_by, note.pupil, note.source_ref) == (
-        "note", "Linked before cases existed: 'EH-2041 (early help)'", amira, new_pupil, f"alerts.Alert:{by_text.pk}",
-    )  # fmt: skip
+        "note",
+        "Linked before cases existed: 'EH-2041 (early help)'",
+        amira,
+        new_pupil,
+        f"alerts.Alert:{by_text.pk}",
+    )
     assert note.occurred_at == timezone.make_aware(dt.datetime(2025, 11, 18, 14, 5))
     assert onto_open.case == already_open
     assert [e.summary for e in already_open.entries.all()] == ["Linked before cases existed: 'Panel 12'"]

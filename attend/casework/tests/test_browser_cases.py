@@ -22,19 +22,40 @@ def case_world(monkeypatch):
     officer = w["alder_officer"]
     officer.set_password(PASSWORD)
     officer.save()
-    case, _ = cases.open_case(by=w["la_officer"], pupil=w["maya"], school=w["alder"], occurred_at=at(TODAY, 8),
-                              reason="Persistent absence alert: 84% this term")  # fmt: skip
+    case, _ = cases.open_case(
+        by=w["la_officer"],
+        pupil=w["maya"],
+        school=w["alder"],
+        occurred_at=at(TODAY, 8),
+        reason="Persistent absence alert: 84% this term",
+    )
     cases.assign(
         case, w["la_officer"], officer, "Sam Patel, Early Help key worker", w["la_officer"], case.version
     )
-    visit = record_entry(case, kind="home_visit", summary="Visited; Maya at home, said she was tired", by=officer,
-                         occurred_at=at(TODAY, 8, 40), child_seen=True, child_heard=True,
-                         child_words="I don't like the noise at lunch", parent_words="We are trying our best",
-                         next_step="Talk to the SENCo about lunchtimes", next_step_due=TODAY.replace(day=26),
-                         support_offered=["mentoring"], participants="Grace Okafor (mother)")  # fmt: skip
+    visit = record_entry(
+        case,
+        kind="home_visit",
+        summary="Visited; Maya at home, said she was tired",
+        by=officer,
+        occurred_at=at(TODAY, 8, 40),
+        child_seen=True,
+        child_heard=True,
+        child_words="I don't like the noise at lunch",
+        parent_words="We are trying our best",
+        next_step="Talk to the SENCo about lunchtimes",
+        next_step_due=TODAY.replace(day=26),
+        support_offered=["mentoring"],
+        participants="Grace Okafor (mother)",
+    )
     correct_entry(visit, officer, "Visited at 08:40; Maya said she was tired and worried about lunchtimes")
-    record_entry(case, kind="note", summary="Restricted note", restricted=True, by=w["alder_dsl"],
-                 occurred_at=at(TODAY, 8, 50))  # fmt: skip
+    record_entry(
+        case,
+        kind="note",
+        summary="Restricted note",
+        restricted=True,
+        by=w["alder_dsl"],
+        occurred_at=at(TODAY, 8, 50),
+    )
     return {**w, "case": case}
 
 

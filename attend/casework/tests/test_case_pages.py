@@ -26,21 +26,34 @@ def w(monkeypatch):
     monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     world = make_case_world()
     world["case"], _ = cases.open_case(
-        by=world["la_officer"], pupil=world["maya"], school=world["alder"], occurred_at=at(TODAY, 8, 30),
+        by=world["la_officer"],
+        pupil=world["maya"],
+        school=world["alder"],
+        occurred_at=at(TODAY, 8, 30),
         reason="Attendance 84% this term",
-    )  # fmt: skip
+    )
     return world
 
 
 def call(**overrides):
     data = {
-        "kind": "phone_call", "outcome": "spoke_to_parent", "date": "2025-11-19", "time": "09:15",
-        "participants": "Grace Okafor (mother)\nAmira Khan (attendance officer)", "child_seen": "no",
-        "child_heard": "yes", "child_words": "I get a tummy ache on Mondays", "parent_words": "She cries at the gate",
-        "summary": "Mother says Maya is anxious about the new class.", "next_step": "Meet with the SENCo",
-        "next_step_due": "2025-11-26", "interpreter_needed": "no", "interpreter_used": "",
-        "support_offered": ["mentoring", "school_nurse"], "support_declined": ["school_nurse"],
-    }  # fmt: skip
+        "kind": "phone_call",
+        "outcome": "spoke_to_parent",
+        "date": "2025-11-19",
+        "time": "09:15",
+        "participants": "Grace Okafor (mother)\nAmira Khan (attendance officer)",
+        "child_seen": "no",
+        "child_heard": "yes",
+        "child_words": "I get a tummy ache on Mondays",
+        "parent_words": "She cries at the gate",
+        "summary": "Mother says Maya is anxious about the new class.",
+        "next_step": "Meet with the SENCo",
+        "next_step_due": "2025-11-26",
+        "interpreter_needed": "no",
+        "interpreter_used": "",
+        "support_offered": ["mentoring", "school_nurse"],
+        "support_declined": ["school_nurse"],
+    }
     data.update(overrides)
     return data
 
@@ -50,16 +63,28 @@ def test_logging_a_call_puts_every_field_on_the_chronology_and_the_case_page_sho
     response = client.post(f"/cases/{w['case'].ref}/log/", call())
     assert response.status_code == 302 and response["Location"] == f"/cases/{w['case'].ref}/"
     entry = ChronologyEntry.objects.get(kind="phone_call")
-    assert (entry.outcome, entry.child_seen, entry.child_heard, entry.interpreter_needed, entry.interpreter_used) == (
-        "spoke_to_parent", False, True, False, None,
-    )  # fmt: skip
+    assert (
+        entry.outcome,
+        entry.child_seen,
+        entry.child_heard,
+        entry.interpreter_needed,
+        entry.interpreter_used,
+    ) == (
+        "spoke_to_parent",
+        False,
+        True,
+        False,
+        None,
+    )
     assert (entry.support_offered, entry.support_declined) == (
         ["mentoring", "school_nurse"],
         ["school_nurse"],
     )
     assert (entry.occurred_at, entry.recorded_by, str(entry.next_step_due)) == (
-        at(TODAY, 9, 15), w["alder_officer"], "2025-11-26",
-    )  # fmt: skip
+        at(TODAY, 9, 15),
+        w["alder_officer"],
+        "2025-11-26",
+    )
     page = text(client.get(f"/cases/{w['case'].ref}/"))
     assert "Telephone call: spoke to parent or carer 19 November 2025 09:15" in page
     assert "Child Not seen; heard" in page
@@ -94,8 +119,14 @@ def test_bad_input_gets_an_error_summary_and_records_nothing(client, w, changes,
 
 
 def test_a_correction_is_shown_with_the_entry_it_corrects(client, w):
-    original = record_entry(w["case"], kind="phone_call", summary="No answer", outcome="no_answer",
-                            by=w["alder_officer"], occurred_at=at(TODAY, 10))  # fmt: skip
+    original = record_entry(
+        w["case"],
+        kind="phone_call",
+        summary="No answer",
+        outcome="no_answer",
+        by=w["alder_officer"],
+        occurred_at=at(TODAY, 10),
+    )
     client.force_login(w["alder_officer"])
     form = client.get(f"/cases/{w['case'].ref}/entries/{original.pk}/correct/")
     assert "The entry stays as it is" in text(form)
@@ -105,9 +136,18 @@ def test_a_correction_is_shown_with_the_entry_it_corrects(client, w):
     )
     response = client.post(
         f"/cases/{w['case'].ref}/entries/{original.pk}/correct/",
-        call(kind="", summary="Left a voicemail, not no answer", outcome="voicemail", date="2025-11-19", time="10:00",
-             support_offered=[], support_declined=[], next_step="", next_step_due=""),
-    )  # fmt: skip
+        call(
+            kind="",
+            summary="Left a voicemail, not no answer",
+            outcome="voicemail",
+            date="2025-11-19",
+            time="10:00",
+            support_offered=[],
+            support_declined=[],
+            next_step="",
+            next_step_due="",
+        ),
+    )
     assert response.status_code == 302
     fix = ChronologyEntry.objects.get(corrects=original)
     assert (fix.summary, fix.outcome, fix.occurred_at) == (
@@ -122,8 +162,14 @@ def test_a_correction_is_shown_with_the_entry_it_corrects(client, w):
 
 
 def test_restricted_notes_are_hidden_from_all_but_safeguarding_roles(client, w):
-    record_entry(w["case"], kind="note", summary="Disclosure to the DSL about home", restricted=True,
-                 by=w["alder_dsl"], occurred_at=at(TODAY, 11))  # fmt: skip
+    record_entry(
+        w["case"],
+        kind="note",
+        summary="Disclosure to the DSL about home",
+        restricted=True,
+        by=w["alder_dsl"],
+        occurred_at=at(TODAY, 11),
+    )
     for who in ("alder_officer", "la_officer"):
         client.force_login(w[who])
         page = text(client.get(f"/cases/{w['case'].ref}/"))
@@ -193,8 +239,15 @@ def test_stage_close_reopen_and_assign_from_the_pages(client, w):
     client.post(f"/cases/{ref}/stage/", {"stage": "facilitate", "reason": "Early help agreed", "version": 1})
     stale = client.post(f"/cases/{ref}/stage/", {"stage": "formalise", "reason": "Too late", "version": 1})
     assert "Someone else changed case" in text(stale) and "Your change was not saved" in text(stale)
-    client.post(f"/cases/{ref}/assign/", {"la_officer": w["la_officer"].pk, "school_lead": w["alder_officer"].pk,
-                                          "lead_practitioner": "Sam Patel, Early Help", "version": 2})  # fmt: skip
+    client.post(
+        f"/cases/{ref}/assign/",
+        {
+            "la_officer": w["la_officer"].pk,
+            "school_lead": w["alder_officer"].pk,
+            "lead_practitioner": "Sam Patel, Early Help",
+            "version": 2,
+        },
+    )
     page = text(client.get(f"/cases/{ref}/"))
     assert (
         "Stage Facilitate support" in page
@@ -209,18 +262,33 @@ def test_stage_close_reopen_and_assign_from_the_pages(client, w):
     assert client.post(f"/cases/{ref}/log/", call()).status_code == 404  # a closed case takes no entries
     client.post(f"/cases/{ref}/reopen/", {"reason": "Absent again after Christmas"})
     assert Case.objects.get().status == "open"
-    assert [e for e in AuditEvent.objects.order_by("id").values_list("action", flat=True) if e.startswith("casework.case.")] == [
-        "casework.case.opened", "casework.case.stage_changed", "casework.case.assigned", "casework.case.viewed",
-        "casework.case.closed", "casework.case.viewed", "casework.case.reopened",
-    ]  # fmt: skip
+    assert [
+        e
+        for e in AuditEvent.objects.order_by("id").values_list("action", flat=True)
+        if e.startswith("casework.case.")
+    ] == [
+        "casework.case.opened",
+        "casework.case.stage_changed",
+        "casework.case.assigned",
+        "casework.case.viewed",
+        "casework.case.closed",
+        "casework.case.viewed",
+        "casework.case.reopened",
+    ]
 
 
 def test_opening_a_case_from_an_alert_links_the_alert(client, w):
     cases.close_case(w["case"], "improved", "Better", w["la_officer"])
     alert = Alert.objects.create(
-        rule="persistent_absence", pupil=w["maya"], school=w["alder"], raised_on=TODAY, last_evaluated_on=TODAY,
-        reason="Missed 16% of sessions.", measure=16.0, peak_measure=16.0,
-    )  # fmt: skip
+        rule="persistent_absence",
+        pupil=w["maya"],
+        school=w["alder"],
+        raised_on=TODAY,
+        last_evaluated_on=TODAY,
+        reason="Missed 16% of sessions.",
+        measure=16.0,
+        peak_measure=16.0,
+    )
     client.force_login(w["alder_officer"])
     work = text(client.get(f"/work/pupils/{w['maya'].upn}/"))
     assert "Open case" in work
@@ -245,8 +313,10 @@ def test_opening_a_case_is_refused_out_of_scope(client, w):
     assert "The pupil's UPN" in text(client.get("/cases/open/?upn="))
     # School staff: no child-not-on-roll cases (the form offers no LA, and says why).
     assert "Only local authority staff open a case" in text(client.get("/cases/open/child/"))
-    refused = client.post("/cases/open/child/", {"forename": "A", "surname": "B", "local_authority": w["north"].pk,
-                                                 "stage": "listen", "reason": "x"})  # fmt: skip
+    refused = client.post(
+        "/cases/open/child/",
+        {"forename": "A", "surname": "B", "local_authority": w["north"].pk, "stage": "listen", "reason": "x"},
+    )
     assert (
         "Choose a local authority you work for" in text(refused)
         and not Case.objects.filter(child_surname="B").exists()
@@ -255,13 +325,30 @@ def test_opening_a_case_is_refused_out_of_scope(client, w):
 
 def test_a_child_not_on_roll_is_opened_by_an_la_officer_and_linked_later(client, w):
     client.force_login(w["la_officer"])
-    bad = client.post("/cases/open/child/", {"forename": "Ada", "surname": "", "local_authority": w["north"].pk,
-                                             "stage": "listen", "reason": "New arrival"})  # fmt: skip
+    bad = client.post(
+        "/cases/open/child/",
+        {
+            "forename": "Ada",
+            "surname": "",
+            "local_authority": w["north"].pk,
+            "stage": "listen",
+            "reason": "New arrival",
+        },
+    )
     assert "Enter the child's last name" in text(bad)
-    client.post("/cases/open/child/", {"forename": "Ada", "surname": "Nowak", "date_of_birth": "2016-04-02",
-                                       "address": "9 Quay St", "postcode": "NO1 9QQ",
-                                       "local_authority": w["north"].pk, "stage": "listen",
-                                       "reason": "New arrival, no school place"})  # fmt: skip
+    client.post(
+        "/cases/open/child/",
+        {
+            "forename": "Ada",
+            "surname": "Nowak",
+            "date_of_birth": "2016-04-02",
+            "address": "9 Quay St",
+            "postcode": "NO1 9QQ",
+            "local_authority": w["north"].pk,
+            "stage": "listen",
+            "reason": "New arrival, no school place",
+        },
+    )
     case = Case.objects.get(child_surname="Nowak")
     page = text(client.get(f"/cases/{case.ref}/"))
     assert "Ada Nowak, born 2 April 2016 Not on a school roll" in page
@@ -288,8 +375,14 @@ def test_the_case_page_with_200_entries_takes_a_fixed_number_of_queries(
     client, w, django_assert_max_num_queries
 ):
     for i in range(200):
-        entry = record_entry(w["case"], kind="phone_call", summary=f"Call {i}", outcome="no_answer",
-                             by=w["alder_officer"], occurred_at=at(TODAY, 8, 31))  # fmt: skip
+        entry = record_entry(
+            w["case"],
+            kind="phone_call",
+            summary=f"Call {i}",
+            outcome="no_answer",
+            by=w["alder_officer"],
+            occurred_at=at(TODAY, 8, 31),
+        )
         if i % 20 == 0:
             correct_entry(entry, w["la_officer"], f"Call {i}: voicemail")
     client.force_login(w["alder_officer"])

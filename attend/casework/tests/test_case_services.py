@@ -48,8 +48,11 @@ def test_changing_the_stage_records_who_when_why_and_puts_it_on_the_chronology(w
     assert (case.stage, case.pathway_step, case.version) == ("facilitate", step, 2)
     change = StageChange.objects.get()
     assert (change.from_stage, change.to_stage, change.changed_by, change.reason) == (
-        "listen", "facilitate", lena, "Mother agreed to an early help assessment",
-    )  # fmt: skip
+        "listen",
+        "facilitate",
+        lena,
+        "Mother agreed to an early help assessment",
+    )
     assert summaries(case)[-1] == (
         "stage_change",
         "Stage changed from Listen and understand to Facilitate support (Stage 2 letter): "
@@ -109,8 +112,11 @@ def test_assigning_checks_the_officers_and_the_version(w):
     cases.assign(case, lena, amira, "Sam Patel, Early Help key worker", lena, 1)
     case.refresh_from_db()
     assert (case.la_officer, case.school_lead, case.lead_practitioner, case.version) == (
-        lena, amira, "Sam Patel, Early Help key worker", 2,
-    )  # fmt: skip
+        lena,
+        amira,
+        "Sam Patel, Early Help key worker",
+        2,
+    )
     assert summaries(case)[-1] == (
         "note",
         "Case held by: LA officer Lena Shah; school lead Amira Khan; lead practitioner Sam Patel, Early Help key worker",
@@ -130,23 +136,28 @@ def test_a_child_not_on_roll_is_linked_to_the_pupil_record_once_there_is_one(w):
     )
     record_entry(case, kind="phone_call", summary="Spoke to father", by=lena, outcome="spoke_to_parent")
     ada = w["maya"].__class__.objects.create(
-        upn="A201200024999", legal_forename="Ada", legal_surname="Nowak", date_of_birth=TODAY.replace(year=2016),
+        upn="A201200024999",
+        legal_forename="Ada",
+        legal_surname="Nowak",
+        date_of_birth=TODAY.replace(year=2016),
         sex="F",
-    )  # fmt: skip
+    )
     cases.link_to_pupil(case, ada, lena)
     case.refresh_from_db()
     assert case.pupil == ada and case.local_authority == w["north"]
     assert summaries(case)[-1] == (
-        "note", "Linked to the pupil record of Ada Nowak (UPN A201200024999); opened for a child named Ada Nowak",
-    )  # fmt: skip
+        "note",
+        "Linked to the pupil record of Ada Nowak (UPN A201200024999); opened for a child named Ada Nowak",
+    )
     with pytest.raises(EntryRefused, match="already about Ada Nowak"):
         cases.link_to_pupil(case, w["maya"], lena)
 
 
 def test_a_correction_is_a_new_entry_and_the_original_is_untouched(w):
     case, lena = w["case"], w["la_officer"]
-    call = record_entry(case, kind="phone_call", summary="No answer", by=lena, outcome="no_answer",
-                        occurred_at=at(TODAY, 11))  # fmt: skip
+    call = record_entry(
+        case, kind="phone_call", summary="No answer", by=lena, outcome="no_answer", occurred_at=at(TODAY, 11)
+    )
     fix = correct_entry(call, lena, "Voicemail left, not no answer", outcome="voicemail")
     assert (fix.corrects, fix.kind, fix.occurred_at, fix.outcome) == (
         call,
@@ -169,8 +180,14 @@ def test_removal_needs_a_different_manager_and_keeps_who_why_when_but_not_the_co
     fix = correct_entry(wrong, amira, "Sibling's GP appointment on Friday")
     (tmp_path / "attachments").mkdir()
     (tmp_path / "attachments" / "a1.pdf").write_bytes(b"%PDF-1.4")
-    Attachment.objects.create(entry=wrong, filename="gp.pdf", content_type="application/pdf", size=8,
-                              sha256="0" * 64, stored_as="a1.pdf")  # fmt: skip
+    Attachment.objects.create(
+        entry=wrong,
+        filename="gp.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        stored_as="a1.pdf",
+    )
     with pytest.raises(EntryRefused, match="Ask to remove the entry this correction corrects"):
         request_removal(fix, amira, "Wrong child")
     removal = request_removal(wrong, amira, "Filed on Maya's case; it is about her brother")
@@ -186,8 +203,11 @@ def test_removal_needs_a_different_manager_and_keeps_who_why_when_but_not_the_co
     assert not Attachment.objects.exists() and not (tmp_path / "attachments" / "a1.pdf").exists()
     removal.refresh_from_db()
     assert (removal.requested_by, removal.approved_by, removal.entry_id_removed, removal.pending_entry) == (
-        amira, hal, wrong.pk, None,
-    )  # fmt: skip
+        amira,
+        hal,
+        wrong.pk,
+        None,
+    )
     assert removal.reason == "Filed on Maya's case; it is about her brother"
     event = AuditEvent.objects.get(action="casework.entry.removed")
     assert event.data["entries"] == 2 and "GP" not in str(event.data)

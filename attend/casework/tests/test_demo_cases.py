@@ -22,19 +22,35 @@ def test_demo_cases_cover_every_stage_outcome_and_a_child_not_on_roll(monkeypatc
     ]
     for i, pupil in enumerate(pupils):
         Alert.objects.create(
-            rule="persistent_absence", pupil=pupil, school=pupil.enrolments.get().school, raised_on=TODAY,
-            last_evaluated_on=TODAY, reason="Missed 14% of sessions.", measure=14.0, peak_measure=14.0, key=str(i),
-        )  # fmt: skip
+            rule="persistent_absence",
+            pupil=pupil,
+            school=pupil.enrolments.get().school,
+            raised_on=TODAY,
+            last_evaluated_on=TODAY,
+            reason="Missed 14% of sessions.",
+            measure=14.0,
+            peak_measure=14.0,
+            key=str(i),
+        )
     opened = record_demo_cases(
-        school_ids=[w["alder"].pk, w["beech"].pk], as_of=TODAY, la_officer=w["la_officer"],
+        school_ids=[w["alder"].pk, w["beech"].pk],
+        as_of=TODAY,
+        la_officer=w["la_officer"],
         school_officer=school_officer,
-    )  # fmt: skip
+    )
     assert opened == 7
     by_stage = sorted(Case.objects.values_list("stage", "status", "close_reason"))
-    assert by_stage == sorted([
-        ("listen", "open", ""), ("facilitate", "open", ""), ("formalise", "open", ""), ("enforce", "open", ""),
-        ("monitor", "open", ""), ("facilitate", "closed", "improved"), ("listen", "open", ""),
-    ])  # fmt: skip
+    assert by_stage == sorted(
+        [
+            ("listen", "open", ""),
+            ("facilitate", "open", ""),
+            ("formalise", "open", ""),
+            ("enforce", "open", ""),
+            ("monitor", "open", ""),
+            ("facilitate", "closed", "improved"),
+            ("listen", "open", ""),
+        ]
+    )
     assert set(
         ChronologyEntry.objects.filter(kind="phone_call", corrects=None).values_list("outcome", flat=True)
     ) == (set(CallOutcome.values) - {"spoke_to_child"})

@@ -36,16 +36,29 @@ def test_the_panel_shows_the_current_case_and_the_chronology_across_cases(client
     first, _ = cases.open_case(
         by=lena, pupil=w["maya"], school=w["alder"], occurred_at=at(TODAY.replace(day=3))
     )
-    record_entry(first, kind="phone_call", summary="Spoke to mother in September", outcome="spoke_to_parent",
-                 by=lena, occurred_at=at(TODAY.replace(day=4)))  # fmt: skip
+    record_entry(
+        first,
+        kind="phone_call",
+        summary="Spoke to mother in September",
+        outcome="spoke_to_parent",
+        by=lena,
+        occurred_at=at(TODAY.replace(day=4)),
+    )
     cases.close_case(first, "improved", "Back to 96%", lena)
     second, _ = cases.open_case(by=lena, pupil=w["maya"], school=w["alder"], stage="facilitate")
     cases.assign(second, lena, w["alder_officer"], "", lena, second.version)
-    call = record_entry(second, kind="phone_call", summary="No answer", outcome="no_answer", by=lena,
-                        occurred_at=at(TODAY, 9))  # fmt: skip
+    call = record_entry(
+        second, kind="phone_call", summary="No answer", outcome="no_answer", by=lena, occurred_at=at(TODAY, 9)
+    )
     correct_entry(call, lena, "Voicemail left")
-    record_entry(second, kind="note", summary="Disclosure about home", restricted=True, by=w["alder_dsl"],
-                 occurred_at=at(TODAY, 10))  # fmt: skip
+    record_entry(
+        second,
+        kind="note",
+        summary="Disclosure about home",
+        restricted=True,
+        by=w["alder_dsl"],
+        occurred_at=at(TODAY, 10),
+    )
     client.force_login(w["alder_officer"])
     response = client.get(f"/pupils/{w['maya'].upn}/")
     page = text(response)
