@@ -136,7 +136,14 @@ class Alert(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    linked_to = models.CharField(max_length=100, blank=True, help_text="e.g. a case reference")
+    case = models.ForeignKey(
+        "casework.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="The case the alert is linked to (opening a case from an alert links them)",
+    )
     raised_measure = models.FloatField(
         null=True, blank=True, help_text="The measure when raised; a higher measure now means worsening"
     )

@@ -315,8 +315,8 @@ def conflict_message(current: Alert | None) -> str:
     now = f"it is now {current.get_status_display().lower()}"
     if current.status == Alert.Status.DISMISSED and current.dismissed_reason:
         now += f" (reason: \u201c{current.dismissed_reason}\u201d)"
-    elif current.status == Alert.Status.LINKED and current.linked_to:
-        now += f" (linked to {current.linked_to})"
+    elif current.status == Alert.Status.LINKED and current.case_id:
+        now += f" (case {current.case.ref} open)"
     elif current.status == Alert.Status.CLEARED:
         now += " (the rule no longer applies)"
     return f"{who} changed this alert at {stamp}: {now}. Your change was not saved; check the alert again."
@@ -331,7 +331,7 @@ def _act(alert: Alert, *, by, expected_version: int | None, action: str, data: d
     with transaction.atomic():
         won = update_if_version(Alert.objects.filter(status__in=OPEN_STATUSES), alert.pk, expected, **changes)
         if not won:
-            current = Alert.objects.select_related("status_changed_by").filter(pk=alert.pk).first()
+            current = Alert.objects.select_related("status_changed_by", "case").filter(pk=alert.pk).first()
             if current is not None and current.version == expected and not current.is_open:
                 raise AlertConflict(
                     f"This alert is {current.get_status_display().lower()}, not open.", current
@@ -364,7 +364,6 @@ def alert_acknowledge(*, alert: Alert, by=None, expected_version: int | None = N
 
 # Free text typed on the work list has a length limit, refused (never cut short) when longer (issue 14, finding 10).
 REASON_MAX_CHARS = 500
-LINK_MAX_CHARS = 100  # Alert.linked_to's column
 
 
 def alert_dismiss(*, alert: Alert, reason: str, by=None, expected_version: int | None = None) -> Alert:
@@ -385,20 +384,21 @@ def alert_dismiss(*, alert: Alert, reason: str, by=None, expected_version: int |
     )
 
 
-def alert_link(*, alert: Alert, link: str, by=None, expected_version: int | None = None) -> Alert:
-    """Link the alert to a case (or other record) by reference; it then stays open with that case."""
-    if not link.strip():
-        raise AlertError("Give the case reference to link the alert to.")
-    if len(link.strip()) > LINK_MAX_CHARS:
-        raise AlertError(f"The case reference must be {LINK_MAX_CHARS} characters or fewer.")
+def alert_link(*, alert: Alert, case, by=None, expected_version: int | None = None) -> Alert:
+    """Link the alert to a case (casework.Case) about its pupil; it then stays open with that case. Opening a case
+    from an alert links them (attend.casework.case_pages.link_alert)."""
+    if case is None:
+        raise AlertError("Choose the case to link the alert to.")
+    if alert.pupil_id is None or case.pupil_id != alert.pupil_id:
+        raise AlertError(f"Case {case.ref} is not about this pupil.")
     return _act(
         alert,
         by=by,
         expected_version=expected_version,
         action="alerts.alert.linked",
-        data={"linked_to": link.strip()[:100]},
+        data={"case": case.ref},
         status=Alert.Status.LINKED,
-        linked_to=link.strip()[:100],
+        case=case,
     )
 
 

@@ -201,6 +201,14 @@ class Row:
         return NEXT_STEP.get(self.top.rule, "Review the alert")
 
     @property
+    def case(self):
+        """The open case any of the row's alerts is linked to (casework.Case), or None."""
+        for alert in self.alerts:
+            if alert.case_id and alert.case.status in ("open", "monitoring"):
+                return alert.case
+        return None
+
+    @property
     def because_text(self) -> str:
         return "; ".join(
             f"{label} {'+' if i else ''}{points}" for i, (label, points) in enumerate(self.because)
@@ -405,7 +413,7 @@ class WorkList:
 def work_list(user, which: str, today: dt.date, *, school: School | None = None, rule: str = "") -> WorkList:
     """The rows of one list for this user (see the module docstring). `school` narrows any list to one school."""
     # The evidence (every session behind an alert, ~1 kB each) is for the pupil's page, not for a list.
-    alerts = visible_alerts(user).defer("evidence")
+    alerts = visible_alerts(user).defer("evidence").select_related("case")
     if school is not None:
         alerts = alerts.filter(school=school)
     if rule:

@@ -33,7 +33,7 @@ SENTENCES: dict[str, str] = {
     "alerts.alert.raised": "An alert ({rule}) was raised about {pupil}: {reason}",
     "alerts.alert.acknowledged": "{actor} acknowledged the {rule} alert about {pupil}.",
     "alerts.alert.dismissed": "{actor} dismissed the {rule} alert about {pupil}: {reason}",
-    "alerts.alert.linked": "{actor} linked the {rule} alert about {pupil} to {linked_to}.",
+    "alerts.alert.linked": "{actor} linked the {rule} alert about {pupil} to case {case}.",
     "alerts.rule_setting.changed": "{actor} changed the alert setting {setting} from {old} to {new}.",
     "alerts.rule_setting.removed": "{actor} removed the alert setting {setting} (it was {old}).",
     "alerts.work_list.exported": "{actor} exported the {list} work list as CSV ({rows} rows).",
@@ -87,6 +87,16 @@ SENTENCES: dict[str, str] = {
     "casework.safeguarding.raised": "{actor} recorded a safeguarding step ({kind}) on case {case}.",
     "casework.safeguarding.outcome_added": "{actor} added an outcome to a safeguarding step on case {case}.",
     "casework.restricted.viewed": "{actor} read {entries} restricted safeguarding entries on case {case}.",
+    "casework.case.stage_changed": "{actor} moved case {case} from the {from} to the {to} stage: {reason}",
+    "casework.case.closed": "{actor} closed case {case} ({reason}).",
+    "casework.case.reopened": "{actor} reopened case {case}: {reason}",
+    "casework.case.assigned": "{actor} changed who holds case {case}.",
+    "casework.case.linked_to_pupil": "{actor} linked case {case} to the pupil record {upn}.",
+    "casework.case.viewed": "{actor} viewed case {case}.",
+    "casework.removal.requested": "{actor} asked for entry {entry} on case {case} to be removed: {reason}",
+    "casework.removal.refused": "{actor} refused the removal of entry {entry} on case {case}.",
+    "casework.entry.removed": "{actor} approved the removal of {entries} entries ({kind}, entry {entry}) filed on "
+    "the wrong child from case {case}, asked for by {requested_by}: {reason}",
 }
 
 

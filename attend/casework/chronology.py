@@ -144,3 +144,170 @@ def record_message(
         source=source,
         source_ref=f"letters.Message:{message.pk}",
     )
+
+
+# ----- corrections and removals
+
+
+def correct_entry(
+    entry: ChronologyEntry, by, summary: str, *, request=None, **fields: Any
+) -> ChronologyEntry:
+    """Correct an entry: a new entry of the same kind and time, whose `corrects` names the old one. The old one
+    stays as it was (the chronology is evidence); pages show the correction with it."""
+    if not (summary or "").strip():
+        raise EntryRefused("Enter the correction: what the entry should have said")
+    return record_entry(
+        entry.case,
+        kind=entry.kind,
+        summary=summary,
+        by=by,
+        occurred_at=entry.occurred_at,
+        corrects=entry,
+        request=request,
+        **fields,
+    )
+
+
+def request_removal(entry: ChronologyEntry, by, reason: str, *, request=None):
+    """Ask for an entry filed on the wrong child to be removed (a data breach, not an error to correct). A
+    manager other than the one asking approves it (`approve_removal`)."""
+    from .models import EntryRemoval
+
+    if not (reason or "").strip():
+        raise EntryRefused("Enter why the entry is on the wrong child")
+    if entry.corrects_id is not None:
+        raise EntryRefused("Ask to remove the entry this correction corrects: its corrections go with it")
+    if EntryRemoval.objects.filter(pending_entry=entry).exists():
+        raise EntryRefused("Removal of this entry has already been asked for and is waiting for a manager")
+    with transaction.atomic():
+        removal = EntryRemoval.objects.create(
+            case=entry.case,
+            entry_id_removed=entry.pk,
+            entry_kind=entry.kind,
+            entry_occurred_at=entry.occurred_at,
+            reason=reason.strip(),
+            requested_by=by,
+            pending_entry=entry,
+        )
+        audit.record(
+            "casework.removal.requested",
+            by=by,
+            obj=removal,
+            pupil=entry.case.pupil,
+            school=entry.case.school,
+            data={"case": entry.case.ref, "entry": entry.pk, "reason": reason.strip()},
+            request=request,
+        )
+    return removal
+
+
+def _check_approver(removal, by) -> None:
+    from attend.accounts.permissions import has_permission
+
+    from .access import cases_visible_to
+
+    if removal.approved_at is not None or removal.pending_entry_id is None:
+        raise EntryRefused("This removal has already been decided")
+    if not has_permission(by, "cases.manage") or not cases_visible_to(by).filter(pk=removal.case_id).exists():
+        raise EntryRefused("Only a manager responsible for this case can decide a removal")
+    if removal.requested_by_id == by.pk:
+        raise EntryRefused("Another manager must approve a removal you asked for")
+
+
+def approve_removal(removal, by, *, request=None):
+    """Delete the entry (with its corrections and attachments) inside an erasure permit. The EntryRemoval row
+    keeps who asked, who approved, why and when; the audit trail says the same. The content is not kept."""
+    from .models import Attachment
+
+    _check_approver(removal, by)
+    entry = removal.pending_entry
+    doomed = _with_corrections(entry)
+    files = list(Attachment.objects.filter(entry__in=doomed).values_list("stored_as", flat=True))
+    with transaction.atomic():
+        removal.pending_entry = None
+        removal.approved_by = by
+        removal.approved_at = timezone.now()
+        removal.save(update_fields=["pending_entry", "approved_by", "approved_at"])
+        with erasure_permit():
+            Attachment.objects.filter(entry__in=doomed).delete()
+            for item in reversed(doomed):  # corrections before what they correct (PROTECT)
+                ChronologyEntry.objects.filter(pk=item.pk).delete()
+        audit.record(
+            "casework.entry.removed",
+            by=by,
+            obj=removal,
+            pupil=removal.case.pupil,
+            school=removal.case.school,
+            data={
+                "case": removal.case.ref,
+                "entry": removal.entry_id_removed,
+                "kind": removal.get_entry_kind_display(),
+                "entries": len(doomed),
+                "reason": removal.reason,
+                "requested_by": removal.requested_by.get_username(),
+            },
+            request=request,
+        )
+    transaction.on_commit(lambda: _delete_files(files))
+    return removal
+
+
+def refuse_removal(removal, by, *, request=None) -> None:
+    """A manager decides the entry is on the right child: the request goes, the entry stays."""
+    _check_approver(removal, by)
+    with transaction.atomic():
+        audit.record(
+            "casework.removal.refused",
+            by=by,
+            obj=removal.case,
+            pupil=removal.case.pupil,
+            school=removal.case.school,
+            data={"case": removal.case.ref, "entry": removal.entry_id_removed, "reason": removal.reason},
+            request=request,
+        )
+        removal.delete()
+
+
+def _with_corrections(entry: ChronologyEntry) -> list[ChronologyEntry]:
+    """The entry and every correction of it (and of those), parents first."""
+    found, frontier = [entry], [entry.pk]
+    while frontier:
+        more = list(ChronologyEntry.objects.filter(corrects_id__in=frontier))
+        found += more
+        frontier = [e.pk for e in more]
+    return found
+
+
+def _delete_files(stored: list[str]) -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.VAR_DIR) / "attachments"
+    for name in stored:
+        (root / name).unlink(missing_ok=True)
+
+
+def erase_cases(case_ids) -> int:
+    """Delete whole cases (their chronology, corrections, attachments, stage changes and removals) at the end of
+    their retention period: for the retention job (attend.privacy.retention), inside an erasure permit, the only
+    other way the database lets chronology rows go. Returns how many cases were deleted."""
+    from .models import Attachment, Case, StageChange
+
+    ids = list(case_ids)
+    if not ids:
+        return 0
+    entries = ChronologyEntry.objects.filter(case_id__in=ids)
+    files = list(Attachment.objects.filter(entry__in=entries).values_list("stored_as", flat=True))
+    with erasure_permit():
+        Attachment.objects.filter(entry__in=entries).delete()
+        while True:  # corrections first (an entry a correction points at is PROTECTed)
+            pointed_at = entries.filter(corrects__isnull=False).values("corrects_id")
+            leaves = list(entries.exclude(pk__in=pointed_at).values_list("pk", flat=True))
+            if not leaves:
+                break
+            ChronologyEntry.objects.filter(pk__in=leaves).delete()
+        StageChange.objects.filter(case_id__in=ids).delete()
+        deleted = Case.objects.filter(pk__in=ids).delete()[1].get("casework.Case", 0)
+    transaction.on_commit(lambda: _delete_files(files))
+    return deleted

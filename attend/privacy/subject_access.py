@@ -236,7 +236,11 @@ def subject_access_export(
         ),
     )
 
-    alerts = Alert.objects.filter(periods, pupil=pupil).select_related("school").order_by("raised_on", "id")
+    alerts = (
+        Alert.objects.filter(periods, pupil=pupil)
+        .select_related("school", "case")
+        .order_by("raised_on", "id")
+    )
     files["alerts.csv"], counts["alerts"] = _csv(
         [
             "school_urn",
@@ -247,7 +251,7 @@ def subject_access_export(
             "measure",
             "cleared_on",
             "dismissed_reason",
-            "linked_to",
+            "case",
         ],  # fmt: skip
         (
             (
@@ -259,7 +263,7 @@ def subject_access_export(
                 round(a.measure, 4),
                 a.cleared_on,
                 a.dismissed_reason,
-                a.linked_to,
+                a.case.ref if a.case_id else "",
             )  # fmt: skip
             for a in alerts
         ),

@@ -137,10 +137,17 @@ def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
     audit.pupil_viewed(request, pupil, page="web.work_pupil")
     alerts = list(
         Alert.objects.filter(access.rows(), pupil=pupil)
-        .select_related("school", "status_changed_by")
+        .select_related("school", "status_changed_by", "case")
         .order_by("-raised_on", "id")[:50]
     )
     open_alerts = [a for a in alerts if a.is_open]
+    open_case = None
+    if has_permission(request.user, "cases.view"):
+        from attend.casework.access import cases_visible_to
+
+        open_case = (
+            cases_visible_to(request.user).filter(pupil=pupil, status__in=("open", "monitoring")).first()
+        )
     read_only = frozenset() if access.current else frozenset({pupil.pk})
     row = worklist.group_rows(open_alerts, today, read_only=read_only)[0] if open_alerts else None
     context = {
@@ -148,6 +155,8 @@ def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
         "row": row,
         "closed": [a for a in alerts if not a.is_open],
         "can_act": has_permission(request.user, "alerts.act") and access.current,
+        "can_open_case": has_permission(request.user, "cases.write") and access.current,
+        "open_case": open_case,
         "read_only": not access.current,
         "next": request.get_full_path(),
         "today": today,
@@ -185,11 +194,11 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
             alert_dismiss(alert=alert, reason=reason, by=request.user, expected_version=version)
             done = f"{title} for {who}: dismissed ({reason.strip()})."
         elif action == "link":
-            link = request.POST.get("link", "")
-            alert_link(alert=alert, link=link, by=request.user, expected_version=version)
-            done = f"{title} for {who}: linked to {link.strip()}."
+            case = _case_to_link(request.user, alert, request.POST.get("case", ""))
+            alert_link(alert=alert, case=case, by=request.user, expected_version=version)
+            done = f"{title} for {who}: linked to case {case.ref}."
         else:
-            raise AlertError("Choose acknowledge, dismiss or link.")
+            raise AlertError("Choose acknowledge, dismiss or link to a case.")
     except AlertError as problem:  # AlertConflict included: it names who changed the alert first
         notice, ok = f"{title} for {who}: {problem}", False
     else:
@@ -198,6 +207,16 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
         return _row_fragment(request, alert, notice, ok)
     (messages.success if ok else messages.error)(request, notice)
     return redirect(back)
+
+
+def _case_to_link(user, alert: Alert, ref: str):
+    """The case named by `ref`, in the user's scope and about the alert's pupil."""
+    from attend.casework.access import cases_visible_to
+
+    case = cases_visible_to(user).filter(ref=ref.strip().upper(), pupil_id=alert.pupil_id).first()
+    if case is None or not alert.pupil_id:
+        raise AlertError("Choose a case about this pupil that you can see.")
+    return case
 
 
 def _row_fragment(request: HttpRequest, alert: Alert, notice: str, ok: bool) -> HttpResponse:

@@ -16,6 +16,7 @@ from attend.alerts.services import (
     alerts_evaluate,
     first_day_call_list,
 )
+from attend.casework.models import Case
 from attend.registers.models import Mark
 from attend.schools.models import AcademicYear, NonSchoolDay, Term
 
@@ -101,7 +102,8 @@ def test_an_open_alert_is_cleared_when_the_rule_stops_firing_but_a_linked_one_st
     fill_marks(pa, DAYS, _absent(DAYS[:5]))
     fill_marks(linked, DAYS, _absent(DAYS[:5]))
     alerts_evaluate(as_of=AS_OF, at=EVENING)
-    alert_link(alert=Alert.objects.get(enrolment=linked), link="CASE-12")
+    case = Case.objects.create(ref="CW-000012", pupil=linked.pupil, school=school)
+    alert_link(alert=Alert.objects.get(enrolment=linked), case=case)
     Mark.objects.filter(code="I").update(code="/")
     result = alerts_evaluate(as_of=AS_OF, at=EVENING)
     assert result.cleared == 1
@@ -117,7 +119,7 @@ def test_lifecycle_services_refuse_closed_alerts_and_empty_reasons():
     with pytest.raises(AlertError):
         alert_dismiss(alert=alert, reason="  ")
     with pytest.raises(AlertError):
-        alert_link(alert=alert, link="")
+        alert_link(alert=alert, case=None)
     alert_dismiss(alert=alert, reason="Known")
     assert alert.dismissed_measure == 10.0 and alert.dismissed_reason == "Known"
     with pytest.raises(AlertError):

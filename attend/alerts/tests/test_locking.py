@@ -19,6 +19,7 @@ from attend.alerts.services import (
     alerts_evaluate,
 )
 from attend.audit.models import AuditEvent
+from attend.casework.models import Case
 from attend.core.locking import update_if_version
 
 from .factories import fill_marks, make_enrolment, make_school, weekdays
@@ -64,17 +65,18 @@ def test_the_second_officer_on_the_same_version_gets_a_message_and_nothing_is_ov
     alert = _alert()
     amira, ben = _officer("amira", "Amira", "Khan"), _officer("ben")
     seen_by_amira, seen_by_ben = Alert.objects.get(pk=alert.pk), Alert.objects.get(pk=alert.pk)
-    alert_link(alert=seen_by_amira, link="CASE-12", by=amira)
+    case = Case.objects.create(ref="CW-000012", pupil=alert.pupil, school=alert.school)
+    alert_link(alert=seen_by_amira, case=case, by=amira)
     with pytest.raises(AlertConflict) as lost:
         alert_dismiss(alert=seen_by_ben, reason="Not needed", by=ben)
     message = str(lost.value)
     assert message.startswith("Amira Khan changed this alert at ")
-    assert "it is now linked to a case (linked to CASE-12). Your change was not saved" in message
+    assert "it is now linked to a case (case CW-000012 open). Your change was not saved" in message
     assert lost.value.current.status == "linked"
     alert.refresh_from_db()
-    assert (alert.status, alert.linked_to, alert.dismissed_reason, alert.version) == (
+    assert (alert.status, alert.case, alert.dismissed_reason, alert.version) == (
         "linked",
-        "CASE-12",
+        case,
         "",
         2,
     )

@@ -6,6 +6,7 @@ import pytest
 
 from attend.alerts.models import Alert
 from attend.audit.models import AuditEvent
+from attend.casework.models import Case
 from attend.core.tests.factories import make_pupil, make_school, make_user
 
 DAY = dt.date(2026, 11, 25)  # a Wednesday
@@ -33,10 +34,11 @@ def officer(alert, client):
     [
         ({"action": "acknowledge"}, "alerts.alert.acknowledged"),
         ({"action": "dismiss", "reason": "Medical evidence seen"}, "alerts.alert.dismissed"),
-        ({"action": "link", "link": "EH-2041"}, "alerts.alert.linked"),
+        ({"action": "link", "case": "CW-000001"}, "alerts.alert.linked"),
     ],
 )
 def test_each_alert_action_records_the_client_address(alert, officer, client, form, action):
+    Case.objects.create(ref="CW-000001", pupil=alert.pupil, school=alert.school)
     client.post(f"/work/alerts/{alert.pk}/", {**form, "version": alert.version}, REMOTE_ADDR="192.0.2.44")
     event = AuditEvent.objects.get(action=action)
     assert (event.actor, event.ip, event.pupil) == (officer, "192.0.2.44", alert.pupil)
@@ -46,14 +48,14 @@ def test_each_alert_action_records_the_client_address(alert, officer, client, fo
     "form, message",
     [
         ({"action": "dismiss", "reason": "x" * 501}, "The reason must be 500 characters or fewer."),
-        ({"action": "link", "link": "C" * 101}, "The case reference must be 100 characters or fewer."),
+        ({"action": "link", "case": "C" * 101}, "Choose a case about this pupil that you can see."),
     ],
 )
 def test_overlong_free_text_is_refused_and_changes_nothing(alert, officer, client, form, message):
     page = client.post(f"/work/alerts/{alert.pk}/", {**form, "version": alert.version}, follow=True)
     assert message in page.content.decode()
     alert.refresh_from_db()
-    assert (alert.status, alert.dismissed_reason, alert.linked_to) == ("new", "", "")
+    assert (alert.status, alert.dismissed_reason, alert.case) == ("new", "", None)
     assert not AuditEvent.objects.filter(action__startswith="alerts.alert.").exists()
 
 

@@ -15,6 +15,7 @@ from attend.accounts.permissions import READ_ONLY_ROLES
 from attend.alerts.models import Alert
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
+from attend.casework.models import Case
 from attend.people.models import Enrolment
 
 from .factories import make_pupil
@@ -27,7 +28,7 @@ LA_ROLES = {R.LA_OFFICER, R.LA_MANAGER}
 ACTIONS = [
     {"action": "acknowledge"},
     {"action": "dismiss", "reason": "Not ours any more"},
-    {"action": "link", "link": "CASE-1"},
+    {"action": "link", "case": "CW-000001"},  # Robin's case (the world's); not Kit's
 ]
 # Targets: Robin moved from Alder to Beech (both Northshire); Kit moved from Alder to Cedar (Southshire).
 TARGETS = ["beech_alert", "alder_alert", "kit_alder_alert", "kit_cedar_alert"]
@@ -64,6 +65,9 @@ def world(db, monkeypatch):
     )
     w["kit_cedar_alert"] = _alert(at_cedar, "first_day", "Cedar: Kit absent today", TODAY)
     w["users"] = make_persona_users(w)
+    w["robin_case"] = Case.objects.create(
+        ref="CW-000001", pupil=w["pupil"], school=w["beech"], local_authority=w["la"]
+    )
     return w
 
 

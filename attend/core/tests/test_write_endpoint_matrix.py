@@ -132,6 +132,7 @@ def make_world() -> dict:
     ).template  # fmt: skip
     Contact.objects.filter(pupil_links__pupil=w["pupil"]).update(postcode="NO1 4LC")  # so a letter can go
     w.update(kit=kit, dogwood=dogwood, contact=contact)
+    _southshire_cases(w)
     # Southshire's letters: a sent letter about Kit, and a batch with Kit's letter held for review.
     draft = compose(template_name="concern_stage_1", pupil=kit, contact=contact, route="print", as_of=TODAY)
     w["south_sent"] = message_send(message_create(draft, as_of=TODAY - dt.timedelta(days=1)))
@@ -242,6 +243,59 @@ def casework_attempts(w: dict) -> list[Attempt]:
     ]  # fmt: skip
 
 
+def _southshire_cases(w: dict) -> None:
+    """Southshire's casework: Kit's open case with two entries (one with a removal asked for by Cedar's officer),
+    Noor at Cedar with no case, a closed case and an open one for children not on a roll."""
+    from attend.casework.cases import close_case, open_case
+    from attend.casework.chronology import record_entry, request_removal
+
+    south, cedar, cy = w["other_la"], w["cedar"], w["cedar_officer"]
+    w["kit_case"], _ = open_case(by=cy, pupil=w["kit"], school=cedar, reason="First-day absences")
+    w["kit_entry"] = record_entry(w["kit_case"], kind="note", summary="Spoke to Alex at the gate", by=cy)
+    wrong = record_entry(w["kit_case"], kind="note", summary="A sibling's note", by=cy)
+    w["kit_removal"] = request_removal(wrong, cy, "About Kit's cousin")
+    w["noor"] = make_pupil(school=cedar, surname="Hassan", legal_forename="Noor")
+    child = {"forename": "Lee", "surname": "Wanderer"}
+    w["closed_child_case"], _ = open_case(by=cy, local_authority=south, child=child)
+    close_case(w["closed_child_case"], "moved_la", "Moved on", cy)
+    w["child_case"], _ = open_case(
+        by=cy, local_authority=south, child={"forename": "Ada", "surname": "Roamer"}
+    )
+
+
+def case_attempts(w: dict) -> list[Attempt]:
+    """Writes to Southshire's casework (every persona is at Alder or in Northshire)."""
+    south, kit_case, entry = w["other_la"], w["kit_case"].ref, w["kit_entry"].pk
+    child = {"forename": "Ada", "surname": "Intruder", "local_authority": str(south.pk), "stage": "listen",
+             "reason": "New arrival"}  # fmt: skip
+    call = {"kind": "phone_call", "outcome": "no_answer", "date": "2025-12-09", "time": "09:00",
+            "summary": "No answer"}  # fmt: skip
+    return [
+        Attempt("a case for another LA's pupil", "/cases/open/",
+                {"upn": w["noor"].upn, "stage": "listen", "reason": "Absent"}, "cases.write"),
+        Attempt("a child-not-on-roll case in another LA", "/cases/open/child/", child, "cases.write",
+                refusal="form"),
+        Attempt("log a call on another LA's case", f"/cases/{kit_case}/log/", call, "cases.write"),
+        Attempt("correct an entry on another LA's case", f"/cases/{kit_case}/entries/{entry}/correct/",
+                {**call, "kind": "", "summary": "Corrected"}, "cases.write"),
+        Attempt("remove an entry on another LA's case", f"/cases/{kit_case}/entries/{entry}/remove/",
+                {"reason": "Wrong child"}, "cases.write"),
+        Attempt("approve another LA's removal", "/cases/removals/",
+                {"removal": str(w["kit_removal"].pk), "decision": "approve"}, "cases.manage"),
+        Attempt("another LA's case's stage", f"/cases/{kit_case}/stage/",
+                {"stage": "facilitate", "reason": "Support", "version": "1"}, "cases.write"),
+        Attempt("assign another LA's case", f"/cases/{kit_case}/assign/",
+                {"lead_practitioner": "Intruder", "version": "2"},  # (Cedar's officer is deactivated by then)
+                "cases.write"),
+        Attempt("link another LA's child to a pupil", f"/cases/{w['child_case'].ref}/link-pupil/",
+                {"upn": w["transfer_undo"].pupil.upn}, "cases.write"),
+        Attempt("reopen another LA's case", f"/cases/{w['closed_child_case'].ref}/reopen/",
+                {"reason": "Back again"}, "cases.write"),
+        Attempt("close another LA's case", f"/cases/{kit_case}/close/",
+                {"reason": "improved", "summary": "Better", "version": "3"}, "cases.write"),
+    ]  # fmt: skip
+
+
 def attempts(w: dict, me) -> list[Attempt]:
     """Every write endpoint with its attempts; `me` is the acting persona's user (None when anonymous)."""
     south, cedar, kit, cedar_officer = w["other_la"], w["cedar"], w["kit"], w["cedar_officer"]
@@ -334,6 +388,7 @@ def attempts(w: dict, me) -> list[Attempt]:
                 refusal="403", in_scope=sysadmins, api=True),
         *plan_attempts(w),
         *casework_attempts(w),
+        *case_attempts(w),
     ]  # fmt: skip
 
 
@@ -351,6 +406,10 @@ COVERED = {
     "casework:consent-new", "casework:consent-withdraw", "casework:meeting-new",
     "casework:meeting-record", "casework:meeting-send", "casework:contact-safety", "casework:safeguarding-new",
     "casework:safeguarding-outcome", "casework:restricted-note-new",
+    # Casework: cases and their chronology.
+    "casework:case-open", "casework:case-open-child", "casework:case-log", "casework:entry-correct",
+    "casework:entry-remove", "casework:removals", "casework:case-stage", "casework:case-assign",
+    "casework:case-link-pupil", "casework:case-reopen", "casework:case-close",
 }  # fmt: skip
 
 

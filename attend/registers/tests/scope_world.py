@@ -129,12 +129,15 @@ def _write_tables():
     from attend.casework.models import (
         Assessment,
         Barrier,
+        Case,
         ChronologyEntry,
         Consent,
+        EntryRemoval,
         Meeting,
         PlanAction,
         PlanReview,
         SafeguardingRecord,
+        StageChange,
         SupportPlan,
     )
     from attend.directory.models import Service
@@ -150,9 +153,9 @@ def _write_tables():
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
         TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken,
-        # Casework: the chronology, assessment and plans, meetings, consent, safeguarding; contacts' safety.
-        Assessment, Barrier, SupportPlan, PlanAction, PlanReview, ChronologyEntry, Consent, Meeting,
-        SafeguardingRecord, ContactSafety,
+        # Casework: cases, the chronology, assessment and plans, meetings, consent, safeguarding; contacts' safety.
+        Case, ChronologyEntry, StageChange, EntryRemoval, Assessment, Barrier, SupportPlan, PlanAction, PlanReview,
+        Consent, Meeting, SafeguardingRecord, ContactSafety,
     ]  # fmt: skip
 
 

@@ -36,7 +36,7 @@ def page_as(client, user, url):
 
 def alert_rows():
     return list(
-        Alert.objects.order_by("pk").values_list("pk", "status", "version", "dismissed_reason", "linked_to")
+        Alert.objects.order_by("pk").values_list("pk", "status", "version", "dismissed_reason", "case_id")
     )
 
 
@@ -118,11 +118,15 @@ def test_search_results_name_only_the_schools_of_the_users_periods(moved):
 
 def test_the_old_schools_work_list_shows_its_linked_alert_read_only(client, moved):
     # Linked alerts stay open with their case after the pupil leaves (the evaluation clears only the others).
-    Alert.objects.filter(pk=moved["alder_alert"].pk).update(status="linked", linked_to="CASE-7")
+    from attend.casework.models import Case
+
+    case = Case.objects.create(ref="CW-000007", pupil=moved["pupil"], school=moved["alder"])
+    Alert.objects.filter(pk=moved["alder_alert"].pk).update(status="linked", case=case)
     client.force_login(moved["alder_officer"])
     response = client.get(f"/work/?list=school&school={moved['alder'].urn}")
     page = text(response)
     assert "Alder: missed 20%" in page and "Read-only: the pupil has left your school" in page
+    assert "Case CW-000007 open" in page
     assert f"/work/alerts/{moved['alder_alert'].pk}/" not in response.content.decode()
     assert "Social worker" not in page and "child protection" not in page.lower()
 

@@ -67,7 +67,7 @@ def test_pupil_page_shows_calendar_reasons_and_comparisons_and_is_audited(client
         assert label in page  # the key
     assert "This pupil" in page and "England (" in page
     assert "Persistent absence" in page  # the alert
-    assert "No casework recorded yet" in page
+    assert 'id="casework"' in html  # the casework panel (attend/casework/tests/test_pupil_panel.py)
     assert AuditEvent.objects.filter(action="people.pupil.viewed", pupil=pupil).exists()
     assert f'href="/work/pupils/{pupil.upn}/"' in html
     # An LA officer cannot make a subject-access export (DSLs, headteachers and LA managers can): no link.

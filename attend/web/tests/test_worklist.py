@@ -92,7 +92,7 @@ def test_the_la_officers_list_today_is_short_ordered_and_every_row_explains_itse
     assert page.status_code == 200
     body = text(page)
     assert "Work list: my list today" in body
-    assert body.count("All alerts, dismiss or link") == mine.total
+    assert body.count("All alerts, dismiss or open a case") == mine.total
     for row in mine.rows:
         assert row.reason in body and row.because_text in body
 
@@ -118,10 +118,10 @@ def test_school_list_shows_the_monitored_alerts_and_the_rest_is_one_click_away(c
     assert "persistent_absence" in rules  # monitored here, not on today's list
     assert listing.total > worklist.TOP_N
     first = client.get(f"/work/?list=school&school={school.urn}")
-    assert text(first).count("All alerts, dismiss or link") == worklist.TOP_N
+    assert text(first).count("All alerts, dismiss or open a case") == worklist.TOP_N
     assert f"Show all {listing.total} rows" in text(first)
     every = client.get(f"/work/?list=school&school={school.urn}&show=all")
-    assert text(every).count("All alerts, dismiss or link") == min(listing.total, 100)
+    assert text(every).count("All alerts, dismiss or open a case") == min(listing.total, 100)
 
 
 def test_each_list_exports_as_csv_with_the_reasons_and_is_audited(client, demo_la):
@@ -221,9 +221,14 @@ def test_acknowledge_then_link_from_the_page_and_a_dismissal_needs_a_reason(clie
     assert alert.status == "acknowledged"
     refused = client.post(url, {"action": "dismiss", "version": alert.version, "reason": "  "}, follow=True)
     assert "Give a reason for dismissing the alert." in text(refused)
-    client.post(url, {"action": "link", "version": alert.version, "link": "EH-2041"})
+    from attend.casework.cases import open_case
+
+    case, _ = open_case(by=officer, pupil=alert.pupil, school=alert.school)
+    client.post(url, {"action": "link", "version": alert.version, "case": case.ref})
     alert.refresh_from_db()
-    assert (alert.status, alert.linked_to, alert.version) == ("linked", "EH-2041", 3)
+    assert (alert.status, alert.case, alert.version) == ("linked", case, 3)
+    listing = text(client.get(f"/work/pupils/{alert.pupil.upn}/"))
+    assert f"Case {case.ref} open" in listing
     actions = list(
         AuditEvent.objects.filter(object_id=str(alert.pk)).order_by("id").values_list("action", flat=True)
     )
