@@ -91,8 +91,10 @@ def record_demo_cases(*, school_ids, as_of: dt.date, la_officer=None, school_off
         alerts.sort(key=lambda a: (a.school_id != lead_school.school_id, a.pk))
     by = la_officer
     opened = 0
-    for n, (alert, (start, path, closed)) in enumerate(zip(alerts, DEMO_CASES, strict=False)):
+    # Three rounds of the six kinds of case: enough for caseloads and the work list to look like a real week.
+    for n, (alert, (start, path, closed)) in enumerate(zip(alerts, DEMO_CASES * 3, strict=False)):
         pupil, school = alert.pupil, alert.school
+        k = n % len(DEMO_CASES)  # the dates of each round follow the first round's
         name = pupil.preferred_forename or pupil.legal_forename
         case, created = open_case(
             by=by,
@@ -100,7 +102,7 @@ def record_demo_cases(*, school_ids, as_of: dt.date, la_officer=None, school_off
             school=school,
             stage=start,
             reason=f"Persistent absence alert: {alert.reason}",
-            occurred_at=_when(as_of, 40 - n, 9),
+            occurred_at=_when(as_of, 40 - k - n // len(DEMO_CASES), 9),
         )
         if not created:
             continue
@@ -119,23 +121,23 @@ def record_demo_cases(*, school_ids, as_of: dt.date, la_officer=None, school_off
                 practitioner,
                 by,
                 case.version,
-                occurred_at=_when(as_of, 39 - n, 9, 30),
+                occurred_at=_when(as_of, 39 - k - n // len(DEMO_CASES), 9, 30),
             )
-        _demo_contacts(case, name, as_of, n, by, record_entry, correct_entry)
+        _demo_contacts(case, name, as_of, k, by, record_entry, correct_entry)
         for step, stage in enumerate(path):
             change_stage(
                 case,
                 stage,
                 STAGE_REASONS[stage].format(name=name),
                 by,
-                occurred_at=_when(as_of, 21 - 6 * step - n, 14),
+                occurred_at=_when(as_of, 21 - 6 * step - k, 14),
             )
             record_entry(
                 case,
                 kind=STAGE_FOLLOW_UP[stage][0],
                 summary=STAGE_FOLLOW_UP[stage][1].format(name=name),
                 by=by,
-                occurred_at=_when(as_of, 20 - 6 * step - n, 15),
+                occurred_at=_when(as_of, 20 - 6 * step - k, 15),
             )
         if closed:
             close_case(

@@ -117,7 +117,33 @@ class Command(BaseCommand):
         )
         self.say(f"  recorded {sent} letters and messages sent at every stage")
         self.create_users(config.la_code)
+        self.record_casework(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
+
+    def record_casework(self, la_code: str) -> None:
+        """Cases at every stage, with assessments, plans, meetings and chronologies (attend.casework)."""
+        from attend.casework.demo import record_demo_cases
+        from attend.casework.demo_meetings import add_demo_meetings
+        from attend.casework.demo_plans import add_demo_plans
+        from attend.casework.models import Case
+
+        User = get_user_model()
+        officer = User.objects.get(username="la.officer")
+        opened = record_demo_cases(
+            school_ids=list(
+                School.objects.filter(local_authority__code=la_code).values_list("pk", flat=True)
+            ),
+            as_of=clock.today(),
+            la_officer=officer,
+            school_officer=User.objects.get(username="school.officer"),
+        )
+        cases = list(Case.objects.select_related("pupil", "school").order_by("pk"))
+        plans = add_demo_plans(cases, by=officer)
+        meetings = add_demo_meetings(cases)
+        self.say(
+            f"  opened {opened} cases at every stage, with {plans['plans']} support plans, "
+            f"{plans['assessments']} assessments and {meetings} meetings"
+        )
 
     def pin_today(self) -> None:
         """The demo's data stops at the day it was generated for (or before it, at a weekend or in the holidays):
