@@ -68,7 +68,9 @@ def _when(as_of: dt.date, days_before: int, hour: int, minute: int = 0) -> dt.da
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def record_demo_cases(*, school_ids, as_of: dt.date, la_officer=None, school_officer=None) -> int:
+def record_demo_cases(
+    *, school_ids, as_of: dt.date, la_officer=None, school_officer=None, rounds: int = 3
+) -> int:
     """Realistic cases at every stage for the demo LA, from pupils with open persistent-absence alerts (the school
     officer's school first, so both demo users have cases to open): a case at listen and understand, facilitate
     support, formalise support, enforce, monitoring, one closed as improved, and a child not on any roll. Their
@@ -91,8 +93,8 @@ def record_demo_cases(*, school_ids, as_of: dt.date, la_officer=None, school_off
         alerts.sort(key=lambda a: (a.school_id != lead_school.school_id, a.pk))
     by = la_officer
     opened = 0
-    # Three rounds of the six kinds of case: enough for caseloads and the work list to look like a real week.
-    for n, (alert, (start, path, closed)) in enumerate(zip(alerts, DEMO_CASES * 3, strict=False)):
+    # Rounds of the six kinds of case: three are enough for caseloads and work lists to look like a real week.
+    for n, (alert, (start, path, closed)) in enumerate(zip(alerts, DEMO_CASES * rounds, strict=False)):
         pupil, school = alert.pupil, alert.school
         k = n % len(DEMO_CASES)  # the dates of each round follow the first round's
         name = pupil.preferred_forename or pupil.legal_forename

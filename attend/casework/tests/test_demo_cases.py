@@ -37,6 +37,7 @@ def test_demo_cases_cover_every_stage_outcome_and_a_child_not_on_roll(monkeypatc
         as_of=TODAY,
         la_officer=w["la_officer"],
         school_officer=school_officer,
+        rounds=1,
     )
     assert opened == 7
     by_stage = sorted(Case.objects.values_list("stage", "status", "close_reason"))
