@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from attend import audit
 
-from . import followup, transport
+from . import followup, signals, transport
 from .compose import Draft, MessageError
 from .models import Message
 
@@ -25,6 +25,43 @@ def default_key(draft: Draft, as_of: dt.date) -> str:
     return f"{draft.template.name}/{draft.pupil.upn}/{contact}/{draft.route}/{as_of.isoformat()}"
 
 
+def message_row(draft: Draft, *, key: str, by=None, batch=None, hold_reason: str = "") -> Message:
+    """The unsaved record of a composed message (queued, or held with the reason)."""
+    return Message(
+        pupil=draft.pupil,
+        school=draft.enrolment.school if draft.enrolment else None,
+        contact=draft.contact,
+        template_version=draft.version,
+        route=draft.route,
+        recipient=draft.recipient,
+        language=draft.language,
+        subject=draft.rendered.subject,
+        body_text=draft.rendered.text,
+        body_html=draft.html,
+        pdf=draft.pdf,
+        status=S.HELD if hold_reason else S.QUEUED,
+        hold_reason=hold_reason,
+        interpreter_needed=draft.interpreter_needed,
+        idempotency_key=key,
+        batch=batch,
+        created_by=by,
+    )
+
+
+def message_created(message: Message, *, template: str, version: int, by=None) -> None:
+    """What follows every new message: the audit event, a translation prompt, and `message_recorded`."""
+    audit.record(
+        "letters.message.created",
+        by=by,
+        obj=message,
+        pupil=message.pupil,
+        data={"template": template, "version": version, "route": message.route},
+    )
+    if message.interpreter_needed:
+        followup.translation_needed(message, by=by)
+    signals.announce(message, created=True)
+
+
 def message_create(
     draft: Draft, *, as_of: dt.date, by=None, key: str = "", batch=None, hold_reason: str = ""
 ) -> Message:
@@ -36,36 +73,11 @@ def message_create(
         raise MessageError(_duplicate(existing))
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                pupil=draft.pupil,
-                school=draft.enrolment.school if draft.enrolment else None,
-                contact=draft.contact,
-                template_version=draft.version,
-                route=draft.route,
-                recipient=draft.recipient,
-                language=draft.language,
-                subject=draft.rendered.subject,
-                body_text=draft.rendered.text,
-                body_html=draft.html,
-                pdf=draft.pdf,
-                status=S.HELD if hold_reason else S.QUEUED,
-                hold_reason=hold_reason,
-                interpreter_needed=draft.interpreter_needed,
-                idempotency_key=key,
-                batch=batch,
-                created_by=by,
-            )
+            message = message_row(draft, key=key, by=by, batch=batch, hold_reason=hold_reason)
+            message.save()
     except IntegrityError:
         raise MessageError(_duplicate(Message.objects.get(idempotency_key=key))) from None
-    audit.record(
-        "letters.message.created",
-        by=by,
-        obj=message,
-        pupil=draft.pupil,
-        data={"template": draft.template.name, "version": draft.version.number, "route": draft.route},
-    )
-    if message.interpreter_needed:
-        followup.translation_needed(message, by=by)
+    message_created(message, template=draft.template.name, version=draft.version.number, by=by)
     return message
 
 
@@ -107,6 +119,7 @@ def message_send(message: Message, *, by=None) -> Message:
         pupil=message.pupil,
         data={"route": message.route, "reason": outcome.reason, "provider": outcome.provider},
     )
+    signals.announce(message, created=False)
     return message
 
 
@@ -155,6 +168,7 @@ def message_refresh(message: Message) -> Message:
             pupil=message.pupil,
             data={"old": old, "new": status, "notify_status": notify_status},
         )
+        signals.announce(message, created=False)
         if status == S.RETURNED:
             followup.returned_post(message)
     return message
@@ -192,6 +206,7 @@ def message_mark_returned(message: Message, *, by, note: str = "") -> Message:
         pupil=message.pupil,
         data={"old": old, "reason": message.status_reason},
     )
+    signals.announce(message, created=False)
     followup.returned_post(message, by=by)
     return message
 
