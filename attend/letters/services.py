@@ -151,27 +151,49 @@ def _deliver(message: Message, first_attempt: bool) -> transport.Outcome:
     return transport.notify_send("letter", reference=key, first_attempt=first_attempt, pdf=bytes(message.pdf))
 
 
+# Why Notify could not deliver, in words an officer can act on (Notify's status descriptions).
+NOTIFY_REASONS = {
+    "permanent-failure": "the number or address does not exist or cannot receive messages: check it",
+    "temporary-failure": "the phone was off or the inbox full for 72 hours: try again or phone",
+    "technical-failure": "a technical failure at GOV.UK Notify: nothing was delivered; send it again",
+    "returned-letter": "the letter came back to GOV.UK Notify undelivered: check the address",
+}
+# A later report never moves a message back: a returned letter stays returned, a delivered one delivered.
+RANK = {S.SENT: 0, S.DELIVERED: 1, S.FAILED: 1, S.RETURNED: 2}
+
+
+def message_status_from_notify(message: Message, notify_status: str, *, via: str = "status API") -> Message:
+    """Record what Notify reports about a message (from its status API or a callback). Idempotent: the same
+    report twice changes and audits nothing the second time; an earlier state never overwrites a later one."""
+    new = transport.NOTIFY_STATUS.get(notify_status, S.SENT)
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        old = message.status
+        if new == old or RANK.get(new, 0) < RANK.get(old, 0) or old not in RANK:
+            return message
+        message.status = new
+        reason = NOTIFY_REASONS.get(notify_status, "")
+        message.status_reason = f"GOV.UK Notify: {notify_status}" + (f" ({reason})" if reason else "")
+        message.status_at = timezone.now()
+        message.save(update_fields=["status", "status_reason", "status_at"])
+        audit.record(
+            "letters.message.callback" if via == "callback" else "letters.message.status_changed",
+            obj=message,
+            pupil=message.pupil,
+            data={"old": old, "new": new, "notify_status": notify_status, "via": via},
+        )
+        signals.announce(message, created=False)
+        if new == S.RETURNED:
+            followup.returned_post(message)
+    return message
+
+
 def message_refresh(message: Message) -> Message:
     """Ask Notify for the latest status (sent -> delivered, failed or returned)."""
     if message.provider != "notify" or not message.provider_id:
         return message
-    status, notify_status = transport.notify_status(message.provider_id)
-    if status != message.status:
-        old = message.status
-        message.status = status
-        message.status_reason = f"GOV.UK Notify: {notify_status}"
-        message.status_at = timezone.now()
-        message.save(update_fields=["status", "status_reason", "status_at"])
-        audit.record(
-            "letters.message.status_changed",
-            obj=message,
-            pupil=message.pupil,
-            data={"old": old, "new": status, "notify_status": notify_status},
-        )
-        signals.announce(message, created=False)
-        if status == S.RETURNED:
-            followup.returned_post(message)
-    return message
+    _, notify_status = transport.notify_status(message.provider_id)
+    return message_status_from_notify(message, notify_status)
 
 
 RETURNABLE_ROUTES = (R.POST, R.PRINT)
