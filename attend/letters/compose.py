@@ -10,6 +10,7 @@ from django.db.models import Q
 from attend.people.models import Contact, Enrolment, Pupil, PupilContact
 
 from . import library
+from .confidential import confidential_addresses, printed, same_address
 from .context import (
     MessageContext,
     Officer,
@@ -138,6 +139,9 @@ def compose(
     if meeting is not None:
         ctx.meeting = meeting
     rendered = render_parts(version.subject, version.body, ctx.merge(head))
+    keep_confidential_addresses(
+        pupil, contact, rendered, address_block=template.channel == Channel.LETTER and route != R.EMAIL
+    )
     prefs = ContactPreference.objects.filter(contact=contact).first() if contact else None
     interpreter = bool(contact and (contact.interpreter_needed or (language != "en" and not found)))
     if template.channel == Channel.SMS:
@@ -174,6 +178,27 @@ def compose(
     if with_pdf and template.channel == Channel.LETTER and route in (R.POST, R.PRINT):
         draft.pdf = pdf_bytes(html)
     return draft
+
+
+def keep_confidential_addresses(
+    pupil: Pupil, contact: Contact | None, rendered: Rendered, *, address_block: bool
+):
+    """Refuse a message that would print another contact's confidential address (attend.letters.confidential)."""
+    secrets = confidential_addresses(pupil, recipient=contact)
+    who = contact_name(contact) if contact else "this recipient"
+    for secret in secrets:
+        if address_block and same_address(contact, secret):
+            raise NoAddress(
+                f"The address on record for {who} is the same as an address that is confidential to another "
+                "contact, so this letter cannot be addressed to it. Check where they live first."
+            )
+        if printed(
+            secret, f"{rendered.subject}\n{rendered.text}", own_postcode=contact.postcode if contact else ""
+        ):
+            raise MessageError(
+                f"This message to {who} would print an address that is confidential to another contact. "
+                "Take the address out of the meeting details or the wording."
+            )
 
 
 # Contact languages as MIS exports hold them (names, DfE codes or ISO codes) to template language codes.
