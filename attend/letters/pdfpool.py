@@ -10,6 +10,8 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
+CHUNK_HINT = 20  # letters per job: small enough for a smooth progress bar, large enough to keep workers busy
+
 
 def render_pdfs(htmls: list[str]) -> list[bytes]:
     """In a worker: each HTML letter page to a tagged PDF (fonts embedded as subsets)."""

@@ -22,11 +22,11 @@ from .batches import hold_reason
 from .compose import MessageError, compose, enrolment_on, liable_contacts
 from .figures import attendance_figures
 from .models import Batch, Channel, LetterTemplate, Message
-from .pdfpool import default_workers, pdf_pool, render_pdfs
+from .pdfpool import CHUNK_HINT, default_workers, pdf_pool, render_pdfs
 from .services import message_created, message_row
 
 HEALTH_LETTER = "health_absence"
-CHUNK = 20  # letters per PDF job: small enough for a smooth progress bar, large enough to keep workers busy
+CHUNK = CHUNK_HINT  # pupils per PDF job
 PDF_ROUTES = (Message.Route.POST, Message.Route.PRINT)
 
 
