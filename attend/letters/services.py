@@ -156,7 +156,6 @@ NOTIFY_REASONS = {
     "permanent-failure": "the number or address does not exist or cannot receive messages: check it",
     "temporary-failure": "the phone was off or the inbox full for 72 hours: try again or phone",
     "technical-failure": "a technical failure at GOV.UK Notify: nothing was delivered; send it again",
-    "returned-letter": "the letter came back to GOV.UK Notify undelivered: check the address",
 }
 # A later report never moves a message back: a returned letter stays returned, a delivered one delivered.
 RANK = {S.SENT: 0, S.DELIVERED: 1, S.FAILED: 1, S.RETURNED: 2}
