@@ -29,16 +29,24 @@ def _squash(text: str) -> str:
 
 def confidential_addresses(pupil: Pupil, *, recipient: Contact | None) -> list[Secret]:
     """The confidential addresses of the pupil's other contacts (not the recipient's own)."""
-    safety = ContactSafety.objects.filter(
-        address_confidential=True, contact__pupil_links__pupil=pupil
+    mine = recipient.pk if recipient is not None else None
+    return [s for s in confidential_addresses_of([pupil]).get(pupil.pk, []) if s.contact_id != mine]
+
+
+def confidential_addresses_of(pupils: list[Pupil]) -> dict[int, list[Secret]]:
+    """Every confidential address among these pupils' contacts, by pupil id (one query for a batch)."""
+    from attend.people.models import PupilContact
+
+    links = PupilContact.objects.filter(
+        pupil__in=pupils, contact__safety__address_confidential=True
     ).select_related("contact")
-    found = []
-    for s in safety:
-        if recipient is not None and s.contact_id == recipient.pk:
-            continue
-        c = s.contact
+    found: dict[int, list[Secret]] = {}
+    for link in links:
+        c = link.contact
         if c.address_line1 or c.postcode:
-            found.append(Secret(c.pk, _squash(c.address_line1), _squash(c.postcode)))
+            found.setdefault(link.pupil_id, []).append(
+                Secret(c.pk, _squash(c.address_line1), _squash(c.postcode))
+            )
     return found
 
 

@@ -19,7 +19,7 @@ from attend import audit
 from attend.people.models import Pupil
 
 from .batches import hold_reason
-from .compose import MessageError, compose, enrolment_on, liable_contacts
+from .compose import Lookups, MessageError, choose_liable, compose, enrolment_on
 from .figures import attendance_figures
 from .models import Batch, Channel, LetterTemplate, Message
 from .pdfpool import CHUNK_HINT, default_workers, pdf_pool, render_pdfs
@@ -55,10 +55,24 @@ def _circumstances(pupil_ids: list[int]) -> dict[int, list]:
     return found
 
 
-def _compose_chunk(batch: Batch, pupils: list[Pupil], figures: dict, enrolments: dict) -> Chunk:
+def _links(pupils: list[Pupil]) -> dict[int, list]:
+    from attend.people.models import PupilContact
+
+    found: dict[int, list] = {p.pk: [] for p in pupils}
+    links = PupilContact.objects.filter(pupil__in=pupils).select_related("contact")
+    for link in links.order_by("pupil_id", "priority", "id"):
+        found[link.pupil_id].append(link)
+    return found
+
+
+def _compose_chunk(
+    batch: Batch, pupils: list[Pupil], figures: dict, enrolments: dict, lookups: Lookups
+) -> Chunk:
     """The letters (HTML, no PDF yet) for some pupils, with the problems of those left out."""
     template, by, route = batch.template, batch.created_by, batch.channel
     circumstances = _circumstances([p.pk for p in pupils])
+    all_links = _links(pupils)
+    lookups.prefetch(pupils, [link.contact for links in all_links.values() for link in links])
     chunk = Chunk(len(pupils))
     for pupil in pupils:
         e = enrolments.get(pupil.pk)
@@ -66,7 +80,7 @@ def _compose_chunk(batch: Batch, pupils: list[Pupil], figures: dict, enrolments:
         name = template.name
         if template.kind == LetterTemplate.Kind.CONCERN and f is not None and f.illness_only:
             name = HEALTH_LETTER  # illness-only absence gets the health letter, not a concern stage
-        links = liable_contacts(pupil)
+        links = choose_liable(all_links[pupil.pk])
         if not links:
             reason = "No parent or carer with parental responsibility on record."
             chunk.problems.append({"upn": pupil.upn, "reason": reason})
@@ -83,6 +97,8 @@ def _compose_chunk(batch: Batch, pupils: list[Pupil], figures: dict, enrolments:
                     by=by,
                     figures=f,
                     with_pdf=False,
+                    lookups=lookups,
+                    enrolment=e,
                 )
             except MessageError as exc:
                 chunk.problems.append({"upn": pupil.upn, "reason": str(exc)})
@@ -131,9 +147,10 @@ def batch_prepare(batch_id: int, *, workers: int | None = None) -> Batch:
     gone = len(todo) - len(pupils)  # pupils erased since the batch was made: counted as done
     workers = default_workers() if workers is None else workers
     pending: deque[Chunk] = deque()
+    lookups = Lookups()
     with pdf_pool(workers) as pool:
         for start in range(0, len(pupils), CHUNK):
-            chunk = _compose_chunk(batch, pupils[start : start + CHUNK], figures, enrolments)
+            chunk = _compose_chunk(batch, pupils[start : start + CHUNK], figures, enrolments, lookups)
             htmls = [row.message.body_html for row in chunk.rows if row.needs_pdf]
             chunk.pdfs = pool.submit(render_pdfs, htmls) if htmls else None
             pending.append(chunk)
