@@ -109,11 +109,7 @@ def main() -> int:
         f"Attend batch path: {args.letters} letters composed, PDFs rendered and written in {attend_seconds:.1f} s "
         f"with {args.workers} PDF workers (target < 60 s)"
     )
-    print(
-        print(
-            f"  (the attendance figures for all {args.letters} pupils, timed alone: {figures_seconds:.1f} s)"
-        )
-    )
+    print(f"  (the attendance figures for all {args.letters} pupils, timed alone: {figures_seconds:.1f} s)")
     print(f"WeasyPrint alone, same {len(pages)} HTML pages, same pool: {weasy_seconds:.1f} s")
     print(f"ratio Attend / WeasyPrint alone: {ratio:.2f} (target <= 1.5)")
     return 0 if attend_seconds < 60 and ratio <= 1.5 and preview_seconds < 0.5 else 1
