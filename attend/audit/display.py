@@ -64,7 +64,7 @@ SENTENCES: dict[str, str] = {
     "letters.message.viewed": "{actor} viewed a message about {pupil}.",
     "letters.message.approved": "{actor} approved a held letter about {pupil} ({hold_reason}).",
     "letters.message.skipped": "{actor} skipped a letter about {pupil}: {reason}",
-    "letters.batch.created": "{actor} started preparing a batch of {template} letters for {pupils} pupils.",
+    "letters.batch.created": "{actor} started a batch of {template} letters.",
     "letters.batch.prepared": "The letters of a batch were composed: {letters} {template} letters, {problems} left out.",
     "letters.message.callback": "GOV.UK Notify reported a message about {pupil} as {notify_status} ({old} to {new}).",
     "letters.batch.approved": "{actor} approved a batch of {letters} letters for sending.",

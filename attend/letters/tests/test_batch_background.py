@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from attend.audit.display import describe
 from attend.audit.models import AuditEvent
 from attend.core.tests.factories import make_user
 from attend.jobs.tests.worker import run_queued_tasks
@@ -58,7 +59,13 @@ def test_the_task_composes_every_letter_in_a_process_pool_and_leaves_the_batch_f
     assert "Mrs Anna Cole" in text and "Page 1 of 1" in text
     events = AuditEvent.objects.filter(action="letters.message.created")
     assert events.count() == 5
-    assert AuditEvent.objects.filter(action="letters.batch.prepared").count() == 1
+    sentences = [
+        describe(e) for e in AuditEvent.objects.filter(action__startswith="letters.batch").order_by("pk")
+    ]
+    assert sentences == [
+        "officer started a batch of concern_stage_1 letters.",
+        "The letters of a batch were composed: 5 concern_stage_1 letters, 0 left out.",
+    ]
 
 
 def test_the_batch_page_shows_a_progress_bar_that_refreshes_itself_while_preparing(
