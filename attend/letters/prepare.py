@@ -110,14 +110,22 @@ def _compose_chunk(
     return chunk
 
 
+class AnotherRun(Exception):
+    """Another run of the task is preparing this batch (a resume queued while the first still ran): this one
+    stops, and the other finishes it."""
+
+
 def _write(batch: Batch, chunk: Chunk) -> None:
-    """One chunk's letters and the count of pupils done, in one transaction."""
+    """One chunk's letters and the count of pupils done, in one transaction, if no other run has written since."""
     pdfs = iter(chunk.pdfs.result() if chunk.pdfs else [])
     for row in chunk.rows:
         if row.needs_pdf:
             row.message.pdf = next(pdfs)
     keys = [row.message.idempotency_key for row in chunk.rows]
     with transaction.atomic():
+        done = Batch.objects.select_for_update().values_list("prepared", flat=True).get(pk=batch.pk)
+        if done != batch.prepared:
+            raise AnotherRun(f"Batch {batch.pk}: {done} pupils done by another run, not {batch.prepared}")
         there = set(
             Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
         )
@@ -134,8 +142,33 @@ def _write(batch: Batch, chunk: Chunk) -> None:
         batch.save(update_fields=["prepared", "problems", "total"])
 
 
+def _compose_all(batch: Batch, pupils: list[Pupil], figures: dict, enrolments: dict, workers: int) -> None:
+    """Compose chunk after chunk while the pool renders the ones before; write them in order."""
+    pending: deque[Chunk] = deque()
+    lookups = Lookups()
+    with pdf_pool(workers) as pool:
+        try:
+            for start in range(0, len(pupils), CHUNK):
+                chunk = _compose_chunk(batch, pupils[start : start + CHUNK], figures, enrolments, lookups)
+                htmls = [row.message.body_html for row in chunk.rows if row.needs_pdf]
+                chunk.pdfs = pool.submit(render_pdfs, htmls) if htmls else None
+                pending.append(chunk)
+                while pending and (
+                    len(pending) > 2 * max(workers, 1) or pending[0].pdfs is None or pending[0].pdfs.done()
+                ):
+                    _write(batch, pending.popleft())
+            while pending:
+                _write(batch, pending.popleft())
+        except AnotherRun:
+            for chunk in pending:
+                if chunk.pdfs is not None:
+                    chunk.pdfs.cancel()
+            raise
+
+
 def batch_prepare(batch_id: int, *, workers: int | None = None) -> Batch:
-    """Compose the batch's letters still to compose, then leave it waiting for review. Safe to run again."""
+    """Compose the batch's letters still to compose, then leave it waiting for review. Safe to run again, and
+    safe to run twice at once (the second run to write a chunk stops)."""
     batch = Batch.objects.select_related("template", "created_by").get(pk=batch_id)
     if batch.status != Batch.Status.PREPARING:
         return batch  # prepared already (a second run of the task does nothing)
@@ -145,22 +178,13 @@ def batch_prepare(batch_id: int, *, workers: int | None = None) -> Batch:
     enrolments = {p.pk: enrolment_on(p, batch.as_of) for p in pupils}
     figures = attendance_figures([e for e in enrolments.values() if e], batch.as_of)
     gone = len(todo) - len(pupils)  # pupils erased since the batch was made: counted as done
-    workers = default_workers() if workers is None else workers
-    pending: deque[Chunk] = deque()
-    lookups = Lookups()
-    with pdf_pool(workers) as pool:
-        for start in range(0, len(pupils), CHUNK):
-            chunk = _compose_chunk(batch, pupils[start : start + CHUNK], figures, enrolments, lookups)
-            htmls = [row.message.body_html for row in chunk.rows if row.needs_pdf]
-            chunk.pdfs = pool.submit(render_pdfs, htmls) if htmls else None
-            pending.append(chunk)
-            while pending and (
-                len(pending) > 2 * max(workers, 1) or pending[0].pdfs is None or pending[0].pdfs.done()
-            ):
-                _write(batch, pending.popleft())
-        while pending:
-            _write(batch, pending.popleft())
+    try:
+        _compose_all(batch, pupils, figures, enrolments, default_workers() if workers is None else workers)
+    except AnotherRun:
+        return Batch.objects.get(pk=batch.pk)
     with transaction.atomic():
+        if Batch.objects.select_for_update().get(pk=batch.pk).status != Batch.Status.PREPARING:
+            return Batch.objects.get(pk=batch.pk)  # another run finished it a moment ago
         batch.prepared += gone
         batch.status = Batch.Status.REVIEW
         batch.total = batch.messages.count()

@@ -116,6 +116,25 @@ def test_a_preparation_killed_mid_way_resumes_without_composing_anything_twice(p
     assert batch_prepare(batch.pk).status == "review"  # a finished batch is left alone
 
 
+def test_two_runs_at_once_never_write_the_same_letters_twice(pupils):
+    from attend.letters.compose import enrolment_on
+    from attend.letters.figures import attendance_figures
+    from attend.letters.prepare import AnotherRun, _compose_all
+
+    batch = batch_create(template_name="concern_stage_1", pupils=pupils, as_of=AS_OF, by=make_user("officer"))
+    first, second = Batch.objects.get(pk=batch.pk), Batch.objects.get(pk=batch.pk)  # two workers' copies
+    enrolments = {p.pk: enrolment_on(p, AS_OF) for p in pupils}
+    figures = attendance_figures(list(enrolments.values()), AS_OF)
+    _compose_all(first, pupils[:2], figures, enrolments, workers=0)
+    with pytest.raises(AnotherRun):
+        _compose_all(second, pupils[:2], figures, enrolments, workers=0)  # it started at 0 too: it stops
+    assert Message.objects.filter(batch=batch).count() == 2
+    assert Batch.objects.get(pk=batch.pk).prepared == 2
+    assert run_queued_tasks() == 1  # the queued run carries on after the first two
+    assert Message.objects.filter(batch=batch).count() == 5
+    assert AuditEvent.objects.filter(action="letters.batch.prepared").count() == 1
+
+
 def test_a_batch_is_bounded_with_a_clear_message(pupils):
     too_many = [Pupil(upn=f"A{i:012d}") for i in range(MAX_PUPILS + 1)]
     with pytest.raises(MessageError) as refused:
