@@ -311,3 +311,10 @@ ATTEND_NOTIFY_TIMEOUT = env_int("ATTEND_NOTIFY_TIMEOUT_SECONDS", 20)
 ATTEND_NOTIFY_RETRY_DELAYS = [
     float(d) for d in os.environ.get("ATTEND_NOTIFY_RETRY_DELAYS", "1,4,16").split(",") if d.strip()
 ]
+# The bearer token GOV.UK Notify puts on its delivery-receipt callbacks (POST /letters/notify/callback/); empty:
+# every callback is refused.
+ATTEND_NOTIFY_CALLBACK_TOKEN = os.environ.get("ATTEND_NOTIFY_CALLBACK_TOKEN", "")
+# Processes that render a batch's letters to PDF (default: one per core; 0 renders in the task worker itself).
+ATTEND_LETTERS_PDF_WORKERS = (
+    int(os.environ["ATTEND_LETTERS_PDF_WORKERS"]) if os.environ.get("ATTEND_LETTERS_PDF_WORKERS") else None
+)

@@ -6,7 +6,8 @@ import datetime as dt
 
 from django import forms
 
-from .batch_pages import MAX_PUPILS, pupils_in_scope, template_choices
+from .batch_pages import pupils_in_scope, template_choices
+from .batches import MAX_PUPILS
 from .models import Message
 
 
@@ -50,7 +51,10 @@ class BatchForm(forms.Form):
         elif not self.pupils:
             self.add_error(None, "Choose at least one pupil")
         elif len(self.pupils) > MAX_PUPILS:
-            self.add_error(None, f"A batch holds at most {MAX_PUPILS} pupils: choose fewer.")
+            self.add_error(
+                None,
+                f"A batch holds at most {MAX_PUPILS:,} pupils; you chose {len(self.pupils):,}. Choose fewer.",
+            )
         return data
 
 

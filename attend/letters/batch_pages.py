@@ -25,8 +25,6 @@ from .batches import SENT_STATUSES, hold_reason
 from .models import Batch, Channel, Message
 
 S = Message.Status
-# Composing a letter renders its PDF: a batch prepared from the page is kept to a size one request can compose.
-MAX_PUPILS = 300
 # Rules about one pupil whose families a letter is for (not registers, not school-level trends).
 LETTER_RULES = [
     r for r in RULE_TITLES if r not in ("missing_register", "cohort", "first_day", "part_time_timetable")

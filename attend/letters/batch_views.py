@@ -13,7 +13,7 @@ from attend.core import clock
 
 from . import batch_pages as bp
 from .batch_forms import BatchForm, SkipForm
-from .batches import batch_create, batch_print_file, batch_release, held_approve, held_skip
+from .batches import MAX_PUPILS, batch_create, batch_print_file, batch_release, held_approve, held_skip
 from .compose import MessageError
 from .models import Message
 
@@ -54,7 +54,10 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         except MessageError as exc:
             form.add_error(None, str(exc))
         else:
-            flash.success(request, f"Prepared {batch.total} letter{'s' if batch.total != 1 else ''}.")
+            flash.success(
+                request,
+                f"Preparing letters for {len(form.pupils):,} pupil{'s' if len(form.pupils) != 1 else ''}.",
+            )
             return redirect("letters:batch", pk=batch.pk)
     context = {
         "form": form,
@@ -65,7 +68,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         "rules": bp.rule_choices(),
         "new_only": new_only,
         "held_count": sum(1 for c in found if c.hold),
-        "max_pupils": bp.MAX_PUPILS,
+        "max_pupils": MAX_PUPILS,
     }
     return render(request, "letters/batch_new.html", context)
 

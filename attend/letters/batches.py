@@ -18,15 +18,13 @@ from attend import audit
 from attend.casework.models import PupilCircumstance
 from attend.people.models import Pupil
 
-from . import library
+from . import library, signals
 from .age import compulsory_school_age_starts, of_compulsory_school_age
-from .compose import MessageError, compose, enrolment_on, liable_contacts
-from .figures import attendance_figures
-from .models import Batch, LetterTemplate, Message
-from .services import message_create, message_send
+from .compose import MessageError
+from .models import Batch, Message
+from .services import message_send
 
 S = Message.Status
-HEALTH_LETTER = "health_absence"
 
 
 def hold_reason(pupil: Pupil, as_of: dt.date, circumstances: list[PupilCircumstance]) -> str:
@@ -47,69 +45,43 @@ def hold_reason(pupil: Pupil, as_of: dt.date, circumstances: list[PupilCircumsta
     return "; ".join(reasons)
 
 
+# A batch is composed in the background; this bound keeps one batch to what a morning's print run can hold.
+MAX_PUPILS = 5000
+
+
 def batch_create(
     *, template_name: str, pupils: list[Pupil], as_of: dt.date, by, route: str = "post", title: str = ""
 ) -> Batch:
-    """Compose every letter now (so the reviewer reads exactly what will go), held or waiting for approval."""
+    """Record the batch and queue its preparation: every letter is composed in the background, in a pool of
+    processes (`attend.letters.prepare`), so the reviewer then reads exactly what will go."""
     template, _ = library.resolve(template_name, None)
     if template.immediate:
         raise MessageError("First-day messages are sent at once, never in a reviewed batch.")
-    batch = Batch.objects.create(
-        template=template,
-        title=title or f"{template.title}, {as_of:%-d %B %Y}",
-        as_of=as_of,
-        channel=route,
-        created_by=by,
-    )
-    enrolments = {p.pk: enrolment_on(p, as_of) for p in pupils}
-    figures = attendance_figures([e for e in enrolments.values() if e], as_of)
-    circumstances: dict[int, list] = {}
-    for c in PupilCircumstance.objects.filter(pupil__in=pupils):
-        circumstances.setdefault(c.pupil_id, []).append(c)
-    problems = []
-    for pupil in pupils:
-        e = enrolments[pupil.pk]
-        f = figures.get(e.pk) if e else None
-        name = template_name
-        if template.kind == LetterTemplate.Kind.CONCERN and f is not None and f.illness_only:
-            name = HEALTH_LETTER  # illness-only absence gets the health letter, not a concern stage
-        links = liable_contacts(pupil)
-        if not links:
-            problems.append(
-                {"upn": pupil.upn, "reason": "No parent or carer with parental responsibility on record."}
-            )
-            continue
-        reason = hold_reason(pupil, as_of, circumstances.get(pupil.pk, []))
-        for link in links if template.formal else links[:1]:
-            try:
-                draft = compose(
-                    template_name=name,
-                    pupil=pupil,
-                    contact=link.contact,
-                    route=route,
-                    as_of=as_of,
-                    by=by,
-                    figures=f,
-                )
-                message_create(
-                    draft,
-                    as_of=as_of,
-                    by=by,
-                    batch=batch,
-                    hold_reason=reason,
-                    key=f"batch{batch.pk}/{pupil.upn}/{link.contact.contact_ref}",
-                )
-            except MessageError as exc:
-                problems.append({"upn": pupil.upn, "reason": str(exc)})
-    batch.problems = problems
-    batch.total = batch.messages.count()
-    batch.save(update_fields=["problems", "total"])
-    audit.record(
-        "letters.batch.created",
-        by=by,
-        obj=batch,
-        data={"template": template.name, "letters": batch.total, "problems": len(problems)},
-    )
+    if len(pupils) > MAX_PUPILS:
+        raise MessageError(
+            f"A batch holds at most {MAX_PUPILS:,} pupils; this one has {len(pupils):,}. "
+            "Split them into smaller batches."
+        )
+    with transaction.atomic():
+        batch = Batch.objects.create(
+            template=template,
+            title=title or f"{template.title}, {as_of:%-d %B %Y}",
+            as_of=as_of,
+            channel=route,
+            created_by=by,
+            status=Batch.Status.PREPARING if pupils else Batch.Status.REVIEW,
+            pupil_ids=[p.pk for p in pupils],
+        )
+        audit.record(
+            "letters.batch.created",
+            by=by,
+            obj=batch,
+            data={"template": template.name, "letters": 0, "pupils": len(pupils), "problems": 0},
+        )
+        if pupils:
+            from .tasks import prepare_batch
+
+            prepare_batch.enqueue(batch.pk)  # the database backend stores it in this transaction
     return batch
 
 
@@ -125,6 +97,7 @@ def message_approve(message: Message, *, by) -> Message:
         pupil=message.pupil,
         data={"hold_reason": message.hold_reason},
     )
+    signals.announce(message, created=False)
     return message
 
 
@@ -134,6 +107,7 @@ def message_skip(message: Message, *, by, reason: str) -> Message:
     message.status, message.status_reason = S.SKIPPED, reason[:300]
     message.save(update_fields=["status", "status_reason"])
     audit.record("letters.message.skipped", by=by, obj=message, pupil=message.pupil, data={"reason": reason})
+    signals.announce(message, created=False)
     return message
 
 
@@ -201,7 +175,7 @@ def held_approve(message: Message, *, by) -> Message:
     sent by the background task straight away; otherwise it goes with the batch."""
     message_approve(message, by=by)
     batch = message.batch
-    if batch is not None and batch.status != Batch.Status.REVIEW:
+    if batch is not None and batch.status not in (Batch.Status.REVIEW, Batch.Status.PREPARING):
         Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.APPROVED)
         from .tasks import send_batch
 
@@ -225,6 +199,8 @@ def batch_release(batch: Batch, *, by) -> Batch:
     """Approve a batch from its page: refused once approved (a second click never queues a second send)."""
     with transaction.atomic():
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status == Batch.Status.PREPARING:
+            raise MessageError("The letters are still being prepared: approve the batch when they are ready.")
         if locked.status != Batch.Status.REVIEW:
             who = locked.approved_by.get_full_name() or locked.approved_by.get_username()
             raise MessageError(f"This batch was approved already, by {who}.")

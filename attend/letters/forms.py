@@ -67,11 +67,19 @@ class SendForm(forms.Form):
         self.fields["template"].choices = [("", "Choose a template")] + [
             (t.name, f"{t.title}{' (placeholder)' if t.placeholder else ''}") for t in templates
         ]
+        from attend.people.models import ContactSafety
+
+        confidential = set(
+            ContactSafety.objects.filter(
+                contact_id__in=[pc.contact_id for pc in contacts], address_confidential=True
+            ).values_list("contact_id", flat=True)
+        )
         self.fields["contact"].choices = [
             (
                 str(pc.contact_id),
                 f"{pc.contact} ({pc.relationship}"
-                f"{', parental responsibility' if pc.parental_responsibility else ''})",
+                f"{', parental responsibility' if pc.parental_responsibility else ''}"
+                f"{', address confidential: never printed in a letter to anyone else' if pc.contact_id in confidential else ''})",
             )
             for pc in contacts
         ]

@@ -139,15 +139,13 @@ class Letterhead(models.Model):
 
 
 class ContactPreference(models.Model):
-    """How a contact wants letters: large print on request, a telephone call offered for low literacy."""
+    """How a contact wants letters: large print on request, a telephone call offered for low literacy.
+    (A confidential address is `people.ContactSafety.address_confidential`, shared with the rest of the service.)"""
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="letter_preference")
     large_print = models.BooleanField(default=False)
     offer_phone_call = models.BooleanField(
         default=False, help_text="Low literacy: offer to read it by telephone"
-    )
-    confidential_address = models.BooleanField(
-        default=False, help_text="Never print this contact's address on a letter to anyone else"
     )
 
 
@@ -155,6 +153,7 @@ class Batch(models.Model):
     """A mail-merge run: one template for many pupils, reviewed before anything is sent."""
 
     class Status(models.TextChoices):
+        PREPARING = "preparing", "Preparing the letters"
         REVIEW = "review", "Waiting for review"
         APPROVED = "approved", "Approved, sending"
         DONE = "done", "Sent"
@@ -175,6 +174,10 @@ class Batch(models.Model):
     problems = models.JSONField(default=list, blank=True, help_text="Pupils left out, with the reason")
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
+    pupil_ids = models.JSONField(default=list, blank=True, help_text="The pupils to compose for, in order")
+    prepared = models.PositiveIntegerField(
+        default=0, help_text="How many of `pupil_ids` are composed (a resumed preparation starts after them)"
+    )
 
     class Meta:
         ordering = ["-created_at"]

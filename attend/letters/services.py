@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from attend import audit
 
-from . import followup, transport
+from . import followup, signals, transport
 from .compose import Draft, MessageError
 from .models import Message
 
@@ -25,6 +25,43 @@ def default_key(draft: Draft, as_of: dt.date) -> str:
     return f"{draft.template.name}/{draft.pupil.upn}/{contact}/{draft.route}/{as_of.isoformat()}"
 
 
+def message_row(draft: Draft, *, key: str, by=None, batch=None, hold_reason: str = "") -> Message:
+    """The unsaved record of a composed message (queued, or held with the reason)."""
+    return Message(
+        pupil=draft.pupil,
+        school=draft.enrolment.school if draft.enrolment else None,
+        contact=draft.contact,
+        template_version=draft.version,
+        route=draft.route,
+        recipient=draft.recipient,
+        language=draft.language,
+        subject=draft.rendered.subject,
+        body_text=draft.rendered.text,
+        body_html=draft.html,
+        pdf=draft.pdf,
+        status=S.HELD if hold_reason else S.QUEUED,
+        hold_reason=hold_reason,
+        interpreter_needed=draft.interpreter_needed,
+        idempotency_key=key,
+        batch=batch,
+        created_by=by,
+    )
+
+
+def message_created(message: Message, *, template: str, version: int, by=None) -> None:
+    """What follows every new message: the audit event, a translation prompt, and `message_recorded`."""
+    audit.record(
+        "letters.message.created",
+        by=by,
+        obj=message,
+        pupil=message.pupil,
+        data={"template": template, "version": version, "route": message.route},
+    )
+    if message.interpreter_needed:
+        followup.translation_needed(message, by=by)
+    signals.announce(message, created=True)
+
+
 def message_create(
     draft: Draft, *, as_of: dt.date, by=None, key: str = "", batch=None, hold_reason: str = ""
 ) -> Message:
@@ -36,36 +73,11 @@ def message_create(
         raise MessageError(_duplicate(existing))
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                pupil=draft.pupil,
-                school=draft.enrolment.school if draft.enrolment else None,
-                contact=draft.contact,
-                template_version=draft.version,
-                route=draft.route,
-                recipient=draft.recipient,
-                language=draft.language,
-                subject=draft.rendered.subject,
-                body_text=draft.rendered.text,
-                body_html=draft.html,
-                pdf=draft.pdf,
-                status=S.HELD if hold_reason else S.QUEUED,
-                hold_reason=hold_reason,
-                interpreter_needed=draft.interpreter_needed,
-                idempotency_key=key,
-                batch=batch,
-                created_by=by,
-            )
+            message = message_row(draft, key=key, by=by, batch=batch, hold_reason=hold_reason)
+            message.save()
     except IntegrityError:
         raise MessageError(_duplicate(Message.objects.get(idempotency_key=key))) from None
-    audit.record(
-        "letters.message.created",
-        by=by,
-        obj=message,
-        pupil=draft.pupil,
-        data={"template": draft.template.name, "version": draft.version.number, "route": draft.route},
-    )
-    if message.interpreter_needed:
-        followup.translation_needed(message, by=by)
+    message_created(message, template=draft.template.name, version=draft.version.number, by=by)
     return message
 
 
@@ -107,6 +119,7 @@ def message_send(message: Message, *, by=None) -> Message:
         pupil=message.pupil,
         data={"route": message.route, "reason": outcome.reason, "provider": outcome.provider},
     )
+    signals.announce(message, created=False)
     return message
 
 
@@ -138,26 +151,48 @@ def _deliver(message: Message, first_attempt: bool) -> transport.Outcome:
     return transport.notify_send("letter", reference=key, first_attempt=first_attempt, pdf=bytes(message.pdf))
 
 
+# Why Notify could not deliver, in words an officer can act on (Notify's status descriptions).
+NOTIFY_REASONS = {
+    "permanent-failure": "the number or address does not exist or cannot receive messages: check it",
+    "temporary-failure": "the phone was off or the inbox full for 72 hours: try again or phone",
+    "technical-failure": "a technical failure at GOV.UK Notify: nothing was delivered; send it again",
+}
+# A later report never moves a message back: a returned letter stays returned, a delivered one delivered.
+RANK = {S.SENT: 0, S.DELIVERED: 1, S.FAILED: 1, S.RETURNED: 2}
+
+
+def message_status_from_notify(message: Message, notify_status: str, *, via: str = "status API") -> Message:
+    """Record what Notify reports about a message (from its status API or a callback). Idempotent: the same
+    report twice changes and audits nothing the second time; an earlier state never overwrites a later one."""
+    new = transport.NOTIFY_STATUS.get(notify_status, S.SENT)
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        old = message.status
+        if new == old or RANK.get(new, 0) < RANK.get(old, 0) or old not in RANK:
+            return message
+        message.status = new
+        reason = NOTIFY_REASONS.get(notify_status, "")
+        message.status_reason = f"GOV.UK Notify: {notify_status}" + (f" ({reason})" if reason else "")
+        message.status_at = timezone.now()
+        message.save(update_fields=["status", "status_reason", "status_at"])
+        audit.record(
+            "letters.message.callback" if via == "callback" else "letters.message.status_changed",
+            obj=message,
+            pupil=message.pupil,
+            data={"old": old, "new": new, "notify_status": notify_status, "via": via},
+        )
+        signals.announce(message, created=False)
+        if new == S.RETURNED:
+            followup.returned_post(message)
+    return message
+
+
 def message_refresh(message: Message) -> Message:
     """Ask Notify for the latest status (sent -> delivered, failed or returned)."""
     if message.provider != "notify" or not message.provider_id:
         return message
-    status, notify_status = transport.notify_status(message.provider_id)
-    if status != message.status:
-        old = message.status
-        message.status = status
-        message.status_reason = f"GOV.UK Notify: {notify_status}"
-        message.status_at = timezone.now()
-        message.save(update_fields=["status", "status_reason", "status_at"])
-        audit.record(
-            "letters.message.status_changed",
-            obj=message,
-            pupil=message.pupil,
-            data={"old": old, "new": status, "notify_status": notify_status},
-        )
-        if status == S.RETURNED:
-            followup.returned_post(message)
-    return message
+    _, notify_status = transport.notify_status(message.provider_id)
+    return message_status_from_notify(message, notify_status)
 
 
 RETURNABLE_ROUTES = (R.POST, R.PRINT)
@@ -192,6 +227,7 @@ def message_mark_returned(message: Message, *, by, note: str = "") -> Message:
         pupil=message.pupil,
         data={"old": old, "reason": message.status_reason},
     )
+    signals.announce(message, created=False)
     followup.returned_post(message, by=by)
     return message
 

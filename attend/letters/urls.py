@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import batch_views, views
+from . import batch_views, callbacks, views
 
 app_name = "letters"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("batches/<int:pk>/progress/", batch_views.batch_progress, name="batch-progress"),
     path("batches/<int:pk>/letters/<int:message_pk>/", batch_views.batch_letter, name="batch-letter"),
     path("batches/<int:pk>/print.pdf", batch_views.batch_print, name="batch-print"),
+    # /letters/notify/callback/: GOV.UK Notify's delivery receipts (bearer token, no session)
+    path("notify/callback/", callbacks.notify_callback, name="notify-callback"),
 ]

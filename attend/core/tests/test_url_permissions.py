@@ -138,6 +138,7 @@ NOT_200 = {
     "logout": (405,),
     "admin:login": (302,),
     "admin:logout": (405,),
+    "letters:notify-callback": (405,),  # POST only, from GOV.UK Notify with its bearer token
 }
 
 

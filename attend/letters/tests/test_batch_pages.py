@@ -72,10 +72,14 @@ def place(monkeypatch):
     }
 
 
-def prepare(client, place, *, upns=None, **extra):
+def prepare(client, place, *, upns=None, compose=True, **extra):
+    """Post the prepare form, then (with `compose`) run the background task that composes the letters."""
     upns = [p.upn for p in place["pupils"].values()] if upns is None else upns
     data = {"template": "concern_stage_1", "route": "post", "upn": upns, **extra}
-    return client.post("/letters/batches/new/", data)
+    response = client.post("/letters/batches/new/", data)
+    if compose and response.status_code == 302:
+        assert run_queued_tasks() == 1
+    return response
 
 
 def text_of(html: str) -> str:

@@ -37,6 +37,8 @@ def test_a_batch_holds_letters_that_need_a_person_and_sends_only_when_approved(b
     batch = batch_create(
         template_name="concern_stage_1", pupils=list(batch_pupils.values()), as_of=AS_OF, by=officer
     )
+    assert (batch.status, batch.messages.count()) == ("preparing", 0)
+    assert run_queued_tasks() == 1  # the preparation: composed in the background
     by_pupil = {
         m.pupil.legal_surname: m for m in batch.messages.select_related("pupil", "template_version__template")
     }
@@ -45,7 +47,7 @@ def test_a_batch_holds_letters_that_need_a_person_and_sends_only_when_approved(b
     assert by_pupil["Baker"].hold_reason == "Bereavement: Grandparent died in October"
     assert by_pupil["Cole"].hold_reason == "Below compulsory school age until 31 December 2026"
     assert by_pupil["Dunn"].template_version.template.name == "health_absence"
-    run_queued_tasks()
+    assert Batch.objects.get(pk=batch.pk).status == "review"
     assert fake_notify.sent("letter") == []  # nothing goes before a named person approves
     batch_approve(batch, by=manager)
     assert run_queued_tasks() == 1
@@ -63,6 +65,7 @@ def test_a_batch_killed_mid_way_resumes_without_sending_anything_twice(batch_pup
     manager = make_user("manager")
     pupils = [batch_pupils["plain"], batch_pupils["ill"]]
     batch = batch_create(template_name="concern_stage_1", pupils=pupils, as_of=AS_OF, by=manager)
+    run_queued_tasks()
     Batch.objects.filter(pk=batch.pk).update(status="approved", approved_by=manager)
     batch.messages.update(approved_by=manager)
     first, second = batch.messages.order_by("pk")
@@ -86,6 +89,7 @@ def test_the_print_file_holds_every_letter_in_order(batch_pupils, tmp_path):
         by=make_user(),
         route="print",
     )
+    run_queued_tasks()
     path = tmp_path / "print.pdf"
     path.write_bytes(batch_print_file(batch))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -1,5 +1,5 @@
-"""`attend letters templates` (one a line, the name first) and
-`attend letters render NAME --upn UPN [--as-of DATE] --out FILE.pdf`."""
+"""`attend letters templates` (one a line, the name first),
+`attend letters render NAME --upn UPN [--as-of DATE] --out FILE.pdf`, and `attend letters resume`."""
 
 from __future__ import annotations
 
@@ -29,11 +29,30 @@ class Command(BaseCommand):
         render.add_argument("--upn", required=True)
         render.add_argument("--as-of", help="Figures for the school year to this date (default: today)")
         render.add_argument("--out", required=True, help="The PDF file to write")
+        sub.add_parser(
+            "resume",
+            help="Queue again the batches a stopped worker left part-way (preparing, or approved and sending)",
+        )
 
     def handle(self, *args, **options):
         if options["action"] == "templates":
             return self._templates(options.get("school"))
+        if options["action"] == "resume":
+            return self._resume()
         return self._render(options)
+
+    def _resume(self):
+        from attend.letters.prepare import batches_to_resume
+        from attend.letters.tasks import prepare_batch, send_batch
+
+        found = batches_to_resume()
+        for pk in found["prepare"]:
+            prepare_batch.enqueue(pk)
+        for pk in found["send"]:
+            send_batch.enqueue(pk)
+        self.stdout.write(
+            f"Queued {len(found['prepare'])} batch(es) to finish preparing and {len(found['send'])} to finish sending."
+        )
 
     def _templates(self, urn):
         from attend.schools.models import School
