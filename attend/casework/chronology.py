@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from attend import audit
+from attend.core import clock
 
 from .models import Case, ChronologyEntry, EntryKind, Support
 
@@ -66,10 +67,10 @@ def record_entry(
         raise EntryRefused(f"'{kind}' is not a kind of chronology entry")
     if not (summary or "").strip():
         raise EntryRefused("Enter what happened (the summary)")
-    occurred_at = occurred_at or timezone.now()
+    occurred_at = occurred_at or clock.now()
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
-    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+    if occurred_at > max(timezone.now(), clock.latest_moment()) + dt.timedelta(minutes=5):
         raise EntryRefused("An entry records what has happened: the time cannot be in the future")
     for name in ("support_offered", "support_declined"):
         bad = [v for v in fields.get(name) or [] if v not in Support.values]

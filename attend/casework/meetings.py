@@ -496,7 +496,7 @@ def record_meeting(meeting: Meeting, rec: MeetingRecord, *, by, version: int, re
             kind=entry_kind(meeting),
             summary=summary,
             by=by,
-            occurred_at=min(meeting.starts_at, timezone.now()),
+            occurred_at=min(meeting.starts_at, clock.now()),
             participants=rec.participants.strip(),
             child_seen=rec.child_seen if rec.held else False,
             child_heard=rec.child_heard if rec.held else False,

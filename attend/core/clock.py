@@ -23,6 +23,22 @@ def today() -> dt.date:
     return pinned_today() or timezone.localdate()
 
 
+def now() -> dt.datetime:
+    """The moment things happen at: the real time, or on a pinned day that day at the current time of day (so a
+    demo's calls and notes, made now, are dated on the demo's today, not after it)."""
+    real = timezone.localtime()
+    day = pinned_today()
+    return real if day is None else real.replace(year=day.year, month=day.month, day=day.day)
+
+
+def latest_moment() -> dt.datetime:
+    """The latest moment an event may be recorded at: now, or on a pinned day the end of that day."""
+    day = pinned_today()
+    if day is None:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
 def pinned_today() -> dt.date | None:
     """The pinned date, or None when the service runs on the real date."""
     return pin_and_reason()[0]

@@ -65,8 +65,9 @@ def test_printed_plan_letters_go_to_each_parent_and_name_the_actions(client, wor
     assert "Wednesday 7 January" in text  # the review date
     entries = ChronologyEntry.objects.filter(case=world["case"], kind=EntryKind.LETTER).order_by("id")
     assert [e.message for e in entries] == letters
-    assert entries[0].summary.startswith(
-        "Support plan (printed and posted or handed over by staff) to Mrs Grace"
+    # Worded by the letters receiver, which puts every message that has gone on the open case's chronology.
+    assert (
+        entries[0].summary == "Follow-up action plan sent to Mrs Okafor printed for posting or handing over"
     )
 
 

@@ -273,7 +273,8 @@ def test_the_record_and_action_plan_are_sent_to_the_parent(client, family, monke
     )
     assert kinds == ["meeting_record", "action_plan"]
     page = client.get(url(family, f"meetings/{meeting.pk}/")).content.decode()
-    assert "Record of a meeting (email) to anna.kowalska@example.com: sent" in page
+    # Worded by the letters receiver, which puts each message that has gone on the open case's chronology.
+    assert "Record of a meeting sent to Mrs Kowalska by email: sent" in page
 
 
 def test_meeting_pages_are_scoped(client, family):

@@ -108,7 +108,10 @@ class Command(BaseCommand):
         self.say(f"  evaluating alert rules as of {clock.today()}...")
         call_command("alerts", "evaluate", stdout=self.stdout)
         self.say(f"    done in {time.perf_counter() - t:.1f} s")
-        # Letters and messages already sent at each stage, with their delivery statuses (attend.letters).
+        self.create_users(config.la_code)
+        self.record_casework(config.la_code)
+        # Letters and messages already sent at each stage, with their delivery statuses (attend.letters); those
+        # about a pupil with an open case go on its chronology too.
         sent = record_demo_letters(
             school_ids=list(
                 School.objects.filter(local_authority__code=config.la_code).values_list("pk", flat=True)
@@ -116,8 +119,6 @@ class Command(BaseCommand):
             as_of=clock.today(),
         )
         self.say(f"  recorded {sent} letters and messages sent at every stage")
-        self.create_users(config.la_code)
-        self.record_casework(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
 
     def record_casework(self, la_code: str) -> None:
