@@ -47,6 +47,9 @@ class ApiView(GenericAPIView):
 
     attend_permission = ""
     token_scope = ""
+    # For a view that also writes (POST on the same URL): the permission and scope its writes need.
+    write_permission = ""
+    write_token_scope = ""
     throttle_kind = "read"
     # Query parameters the view reads; any other is refused (400), so a misspelt filter is not silently ignored.
     query_parameters: tuple[str, ...] = ()
@@ -59,6 +62,10 @@ class ApiView(GenericAPIView):
             )
         if cls.token_scope not in SCOPES:
             raise ImproperlyConfigured(f"{cls.__name__} declares unknown token scope {cls.token_scope!r}")
+        if cls.write_token_scope and (
+            cls.write_token_scope not in SCOPES or cls.write_permission not in PERMISSIONS
+        ):
+            raise ImproperlyConfigured(f"{cls.__name__} declares an unknown write scope or permission")
         view = super().as_view(**initkwargs)
         # PermissionMiddleware and the URL walk read these; the view checks them against the token's user.
         view.attend_permission = cls.attend_permission

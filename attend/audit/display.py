@@ -71,6 +71,7 @@ SENTENCES: dict[str, str] = {
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
     "casework.case.opened": "{actor} opened case {case} at the {stage} stage.",
+    "casework.chronology.viewed": "{actor} read the chronology of case {case} through the API ({entries} entries).",
 }
 
 

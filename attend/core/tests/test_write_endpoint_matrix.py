@@ -30,6 +30,7 @@ from attend.alerts.rules import DEFAULTS
 from attend.api.models import ApiToken
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
+from attend.casework.cases import open_case
 from attend.directory.models import Service
 from attend.jobs.tests.worker import run_queued_tasks
 from attend.letters import library
@@ -142,6 +143,10 @@ def make_world() -> dict:
         draft, as_of=TODAY, batch=w["south_batch"], hold_reason="Bereavement", key="matrix-held-letter"
     )
     w["cedar_membership"] = Membership.objects.get(user=w["cedar_officer"])
+    # Southshire's casework: Kit's open case; Rowan on roll at Cedar with no case yet.
+    w["south_case"], _ = open_case(by=None, pupil=kit, school=cedar)
+    w["rowan"] = make_pupil(surname="Southcase", legal_forename="Rowan")
+    Enrolment.objects.create(pupil=w["rowan"], school=cedar, admission_date=dt.date(2025, 9, 3), nc_year="5")
     return w
 
 
@@ -232,6 +237,11 @@ def attempts(w: dict, me) -> list[Attempt]:
         Attempt("another LA's marks (web upload)", "/imports/new/",
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", marks.encode())}, "import.run",
                 refusal="own", in_scope=sysadmins),
+        Attempt("a case for another LA's pupil (API)", "/api/v1/cases/", {"upn": w["rowan"].upn},
+                "cases.write", api=True),
+        Attempt("an entry on another LA's case (API)", f"/api/v1/cases/{w['south_case'].ref}/chronology/",
+                {"kind": "note", "occurred_at": "2025-12-09T10:00:00Z", "summary": "Not my case"},
+                "cases.write", api=True),
         Attempt("another LA's marks (API)", "/api/v1/imports/",
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
                 refusal="403", in_scope=sysadmins, api=True),
@@ -244,7 +254,7 @@ COVERED = {
     "directory:user", "directory:service-new", "directory:service", "letters:template-edit",
     "letters:pupil-send", "letters:message", "letters:batch-new", "letters:batch", "letters:batch-letter",
     "privacy:subject-access", "password-change", "jobs:report-new", "jobs:import-new",
-    "api:imports",
+    "api:imports", "api:cases", "api:case-chronology",
 }  # fmt: skip
 
 
@@ -298,7 +308,7 @@ def problem(persona: str, attempt: Attempt, response, before: str, after: str, n
             return where + (" (nothing changed)" if not refused else "")
         return None
     if attempt.api:
-        ok = status == {"sign-in": 401, "403": 403}.get(outcome, 403)
+        ok = status == {"sign-in": 401, "403": 403, "404": 404}.get(outcome, 403)
     else:
         ok = {
             "sign-in": status == 302 and location.startswith("/sign-in/"),

@@ -126,6 +126,7 @@ def _write_tables():
     from attend.accounts.models import PupilLink, User
     from attend.alerts.models import Alert, OfficerAssignment, RuleSetting
     from attend.api.models import ApiToken
+    from attend.casework.models import Attachment, Case, ChronologyEntry, Family, FamilyMember
     from attend.directory.models import Service
     from attend.letters.models import (
         Batch,
@@ -138,7 +139,8 @@ def _write_tables():
 
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
-        TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken,
+        TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken, Case, ChronologyEntry,
+        Attachment, Family, FamilyMember,
     ]  # fmt: skip
 
 
