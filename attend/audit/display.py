@@ -71,6 +71,9 @@ SENTENCES: dict[str, str] = {
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
     "casework.case.opened": "{actor} opened case {case} at the {stage} stage.",
+    "casework.attachment.added": "{actor} added the document {filename} to case {case}.",
+    "casework.attachment.downloaded": "{actor} downloaded the document {filename} from case {case}.",
+    "casework.attachment.damaged": "{actor} tried to open {filename} on case {case}, refused: {reason}.",
     "casework.chronology.viewed": "{actor} read the chronology of case {case} through the API ({entries} entries).",
 }
 

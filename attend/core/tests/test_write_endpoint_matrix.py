@@ -242,6 +242,9 @@ def attempts(w: dict, me) -> list[Attempt]:
         Attempt("an entry on another LA's case (API)", f"/api/v1/cases/{w['south_case'].ref}/chronology/",
                 {"kind": "note", "occurred_at": "2025-12-09T10:00:00Z", "summary": "Not my case"},
                 "cases.write", api=True),
+        Attempt("a document on another LA's case", f"/cases/{w['south_case'].ref}/attach/",
+                {"description": "Not my case", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n")},
+                "cases.write"),
         Attempt("another LA's marks (API)", "/api/v1/imports/",
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
                 refusal="403", in_scope=sysadmins, api=True),
@@ -254,7 +257,7 @@ COVERED = {
     "directory:user", "directory:service-new", "directory:service", "letters:template-edit",
     "letters:pupil-send", "letters:message", "letters:batch-new", "letters:batch", "letters:batch-letter",
     "privacy:subject-access", "password-change", "jobs:report-new", "jobs:import-new",
-    "api:imports", "api:cases", "api:case-chronology",
+    "api:imports", "api:cases", "api:case-chronology", "casework:attach",
 }  # fmt: skip
 
 

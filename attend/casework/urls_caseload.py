@@ -1,0 +1,11 @@
+"""Pages of casework: caseloads, documents and families. Included before urls_cases, whose `<ref>/` would
+otherwise take `caseload/`."""
+
+from django.urls import path
+
+from . import views_attachments
+
+urlpatterns = [
+    path("<str:ref>/attach/", views_attachments.attach, name="attach"),
+    path("<str:ref>/attachments/<int:pk>/", views_attachments.download, name="attachment"),
+]
