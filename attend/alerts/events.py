@@ -23,7 +23,13 @@ from .models import OPEN_STATUSES, Alert
 
 RETURNED_POST = "returned_post"
 TRANSLATION_NEEDED = "translation_needed"
-EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED})
+# Casework items (attend.casework.prompts): raised and cleared by casework's own sync, not by the rules.
+CASE_NEXT_STEP = "case_next_step"
+CASE_REVIEW = "case_review"
+CASE_MEETING = "case_meeting"
+CASE_CONSENT = "case_consent"
+CASE_RULES = frozenset({CASE_NEXT_STEP, CASE_REVIEW, CASE_MEETING, CASE_CONSENT})
+EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED}) | CASE_RULES
 
 
 @dataclass
