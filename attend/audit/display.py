@@ -74,6 +74,8 @@ SENTENCES: dict[str, str] = {
     "casework.attachment.added": "{actor} added the document {filename} to case {case}.",
     "casework.attachment.downloaded": "{actor} downloaded the document {filename} from case {case}.",
     "casework.attachment.damaged": "{actor} tried to open {filename} on case {case}, refused: {reason}.",
+    "casework.family.member_added": "{actor} confirmed {pupil} as a member of family {family}: {reason}",
+    "casework.family.member_removed": "{actor} removed {pupil} from family {family}.",
     "casework.chronology.viewed": "{actor} read the chronology of case {case} through the API ({entries} entries).",
 }
 

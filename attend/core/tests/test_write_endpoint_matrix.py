@@ -145,8 +145,14 @@ def make_world() -> dict:
     w["cedar_membership"] = Membership.objects.get(user=w["cedar_officer"])
     # Southshire's casework: Kit's open case; Rowan on roll at Cedar with no case yet.
     w["south_case"], _ = open_case(by=None, pupil=kit, school=cedar)
-    w["rowan"] = make_pupil(surname="Southcase", legal_forename="Rowan")
+    # Rowan: Kit's brother (same surname and address), not yet in a family or on a case.
+    w["rowan"] = make_pupil(surname="Faraway", legal_forename="Rowan")
     Enrolment.objects.create(pupil=w["rowan"], school=cedar, admission_date=dt.date(2025, 9, 3), nc_year="5")
+    mother = Contact.objects.create(
+        contact_ref="C-ROWAN-1", source_school=cedar, forename="Jo", surname="Faraway", address_line1="1 Cedar Row",
+        postcode="SO1 1AA",
+    )  # fmt: skip
+    PupilContact.objects.create(pupil=w["rowan"], contact=mother, relationship="Mother", priority=1)
     return w
 
 
@@ -245,6 +251,9 @@ def attempts(w: dict, me) -> list[Attempt]:
         Attempt("a document on another LA's case", f"/cases/{w['south_case'].ref}/attach/",
                 {"description": "Not my case", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n")},
                 "cases.write"),
+        Attempt("a family link on another LA's case", f"/cases/{w['south_case'].ref}/family/",
+                {"action": "confirm", "confirm-pupil": w["rowan"].upn, "confirm-reason": "Mother confirmed"},
+                "cases.view"),
         Attempt("another LA's marks (API)", "/api/v1/imports/",
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
                 refusal="403", in_scope=sysadmins, api=True),
@@ -257,7 +266,7 @@ COVERED = {
     "directory:user", "directory:service-new", "directory:service", "letters:template-edit",
     "letters:pupil-send", "letters:message", "letters:batch-new", "letters:batch", "letters:batch-letter",
     "privacy:subject-access", "password-change", "jobs:report-new", "jobs:import-new",
-    "api:imports", "api:cases", "api:case-chronology", "casework:attach",
+    "api:imports", "api:cases", "api:case-chronology", "casework:attach", "casework:family",
 }  # fmt: skip
 
 
