@@ -338,4 +338,17 @@ class CaseEntry(ApiView):
         entry = entries.filter(pk=pk if 0 < pk <= 2**31 - 1 else 0).first()
         if entry is None:
             raise Http404("No entry with that id on this case.")
+        audit.record(
+            "casework.chronology.viewed",
+            request=request,
+            obj=case,
+            pupil=case.pupil,
+            school=case.school,
+            data={
+                "case": case.ref,
+                "entries": 1,
+                "restricted": int(entry.restricted),
+                "token": request.auth.prefix,
+            },
+        )
         return Response(EntrySerializer(entry).data)
