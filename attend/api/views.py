@@ -40,6 +40,8 @@ from .models import SCOPES
 MAX_ID = 2**31 - 1
 UPN = re.compile(r"^[A-Za-z0-9]{13}$")
 ERRORS = {code: s.ErrorSerializer for code in (400, 401, 403, 404, 429)}
+# A request body may also be refused for its content type (DRF's parsers answer 415).
+WRITE_ERRORS = {**ERRORS, 415: s.ErrorSerializer}
 
 
 class ApiView(GenericAPIView):
@@ -280,7 +282,7 @@ def _store(upload, folder: Path, kind: str) -> Path:
 @extend_schema(
     tags=["imports"],
     request=s.ImportRequest,
-    responses={201: s.ImportResultSerializer, 413: s.ErrorSerializer, **ERRORS},
+    responses={201: s.ImportResultSerializer, 413: s.ErrorSerializer, **WRITE_ERRORS},
 )
 class ImportCreate(ApiView):
     """Import one file (multipart: `kind`, `file`). All or nothing: 400 lists every problem as

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from attend import audit
 from attend.api import serializers as api_s
-from attend.api.views import ERRORS, ApiView
+from attend.api.views import ERRORS, WRITE_ERRORS, ApiView
 from attend.core import clock
 from attend.core.scoping import schools_visible_to
 from attend.people.models import Enrolment
@@ -209,7 +209,7 @@ class CaseList(ApiView):
 
     @extend_schema(
         request=CaseOpen,
-        responses={200: CaseSerializer, 201: CaseSerializer, 409: api_s.ErrorSerializer, **ERRORS},
+        responses={200: CaseSerializer, 201: CaseSerializer, 409: api_s.ErrorSerializer, **WRITE_ERRORS},
     )
     def post(self, request):
         serializer = CaseOpen(data=request.data)
@@ -281,7 +281,7 @@ class CaseChronology(ApiView):
         body = {"case": case.ref, "restricted_entries_hidden": hidden, "entries": entries}
         return Response(EntryListSerializer(body).data)
 
-    @extend_schema(request=EntryCreate, responses={201: EntrySerializer, **ERRORS})
+    @extend_schema(request=EntryCreate, responses={201: EntrySerializer, **WRITE_ERRORS})
     def post(self, request, ref: str):
         case = _case(request, ref, write=True)
         serializer = EntryCreate(data=request.data)
