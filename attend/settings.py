@@ -230,11 +230,13 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attend API",
-    "DESCRIPTION": "School attendance: imports from MIS connectors, statistics, alerts. See docs/api.md.",
+    "DESCRIPTION": "School attendance: imports from MIS connectors, statistics, alerts, cases. See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Casework's support offered and declined share one list of values (one enum, not two names for it).
+    "ENUM_NAME_OVERRIDES": {"SupportEnum": "attend.casework.models.chronology.Support.choices"},
 }
 # A cache shared by every worker process (gunicorn runs several): the API rate limits count there, so they hold
 # across workers. The table is made by migration accounts/0004 (`attend createcachetable` makes it too).

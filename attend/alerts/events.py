@@ -25,7 +25,13 @@ RETURNED_POST = "returned_post"
 TRANSLATION_NEEDED = "translation_needed"
 # A concern raised from a case to the school's designated safeguarding lead (attend.casework.safeguarding).
 SAFEGUARDING_CONCERN = "safeguarding_concern"
-EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN})
+# Casework items (attend.casework.prompts): raised and cleared by casework's own sync, not by the rules.
+CASE_NEXT_STEP = "case_next_step"
+CASE_REVIEW = "case_review"
+CASE_MEETING = "case_meeting"
+CASE_CONSENT = "case_consent"
+CASE_RULES = frozenset({CASE_NEXT_STEP, CASE_REVIEW, CASE_MEETING, CASE_CONSENT})
+EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN}) | CASE_RULES
 
 
 @dataclass

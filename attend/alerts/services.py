@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from attend import audit
+from attend.core import clock
 from attend.core.locking import update_if_version
 from attend.people.models import PupilContact
 from attend.schools.models import LocalAuthority, School
@@ -78,6 +79,11 @@ def alerts_evaluate(
     for each in schools:
         cohort = cohorts.get(each.pk, []) if cohorts is not None else None
         total.add(_evaluate_school(each, as_of=as_of, at=at, cohort=cohort))
+    if as_of == clock.today():  # casework's items on the work list (not when replaying a past day)
+        from attend.casework.models import Case
+        from attend.casework.prompts import sync_case_prompts
+
+        sync_case_prompts(as_of, Case.objects.filter(school__in=schools))
     return total
 
 

@@ -55,6 +55,10 @@ RULE_TITLES = {
     "returned_post": "Letter returned by the post: check the address (possible child missing education)",
     "translation_needed": "Interpreter or translation needed",
     "safeguarding_concern": "Safeguarding concern raised to the designated safeguarding lead",
+    "case_next_step": "Case: next step due",
+    "case_review": "Case: plan review due",
+    "case_meeting": "Case: meeting today",
+    "case_consent": "Case: consent expiring",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -78,6 +82,10 @@ RULE_WEIGHT = {
     "short_spells": 10,
     "translation_needed": 20,
     "safeguarding_concern": 95,
+    "case_meeting": 75,
+    "case_next_step": 45,
+    "case_review": 35,
+    "case_consent": 30,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -102,7 +110,10 @@ DAILY_RULES = frozenset({"first_day", "missing_register"})
 THRESHOLD_RULES = frozenset(
     {"severe_absence", "penalty_threshold", "la_notification_10_days", "part_time_timetable"}
 )
-TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES
+# Casework items (attend.casework.prompts) exist only while due: on today's list while nobody has acknowledged them,
+# routed to the case's LA officer and school lead (or, for a case with neither, as the school's other work).
+CASE_RULES = frozenset({"case_next_step", "case_review", "case_meeting", "case_consent"})
+TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES
 NEW_DAYS = 7
 TOP_N = 25
 
@@ -127,6 +138,10 @@ NEXT_STEP = {
     "consider a children missing education enquiry",
     "translation_needed": "Arrange an interpreter or a translated letter; record the contact's language",
     "safeguarding_concern": "DSL: read the concern on the case's safeguarding page today and record what you did",
+    "case_next_step": "Open the case: do the next step and record it, or record a new one",
+    "case_review": "Open the case and review the plan with the family",
+    "case_meeting": "Open the case: hold the meeting and record it",
+    "case_consent": "Renew the parent's consent before the next direct-work session",
 }
 
 LISTS = {
@@ -144,6 +159,11 @@ def rule_title(rule: str) -> str:
 
 def side_of(rule: str) -> str:
     return RULE_SIDE.get(rule, SCHOOL)
+
+
+def case_officers(alert: Alert) -> list[int]:
+    """The users holding the case a casework item is about (its LA officer and school lead)."""
+    return (alert.details or {}).get("officers", []) if alert.rule in CASE_RULES else []
 
 
 def _since(alert: Alert) -> dt.date:
@@ -165,7 +185,7 @@ def is_for_today(alert: Alert, today: dt.date) -> bool:
         return False
     if alert.rule in DAILY_RULES:
         return alert.key[:10] == today.isoformat()
-    if alert.rule in URGENT_RULES:
+    if alert.rule in URGENT_RULES or alert.rule in CASE_RULES:
         return True
     if alert.rule in THRESHOLD_RULES:
         return is_newly_raised(alert, today) or returned(alert)
@@ -427,8 +447,10 @@ def work_list(user, which: str, today: dt.date, *, school: School | None = None,
             sides = user_sides(user)
             visible = set(schools_visible_to(user).values_list("pk", flat=True))
             pairs = {(s, side) for s in visible for side in sides if (s, side) not in assignments}
-        alerts = _routed(alerts, pairs)
-        candidates = [a for a in alerts if is_for_today(a, today)]
+        held = [a for a in alerts.filter(rule__in=CASE_RULES) if case_officers(a)]
+        candidates = [a for a in _routed(alerts, pairs) if is_for_today(a, today) and not case_officers(a)]
+        if which == "mine":  # a case's items go to the officers holding the case
+            candidates += [a for a in held if user.pk in case_officers(a)]
     elif which == "la":
         alerts = alerts.filter(rule__in=[r for r, s in RULE_SIDE.items() if s == LA])
         candidates = list(alerts)

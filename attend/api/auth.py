@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
 from attend.accounts.permissions import has_permission
@@ -56,13 +56,18 @@ class BearerTokenAuthentication(BaseAuthentication):
 
 class TokenScopeAndRole(BasePermission):
     """The view's token scope AND the user's role permission from the one table. A view that declares either
-    one as empty is refused to everyone (deny by default)."""
+    one as empty is refused to everyone (deny by default). For writes (POST), a view may declare its own pair:
+    `write_token_scope` and `write_permission` (e.g. cases:write and cases.write beside cases:read and
+    cases.view)."""
 
     message = "Not allowed."
 
     def has_permission(self, request, view) -> bool:
         permission = getattr(view, "attend_permission", "")
         scope = getattr(view, "token_scope", "")
+        if request.method not in SAFE_METHODS and getattr(view, "write_token_scope", ""):
+            # A view that reads and writes (GET and POST on one URL) declares the writing pair separately.
+            permission, scope = getattr(view, "write_permission", ""), view.write_token_scope
         token = request.auth
         if not permission or not scope or not isinstance(token, ApiToken):
             return False

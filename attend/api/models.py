@@ -11,14 +11,16 @@ from django.db import models
 from django.utils import timezone
 
 # What a token may be used for. The user's role (accounts/permissions.py) and row scope (core/scoping.py) still
-# apply: a scope only narrows what the user could do anyway. "cases:read" is reserved for casework.
+# apply: a scope only narrows what the user could do anyway.
 SCOPES: dict[str, str] = {
     "imports:write": "Import register files (POST imports/) and read import runs.",
     "statistics:read": "List schools in scope and read their DfE attendance statistics (and the LA's).",
     "alerts:read": "Read alerts raised by the identification rules.",
     "pupils:read": "Read one pupil's year-to-date attendance by UPN.",
+    "cases:read": "Read cases in scope and their chronology (restricted notes only for safeguarding roles).",
+    "cases:write": "Open cases for pupils on roll in scope and add chronology entries to cases you may write.",
 }
-RESERVED_SCOPES = frozenset({"cases:read"})
+RESERVED_SCOPES: frozenset[str] = frozenset()
 
 TOKEN_TAG = "att"
 

@@ -19,6 +19,8 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "statistics:read": frozenset({"school.dashboard", "la.dashboard"}),
     "alerts:read": frozenset({"pupil.view"}),
     "pupils:read": frozenset({"pupil.view"}),
+    "cases:read": frozenset({"cases.view"}),
+    "cases:write": frozenset({"cases.write"}),
 }
 MAX_DAYS = 366
 

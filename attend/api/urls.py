@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from attend.casework import api as cases
+
 from . import views
 from .schema import schema_view
 
@@ -15,6 +17,10 @@ urlpatterns = [
     path("v1/pupils/<str:upn>/attendance/", views.PupilAttendance.as_view(), name="pupil-attendance"),
     path("v1/imports/", views.ImportCreate.as_view(), name="imports"),
     path("v1/imports/<int:pk>/", views.ImportRunDetail.as_view(), name="import-run"),
+    path("v1/cases/", cases.CaseList.as_view(), name="cases"),
+    path("v1/cases/<str:ref>/", cases.CaseDetail.as_view(), name="case"),
+    path("v1/cases/<str:ref>/chronology/", cases.CaseChronology.as_view(), name="case-chronology"),
+    path("v1/cases/<str:ref>/chronology/<int:pk>/", cases.CaseEntry.as_view(), name="case-entry"),
     # Anything else under /api/ is a JSON 404, not the site's HTML page.
     re_path(r"^(?P<rest>.*)$", views.not_found, name="not-found"),
 ]

@@ -40,6 +40,8 @@ from .models import SCOPES
 MAX_ID = 2**31 - 1
 UPN = re.compile(r"^[A-Za-z0-9]{13}$")
 ERRORS = {code: s.ErrorSerializer for code in (400, 401, 403, 404, 429)}
+# A request body may also be refused for its content type (DRF's parsers answer 415).
+WRITE_ERRORS = {**ERRORS, 415: s.ErrorSerializer}
 
 
 class ApiView(GenericAPIView):
@@ -47,6 +49,9 @@ class ApiView(GenericAPIView):
 
     attend_permission = ""
     token_scope = ""
+    # For a view that also writes (POST on the same URL): the permission and scope its writes need.
+    write_permission = ""
+    write_token_scope = ""
     throttle_kind = "read"
     # Query parameters the view reads; any other is refused (400), so a misspelt filter is not silently ignored.
     query_parameters: tuple[str, ...] = ()
@@ -59,6 +64,10 @@ class ApiView(GenericAPIView):
             )
         if cls.token_scope not in SCOPES:
             raise ImproperlyConfigured(f"{cls.__name__} declares unknown token scope {cls.token_scope!r}")
+        if cls.write_token_scope and (
+            cls.write_token_scope not in SCOPES or cls.write_permission not in PERMISSIONS
+        ):
+            raise ImproperlyConfigured(f"{cls.__name__} declares an unknown write scope or permission")
         view = super().as_view(**initkwargs)
         # PermissionMiddleware and the URL walk read these; the view checks them against the token's user.
         view.attend_permission = cls.attend_permission
@@ -273,7 +282,7 @@ def _store(upload, folder: Path, kind: str) -> Path:
 @extend_schema(
     tags=["imports"],
     request=s.ImportRequest,
-    responses={201: s.ImportResultSerializer, 413: s.ErrorSerializer, **ERRORS},
+    responses={201: s.ImportResultSerializer, 413: s.ErrorSerializer, **WRITE_ERRORS},
 )
 class ImportCreate(ApiView):
     """Import one file (multipart: `kind`, `file`). All or nothing: 400 lists every problem as

@@ -99,6 +99,12 @@ SENTENCES: dict[str, str] = {
     "casework.removal.refused": "{actor} refused the removal of entry {entry} on case {case}.",
     "casework.entry.removed": "{actor} approved the removal of {entries} entries ({kind}, entry {entry}) filed on "
     "the wrong child from case {case}, asked for by {requested_by}: {reason}",
+    "casework.attachment.added": "{actor} added the document {filename} to case {case}.",
+    "casework.attachment.downloaded": "{actor} downloaded the document {filename} from case {case}.",
+    "casework.attachment.damaged": "{actor} tried to open {filename} on case {case}, refused: {reason}.",
+    "casework.family.member_added": "{actor} confirmed {pupil} as a member of family {family}: {reason}",
+    "casework.family.member_removed": "{actor} removed {pupil} from family {family}.",
+    "casework.chronology.viewed": "{actor} read the chronology of case {case} through the API ({entries} entries).",
 }
 
 

@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 ENV_NAMES = ("ATTEND_TODAY", "ATTEND_WEB_TODAY")
+AFTER_SCHOOL = dt.time(17, 0)
 
 
 def today() -> dt.date:
@@ -24,11 +25,13 @@ def today() -> dt.date:
 
 
 def now() -> dt.datetime:
-    """The moment things happen at: the real time, or on a pinned day that day at the current time of day (so a
-    demo's calls and notes, made now, are dated on the demo's today, not after it)."""
-    real = timezone.localtime()
+    """The moment things happen at: the real time, or on a pinned day 5 pm that day (after the school day, so
+    what is recorded "now" comes after the day's calls and meetings, and in the same order whatever the real time:
+    a demo's notes are dated on the demo's today, and tests do not depend on the hour they run at)."""
     day = pinned_today()
-    return real if day is None else real.replace(year=day.year, month=day.month, day=day.day)
+    if day is None:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(day, AFTER_SCHOOL))
 
 
 def latest_moment() -> dt.datetime:

@@ -39,6 +39,8 @@ from attend.people.models import Contact, Enrolment, Pupil, PupilContact
 from attend.registers.models import ImportRun, Mark, MarkChange
 from attend.schools.models import AcademicYear
 
+from . import casework_retention
+
 # The law's floor for registers; settings may lengthen it, never shorten it.
 REGISTER_YEARS_MINIMUM = 6
 # Rows per DELETE: small enough that each chunk is a short transaction, large enough to be quick.
@@ -145,8 +147,16 @@ SCHEDULE = [
         deletes=False,
     ),
     Category(
+        "cases",
+        "Cases, with their chronology, stage changes, documents (and their files), assessment, plans, meetings, "
+        "consent and safeguarding records.",
+        "Per the local authority's policy: ATTEND_RETENTION_CASEWORK_YEARS after the case was closed; open cases are "
+        "kept. Until it is set, nothing is deleted, and pupils with a case are kept while the case is.",
+        "LA records management policy (e.g. the IRMS retention guidelines for local authorities).",
+    ),
+    Category(
         "casework",
-        "Casework records: so far part-time timetables (cases, notes and documents will join them).",
+        "Other casework records: part-time timetables.",
         "Per the local authority's policy: ATTEND_RETENTION_CASEWORK_YEARS after the record ends. Until it is set, "
         "nothing is deleted, and pupils with casework are kept.",
         "LA records management policy (e.g. the IRMS retention guidelines for local authorities).",
@@ -204,6 +214,9 @@ class Due:
             return model.objects.none()
         return model.objects.filter(end__lt=_years_before(self.as_of, years))
 
+    def cases(self) -> QuerySet:
+        return casework_retention.due_cases(self.as_of, casework_years())
+
     def _kept_alerts(self) -> QuerySet:
         return Alert.objects.exclude(pk__in=self.alerts().values("pk"))
 
@@ -233,6 +246,9 @@ class Due:
             # category of their own, a pupil with any is kept rather than deleted with them.
             circumstances = apps.get_model("casework", "PupilCircumstance").objects
             pupils = pupils.filter(~Exists(circumstances.filter(pupil=OuterRef("pk"))))
+            # A pupil with a case is kept while the case is.
+            kept_cases = casework_retention.kept_cases(self.as_of, casework_years())
+            pupils = pupils.filter(~Exists(kept_cases.filter(pupil=OuterRef("pk"))))
         return pupils
 
     def pupils(self) -> QuerySet:
@@ -319,6 +335,16 @@ def retention_report(*, as_of: dt.date) -> list[CategoryReport]:
         "end",
         "school",
         note=""
+        if casework_years() is not None
+        else "no LA policy set (ATTEND_RETENTION_CASEWORK_YEARS): kept",
+    )
+    cases = due.cases()
+    add(
+        "cases",
+        cases,
+        "closed_at",
+        "school",
+        note=casework_retention.cases_note(cases)
         if casework_years() is not None
         else "no LA policy set (ATTEND_RETENTION_CASEWORK_YEARS): kept",
     )
@@ -439,6 +465,7 @@ def retention_apply(*, as_of: dt.date, by=None) -> ApplyResult:
         "alerts": _delete_in_chunks(due.alerts()),
         "enrolments": _delete_in_chunks(due.enrolments()),
         "casework": _delete_in_chunks(due.casework()) if due.casework() is not None else 0,
+        "cases": casework_retention.delete_cases(due.cases()),
     }
     # Pseudonymise before deleting contacts, so the contacts of pseudonymised pupils are freed too.
     pseudonymised = _pseudonymise(due.pupils_to_pseudonymise())

@@ -10,11 +10,13 @@ leaves the organisation (README.txt says what to check). It holds:
     mark_changes.csv    corrections to marks
     contacts.csv        the pupil's contacts as recorded for them
     alerts.csv          alerts raised about the pupil
-    casework.csv        casework records (part-time timetables so far)
+    cases.csv           the pupil's cases (stage, status, when opened and closed)
+    chronology.csv      every entry on those cases, restricted safeguarding notes and corrected entries included
+    casework.csv        other casework records (part-time timetables)
     circumstances.csv   circumstances recorded to weigh before acting (medical condition, bereavement)
     notice_sessions.csv sessions relied on by a penalty notice or notice to improve
     access_log.csv      the audit trail of the pupil's records (who looked, by role; what was done)
-    documents/          casework documents (none yet: Attend holds no documents)
+    documents/          the documents on those cases (each checked against its checksum)
 
 Making the archive is itself recorded in the audit trail.
 """
@@ -42,6 +44,8 @@ from attend.core.spreadsheet import cell as _cell
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.registers.models import AttendanceCode, Mark, MarkChange
 
+from . import casework_access
+
 # Every stored field of the pupil (so a field added later is in the archive too), less the internal row id.
 PUPIL_FIELDS = [f.name for f in Pupil._meta.concrete_fields if f.name != "id"]
 # Who the pupil is, for a school that sees only its own period: characteristics and flags are as held now.
@@ -64,8 +68,10 @@ Review before release (the DPO decides; Attend cannot)
 - contacts.csv includes parents' and carers' own contact details: check who is asking (for example a parent
   without parental responsibility, or a parent the pupil should not be found by). A contact or address marked
   confidential in casework (a non-molestation order, a refuge) is already redacted as "[confidential]".
-- Casework records, including restricted safeguarding notes, are not in this export; a request that covers them
-  is answered by the DSL with the case record, after the safeguarding review the guidance asks for.
+- chronology.csv includes restricted safeguarding notes (restricted = yes), parents' and the child's own words,
+  and what other people said; documents/ may hold letters from other agencies (third-party information). The
+  archive holds all of it because a subject access request is run by the DSL, the head or an LA manager; the DPO
+  decides what may be released.
 """
 
 
@@ -298,6 +304,14 @@ def subject_access_export(
         ),
     )
 
+    cases = casework_access.cases_of(pupil, access)
+    files["cases.csv"], counts["cases"] = _csv(casework_access.CASE_HEADER, casework_access.case_rows(cases))
+    files["chronology.csv"], counts["chronology"] = _csv(
+        casework_access.ENTRY_HEADER, casework_access.entry_rows(cases, lambda u: _roles(u, roles))
+    )
+    documents, unreadable = casework_access.documents(cases)
+    counts["documents"] = len(documents)
+
     circumstances = (
         apps.get_model("casework", "PupilCircumstance").objects.filter(
             Q() if access is None else access.during("start"), pupil=pupil
@@ -339,12 +353,18 @@ def subject_access_export(
 
     maker = by.get_username() if by is not None else "a command-line user"
     readme = _readme(pupil, made_at, maker, counts, access)
+    if unreadable:
+        readme += "\nDocuments that could not be included (tell the system administrator)\n" + "\n".join(
+            f"- {u}" for u in unreadable
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", readme)
         for name, content in files.items():
             archive.writestr(name, content)
         archive.writestr(zipfile.ZipInfo("documents/"), b"")
+        for name, content in documents.items():
+            archive.writestr(name, content)
     audit.record(
         "privacy.subject_access.exported",
         by=by,
@@ -379,12 +399,14 @@ def _readme(
         f"mark_changes.csv  corrections to marks ({counts['mark_changes']} rows)",
         f"contacts.csv      the pupil's contacts as recorded for them ({counts['contacts']} rows)",
         f"alerts.csv        attendance alerts raised about the pupil ({counts['alerts']} rows)",
-        f"casework.csv      casework records: part-time timetables so far ({counts['casework']} rows)",
+        f"cases.csv         the pupil's cases ({counts['cases']} rows)",
+        f"chronology.csv    every entry on those cases, restricted notes included ({counts['chronology']} rows)",
+        f"casework.csv      other casework records: part-time timetables ({counts['casework']} rows)",
         f"circumstances.csv circumstances recorded to weigh before acting (medical condition, bereavement) "
         f"({counts['circumstances']} rows)",
         f"notice_sessions.csv  sessions relied on by a penalty notice or notice to improve ({counts['notice_sessions']} rows)",
         f"access_log.csv    who viewed, exported or changed the pupil's records, by role ({counts['access_log']} rows)",
-        "documents/        casework documents: none (Attend does not hold documents yet)",
+        f"documents/        the documents on those cases ({counts['documents']} files)",
         "",
         "How long Attend keeps these records: see the retention schedule (`attend retention report`, docs/privacy.md).",
         "",

@@ -264,7 +264,7 @@ def test_evaluation_query_count_does_not_grow_with_pupils_or_marks(monkeypatch):
     few, _ = _evaluation_queries(5)
     many, result = _evaluation_queries(30)
     assert many == few
-    assert few <= 17
+    assert few <= 19  # 17, and two for casework's work-list items (attend.casework.prompts: none open here)
     assert result.pupils == 30 and result.raised >= 30
 
 

@@ -27,11 +27,13 @@ def api_entries():
 
 def test_every_api_view_declares_a_permission_that_its_token_scope_allows():
     entries = api_entries()
-    assert len(entries) == 8
+    assert len(entries) == 12
     for entry in entries:
         view = entry.callback.view_class
         assert entry.permission in PERMISSIONS
         assert entry.permission in SCOPE_PERMISSIONS[view.token_scope], entry.view_name
+        if view.write_token_scope:  # a view that also writes declares the writing pair (cases)
+            assert view.write_permission in SCOPE_PERMISSIONS[view.write_token_scope], entry.view_name
 
 
 def test_a_view_that_declares_nothing_is_refused_to_everyone(world):
@@ -143,7 +145,7 @@ def test_each_token_is_throttled_with_a_json_429(world, client, settings):
     assert client.get("/api/v1/schools/", headers=bearer(other)).status_code == 200  # per token
 
 
-SAMPLE = {"urn": 100001, "pk": 1, "upn": "A201200024001"}
+SAMPLE = {"urn": 100001, "pk": 1, "upn": "A201200024001", "ref": "CW-000001"}
 
 
 @pytest.mark.parametrize("scope", sorted(SCOPES))
@@ -161,3 +163,9 @@ def test_every_api_endpoint_needs_exactly_its_declared_scope(db, client, scope):
             assert status in (200, 404, 405), (url, status)
         else:
             assert status == 403, (url, status)
+        if entry.callback.view_class.write_token_scope:
+            status = client.post(url, {}, headers=bearer(token)).status_code
+            if entry.callback.view_class.write_token_scope == scope:
+                assert status in (400, 404), (url, status)
+            else:
+                assert status == 403, (url, status)

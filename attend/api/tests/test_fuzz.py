@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from attend.casework.cases import open_case
 from attend.registers.models import ImportRun
 
 from .factories import token_for
@@ -52,6 +53,12 @@ OPERATIONS = {
     "GET /api/v1/pupils/{upn}/attendance/",
     "POST /api/v1/imports/",
     "GET /api/v1/imports/{id}/",
+    "GET /api/v1/cases/",
+    "POST /api/v1/cases/",
+    "GET /api/v1/cases/{ref}/",
+    "GET /api/v1/cases/{ref}/chronology/",
+    "POST /api/v1/cases/{ref}/chronology/",
+    "GET /api/v1/cases/{ref}/chronology/{id}/",
 }
 
 
@@ -102,7 +109,12 @@ def real_objects(world) -> dict[str, dict]:
     """Path parameters naming objects that exist and are in the LA officer's scope, so that generated queries
     and bodies reach the statistics, alerts and audit code rather than stopping at 404."""
     run = ImportRun.objects.create(kind="marks", file_name="marks.csv", imported_by=world["la_officer"])
+    case, _ = open_case(by=world["la_officer"], pupil=world["absent"], school=world["a"])
+    entry = case.entries.get()
     return {
+        "/api/v1/cases/{ref}/": {"ref": case.ref},
+        "/api/v1/cases/{ref}/chronology/": {"ref": case.ref},
+        "/api/v1/cases/{ref}/chronology/{id}/": {"ref": case.ref, "id": entry.pk},
         "/api/v1/schools/{urn}/statistics/": {"urn": world["a"].urn},
         "/api/v1/alerts/{id}/": {"id": world["alert"].pk},
         "/api/v1/pupils/{upn}/attendance/": {"upn": world["absent"].upn},

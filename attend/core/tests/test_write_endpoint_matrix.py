@@ -30,6 +30,7 @@ from attend.alerts.rules import DEFAULTS
 from attend.api.models import ApiToken
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
+from attend.casework.cases import open_case
 from attend.directory.models import Service
 from attend.jobs.tests.worker import run_queued_tasks
 from attend.letters import library
@@ -146,6 +147,16 @@ def make_world() -> dict:
         draft, as_of=TODAY, batch=w["south_batch"], hold_reason="Bereavement", key="matrix-held-letter"
     )
     w["cedar_membership"] = Membership.objects.get(user=w["cedar_officer"])
+    # Southshire's casework: Kit's open case; Rowan on roll at Cedar with no case yet.
+    w["south_case"], _ = open_case(by=None, pupil=kit, school=cedar)
+    # Rowan: Kit's brother (same surname and address), not yet in a family or on a case.
+    w["rowan"] = make_pupil(surname="Faraway", legal_forename="Rowan")
+    Enrolment.objects.create(pupil=w["rowan"], school=cedar, admission_date=dt.date(2025, 9, 3), nc_year="5")
+    mother = Contact.objects.create(
+        contact_ref="C-ROWAN-1", source_school=cedar, forename="Jo", surname="Faraway", address_line1="1 Cedar Row",
+        postcode="SO1 1AA",
+    )  # fmt: skip
+    PupilContact.objects.create(pupil=w["rowan"], contact=mother, relationship="Mother", priority=1)
     add_south_plan(w)
     make_casework(w)
     return w
@@ -386,6 +397,17 @@ def attempts(w: dict, me) -> list[Attempt]:
         Attempt("another LA's marks (web upload)", "/imports/new/",
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", marks.encode())}, "import.run",
                 refusal="own", in_scope=sysadmins),
+        Attempt("a case for another LA's pupil (API)", "/api/v1/cases/", {"upn": w["rowan"].upn},
+                "cases.write", api=True),
+        Attempt("an entry on another LA's case (API)", f"/api/v1/cases/{w['south_case'].ref}/chronology/",
+                {"kind": "note", "occurred_at": "2025-12-09T10:00:00Z", "summary": "Not my case"},
+                "cases.write", api=True),
+        Attempt("a document on another LA's case", f"/cases/{w['south_case'].ref}/attach/",
+                {"description": "Not my case", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n")},
+                "cases.write"),
+        Attempt("a family link on another LA's case", f"/cases/{w['south_case'].ref}/family/",
+                {"action": "confirm", "confirm-pupil": w["rowan"].upn, "confirm-reason": "Mother confirmed"},
+                "cases.view"),
         Attempt("another LA's marks (API)", "/api/v1/imports/",
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
                 refusal="403", in_scope=sysadmins, api=True),
@@ -413,6 +435,8 @@ COVERED = {
     "casework:case-open", "casework:case-open-child", "casework:case-log", "casework:entry-correct",
     "casework:entry-remove", "casework:removals", "casework:case-stage", "casework:case-assign",
     "casework:case-link-pupil", "casework:case-reopen", "casework:case-close",
+    # Casework: the API, documents and families.
+    "api:cases", "api:case-chronology", "casework:attach", "casework:family",
 }  # fmt: skip
 
 
@@ -466,7 +490,7 @@ def problem(persona: str, attempt: Attempt, response, before: str, after: str, n
             return where + (" (nothing changed)" if not refused else "")
         return None
     if attempt.api:
-        ok = status == {"sign-in": 401, "403": 403}.get(outcome, 403)
+        ok = status == {"sign-in": 401, "403": 403, "404": 404}.get(outcome, 403)
     else:
         ok = {
             "sign-in": status == 302 and location.startswith("/sign-in/"),

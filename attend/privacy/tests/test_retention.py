@@ -176,6 +176,7 @@ def test_the_report_counts_what_is_due_and_changes_nothing(world):
         "import_runs": 1,
         "audit_events": 0,
         "casework": 0,
+        "cases": 0,
         "reports": 0,
         "uploads": 0,
     }

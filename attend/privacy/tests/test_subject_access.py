@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 R = Membership.Role
 FILES = {
     "README.txt", "pupil.json", "enrolments.csv", "marks.csv", "mark_changes.csv", "contacts.csv", "alerts.csv",
-    "casework.csv", "circumstances.csv", "notice_sessions.csv", "access_log.csv", "documents/",
+    "cases.csv", "chronology.csv", "casework.csv", "circumstances.csv", "notice_sessions.csv", "access_log.csv", "documents/",
 }  # fmt: skip
 
 

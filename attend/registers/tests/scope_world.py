@@ -128,11 +128,14 @@ def _write_tables():
     from attend.api.models import ApiToken
     from attend.casework.models import (
         Assessment,
+        Attachment,
         Barrier,
         Case,
         ChronologyEntry,
         Consent,
         EntryRemoval,
+        Family,
+        FamilyMember,
         Meeting,
         PlanAction,
         PlanReview,
@@ -153,9 +156,10 @@ def _write_tables():
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
         TemplateVersion, Letterhead, ContactPreference, Batch, Message, ApiToken,
-        # Casework: cases, the chronology, assessment and plans, meetings, consent, safeguarding; contacts' safety.
-        Case, ChronologyEntry, StageChange, EntryRemoval, Assessment, Barrier, SupportPlan, PlanAction, PlanReview,
-        Consent, Meeting, SafeguardingRecord, ContactSafety,
+        # Casework: cases, the chronology, documents, families, assessment and plans, meetings, consent,
+        # safeguarding; contacts' safety.
+        Case, ChronologyEntry, StageChange, EntryRemoval, Attachment, Family, FamilyMember, Assessment, Barrier,
+        SupportPlan, PlanAction, PlanReview, Consent, Meeting, SafeguardingRecord, ContactSafety,
     ]  # fmt: skip
 
 

@@ -230,7 +230,9 @@ def test_acknowledge_then_link_from_the_page_and_a_dismissal_needs_a_reason(clie
     listing = text(client.get(f"/work/pupils/{alert.pupil.upn}/"))
     assert f"Case {case.ref} open" in listing
     actions = list(
-        AuditEvent.objects.filter(object_id=str(alert.pk)).order_by("id").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_type="alerts.alert", object_id=str(alert.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions == ["alerts.alert.acknowledged", "alerts.alert.linked"]
 
