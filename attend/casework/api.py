@@ -30,7 +30,6 @@ from . import access
 from .cases import open_case
 from .chronology import EntryRefused, record_entry
 from .models import CallOutcome, Case, ChronologyEntry, EntryKind, Stage, Support
-from .prompts import sync_case_prompts
 
 EARLIEST_ENTRY = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 UPN = re.compile(r"^[A-Za-z0-9]{13}$")
@@ -312,8 +311,6 @@ class CaseChronology(ApiView):
             )
         except EntryRefused as refused:
             raise Refused(str(refused)) from None
-        if entry.next_step_due is not None:
-            sync_case_prompts(clock.today(), [case])  # a next step due today is on the work list at once
         entry = ChronologyEntry.objects.select_related("recorded_by").get(pk=entry.pk)
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
