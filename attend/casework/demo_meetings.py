@@ -15,7 +15,7 @@ from django.utils import timezone
 from attend.core import clock
 from attend.people.models import ContactSafety
 
-from . import meetings, safeguarding
+from . import meeting_records, meetings, safeguarding
 from .models import Case, Meeting, PlanAction
 
 AGENDA = "How things are going at school\nWhat makes getting to school hard\nWhat would help"
@@ -53,24 +53,24 @@ def add_demo_meetings(cases) -> int:
             else "",
             created_by=by,
         )
-        rec = meetings.MeetingRecord(
+        rec = meeting_records.MeetingRecord(
             held=True,
             notes=NOTES,
             child_heard=i % 2 == 0,
             parent_words="Mornings are a battle, but we want this to work.",
             participants=f"{parent}\nAttendance officer" if parent else "Attendance officer",
             actions=[
-                meetings.AgreedAction(
+                meeting_records.AgreedAction(
                     "Offer a breakfast club place", PlanAction.Owner.SCHOOL, today + dt.timedelta(7)
                 ),
-                meetings.AgreedAction(
+                meeting_records.AgreedAction(
                     "Walk to school together on Mondays", PlanAction.Owner.PARENT, today + dt.timedelta(14)
                 ),
             ],  # fmt: skip
             next_step="Review attendance with the family",
             next_step_due=today + dt.timedelta(days=21),
         )
-        meetings.record_meeting(held, rec, by=by, version=held.version)
+        meeting_records.record_meeting(held, rec, by=by, version=held.version)
         made += 1
         if parent is None:
             continue

@@ -15,7 +15,7 @@ from attend.accounts.permissions import permission_required_for
 from attend.core import clock
 
 from . import contacts as contact_safety
-from . import meetings
+from . import meeting_records, meetings
 from .access import get_case_for_user, may_write
 from .forms_meetings import ConsentForm, MeetingForm, RecordForm, SafetyForm, SendRecordForm, WithdrawForm
 from .models import Consent, Meeting
@@ -171,7 +171,7 @@ def _meeting_ctx(request, case, meeting, send_form) -> dict:
         case,
         meeting=meeting,
         agenda=meetings.agenda_lines(meeting.agenda),
-        record_blocks=meetings.record_blocks(meeting.record),
+        record_blocks=meeting_records.record_blocks(meeting.record),
         can_write=may_write(request.user, case),
         send_form=send_form,
         sent=case.entries.filter(
@@ -188,7 +188,7 @@ def meeting_record(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     form = RecordForm(request.POST or None, headings=headings, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        rec = meetings.MeetingRecord(
+        rec = meeting_records.MeetingRecord(
             held=d["held"] == "yes",
             notes=d["notes"],
             child_seen=d["child_seen"],
@@ -196,13 +196,15 @@ def meeting_record(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
             child_words=d["child_words"],
             parent_words=d["parent_words"],
             participants=d["participants"],
-            actions=[meetings.AgreedAction(what, owner, due) for what, owner, due in d["actions"]],
+            actions=[meeting_records.AgreedAction(what, owner, due) for what, owner, due in d["actions"]],
             next_step=d["next_step"],
             next_step_due=d["next_step_due"],
             why_not_held=d["why_not_held"],
         )
         try:
-            meetings.record_meeting(meeting, rec, by=request.user, version=d["version"], request=request)
+            meeting_records.record_meeting(
+                meeting, rec, by=request.user, version=d["version"], request=request
+            )
         except meetings.Refused as exc:
             form.add_error(None, str(exc))
         else:
@@ -224,7 +226,7 @@ def meeting_send(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         contact = form.links[form.cleaned_data["contact"]].contact
         try:
-            sent = meetings.send_record_and_plan(
+            sent = meeting_records.send_record_and_plan(
                 meeting, contact, form.cleaned_data["route"], by=request.user
             )
         except meetings.Refused as exc:
