@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "attend.jobs",
     "attend.directory",
     "attend.letters",
+    "attend.partnership",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",

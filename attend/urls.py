@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/", include("attend.directory.urls")),
     path("letters/", include("attend.letters.urls")),
     path("cases/", include("attend.casework.urls")),
+    path("partnership/", include("attend.partnership.urls")),
     path("admin/", admin.site.urls),
 ]
 

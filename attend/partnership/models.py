@@ -1,0 +1,2 @@
+"""Working with partners (issue 17): referrals, part-time timetables, targeting support meetings, the
+professional network and what works. One module per area; each is imported here."""

@@ -1,0 +1,5 @@
+"""/partnership/...: one URL module per area."""
+
+app_name = "partnership"
+
+urlpatterns: list = []
