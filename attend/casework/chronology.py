@@ -145,7 +145,7 @@ def record_message(
         kind=MESSAGE_KINDS.get(message.route, EntryKind.LETTER),
         summary=summary or f"{title} ({message.get_route_display().lower()}) to {to}",
         by=by,
-        occurred_at=message.created_at,
+        occurred_at=min(message.created_at, clock.now()),  # on a pinned day, not past that day's now
         message=message,
         source=source,
         source_ref=f"letters.Message:{message.pk}",
