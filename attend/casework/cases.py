@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attend import audit
+from attend.core import clock
 from attend.core.locking import VersionConflict, update_if_version
 from attend.people.models import Pupil
 from attend.schools.models import LocalAuthority, School
@@ -62,6 +63,7 @@ def open_case(
                     school=school,
                     local_authority=local_authority,
                     stage=stage,
+                    opened_at=occurred_at or clock.now(),
                     opened_by=by if getattr(by, "pk", None) else None,
                     child_forename=child.get("forename", ""),
                     child_surname=child.get("surname", ""),

@@ -98,11 +98,11 @@ def record_entry(
             data={"case": case.ref, "kind": kind, "corrects": corrects.pk if corrects else None},
             request=request,
         )
-        if entry.next_step_due is not None or corrects is not None:
-            # A next step set (or replaced by a correction) is on the officer's work list at once, not tomorrow.
-            from .prompts import sync_case_prompts
+        # The case's work-list items follow at once, not tomorrow: a next step set, replaced by a later entry or a
+        # correction, a plan reviewed, a case closed (a few cheap queries when nothing is due).
+        from .prompts import sync_case_prompts
 
-            sync_case_prompts(clock.today(), [case])
+        sync_case_prompts(clock.today(), [case])
     return entry
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from attend.people.models import Pupil
 from attend.schools.models import LocalAuthority, School
@@ -143,7 +144,8 @@ class Case(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
     close_summary = models.TextField(blank=True)
-    opened_at = models.DateTimeField(auto_now_add=True)
+    # Set by open_case from the service's clock (a demo's or a replayed day's cases open on that day).
+    opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -288,12 +288,9 @@ def test_the_okafor_family_from_alert_to_closed_case(client, monkeypatch, smtp_s
     assert "I like art but I hate the bus on Mondays." in [e["child_words"] for e in api_entries["entries"]]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="pages do not run sync_case_prompts for the case (only the API and the nightly)"
-)
 def test_closing_a_case_on_its_page_clears_its_work_list_items_at_once(client, monkeypatch):
-    """prompts.py says the items are synced for one case "after the API or a page adds to it"; the pages do not, so
-    a closed case's next step stays on the officer's list until the nightly evaluation."""
+    """A next step logged on a page is on the officer's list at once, and closing the case takes it off at once
+    (every chronology entry syncs its case's items), not at the nightly evaluation."""
     f = make_family()
     on(monkeypatch, "2025-11-19")
     client.force_login(f["sam"])
