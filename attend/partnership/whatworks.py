@@ -85,11 +85,15 @@ def _meetings(la_ids: list[int]) -> Iterable[Episode]:
         case__local_authority_id__in=la_ids, case__pupil__isnull=False, status=Meeting.Status.HELD
     ).values_list("case_id", "case__pupil_id", "starts_at", "purpose")
     for case_id, pupil_id, starts_at, purpose in rows:
-        yield Episode(f"meeting:{purpose}", f"Meeting: {labels[purpose]}", pupil_id, starts_at.date(), case_id)
+        yield Episode(
+            f"meeting:{purpose}", f"Meeting: {labels[purpose]}", pupil_id, starts_at.date(), case_id
+        )
 
 
 def _timetables(la_ids: list[int]) -> Iterable[Episode]:
-    rows = PartTimeTimetable.objects.filter(school__local_authority_id__in=la_ids).values_list("pupil_id", "start")
+    rows = PartTimeTimetable.objects.filter(school__local_authority_id__in=la_ids).values_list(
+        "pupil_id", "start"
+    )
     for pupil_id, start in rows:
         yield Episode("part_time", "Part-time timetable", pupil_id, start)
 
@@ -187,7 +191,7 @@ def _run(con, as_of_day: int) -> list[dict]:
                  sum(possible) over w as cp, sum(attended) over w as ca
           from pd window w as (partition by pupil_id order by day)""")
     # Who was on roll at each start date, with the characteristics matched on.
-    x(f"""create or replace temp table ww_roll as
+    x("""create or replace temp table ww_roll as
           select s.start_day, s.before_day, e.pupil_id, e.phase, e.nc_year, e.fsm, e.sen_status
           from (select distinct start_day, before_day from ww_eps) s
           join enrolments e on e.admission_day <= s.start_day
@@ -237,7 +241,14 @@ def _run(con, as_of_day: int) -> list[dict]:
     for name in ("ww_eps", "ww_cum", "ww_roll", "ww_cand", "ww_pts", "ww_win"):
         x(f"drop table if exists {name}")
     return [
-        {"ep_id": r[0], "before": r[1], "after": r[2], "change": r[3], "n_comparison": r[4], "comparison": r[5]}
+        {
+            "ep_id": r[0],
+            "before": r[1],
+            "after": r[2],
+            "change": r[3],
+            "n_comparison": r[4],
+            "comparison": r[5],
+        }
         for r in rows
     ]
 
@@ -267,15 +278,17 @@ def _summarise(group: Group) -> Group:
 def _case_facts(case_ids: set[int], pupil_ids: set[int]) -> tuple[dict, dict, dict]:
     """Stage and barrier kinds per case, and each pupil's latest case (for episodes with no case)."""
     stages, latest = {}, {}
-    for cid, pid, stage in Case.objects.filter(pupil_id__in=pupil_ids).order_by("opened_at", "id").values_list(
-        "id", "pupil_id", "stage"
+    for cid, pid, stage in (
+        Case.objects.filter(pupil_id__in=pupil_ids)
+        .order_by("opened_at", "id")
+        .values_list("id", "pupil_id", "stage")
     ):
         stages[cid] = stage
         latest[pid] = cid
     barriers = defaultdict(set)
-    for cid, kind in Barrier.objects.filter(assessment__case_id__in=case_ids | set(latest.values())).values_list(
-        "assessment__case_id", "kind"
-    ):
+    for cid, kind in Barrier.objects.filter(
+        assessment__case_id__in=case_ids | set(latest.values())
+    ).values_list("assessment__case_id", "kind"):
         barriers[cid].add(kind)
     return stages, barriers, latest
 
