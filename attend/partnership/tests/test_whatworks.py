@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from attend.casework.models import Assessment, Barrier, SupportPlan
@@ -65,3 +67,46 @@ def test_a_plan_starting_after_the_as_of_date_is_not_counted():
     SupportPlan.objects.create(case=w["cases"][0], started_on=later, review_date=later.replace(month=12))
     (plans,) = _report(w).by("intervention")
     assert plans.episodes == 10
+
+
+def test_confidence_interval_is_the_normal_approximation_of_the_paired_differences():
+    from .whatworks_world import la, pupil, school, with_plan
+
+    authority = la()
+    sch = school(140002, authority=authority)
+    treated = [pupil(sch, 17, 19) for _ in range(6)] + [pupil(sch, 17, 18) for _ in range(6)]
+    for _ in range(4):
+        pupil(sch, 17, 18)  # comparison: 85% -> 90%
+    for p in treated:
+        with_plan(p, authority, sch)
+    (plans,) = whatworks.report_for([authority.pk], [sch.pk], AS_OF).by("intervention")
+    # Differences: six of +5 and six of 0 -> mean 2.5, sd sqrt(12 * 2.5^2 / 11), se sd / sqrt(12).
+    half = 1.96 * math.sqrt(12 * 2.5**2 / 11) / math.sqrt(12)
+    assert plans.difference == pytest.approx(2.5)
+    assert (plans.ci_low, plans.ci_high) == (pytest.approx(2.5 - half), pytest.approx(2.5 + half))
+    assert (round(plans.ci_low, 1), round(plans.ci_high, 1)) == (1.0, 4.0)
+    assert plans.verdict == "Improved more than the comparison group"
+
+
+def test_part_time_timetables_are_an_intervention_of_their_own():
+    from attend.casework.tests.factories import make_part_time_timetable
+
+    from .whatworks_world import START, la, pupil, school
+
+    authority = la()
+    sch = school(140003, authority=authority)
+    for _ in range(10):
+        p = pupil(sch, 14, 15)  # 70% -> 75%
+        make_part_time_timetable(
+            p, sch, start=START, end=START.replace(day=28), review_date=START.replace(day=19)
+        )
+    for _ in range(3):
+        pupil(sch, 14, 15)  # comparison pupils improve just as much
+    (timetables,) = whatworks.report_for([authority.pk], [sch.pk], AS_OF).by("intervention")
+    assert (timetables.label, timetables.matched, timetables.comparison_matches) == (
+        "Part-time timetable",
+        10,
+        30,
+    )
+    assert timetables.difference == pytest.approx(0.0)
+    assert timetables.verdict == "No clear difference from the comparison group"
