@@ -21,6 +21,7 @@ shown for a group of fewer than `MIN_GROUP` matched episodes.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import defaultdict
@@ -146,99 +147,134 @@ def _day(d: dt.date) -> int:
     return (d - EPOCH).days
 
 
+def _breakpoints(eps: list[Episode], as_of: dt.date) -> tuple[list[int], dict[int, tuple[int, int]]]:
+    """The days whose running totals the windows need (sorted), and per start day the indexes of the day before
+    the start and the day before the before window. The as-of day is always the last point."""
+    as_of_day = _day(as_of)
+    starts = {}
+    for start in {_day(e.started_on) for e in eps}:
+        before = start - (as_of_day - start + 1)
+        starts[start] = (start - 1, before - 1)
+    points = sorted({as_of_day} | {p for pair in starts.values() for p in pair})
+    index = {p: i for i, p in enumerate(points)}
+    return points, {s: (index[a], index[b]) for s, (a, b) in starts.items()}
+
+
 def episode_figures(con, eps: list[Episode], school_ids: list[int], as_of: dt.date) -> list[dict]:
     """Per episode: the pupil's attendance before and after, the number of matched comparison pupils and their
     mean change. Set-based: a handful of DuckDB statements whatever the number of pupils."""
     if not eps:
         return []
-    as_of_day = _day(as_of)
+    points, starts = _breakpoints(eps, as_of)
     keys = sorted({e.key for e in eps})
-    table = pa.table(
-        {
-            "ep_id": pa.array(range(len(eps)), pa.int32()),
-            "key_id": pa.array([keys.index(e.key) for e in eps], pa.int16()),
-            "pupil_id": pa.array([e.pupil_id for e in eps], pa.int64()),
-            "start_day": pa.array([_day(e.started_on) for e in eps], pa.int32()),
-        }
-    )
-    schools = pa.table({"school_id": pa.array(school_ids, pa.int32())})
-    con.register("ww_eps_in", table)
-    con.register("ww_schools_in", schools)
+    # Each calendar day in range goes to the first breakpoint on or after it: a pupil's running total at
+    # breakpoint k is the sum of buckets 0..k, and a window is the difference of two running totals.
+    days = range(points[0] + 1, points[-1] + 1)
+    tables = {
+        "ww_eps_in": pa.table(
+            {
+                "ep_id": pa.array(range(len(eps)), pa.int32()),
+                "key_id": pa.array([keys.index(e.key) for e in eps], pa.int16()),
+                "pupil_id": pa.array([e.pupil_id for e in eps], pa.int64()),
+                "start_day": pa.array([_day(e.started_on) for e in eps], pa.int32()),
+            }
+        ),
+        "ww_starts_in": pa.table(
+            {
+                "start_day": pa.array(list(starts), pa.int32()),
+                "ks": pa.array([k for k, _ in starts.values()], pa.int32()),
+                "kb": pa.array([k for _, k in starts.values()], pa.int32()),
+            }
+        ),
+        "ww_bp_in": pa.table({"k": pa.array(range(len(points)), pa.int16())}),
+        "ww_daymap_in": pa.table(
+            {
+                "day": pa.array(days, pa.int32()),
+                "k": pa.array([bisect.bisect_left(points, d) for d in days], pa.int16()),
+            }
+        ),
+        "ww_schools_in": pa.table({"school_id": pa.array(school_ids, pa.int32())}),
+    }
+    for name, table in tables.items():
+        con.register(name, table)
     try:
-        return _run(con, as_of_day)
+        return _run(con, len(points))
     finally:
-        con.unregister("ww_eps_in")
-        con.unregister("ww_schools_in")
+        for name in tables:
+            con.unregister(name)
 
 
-def _run(con, as_of_day: int) -> list[dict]:
+def _code_ids(con, categories: tuple[str, ...]) -> str:
+    rows = con.execute(
+        f"select code_id from codes where category in ({', '.join('?' * len(categories))})", list(categories)
+    ).fetchall()
+    return ", ".join(str(r[0]) for r in rows) or "-1"
+
+
+CELL = ("phase", "nc_year", "fsm", "sen_status")
+
+
+def _run(con, n_points: int) -> list[dict]:
     x = con.execute
-    x(f"""create or replace temp table ww_eps as
-          select *, start_day - ({as_of_day} - start_day + 1) as before_day from ww_eps_in""")
-    lo = x("select min(before_day) from ww_eps").fetchone()[0]
-    # Sessions per pupil and day (possible, attended), then running totals per pupil.
+    possible = _code_ids(con, ("present", "approved_educational_activity", "authorised_absence",
+                               "unauthorised_absence"))  # fmt: skip
+    attended = _code_ids(con, ("present", "approved_educational_activity"))
+    # Running totals of possible and attended sessions per pupil at every breakpoint, as two lists.
     x(f"""create or replace temp table ww_cum as
-          with pd as (
-            select e.pupil_id, m.day,
-                   sum(case when c.category <> 'not_possible' then 1 else 0 end) as possible,
-                   sum(case when c.category in ('present', 'approved_educational_activity') then 1 else 0 end)
-                     as attended
-            from marks m join enrolments e using (enrolment_id) join codes c using (code_id)
-            where m.day between {lo} and {as_of_day} and m.school_id in (select school_id from ww_schools_in)
+          with agg as (
+            select m.enrolment_id, d.k, count(*) filter (where m.code_id in ({possible}))::int as p,
+                   count(*) filter (where m.code_id in ({attended}))::int as a
+            from marks m join ww_daymap_in d using (day)
+            where m.school_id in (select school_id from ww_schools_in)
             group by all
+          ), pk as (
+            select e.pupil_id, agg.k, sum(agg.p) as p, sum(agg.a) as a
+            from agg join enrolments e using (enrolment_id) group by all
+          ), dense as (
+            select u.pupil_id, b.k, coalesce(pk.p, 0) as p, coalesce(pk.a, 0) as a
+            from (select distinct pupil_id from pk) u cross join ww_bp_in b left join pk using (pupil_id, k)
           )
-          select pupil_id, day,
-                 sum(possible) over w as cp, sum(attended) over w as ca
-          from pd window w as (partition by pupil_id order by day)""")
-    # Who was on roll at each start date, with the characteristics matched on.
-    x("""create or replace temp table ww_roll as
-          select s.start_day, s.before_day, e.pupil_id, e.phase, e.nc_year, e.fsm, e.sen_status
-          from (select distinct start_day, before_day from ww_eps) s
-          join enrolments e on e.admission_day <= s.start_day
-               and (e.leaving_day is null or e.leaving_day >= s.start_day)
-          where e.school_id in (select school_id from ww_schools_in) and e.registration <> 'subsidiary'
-          qualify row_number() over (partition by s.start_day, e.pupil_id order by e.enrolment_id) = 1""")
-    # Only pupils in a cell some episode falls in need windows.
-    x("""create or replace temp table ww_cand as
-         select r.* from ww_roll r
-         semi join (select distinct r2.start_day, r2.phase, r2.nc_year, r2.fsm, r2.sen_status
-                    from ww_eps t join ww_roll r2 using (start_day, pupil_id)) c
-           on r.start_day = c.start_day and r.phase = c.phase and r.nc_year is not distinct from c.nc_year
-              and r.fsm = c.fsm and r.sen_status = c.sen_status""")
-    x(f"""create or replace temp table ww_pts as
-          select start_day, pupil_id, 0 as which, {as_of_day} as point from ww_cand
-          union all select start_day, pupil_id, 1, start_day - 1 from ww_cand
-          union all select start_day, pupil_id, 2, before_day - 1 from ww_cand""")
+          select pupil_id, list(cp order by k) as cp, list(ca order by k) as ca
+          from (select pupil_id, k, sum(p) over w as cp, sum(a) over w as ca
+                from dense window w as (partition by pupil_id order by k))
+          group by pupil_id""")
+    on_roll = """e.admission_day <= s.start_day and (e.leaving_day is null or e.leaving_day >= s.start_day)
+                 and e.registration <> 'subsidiary' and e.school_id in (select school_id from ww_schools_in)"""
+    same_cell = " and ".join(f"e.{c} is not distinct from c.{c}" for c in CELL)
+    # The cells (start day x phase x year x FSM x SEN) that episodes fall in, then every pupil on roll in one.
+    x(f"""create or replace temp table ww_cells as
+          select distinct s.start_day, s.ks, s.kb, {", ".join("e." + c for c in CELL)}
+          from ww_eps_in t join ww_starts_in s using (start_day) join enrolments e using (pupil_id)
+          where {on_roll}""")
     x(f"""create or replace temp table ww_win as
-          with v as (
-            select p.start_day, p.pupil_id,
-                   sum(case when which = 0 then coalesce(c.cp, 0) end) as p0,
-                   sum(case when which = 1 then coalesce(c.cp, 0) end) as p1,
-                   sum(case when which = 2 then coalesce(c.cp, 0) end) as p2,
-                   sum(case when which = 0 then coalesce(c.ca, 0) end) as a0,
-                   sum(case when which = 1 then coalesce(c.ca, 0) end) as a1,
-                   sum(case when which = 2 then coalesce(c.ca, 0) end) as a2
-            from ww_pts p asof left join ww_cum c on p.pupil_id = c.pupil_id and p.point >= c.day
-            group by all
-          ), w as (
-            select start_day, pupil_id, 100.0 * (a1 - a2) / (p1 - p2) as before_perc,
-                   100.0 * (a0 - a1) / (p0 - p1) as after_perc
-            from v where p1 - p2 > 0 and p0 - p1 > 0
+          with r as (
+            select c.start_day, c.ks, c.kb, e.pupil_id, {", ".join("any_value(e." + c + ") as " + c for c in CELL)}
+            from ww_cells c join enrolments e on {same_cell}
+            join ww_starts_in s on s.start_day = c.start_day
+            where {on_roll}
+            group by c.start_day, c.ks, c.kb, e.pupil_id
+          ), v as (
+            select r.*, cp[ks + 1] - cp[kb + 1] as bp, ca[ks + 1] - ca[kb + 1] as ba,
+                   cp[{n_points}] - cp[ks + 1] as ap, ca[{n_points}] - ca[ks + 1] as aa
+            from r join ww_cum using (pupil_id)
           )
-          select w.*, after_perc - before_perc as change, {_band_sql("before_perc")} as band,
-                 r.phase, r.nc_year, r.fsm, r.sen_status
-          from w join ww_cand r using (start_day, pupil_id)""")
-    rows = x("""
-        with t as (select e.ep_id, e.key_id, w.* from ww_eps e join ww_win w using (start_day, pupil_id)),
-        excluded as (select distinct key_id, pupil_id from ww_eps)
+          select start_day, pupil_id, {", ".join(CELL)}, 100.0 * ba / bp as before_perc,
+                 100.0 * aa / ap as after_perc, 100.0 * aa / ap - 100.0 * ba / bp as change,
+                 {_band_sql("100.0 * ba / bp")} as band
+          from v where bp > 0 and ap > 0""")
+    same = " and ".join(f"c.{col} is not distinct from t.{col}" for col in (*CELL, "start_day", "band"))
+    rows = x(f"""
+        with t as (select e.ep_id, e.key_id, w.* from ww_eps_in e join ww_win w using (start_day, pupil_id)),
+        m as (
+          select t.ep_id, t.key_id, c.pupil_id, c.change from t join ww_win c on {same} and c.pupil_id <> t.pupil_id
+        ), kept as (
+          select m.* from m anti join (select distinct key_id, pupil_id from ww_eps_in) x using (key_id, pupil_id)
+        )
         select t.ep_id, any_value(t.before_perc), any_value(t.after_perc), any_value(t.change),
-               count(c.pupil_id), avg(c.change)
-        from t left join ww_win c
-          on c.start_day = t.start_day and c.phase = t.phase and c.nc_year is not distinct from t.nc_year
-             and c.fsm = t.fsm and c.sen_status = t.sen_status and c.band = t.band and c.pupil_id <> t.pupil_id
-             and not exists (select 1 from excluded x where x.key_id = t.key_id and x.pupil_id = c.pupil_id)
+               count(k.pupil_id), avg(k.change)
+        from t left join kept k using (ep_id)
         group by t.ep_id order by t.ep_id""").fetchall()
-    for name in ("ww_eps", "ww_cum", "ww_roll", "ww_cand", "ww_pts", "ww_win"):
+    for name in ("ww_cum", "ww_cells", "ww_win"):
         x(f"drop table if exists {name}")
     return [
         {
