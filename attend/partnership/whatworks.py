@@ -21,13 +21,13 @@ shown for a group of fewer than `MIN_GROUP` matched episodes.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 
 from attend.casework.impact import REGRESSION_NOTE
@@ -138,11 +138,6 @@ class Group:
         return "No clear difference from the comparison group"
 
 
-def _band_sql(col: str) -> str:
-    parts = " ".join(f"when {col} <= {edge} then {i}" for i, (edge, _) in enumerate(BANDS))
-    return f"case {parts} end"
-
-
 def _day(d: dt.date) -> int:
     return (d - EPOCH).days
 
@@ -167,9 +162,6 @@ def episode_figures(con, eps: list[Episode], school_ids: list[int], as_of: dt.da
         return []
     points, starts = _breakpoints(eps, as_of)
     keys = sorted({e.key for e in eps})
-    # Each calendar day in range goes to the first breakpoint on or after it: a pupil's running total at
-    # breakpoint k is the sum of buckets 0..k, and a window is the difference of two running totals.
-    days = range(points[0] + 1, points[-1] + 1)
     tables = {
         "ww_eps_in": pa.table(
             {
@@ -186,19 +178,12 @@ def episode_figures(con, eps: list[Episode], school_ids: list[int], as_of: dt.da
                 "kb": pa.array([k for _, k in starts.values()], pa.int32()),
             }
         ),
-        "ww_bp_in": pa.table({"k": pa.array(range(len(points)), pa.int16())}),
-        "ww_daymap_in": pa.table(
-            {
-                "day": pa.array(days, pa.int32()),
-                "k": pa.array([bisect.bisect_left(points, d) for d in days], pa.int16()),
-            }
-        ),
         "ww_schools_in": pa.table({"school_id": pa.array(school_ids, pa.int32())}),
     }
     for name, table in tables.items():
         con.register(name, table)
     try:
-        return _run(con, len(points))
+        return _run(con, points)
     finally:
         for name in tables:
             con.unregister(name)
@@ -214,30 +199,68 @@ def _code_ids(con, categories: tuple[str, ...]) -> str:
 CELL = ("phase", "nc_year", "fsm", "sen_status")
 
 
-def _run(con, n_points: int) -> list[dict]:
-    x = con.execute
+def _running_totals(con, points: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted pupil ids, and their running totals of possible and attended sessions at each breakpoint
+    (arrays pupils x breakpoints). Marks are read as columns once and counted with NumPy's bincount: each day
+    goes to the first breakpoint on or after it, so the total at breakpoint k is the sum of buckets 0..k."""
     possible = _code_ids(con, ("present", "approved_educational_activity", "authorised_absence",
                                "unauthorised_absence"))  # fmt: skip
     attended = _code_ids(con, ("present", "approved_educational_activity"))
-    # Running totals of possible and attended sessions per pupil at every breakpoint, as two lists.
-    x(f"""create or replace temp table ww_cum as
-          with agg as (
-            select m.enrolment_id, d.k, count(*) filter (where m.code_id in ({possible}))::int as p,
-                   count(*) filter (where m.code_id in ({attended}))::int as a
-            from marks m join ww_daymap_in d using (day)
-            where m.school_id in (select school_id from ww_schools_in)
-            group by all
-          ), pk as (
-            select e.pupil_id, agg.k, sum(agg.p) as p, sum(agg.a) as a
-            from agg join enrolments e using (enrolment_id) group by all
-          ), dense as (
-            select u.pupil_id, b.k, coalesce(pk.p, 0) as p, coalesce(pk.a, 0) as a
-            from (select distinct pupil_id from pk) u cross join ww_bp_in b left join pk using (pupil_id, k)
-          )
-          select pupil_id, list(cp order by k) as cp, list(ca order by k) as ca
-          from (select pupil_id, k, sum(p) over w as cp, sum(a) over w as ca
-                from dense window w as (partition by pupil_id order by k))
-          group by pupil_id""")
+    marks = con.execute(
+        f"""select enrolment_id, day, code_id from marks
+            where day > {points[0]} and day <= {points[-1]} and code_id in ({possible})
+              and school_id in (select school_id from ww_schools_in)"""
+    ).fetchnumpy()
+    enrol = con.execute("select enrolment_id, pupil_id from enrolments").fetchnumpy()
+    pupils, pupil_index = np.unique(enrol["pupil_id"], return_inverse=True)
+    by_enrolment = np.zeros(int(enrol["enrolment_id"].max(initial=0)) + 1, dtype=np.int64)
+    by_enrolment[enrol["enrolment_id"]] = pupil_index
+    attended_ids = np.array([int(i) for i in attended.split(", ")], dtype=np.int16)
+    n_points = len(points)
+    slot = by_enrolment[marks["enrolment_id"]] * n_points + np.searchsorted(points, marks["day"], side="left")
+    size = len(pupils) * n_points
+    cp = np.bincount(slot, minlength=size).reshape(len(pupils), n_points).cumsum(axis=1)
+    is_attended = np.isin(marks["code_id"], attended_ids)
+    ca = np.bincount(slot[is_attended], minlength=size).reshape(len(pupils), n_points).cumsum(axis=1)
+    return pupils, cp, ca
+
+
+def _windows(con, points: list[int]) -> None:
+    """ww_win: before and after attendance for every (start day, pupil) in a cell some episode falls in."""
+    pupils, cp, ca = _running_totals(con, points)
+    r = con.execute("select start_day, pupil_id, ks, kb from ww_r").fetchnumpy()
+    i = np.searchsorted(pupils, r["pupil_id"])
+    i[i >= len(pupils)] = 0
+    known = pupils[i] == r["pupil_id"]
+    last, ks, kb = len(points) - 1, r["ks"], r["kb"]
+    bp, ba = cp[i, ks] - cp[i, kb], ca[i, ks] - ca[i, kb]
+    ap, aa = cp[i, last] - cp[i, ks], ca[i, last] - ca[i, ks]
+    keep = known & (bp > 0) & (ap > 0)
+    before = 100.0 * ba[keep] / bp[keep]
+    after = 100.0 * aa[keep] / ap[keep]
+    edges = np.array([edge for edge, _ in BANDS[:-1]], dtype=float)
+    win = pa.table(
+        {
+            "start_day": r["start_day"][keep],
+            "pupil_id": r["pupil_id"][keep],
+            "before_perc": before,
+            "after_perc": after,
+            "change": after - before,
+            "band": np.searchsorted(edges, before, side="left").astype(np.int8),
+        }
+    )
+    con.register("ww_win_in", win)
+    try:
+        con.execute(
+            "create or replace temp table ww_win as select r.*, w.before_perc, w.after_perc, w.change, w.band "
+            "from ww_r r join ww_win_in w using (start_day, pupil_id)"
+        )
+    finally:
+        con.unregister("ww_win_in")
+
+
+def _run(con, points: list[int]) -> list[dict]:
+    x = con.execute
     on_roll = """e.admission_day <= s.start_day and (e.leaving_day is null or e.leaving_day >= s.start_day)
                  and e.registration <> 'subsidiary' and e.school_id in (select school_id from ww_schools_in)"""
     same_cell = " and ".join(f"e.{c} is not distinct from c.{c}" for c in CELL)
@@ -246,22 +269,13 @@ def _run(con, n_points: int) -> list[dict]:
           select distinct s.start_day, s.ks, s.kb, {", ".join("e." + c for c in CELL)}
           from ww_eps_in t join ww_starts_in s using (start_day) join enrolments e using (pupil_id)
           where {on_roll}""")
-    x(f"""create or replace temp table ww_win as
-          with r as (
-            select c.start_day, c.ks, c.kb, e.pupil_id, {", ".join("any_value(e." + c + ") as " + c for c in CELL)}
-            from ww_cells c join enrolments e on {same_cell}
-            join ww_starts_in s on s.start_day = c.start_day
-            where {on_roll}
-            group by c.start_day, c.ks, c.kb, e.pupil_id
-          ), v as (
-            select r.*, cp[ks + 1] - cp[kb + 1] as bp, ca[ks + 1] - ca[kb + 1] as ba,
-                   cp[{n_points}] - cp[ks + 1] as ap, ca[{n_points}] - ca[ks + 1] as aa
-            from r join ww_cum using (pupil_id)
-          )
-          select start_day, pupil_id, {", ".join(CELL)}, 100.0 * ba / bp as before_perc,
-                 100.0 * aa / ap as after_perc, 100.0 * aa / ap - 100.0 * ba / bp as change,
-                 {_band_sql("100.0 * ba / bp")} as band
-          from v where bp > 0 and ap > 0""")
+    x(f"""create or replace temp table ww_r as
+          select c.start_day, c.ks, c.kb, e.pupil_id, {", ".join("any_value(e." + c + ") as " + c for c in CELL)}
+          from ww_cells c join enrolments e on {same_cell}
+          join ww_starts_in s on s.start_day = c.start_day
+          where {on_roll}
+          group by c.start_day, c.ks, c.kb, e.pupil_id""")
+    _windows(con, points)
     same = " and ".join(f"c.{col} is not distinct from t.{col}" for col in (*CELL, "start_day", "band"))
     rows = x(f"""
         with t as (select e.ep_id, e.key_id, w.* from ww_eps_in e join ww_win w using (start_day, pupil_id)),
@@ -274,7 +288,7 @@ def _run(con, n_points: int) -> list[dict]:
                count(k.pupil_id), avg(k.change)
         from t left join kept k using (ep_id)
         group by t.ep_id order by t.ep_id""").fetchall()
-    for name in ("ww_cum", "ww_cells", "ww_win"):
+    for name in ("ww_cells", "ww_r", "ww_win"):
         x(f"drop table if exists {name}")
     return [
         {
