@@ -66,3 +66,15 @@ def test_school_staff_cannot_open_the_report(client):
     client.force_login(make_user(role=R.SCHOOL_OFFICER, school=w["school"]))
     assert client.get("/partnership/what-works/").status_code == 403
     assert client.get("/partnership/what-works.csv").status_code == 403
+
+
+def test_another_las_officer_sees_none_of_these_pupils(client):
+    from attend.stats.tests.factories import la, school
+
+    make_world()
+    other = la(code="212", name="Hackney")
+    school(150001, authority=other)
+    client.force_login(make_user(role=R.LA_OFFICER, local_authority=other))
+    page = client.get("/partnership/what-works/").content.decode()
+    assert "Support plan" not in page
+    assert page.count("No pupils with this kind of support started by 18 November 2025.") == 3
