@@ -10,6 +10,8 @@ from django.shortcuts import render
 from attend.accounts.permissions import permission_required_for
 from attend.core import clock
 from attend.core.scoping import schools_visible_to
+from attend.stats import store
+from attend.web import dashboards
 
 from . import whatworks
 
@@ -17,7 +19,9 @@ from . import whatworks
 def _report(request: HttpRequest) -> whatworks.Report:
     schools = list(schools_visible_to(request.user).values_list("id", "local_authority_id"))
     la_ids = sorted({la for _, la in schools if la})
-    return whatworks.report_for(la_ids, [s for s, _ in schools], clock.today())
+    # Like the dashboards: the last good statistics store, never waiting for a rebuild (the page says its age).
+    with store.serving_last_good():
+        return whatworks.report_for(la_ids, [s for s, _ in schools], clock.today())
 
 
 def _pp(value: float | None) -> str:
@@ -34,6 +38,7 @@ def report(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "report": rep,
+        "figures": dashboards.freshness(),
         "sections": sections,
         "min_group": whatworks.MIN_GROUP,
         "bands": [label for _, label in whatworks.BANDS],
