@@ -366,3 +366,40 @@ def _log(notice: NetworkNotice, pupil: Pupil, school, failed: list[dict], new: l
         source="partnership",
         source_ref=f"partnership.NetworkNotice:{notice.pk}",
     )
+
+
+# ----- the read-only roles' pupils --------------------------------------------------------------------------
+
+
+@dataclass
+class LinkedPupil:
+    pupil: Pupil
+    reason: str
+    enrolment: Enrolment | None
+    figures: object | None  # attend.letters.figures.AttendanceFigures
+
+
+def my_pupils(user, today: dt.date) -> list[LinkedPupil]:
+    """The pupils linked to this user (social worker, virtual school), with attendance in days and hours missed
+    this year and in the last 4 weeks (attend.letters.figures: the same numbers as the letters)."""
+    from attend.letters.figures import enrolment_figures
+
+    rows = []
+    links = (
+        PupilLink.objects.filter(user=user)
+        .select_related("pupil")
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
+    for link in links:
+        enrolments = list(link.pupil.enrolments.select_related("school").order_by("-admission_date"))
+        current = next(
+            (
+                e
+                for e in enrolments
+                if e.admission_date <= today and (not e.leaving_date or e.leaving_date >= today)
+            ),
+            None,
+        )
+        figures = enrolment_figures(current, today) if current else None
+        rows.append(LinkedPupil(link.pupil, link.reason, current, figures))
+    return rows
