@@ -117,9 +117,8 @@ def test_the_social_worker_sees_their_pupils_in_days_and_hours(client, world):
     page = client.get("/partnership/my-pupils/").content.decode()
     assert "Jayden Okafor" in page and "Kyla Brown" not in page
     assert "Allocated social worker" in page
-    assert "3 days since" in page
-    assert "2 days in the last 4 weeks" in page
-    assert "3 days since 1 August, about 19.5 hours of learning" in page
+    assert "3 days since 1 September, about 19.5 hours of learning (attendance 94.6%)" in page
+    assert "2 days in the last 4 weeks, about 13 hours of learning" in page
 
 
 def test_my_pupils_is_for_read_only_roles(client, world):
