@@ -124,3 +124,21 @@ def test_the_social_worker_sees_their_pupils_in_days_and_hours(client, world):
 def test_my_pupils_is_for_read_only_roles(client, world):
     client.force_login(world.officer)
     assert client.get("/partnership/my-pupils/").status_code == 403
+
+
+def test_the_demo_gives_networks_and_links_the_demo_social_worker(world):
+    from attend.partnership.demo_network import add_demo_network
+
+    NetworkMember.objects.all().delete()
+    PupilLink.objects.all().delete()
+    assert add_demo_network(la_code=world.la.code, social_worker=world.social_worker) == 2
+    assert set(
+        PupilLink.objects.filter(user=world.social_worker).values_list("pupil__legal_forename", flat=True)
+    ) == {
+        "Jayden",
+        "Kyla",
+    }
+    assert (
+        NetworkMember.objects.get(pupil=world.kyla, role="virtual_school").organisation
+        == "Demoshire Virtual School"
+    )
