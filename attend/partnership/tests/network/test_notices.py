@@ -145,3 +145,13 @@ def test_the_task_sends_the_same_notices(world, smtp_server):
     mark(world.jayden, "O")
     result = send_network_notices_task.call("2025-11-19")
     assert result["sent"] == 1
+
+
+def test_the_network_page_lists_the_notices_sent(client, world, smtp_server):
+    mark(world.jayden, "O")
+    send_network_notices(TODAY, at(10, 30))
+    client.force_login(world.officer)
+    page = client.get(f"/partnership/network/{world.jayden.upn}/").content.decode()
+    assert 'data-testid="notices"' in page
+    assert "Wed 19 Nov 2025" in page
+    assert "Priya Shah (Allocated social worker)" in page
