@@ -309,6 +309,10 @@ ATTEND_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("ATTEND_NOTIFY_SMS_TEMPLATE_ID", 
 ATTEND_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("ATTEND_NOTIFY_EMAIL_TEMPLATE_ID", "")
 # "smtp" sends email through ATTEND_EMAIL_URL; "notify" through GOV.UK Notify.
 ATTEND_EMAIL_VIA = os.environ.get("ATTEND_EMAIL_VIA", "smtp")
+# --- Partnership: the professional network (attend/partnership/network.py, docs/partnership_network.md) ---
+# The time of day (HH:MM) after which an unexplained absence of a child with a social worker, or looked after, is
+# emailed to their network even if the school's first-day call has not failed (yet).
+ATTEND_NETWORK_NOTICE_CUTOFF = os.environ.get("ATTEND_NETWORK_NOTICE_CUTOFF", "10:30")
 ATTEND_NOTIFY_TIMEOUT = env_int("ATTEND_NOTIFY_TIMEOUT_SECONDS", 20)
 # Seconds to wait before each retry of a 5xx or a timeout (then the message fails and can be retried later).
 ATTEND_NOTIFY_RETRY_DELAYS = [

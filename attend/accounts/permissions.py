@@ -165,6 +165,23 @@ _TABLE = [
         "Read and write restricted safeguarding notes (the school's DSL, the LA's safeguarding lead).",
         writes=True,
     ),
+    # Partnership, the professional network (issue 17; attend/partnership/network.py).
+    Permission(
+        "network.view",
+        SCHOOL_STAFF | LA_STAFF | frozenset({R.SOCIAL_WORKER, R.VIRTUAL_SCHOOL}),
+        "See a pupil's professional network (social worker, virtual school, youth justice, early help).",
+    ),
+    Permission(
+        "network.write",
+        SCHOOL_STAFF | LA_STAFF,
+        "Record who is in a pupil's professional network and their contact details (your scope only).",
+        writes=True,
+    ),
+    Permission(
+        "partnership.my_pupils",
+        frozenset({R.SOCIAL_WORKER, R.VIRTUAL_SCHOOL}),
+        "See the pupils linked to you with their attendance in days and hours missed.",
+    ),
     Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",

@@ -105,6 +105,14 @@ SENTENCES: dict[str, str] = {
     "casework.family.member_added": "{actor} confirmed {pupil} as a member of family {family}: {reason}",
     "casework.family.member_removed": "{actor} removed {pupil} from family {family}.",
     "casework.chronology.viewed": "{actor} read the chronology of case {case} through the API ({entries} entries).",
+    # Partnership: the professional network (issue 17; attend/partnership/network.py).
+    "partnership.network_member.added": "{actor} added {pupil}'s {role} to their professional network.",
+    "partnership.network_member.changed": "{actor} changed {pupil}'s {role} in their professional network.",
+    "partnership.network_member.removed": "{actor} removed {pupil}'s {role} from their professional network.",
+    "partnership.network_notice.sent": "An unexplained absence of {pupil} ({sessions}) was emailed to {to}: "
+    "{trigger}.",
+    "partnership.network_notice.failed": "An unexplained absence of {pupil} ({sessions}) could not be emailed to "
+    "all of the network: {reason}",
 }
 
 

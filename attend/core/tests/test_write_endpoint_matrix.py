@@ -137,6 +137,7 @@ def make_world() -> dict:
     Contact.objects.filter(pupil_links__pupil=w["pupil"]).update(postcode="NO1 4LC")  # so a letter can go
     w.update(kit=kit, dogwood=dogwood, contact=contact)
     _southshire_cases(w)
+    _southshire_network(w)
     # Southshire's letters: a sent letter about Kit, and a batch with Kit's letter held for review.
     draft = compose(template_name="concern_stage_1", pupil=kit, contact=contact, route="print", as_of=TODAY)
     w["south_sent"] = message_send(message_create(draft, as_of=TODAY - dt.timedelta(days=1)))
@@ -225,6 +226,30 @@ def make_casework(w: dict) -> None:
     w["meeting"] = Meeting.objects.create(**meeting)
     w["held"] = Meeting.objects.create(**meeting, status="held", record="## School\nFine.")
     w["sg_record"] = SafeguardingRecord.objects.create(case=case, kind="social_care", summary="Referred")
+
+
+def _southshire_network(w: dict) -> None:
+    """Kit's social worker (attend/partnership/network.py)."""
+    from attend.partnership.models import NetworkMember
+
+    NetworkMember.objects.create(
+        pupil=w["kit"],
+        role="social_worker",
+        name="Sol Worker",
+        organisation="Southshire CS",
+        phone="01632 960001",
+    )
+
+
+def network_attempts(w: dict) -> list[Attempt]:
+    kit = w["kit"].upn
+    member = {"name": "Intruder", "organisation": "Nowhere", "email": "intruder@example.com", "phone": ""}
+    return [
+        Attempt("another LA's pupil's network", f"/partnership/network/{kit}/youth_justice/", member,
+                "network.write"),
+        Attempt("remove from another LA's pupil's network", f"/partnership/network/{kit}/social_worker/remove/",
+                {}, "network.write"),
+    ]  # fmt: skip
 
 
 def casework_attempts(w: dict) -> list[Attempt]:
@@ -414,6 +439,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *plan_attempts(w),
         *casework_attempts(w),
         *case_attempts(w),
+        *network_attempts(w),
     ]  # fmt: skip
 
 
@@ -437,6 +463,8 @@ COVERED = {
     "casework:case-link-pupil", "casework:case-reopen", "casework:case-close",
     # Casework: the API, documents and families.
     "api:cases", "api:case-chronology", "casework:attach", "casework:family",
+    # Partnership: the professional network.
+    "partnership:network-member", "partnership:network-member-remove",
 }  # fmt: skip
 
 

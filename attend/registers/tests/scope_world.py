@@ -152,6 +152,7 @@ def _write_tables():
         Message,
         TemplateVersion,
     )
+    from attend.partnership.models import NetworkMember
 
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
@@ -160,6 +161,8 @@ def _write_tables():
         # safeguarding; contacts' safety.
         Case, ChronologyEntry, StageChange, EntryRemoval, Attachment, Family, FamilyMember, Assessment, Barrier,
         SupportPlan, PlanAction, PlanReview, Consent, Meeting, SafeguardingRecord, ContactSafety,
+        # Partnership: the professional network.
+        NetworkMember,
     ]  # fmt: skip
 
 
