@@ -27,6 +27,11 @@ from attend.schools.models import LocalAuthority, School
 DEMO_USERS = (
     ("la.officer", "demo-la-officer-pw", "LA attendance officer for Demoshire (all schools)"),
     ("school.officer", "demo-school-officer-pw", "school attendance officer at one primary school"),
+    (
+        "social.worker",
+        "demo-social-worker-pw",
+        "social worker: sees only the pupils linked to them (My pupils)",
+    ),
     ("admin", "demo-admin-pw", "superuser (Django admin at /admin/)"),
 )
 IMPORT_ORDER = ("schools", "calendar", "pupils", "contacts", "marks")
@@ -110,6 +115,7 @@ class Command(BaseCommand):
         self.say(f"    done in {time.perf_counter() - t:.1f} s")
         self.create_users(config.la_code)
         self.record_casework(config.la_code)
+        self.record_partnership(config.la_code)
         # Letters and messages already sent at each stage, with their delivery statuses (attend.letters); those
         # about a pupil with an open case go on its chronology too.
         sent = record_demo_letters(
@@ -119,6 +125,7 @@ class Command(BaseCommand):
             as_of=clock.today(),
         )
         self.say(f"  recorded {sent} letters and messages sent at every stage")
+        self.report_what_works(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
 
     def record_casework(self, la_code: str) -> None:
@@ -145,6 +152,24 @@ class Command(BaseCommand):
             f"  opened {opened} cases at every stage, with {plans['plans']} support plans, "
             f"{plans['assessments']} assessments and {meetings} meetings"
         )
+
+    def record_partnership(self, la_code: str) -> None:
+        """Working with partners (attend.partnership): professional networks, and what the what-works report says."""
+        from attend.partnership.demo_network import add_demo_network
+
+        User = get_user_model()
+        networks = add_demo_network(
+            la_code=la_code,
+            by=User.objects.get(username="la.officer"),
+            social_worker=User.objects.get(username="social.worker"),
+        )
+        self.say(f"  gave {networks} children with a social worker or in care their professional network")
+
+    def report_what_works(self, la_code: str) -> None:
+        from attend.partnership.demo_whatworks import demo_whatworks_summary
+
+        for line in demo_whatworks_summary(LocalAuthority.objects.get(code=la_code)):
+            self.say(f"  what works: {line}")
 
     def pin_today(self) -> None:
         """The demo's data stops at the day it was generated for (or before it, at a weekend or in the holidays):
@@ -190,6 +215,10 @@ class Command(BaseCommand):
             OfficerAssignment.objects.get_or_create(
                 school=each, side=OfficerAssignment.Side.LA, defaults={"officer": officer}
             )
+        worker = user(
+            "social.worker", first_name="Sol", last_name="Demo-Worker", email="social.worker@example.gov.uk"
+        )
+        Membership.objects.get_or_create(user=worker, role=Membership.Role.SOCIAL_WORKER, local_authority=la)
         admin = user("admin", email="admin@example.com", is_staff=True, is_superuser=True)
         Membership.objects.get_or_create(user=admin, role=Membership.Role.SYSTEM_ADMIN)
 
