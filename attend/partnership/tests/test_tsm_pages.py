@@ -49,7 +49,7 @@ def test_an_la_officer_records_a_meeting_and_an_action_and_sees_it_on_the_overvi
     assert "Targeting support meetings" in page and "Autumn 2025/26" in page
     assert "Alder Primary Not yet offered 0 0" in page and "Oak Academy" not in page
 
-    response = client.post(f"/partnership/tsm/schools/{world[\'alder\'].urn}/record/", HELD)
+    response = client.post(f"/partnership/tsm/schools/{world['alder'].urn}/record/", HELD)
     assert response.status_code == 302
     meeting = SupportMeeting.objects.get()
     assert (meeting.status, str(meeting.meeting_date), meeting.recorded_by) == (
@@ -58,7 +58,7 @@ def test_an_la_officer_records_a_meeting_and_an_action_and_sees_it_on_the_overvi
         world["officer"],
     )
 
-    url = f"/partnership/tsm/schools/{world[\'alder\'].urn}/actions/new/"
+    url = f"/partnership/tsm/schools/{world['alder'].urn}/actions/new/"
     refused = client.post(url, {"upn": world["amy"].upn, "action": "Home visit", "lead_practitioner": ""})
     assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
     assert "Enter the lead practitioner: every agreed action needs a named lead" in text(refused)
@@ -81,7 +81,7 @@ def test_an_la_officer_records_a_meeting_and_an_action_and_sees_it_on_the_overvi
 
 def test_a_held_meeting_without_attendees_and_a_decline_without_reason_are_refused(client, world):
     client.force_login(world["officer"])
-    url = f"/partnership/tsm/schools/{world[\'alder\'].urn}/record/"
+    url = f"/partnership/tsm/schools/{world['alder'].urn}/record/"
     page = text(client.post(url, {**HELD, "attendees": ""}))
     assert "There is a problem" in page and "Enter who attended the meeting" in page
     page = text(client.post(url, {"status": "declined"}))
@@ -93,25 +93,23 @@ def test_a_held_meeting_without_attendees_and_a_decline_without_reason_are_refus
 
 def test_school_staff_read_their_schools_meeting_but_cannot_record_and_other_las_cannot_see_it(client, world):
     client.force_login(world["officer"])
-    client.post(f"/partnership/tsm/schools/{world[\'alder\'].urn}/record/", HELD)
+    client.post(f"/partnership/tsm/schools/{world['alder'].urn}/record/", HELD)
     client.force_login(world["school_officer"])
-    page = text(client.get(f"/partnership/tsm/schools/{world[\'alder\'].urn}/"))
+    page = text(client.get(f"/partnership/tsm/schools/{world['alder'].urn}/"))
     assert "Reviewed the pack: 12 persistent absentees" in page and "Change the meeting record" not in page
-    assert client.post(f"/partnership/tsm/schools/{world[\'alder\'].urn}/record/", HELD).status_code == 403
+    assert client.post(f"/partnership/tsm/schools/{world['alder'].urn}/record/", HELD).status_code == 403
     client.force_login(world["south_officer"])
-    assert client.get(f"/partnership/tsm/schools/{world[\'alder\'].urn}/").status_code == 404
-    response = client.post(
-        f"/partnership/tsm/schools/{world[\'alder\'].urn}/record/", {**HELD, "record": "X"}
-    )
+    assert client.get(f"/partnership/tsm/schools/{world['alder'].urn}/").status_code == 404
+    response = client.post(f"/partnership/tsm/schools/{world['alder'].urn}/record/", {**HELD, "record": "X"})
     assert response.status_code == 404
     assert SupportMeeting.objects.get().record.startswith("Reviewed the pack")
 
 
 def test_reviewing_an_action_marks_it_done(client, world):
     client.force_login(world["officer"])
-    client.post(f"/partnership/tsm/schools/{world[\'alder\'].urn}/record/", HELD)
+    client.post(f"/partnership/tsm/schools/{world['alder'].urn}/record/", HELD)
     client.post(
-        f"/partnership/tsm/schools/{world[\'alder\'].urn}/actions/new/",
+        f"/partnership/tsm/schools/{world['alder'].urn}/actions/new/",
         {"upn": world["amy"].upn, "action": "Home visit", "lead_practitioner": "Priya Shah"},
     )
     agreed = AgreedAction.objects.get()
