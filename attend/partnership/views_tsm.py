@@ -52,7 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required_for("tsm.view")
-def school(request: HttpRequest, urn: int) -> HttpResponse:
+def school_page(request: HttpRequest, urn: int) -> HttpResponse:
     found = _school(request, urn)
     today = clock.today()
     meeting = tsm.meeting_for(found, today)
@@ -78,7 +78,7 @@ def school(request: HttpRequest, urn: int) -> HttpResponse:
 
 
 @permission_required_for("tsm.write")
-def record(request: HttpRequest, urn: int) -> HttpResponse:
+def meeting_form(request: HttpRequest, urn: int) -> HttpResponse:
     found = _school(request, urn, write=True)
     today = clock.today()
     meeting = tsm.meeting_for(found, today)

@@ -144,6 +144,7 @@ def _write_tables():
         SupportPlan,
     )
     from attend.directory.models import Service
+    from attend.partnership.models_tsm import AgreedAction, SupportMeeting
     from attend.letters.models import (
         Batch,
         ContactPreference,
@@ -160,6 +161,8 @@ def _write_tables():
         # safeguarding; contacts' safety.
         Case, ChronologyEntry, StageChange, EntryRemoval, Attachment, Family, FamilyMember, Assessment, Barrier,
         SupportPlan, PlanAction, PlanReview, Consent, Meeting, SafeguardingRecord, ContactSafety,
+        # Partnership: targeting support meetings and their agreed actions.
+        SupportMeeting, AgreedAction,
     ]  # fmt: skip
 
 
