@@ -144,7 +144,6 @@ def _write_tables():
         SupportPlan,
     )
     from attend.directory.models import Service
-    from attend.partnership.models_tsm import AgreedAction, SupportMeeting
     from attend.letters.models import (
         Batch,
         ContactPreference,
@@ -153,6 +152,7 @@ def _write_tables():
         Message,
         TemplateVersion,
     )
+    from attend.partnership.models_tsm import AgreedAction, SupportMeeting
 
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
