@@ -116,3 +116,20 @@ def test_the_pack_command_refuses_an_unknown_school(db, tmp_path):
 
     with pytest.raises(CommandError, match="No school has URN 999999"):
         call_command("tsm", "pack", "--school", "999999", "--out", str(tmp_path / "x.pdf"))
+
+
+def test_the_demo_has_a_meeting_per_school_this_term_with_carried_over_and_overdue_actions(demo_la):
+    from attend.partnership.demo_tsm import add_demo_tsm
+
+    school = School.objects.order_by("urn").first()
+    officer = make_user(
+        "tsm.officer", role=Membership.Role.LA_OFFICER, local_authority=school.local_authority
+    )
+    counts = add_demo_tsm(school.local_authority.code, by=officer, as_of=DEMO_DAY)
+    assert counts == {"held": 2, "offered": 1, "declined": 1, "actions": 8}
+    view = tsm.term_overview(School.objects.all(), DEMO_DAY)
+    assert sorted(r.status_label for r in view["rows"]) == ["Declined", "Held", "Held", "Offered"]
+    # Each held school: last term's unfinished action carried over (and overdue), two new ones this term.
+    assert [r.open_actions for r in view["rows"] if r.status_label == "Held"] == [3, 3]
+    assert len(view["overdue"]) == 2 and all(a.carried_from_id for a in view["overdue"])
+    assert AgreedAction.objects.filter(status="done").count() == 2
