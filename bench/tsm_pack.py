@@ -45,6 +45,26 @@ def measure(args) -> None:
     t = time.perf_counter()
     store.ensure()
     print(f"  statistics store ready in {time.perf_counter() - t:.1f} s")
+    # Where the first (cold) pack's time goes: the statistics, the HTML, WeasyPrint.
+    from attend.letters.render import pdf_bytes
+    from attend.partnership.tsm_pack import pack_html
+    from attend.web import dashboards
+
+    clear_cache()
+    t = time.perf_counter()
+    dashboards.school_overview(school, as_of)
+    stats_s = time.perf_counter() - t
+    t = time.perf_counter()
+    html = pack_html(school, as_of)
+    html_s = time.perf_counter() - t
+    t = time.perf_counter()
+    pdf_bytes(html)
+    pdf_s = time.perf_counter() - t
+    fresh = stats_s + html_s + pdf_s
+    print(
+        f"  first pack in a new process: {fresh:.2f} s (statistics {stats_s:.2f} s, absentee list and HTML "
+        f"{html_s:.2f} s, PDF {pdf_s:.2f} s including WeasyPrint's one-off font start-up)"
+    )
     times = []
     for run in range(args.runs):
         if run == 0 or args.cold:
@@ -65,7 +85,11 @@ def measure(args) -> None:
         f"  pack: first (cache empty) {times[0]:.2f} s"
         + (f", then {', '.join(f'{t:.2f}' for t in times[1:])} s" if times[1:] else "")
     )
-    print(f"  target < 10 s: {'met' if max(times) < 10 else 'MISSED'} (worst {max(times):.2f} s)")
+    worst = max(times)
+    print(
+        f"  target < 10 s: {'met' if worst < 10 else 'MISSED'} in a running service (worst {worst:.2f} s); "
+        f"{'met' if fresh < 10 else 'MISSED'} for the first pack of a new process ({fresh:.2f} s)"
+    )
 
 
 def main() -> None:
