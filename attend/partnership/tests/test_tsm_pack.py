@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from attend.accounts.models import Membership
+from attend.audit.models import AuditEvent
 from attend.core.tests.factories import make_user
 from attend.partnership import tsm
 from attend.partnership.models_tsm import AgreedAction, SupportMeeting
@@ -46,7 +47,9 @@ def pdf_text(path) -> tuple[str, str, int]:
     return flat, layout, int(re.search(r"Pages:\s+(\d+)", info).group(1))
 
 
-def test_the_pack_lists_every_persistent_absentee_with_support_and_last_terms_actions(demo_la, tmp_path):
+def test_the_pack_lists_every_persistent_absentee_with_support_and_last_terms_actions(
+    demo_la, tmp_path, client
+):
     school = School.objects.order_by("urn").first()
     # The demo LA has a made-up code; give it Birmingham's so the shipped DfE LA and region figures apply.
     school.local_authority.code, school.local_authority.region_name = "330", ""
@@ -109,6 +112,14 @@ def test_the_pack_lists_every_persistent_absentee_with_support_and_last_terms_ac
     assert "Carried over to the next meeting (overdue)" in flat
     assert "Carried into this term's meeting for review: 1 unfinished action" in flat
     assert pages == 4, "summary and cohorts; trend; last term's actions; the absentee list"
+
+    # The same pack from the school's page, downloaded and audited.
+    client.force_login(officer)
+    response = client.get(f"/partnership/tsm/schools/{school.urn}/pack.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert f'filename="tsm-pack-{school.urn}-2025-11-20.pdf"' in response["Content-Disposition"]
+    event = AuditEvent.objects.get(action="partnership.tsm_pack.downloaded")
+    assert (event.school_id, event.actor_id) == (school.pk, officer.pk)
 
 
 def test_the_pack_command_refuses_an_unknown_school(db, tmp_path):
