@@ -23,6 +23,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def first_pack(school, as_of) -> float:
+    """Where the first (cold) pack of a new process spends its time: the statistics, the HTML, WeasyPrint."""
+    from attend.letters.render import pdf_bytes
+    from attend.partnership.tsm_pack import pack_html
+    from attend.web import dashboards
+
+    dashboards.clear_cache()
+    t = time.perf_counter()
+    dashboards.school_overview(school, as_of)
+    stats_s = time.perf_counter() - t
+    t = time.perf_counter()
+    html = pack_html(school, as_of)
+    html_s = time.perf_counter() - t
+    t = time.perf_counter()
+    pdf_bytes(html)
+    pdf_s = time.perf_counter() - t
+    fresh = stats_s + html_s + pdf_s
+    print(
+        f"  first pack in a new process: {fresh:.2f} s (statistics {stats_s:.2f} s, absentee list and HTML "
+        f"{html_s:.2f} s, PDF {pdf_s:.2f} s including WeasyPrint's one-off font start-up)"
+    )
+    return fresh
+
+
 def measure(args) -> None:
     """In a child process (ATTEND_VAR_DIR set): time the pack for the largest school."""
     import django
@@ -45,26 +69,7 @@ def measure(args) -> None:
     t = time.perf_counter()
     store.ensure()
     print(f"  statistics store ready in {time.perf_counter() - t:.1f} s")
-    # Where the first (cold) pack's time goes: the statistics, the HTML, WeasyPrint.
-    from attend.letters.render import pdf_bytes
-    from attend.partnership.tsm_pack import pack_html
-    from attend.web import dashboards
-
-    clear_cache()
-    t = time.perf_counter()
-    dashboards.school_overview(school, as_of)
-    stats_s = time.perf_counter() - t
-    t = time.perf_counter()
-    html = pack_html(school, as_of)
-    html_s = time.perf_counter() - t
-    t = time.perf_counter()
-    pdf_bytes(html)
-    pdf_s = time.perf_counter() - t
-    fresh = stats_s + html_s + pdf_s
-    print(
-        f"  first pack in a new process: {fresh:.2f} s (statistics {stats_s:.2f} s, absentee list and HTML "
-        f"{html_s:.2f} s, PDF {pdf_s:.2f} s including WeasyPrint's one-off font start-up)"
-    )
+    fresh = first_pack(school, as_of)
     times = []
     for run in range(args.runs):
         if run == 0 or args.cold:
