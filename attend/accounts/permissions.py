@@ -182,6 +182,19 @@ _TABLE = [
         frozenset({R.SOCIAL_WORKER, R.VIRTUAL_SCHOOL}),
         "See the pupils linked to you with their attendance in days and hours missed.",
     ),
+    # Targeting support meetings (issue 17, area tsm; attend/partnership/tsm.py). The LA runs them; a school's
+    # staff see their own school's meetings and packs.
+    Permission(
+        "tsm.view",
+        SCHOOL_STAFF | LA_STAFF,
+        "See targeting support meetings, their agreed actions and packs for the schools in your scope.",
+    ),
+    Permission(
+        "tsm.write",
+        LA_STAFF,
+        "Record a school's termly targeting support meeting and the actions agreed for its pupils (your LA only).",
+        writes=True,
+    ),
     Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",

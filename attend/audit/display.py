@@ -113,6 +113,12 @@ SENTENCES: dict[str, str] = {
     "{trigger}.",
     "partnership.network_notice.failed": "An unexplained absence of {pupil} ({sessions}) could not be emailed to "
     "all of the network: {reason}",
+    # Targeting support meetings (issue 17; attend/partnership/tsm.py).
+    "partnership.tsm.recorded": "{actor} recorded the {term} targeting support meeting with {school_name} as {status}.",
+    "partnership.tsm_action.agreed": "{actor} recorded an action agreed at a targeting support meeting for {pupil}.",
+    "partnership.tsm_action.reviewed": "{actor} reviewed a targeting support meeting action for {pupil}: {status}.",
+    "partnership.tsm_action.carried": "An unfinished targeting support meeting action for {pupil} carried over to {term}.",
+    "partnership.tsm_pack.downloaded": "{actor} downloaded the targeting support meeting pack for {school_name}.",
 }
 
 

@@ -2,3 +2,4 @@
 professional network and what works. One module per area; each is imported here."""
 
 from .models_network import NetworkMember, NetworkNotice, NetworkRole  # noqa: F401
+from .models_tsm import AgreedAction, SupportMeeting  # noqa: F401  (tsm)

@@ -7,4 +7,5 @@ app_name = "partnership"
 urlpatterns: list = [
     path("", include("attend.partnership.urls_whatworks")),
     path("", include("attend.partnership.urls_network")),
+    path("", include("attend.partnership.urls_tsm")),
 ]

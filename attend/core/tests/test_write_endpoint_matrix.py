@@ -160,7 +160,40 @@ def make_world() -> dict:
     PupilContact.objects.create(pupil=w["rowan"], contact=mother, relationship="Mother", priority=1)
     add_south_plan(w)
     make_casework(w)
+    add_south_tsm(w)
     return w
+
+
+def add_south_tsm(w: dict) -> None:
+    """Cedar's (Southshire) targeting support meeting this term, with an action agreed for Kit."""
+    from attend.partnership.models_tsm import AgreedAction, SupportMeeting
+
+    w["south_tsm"] = SupportMeeting.objects.create(
+        school=w["cedar"], start_year=2025, term="autumn", status="held", meeting_date=dt.date(2025, 11, 12),
+        attendees="Southshire LA, Cedar's head", record="Reviewed the pack",
+    )  # fmt: skip
+    w["south_tsm_action"] = AgreedAction.objects.create(
+        meeting=w["south_tsm"], pupil=w["kit"], action="Home visit", lead_practitioner="Southshire EWO",
+        case=w["south_case"],
+    )  # fmt: skip
+
+
+def tsm_attempts(w: dict) -> list[Attempt]:
+    """Another LA's school's targeting support meeting (attend/partnership/views_tsm.py)."""
+    cedar, kit = w["cedar"].urn, w["kit"]
+    held = {
+        "status": "held",
+        "meeting_date": "2025-11-18",
+        "attendees": "Intruder",
+        "record": "Intruder's record",
+    }
+    return [
+        Attempt("another LA's school's meeting", f"/partnership/tsm/schools/{cedar}/record/", held, "tsm.write"),
+        Attempt("an action at another LA's school", f"/partnership/tsm/schools/{cedar}/actions/new/",
+                {"upn": kit.upn, "action": "Intrude", "lead_practitioner": "Intruder"}, "tsm.write"),
+        Attempt("review another LA's action", f"/partnership/tsm/actions/{w['south_tsm_action'].pk}/review/",
+                {"status": "done", "note": "", "version": "1"}, "tsm.write"),
+    ]  # fmt: skip
 
 
 def add_south_plan(w: dict) -> None:
@@ -437,6 +470,7 @@ def attempts(w: dict, me) -> list[Attempt]:
                 {"kind": "marks", "file": SimpleUploadedFile("marks.csv", api_marks.encode())}, "import.run",
                 refusal="403", in_scope=sysadmins, api=True),
         *plan_attempts(w),
+        *tsm_attempts(w),
         *casework_attempts(w),
         *case_attempts(w),
         *network_attempts(w),
@@ -465,6 +499,8 @@ COVERED = {
     "api:cases", "api:case-chronology", "casework:attach", "casework:family",
     # Partnership: the professional network.
     "partnership:network-member", "partnership:network-member-remove",
+    # Partnership: targeting support meetings.
+    "partnership:tsm-record", "partnership:tsm-action-new", "partnership:tsm-action-review",
 }  # fmt: skip
 
 

@@ -153,6 +153,7 @@ def _write_tables():
         TemplateVersion,
     )
     from attend.partnership.models import NetworkMember
+    from attend.partnership.models_tsm import AgreedAction, SupportMeeting
 
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
@@ -163,6 +164,8 @@ def _write_tables():
         SupportPlan, PlanAction, PlanReview, Consent, Meeting, SafeguardingRecord, ContactSafety,
         # Partnership: the professional network.
         NetworkMember,
+        # Partnership: targeting support meetings and their agreed actions.
+        SupportMeeting, AgreedAction,
     ]  # fmt: skip
 
 
