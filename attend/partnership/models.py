@@ -1,2 +1,4 @@
 """Working with partners (issue 17): referrals, part-time timetables, targeting support meetings, the
 professional network and what works. One module per area; each is imported here."""
+
+from .models_referrals import LawfulBasis, Referral, ReferralUpdate  # noqa: F401
