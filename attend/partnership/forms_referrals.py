@@ -11,7 +11,12 @@ from .models_referrals import LawfulBasis, Referral
 
 class ReferralForm(Form):
     service = forms.TypedChoiceField(
-        label="Service", coerce=int, error_messages={"required": "Choose the service to refer to"}
+        label="Service",
+        coerce=int,
+        error_messages={
+            "required": "Choose the service to refer to",
+            "invalid_choice": "Choose a service from the list: a service no longer active cannot be referred to",
+        },
     )
     reason = forms.CharField(
         label="Reason for the referral",

@@ -48,7 +48,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(request.POST or None, services=services, initial={"sent_on": today})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        service = next(s for s in services if s.pk == data.pop("service"))
+        chosen = data.pop("service")
+        service = next(s for s in services if s.pk == chosen)
         try:
             referral = referrals.referral_make(
                 case, by=request.user, service=service, request=request, **data
