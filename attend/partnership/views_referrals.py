@@ -39,7 +39,7 @@ def _others(case, but=None):
 
 @permission_required_for(VIEW)
 def referral_new(request: HttpRequest) -> HttpResponse:
-    ref = request.GET.get("case", "").strip()
+    ref = (request.GET.get("case") or request.POST.get("case") or "").strip()
     if not ref:
         raise Http404("Make a referral from a case")
     case = _case(request, ref)
