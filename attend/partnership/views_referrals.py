@@ -40,8 +40,8 @@ def _others(case, but=None):
 @permission_required_for(VIEW)
 def referral_new(request: HttpRequest) -> HttpResponse:
     ref = (request.GET.get("case") or request.POST.get("case") or "").strip()
-    if not ref:
-        raise Http404("Make a referral from a case")
+    if not ref:  # a referral is made from a case: say so, and where to find one
+        return render(request, "partnership/referrals/choose_case.html")
     case = _case(request, ref)
     services = list(referrals.services_for(case))
     today = clock.today()

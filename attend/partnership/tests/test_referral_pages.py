@@ -114,7 +114,11 @@ def test_another_las_case_is_not_found(client, w):
     client.force_login(w["outsider"])
     referral = Referral.objects.get()
     assert client.get(f"/partnership/referrals/{referral.pk}/").status_code == 404
-    assert client.get("/partnership/referrals/new/").status_code == 404  # no case given
+    no_case = client.get("/partnership/referrals/new/")  # no case given: where to make one
+    assert (
+        no_case.status_code == 200
+        and "open the case and choose <strong>Refer</strong>" in no_case.content.decode()
+    )
 
 
 def test_a_class_teacher_cannot_make_a_referral(client, w):
