@@ -180,13 +180,13 @@ def referral_update(
         update = ReferralUpdate.objects.create(referral=locked, status=status, on=on, note=note, by=by)
         words = f"Referral to {locked.service.name} {S(status).label.lower()}"
         summary = ". ".join(x for x in (words, note, f"Outcome: {outcome}" if outcome else "") if x)
+        # (the outcome is in the summary: the entry's own `outcome` field is a call's outcome code)
         record_entry(
             case,
             kind="referral",
             summary=summary,
             by=by,
             occurred_at=_at(on),
-            outcome=outcome,
             request=request,
         )
         audit.record(
