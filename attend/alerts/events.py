@@ -31,7 +31,11 @@ CASE_REVIEW = "case_review"
 CASE_MEETING = "case_meeting"
 CASE_CONSENT = "case_consent"
 CASE_RULES = frozenset({CASE_NEXT_STEP, CASE_REVIEW, CASE_MEETING, CASE_CONSENT})
-EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN}) | CASE_RULES
+# A referral with no reply within its service's days (attend.partnership.referrals): raised and cleared by its sync.
+REFERRAL_NO_REPLY = "referral_no_reply"
+EVENT_RULES = (
+    frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN, REFERRAL_NO_REPLY}) | CASE_RULES
+)
 
 
 @dataclass

@@ -84,6 +84,9 @@ def alerts_evaluate(
         from attend.casework.prompts import sync_case_prompts
 
         sync_case_prompts(as_of, Case.objects.filter(school__in=schools))
+        from attend.partnership.referrals import sync_referral_reminders
+
+        sync_referral_reminders(as_of, Case.objects.filter(school__in=schools))
     return total
 
 

@@ -59,6 +59,7 @@ RULE_TITLES = {
     "case_review": "Case: plan review due",
     "case_meeting": "Case: meeting today",
     "case_consent": "Case: consent expiring",
+    "referral_no_reply": "Referral: no reply from the service",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -86,6 +87,7 @@ RULE_WEIGHT = {
     "case_next_step": 45,
     "case_review": 35,
     "case_consent": 30,
+    "referral_no_reply": 40,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -112,7 +114,8 @@ THRESHOLD_RULES = frozenset(
 )
 # Casework items (attend.casework.prompts) exist only while due: on today's list while nobody has acknowledged them,
 # routed to the case's LA officer and school lead (or, for a case with neither, as the school's other work).
-CASE_RULES = frozenset({"case_next_step", "case_review", "case_meeting", "case_consent"})
+# A referral with no reply (attend.partnership.referrals) is routed and listed the same way.
+CASE_RULES = frozenset({"case_next_step", "case_review", "case_meeting", "case_consent", "referral_no_reply"})
 TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES
 NEW_DAYS = 7
 TOP_N = 25
@@ -142,6 +145,7 @@ NEXT_STEP = {
     "case_review": "Open the case and review the plan with the family",
     "case_meeting": "Open the case: hold the meeting and record it",
     "case_consent": "Renew the parent's consent before the next direct-work session",
+    "referral_no_reply": "Chase the service for a reply, and record it on the referral",
 }
 
 LISTS = {

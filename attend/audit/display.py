@@ -73,6 +73,9 @@ SENTENCES: dict[str, str] = {
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
     "casework.case.opened": "{actor} opened case {case} at the {stage} stage.",
+    # Referrals to the services directory (issue 17; attend/partnership/referrals.py).
+    "casework.referral.made": "{actor} referred case {case} to {service}.",
+    "casework.referral.updated": "{actor} recorded the referral of case {case} to {service} as {new}.",
     # Assessment and support plans (attend/casework/plans.py, plan_letters.py).
     "casework.assessment.saved": "{actor} saved the assessment on case {case} (version {version}).",
     "casework.plan.created": "{actor} started a support plan ({title}) on case {case}.",

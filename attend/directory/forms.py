@@ -62,8 +62,16 @@ class RoleForm(forms.Form):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = ["local_authority", "name", "kind", "area", "contact", "how_to_refer", "notes", "active"]
-        labels = {"local_authority": "Local authority", "how_to_refer": "How to refer"}
+        fields = [
+            "local_authority", "name", "kind", "area", "contact", "how_to_refer", "reply_within_days",
+            "consent_required", "notes", "active",
+        ]  # fmt: skip
+        labels = {
+            "local_authority": "Local authority",
+            "how_to_refer": "How to refer",
+            "reply_within_days": "Days to reply to a referral",
+            "consent_required": "Needs the family's consent to a referral",
+        }
         error_messages = {
             "name": {"required": "Enter the service's name"},
             "kind": {"required": "Choose the kind of service"},
@@ -74,5 +82,10 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].queryset = managed_las(by).order_by("name")
+        self.fields["reply_within_days"].required = False  # blank: the default (10 days)
         self.fields["local_authority"].empty_label = None
         self.fields["kind"].choices = list(Service.Kind.choices)
+
+    def clean_reply_within_days(self):
+        value = self.cleaned_data.get("reply_within_days")
+        return Service._meta.get_field("reply_within_days").default if value is None else value

@@ -8,4 +8,5 @@ urlpatterns: list = [
     path("", include("attend.partnership.urls_whatworks")),
     path("", include("attend.partnership.urls_network")),
     path("", include("attend.partnership.urls_tsm")),
+    path("", include("attend.partnership.urls_referrals")),
 ]

@@ -315,6 +315,27 @@ def casework_attempts(w: dict) -> list[Attempt]:
     ]  # fmt: skip
 
 
+def referral_attempts(w: dict) -> list[Attempt]:
+    """A referral from Southshire's case about Kit to Southshire's service, and the service's reply to one
+    already sent (attend/partnership/views_referrals.py)."""
+    from attend.partnership.referrals import referral_make
+
+    case = w["case"]
+    if "south_referral" not in w:
+        w["south_referral"] = referral_make(
+            case, by=None, service=w["service"], reason="Family support", consent_given_by="Alex Faraway",
+            consent_given_on=TODAY,
+        )  # fmt: skip
+    sent = w["south_referral"]
+    new = {"case": case.ref, "service": str(w["service"].pk), "reason": "Not my case",
+           "consent_given_by": "Alex Faraway", "consent_given_on": TODAY.isoformat(), "sent_on": TODAY.isoformat()}  # fmt: skip
+    return [
+        Attempt("a referral from another LA's case", "/partnership/referrals/new/", new, "cases.write"),
+        Attempt("a reply to another LA's referral", f"/partnership/referrals/{sent.pk}/",
+                {"status": "accepted", "on": TODAY.isoformat()}, "cases.write"),
+    ]  # fmt: skip
+
+
 def _southshire_cases(w: dict) -> None:
     """Southshire's casework: Kit's open case with two entries (one with a removal asked for by Cedar's officer),
     Noor at Cedar with no case, a closed case and an open one for children not on a roll."""
@@ -472,6 +493,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *plan_attempts(w),
         *tsm_attempts(w),
         *casework_attempts(w),
+        *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *case_attempts(w),
         *network_attempts(w),
     ]  # fmt: skip
@@ -501,6 +523,8 @@ COVERED = {
     "partnership:network-member", "partnership:network-member-remove",
     # Partnership: targeting support meetings.
     "partnership:tsm-record", "partnership:tsm-action-new", "partnership:tsm-action-review",
+    # Partnership: referrals to the services directory.
+    "partnership:referral-new", "partnership:referral",
 }  # fmt: skip
 
 
