@@ -31,7 +31,11 @@ CASE_REVIEW = "case_review"
 CASE_MEETING = "case_meeting"
 CASE_CONSENT = "case_consent"
 CASE_RULES = frozenset({CASE_NEXT_STEP, CASE_REVIEW, CASE_MEETING, CASE_CONSENT})
-EVENT_RULES = frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN}) | CASE_RULES
+# A part-time timetable past its review date or planned end (attend.partnership.timetables, its own sync).
+TIMETABLE_REVIEW_DUE = "timetable_review_due"
+EVENT_RULES = (
+    frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN, TIMETABLE_REVIEW_DUE}) | CASE_RULES
+)
 
 
 @dataclass

@@ -84,6 +84,9 @@ def alerts_evaluate(
         from attend.casework.prompts import sync_case_prompts
 
         sync_case_prompts(as_of, Case.objects.filter(school__in=schools))
+        from attend.partnership.timetable_checks import sync_timetable_prompts
+
+        sync_timetable_prompts(as_of, schools=schools)
     return total
 
 

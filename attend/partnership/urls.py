@@ -1,5 +1,9 @@
 """/partnership/...: one URL module per area."""
 
+from django.urls import include, path
+
 app_name = "partnership"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("attend.partnership.urls_timetables")),
+]
