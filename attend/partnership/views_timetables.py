@@ -48,7 +48,9 @@ def _refused(form, exc: TimetableRefused) -> None:
 
 @permission_required_for("cases.write")
 def timetable_new(request: HttpRequest) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, request.GET.get("upn", ""))
+    if not request.GET.get("upn"):  # opened without a pupil: ask for one (the pupil page links with it)
+        return render(request, "partnership/timetables/choose.html", {})
+    pupil = get_pupil_for_user(request.user, request.GET["upn"])
     enrolment = enrolment_on(pupil, clock.today())
     if enrolment is None or enrolment.school_id not in _school_ids(request.user):
         raise Http404("The pupil is not on roll at a school in your scope.")
