@@ -240,3 +240,20 @@ def test_rule_8_still_reads_a_recorded_timetable(world):
     PartTimeTimetable.objects.filter(pk=timetable.pk).update(review_date=dt.date(2025, 11, 14))
     alerts_evaluate(as_of=TODAY, school=world["alder"])
     assert "after the timetable's review date" in Alert.objects.get(rule="part_time_timetable").reason
+
+
+def test_the_demo_hook_leaves_one_timetable_past_review_and_one_for_la_scrutiny(world):
+    from attend.partnership.demo_timetables import detail_demo_timetables
+
+    for n in range(3):
+        make_part_time_timetable(
+            world["maya"], world["alder"], start=dt.date(2025, 9, 8 + n), end=dt.date(2025, 10, 10),
+            review_date=dt.date(2025, 9, 26),
+        )  # fmt: skip
+    assert detail_demo_timetables(school_ids=[world["alder"].pk], today=TODAY) == 3
+    statuses = list(PartTimeTimetable.objects.order_by("pk").values_list("status", "la_scrutiny"))
+    assert statuses == [("active", "not_needed"), ("active", "requested"), ("ended", "not_needed")]
+    assert PartTimeTimetable.objects.filter(parent_contact=world["mother"]).count() == 3
+    assert Alert.objects.get(rule="timetable_review_due").reason.startswith(
+        "Part-time timetable from 15 October"
+    )
