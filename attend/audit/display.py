@@ -73,6 +73,7 @@ SENTENCES: dict[str, str] = {
     # Part-time timetables (issue 17; attend/partnership/timetables.py).
     "partnership.timetable.recorded": "{actor} recorded a part-time timetable for {pupil} from {start} to {end}.",
     "partnership.timetable.reviewed": "{actor} reviewed a part-time timetable for {pupil} ({outcome}).",
+    "partnership.timetable.scrutinised": "{actor} recorded the LA's scrutiny of a part-time timetable for {pupil}: {decision}.",
     "partnership.timetable.la_notified": "The LA was told of a {what} part-time timetable for {pupil} ({to}).",
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",

@@ -117,3 +117,19 @@ class ReviewForm(Form):
         if data.get("outcome") == "continue" and not data.get("next_review_date"):
             self.add_error("next_review_date", "Enter the date of the next review")
         return data
+
+
+class ScrutinyForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    decision = forms.ChoiceField(
+        label="The LA's decision",
+        widget=forms.RadioSelect,
+        choices=[("agreed", "Agreed: in the pupil's best interests"), ("challenged", "Challenged")],
+        error_messages={"required": "Choose whether the LA agrees or challenges the timetable"},
+    )
+    note = forms.CharField(
+        label="What the LA found and told the school",
+        widget=forms.Textarea,
+        max_length=3000,
+        error_messages={"required": "Write what the LA found and told the school"},
+    )

@@ -198,6 +198,52 @@ def timetable_review(
     return timetable
 
 
+def timetable_scrutiny(timetable: PartTimeTimetable, *, by, expected_version: int, decision: str, note: str):
+    """The LA's answer to a behaviour-related timetable sent for scrutiny: agreed, or challenged (with why)."""
+    if decision not in (LaScrutiny.AGREED, LaScrutiny.CHALLENGED):
+        raise TimetableRefused("Choose whether the LA agrees or challenges the timetable", "decision")
+    if not timetable.behaviour_related:
+        raise TimetableRefused("This timetable was not sent to the LA for scrutiny")
+    if not note.strip():
+        raise TimetableRefused("Write what the LA found and told the school", "note")
+    before = timetable.la_scrutiny
+    with transaction.atomic():
+        if not update_if_version(
+            PartTimeTimetable, timetable.pk, expected_version, la_scrutiny=decision, updated_at=timezone.now()
+        ):
+            raise VersionConflict(
+                "Someone else changed this timetable first. It is shown as it is now: check it and try again.",
+                PartTimeTimetable.objects.filter(pk=timetable.pk).first(),
+            )
+        timetable.refresh_from_db()
+        audit.record(
+            "partnership.timetable.scrutinised",
+            by=by,
+            obj=timetable,
+            pupil=timetable.pupil,
+            school=timetable.school,
+            before={"la_scrutiny": before},
+            after={"la_scrutiny": decision},
+            data={"decision": timetable.get_la_scrutiny_display(), "note": note},
+        )
+        case = (
+            Case.objects.filter(pupil=timetable.pupil, status__in=OPEN_CASE_STATUSES).order_by("-pk").first()
+        )
+        if case is not None:
+            from attend.casework.chronology import record_entry
+
+            record_entry(
+                case,
+                kind=EntryKind.NOTE,
+                summary=f"Part-time timetable from {_d(timetable.start)}: {timetable.get_la_scrutiny_display()}. "
+                f"{note.strip()}",
+                by=by,
+                source="partnership",
+                source_ref=f"casework.PartTimeTimetable:{timetable.pk}",
+            )
+    return timetable
+
+
 def la_address(timetable: PartTimeTimetable) -> str:
     configured = getattr(settings, "ATTEND_LA_NOTIFY_EMAIL", "")
     if configured:

@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("timetables/new/", v.timetable_new, name="timetable-new"),
     path("timetables/<int:pk>/", v.timetable_detail, name="timetable"),
     path("timetables/<int:pk>/review/", v.timetable_review_view, name="timetable-review"),
+    path("timetables/<int:pk>/scrutiny/", v.timetable_scrutiny_view, name="timetable-scrutiny"),
 ]

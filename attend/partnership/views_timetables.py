@@ -7,11 +7,12 @@ timetables needs `la.dashboard`."""
 from __future__ import annotations
 
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from attend.accounts import identity
-from attend.accounts.permissions import permission_required_for
+from attend.accounts.permissions import LA_STAFF, permission_required_for
 from attend.casework.models import PartTimeTimetable
 from attend.core import clock
 from attend.core.locking import VersionConflict
@@ -19,9 +20,16 @@ from attend.core.scoping import get_pupil_for_user, staff_school_ids
 from attend.letters.compose import enrolment_on
 from attend.schools.models import School
 
-from .forms_timetables import ReviewForm, TimetableForm
+from .forms_timetables import ReviewForm, ScrutinyForm, TimetableForm
 from .timetable_checks import c2_check, due_on, la_current_timetables
-from .timetables import GUIDANCE, ReviewInput, TimetableRefused, timetable_record, timetable_review
+from .timetables import (
+    GUIDANCE,
+    ReviewInput,
+    TimetableRefused,
+    timetable_record,
+    timetable_review,
+    timetable_scrutiny,
+)
 
 
 def _school_ids(user) -> list[int]:
@@ -83,6 +91,7 @@ def timetable_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "check": c2_check(timetable, today),
         "due": due_on(timetable, today),
         "guidance": GUIDANCE,
+        "la_side": _la_side(request.user, timetable),
     }
     return render(request, "partnership/timetables/detail.html", context)
 
@@ -113,6 +122,38 @@ def timetable_review_view(request: HttpRequest, pk: int) -> HttpResponse:
             flash.success(request, "Review recorded.")
             return redirect("partnership:timetable", pk=timetable.pk)
     return render(request, "partnership/timetables/review.html", {"form": form, "timetable": timetable})
+
+
+def _la_side(user, timetable: PartTimeTimetable) -> bool:
+    if identity.is_superuser(user):
+        return True
+    return any(
+        m.role in LA_STAFF and m.local_authority_id == timetable.school.local_authority_id
+        for m in user.memberships.all()
+    )
+
+
+@permission_required_for("cases.write")
+def timetable_scrutiny_view(request: HttpRequest, pk: int) -> HttpResponse:
+    timetable = _timetable(request, pk)
+    if not _la_side(request.user, timetable):
+        raise PermissionDenied("Only the school's LA records its scrutiny of a timetable.")
+    form = ScrutinyForm(request.POST or None, initial={"version": timetable.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            timetable_scrutiny(
+                timetable, by=request.user, expected_version=data["version"], decision=data["decision"],
+                note=data["note"],
+            )  # fmt: skip
+        except TimetableRefused as exc:
+            _refused(form, exc)
+        except VersionConflict as exc:
+            form.add_error(None, str(exc))
+        else:
+            flash.success(request, "The LA's scrutiny is recorded.")
+            return redirect("partnership:timetable", pk=timetable.pk)
+    return render(request, "partnership/timetables/scrutiny.html", {"form": form, "timetable": timetable})
 
 
 @permission_required_for("la.dashboard")

@@ -170,7 +170,9 @@ def add_south_timetable(w: dict) -> None:
     PupilContact.objects.filter(pupil=w["kit"], contact=w["contact"]).update(
         lives_with_pupil=True, parental_responsibility=True
     )
-    w["south_timetable"] = make_part_time_timetable(w["kit"], w["cedar"], parent_contact=w["contact"])
+    w["south_timetable"] = make_part_time_timetable(
+        w["kit"], w["cedar"], parent_contact=w["contact"], behaviour_related=True, la_scrutiny="requested"
+    )
 
 
 def timetable_attempts(w: dict) -> list[Attempt]:
@@ -185,6 +187,9 @@ def timetable_attempts(w: dict) -> list[Attempt]:
                 new, "cases.write"),
         Attempt("a review of another LA's part-time timetable",
                 f"/partnership/timetables/{w['south_timetable'].pk}/review/", review, "cases.write"),
+        Attempt("the LA's scrutiny of another LA's part-time timetable",
+                f"/partnership/timetables/{w['south_timetable'].pk}/scrutiny/",
+                {"version": "1", "decision": "agreed", "note": "Intruder"}, "cases.write"),
     ]  # fmt: skip
 
 
@@ -454,7 +459,7 @@ COVERED = {
     # Casework: assessment and support plans.
     "casework:assessment", "casework:plan-new", "casework:plan", "casework:plan-action-new",
     "casework:plan-action", "casework:plan-review", "casework:plan-send",
-    "partnership:timetable-new", "partnership:timetable-review",
+    "partnership:timetable-new", "partnership:timetable-review", "partnership:timetable-scrutiny",
     # Casework: consent, meetings, contacts' safety, safeguarding.
     "casework:consent-new", "casework:consent-withdraw", "casework:meeting-new",
     "casework:meeting-record", "casework:meeting-send", "casework:contact-safety", "casework:safeguarding-new",

@@ -257,3 +257,26 @@ def test_the_demo_hook_leaves_one_timetable_past_review_and_one_for_la_scrutiny(
     assert Alert.objects.get(rule="timetable_review_due").reason.startswith(
         "Part-time timetable from 15 October"
     )
+
+
+def test_the_la_records_its_scrutiny_of_a_behaviour_related_timetable(client, world):
+    timetable = make_part_time_timetable(
+        world["maya"], world["alder"], behaviour_related=True, behaviour_justification=JUSTIFICATION,
+        la_scrutiny=LaScrutiny.REQUESTED, reason="Back after a suspension",
+    )  # fmt: skip
+    url = f"/partnership/timetables/{timetable.pk}/scrutiny/"
+    client.force_login(world["school_officer"])
+    assert client.get(url).status_code == 403  # the school does not mark its own timetable
+    client.force_login(world["la_officer"])
+    assert (
+        "Record the LA's scrutiny" in client.get(f"/partnership/timetables/{timetable.pk}/").content.decode()
+    )
+    page = client.post(url, {"version": "1", "decision": "challenged", "note": ""}).content.decode()
+    assert "Write what the LA found and told the school" in page
+    response = client.post(url, {"version": "1", "decision": "challenged", "note": "Plan back is too slow"})
+    assert response.status_code == 302
+    timetable.refresh_from_db()
+    assert timetable.la_scrutiny == LaScrutiny.CHALLENGED and timetable.version == 2
+    entry = ChronologyEntry.objects.get(case=world["case"], kind=EntryKind.NOTE)
+    assert entry.summary == "Part-time timetable from 3 November 2025: LA challenged. Plan back is too slow"
+    assert AuditEvent.objects.filter(action="partnership.timetable.scrutinised").count() == 1
