@@ -189,7 +189,7 @@ def timetable_attempts(w: dict) -> list[Attempt]:
                 f"/partnership/timetables/{w['south_timetable'].pk}/review/", review, "cases.write"),
         Attempt("the LA's scrutiny of another LA's part-time timetable",
                 f"/partnership/timetables/{w['south_timetable'].pk}/scrutiny/",
-                {"version": "1", "decision": "agreed", "note": "Intruder"}, "cases.write"),
+                {"version": "2", "decision": "agreed", "note": "Intruder"}, "cases.write"),  # after the review
     ]  # fmt: skip
 
 
