@@ -82,6 +82,11 @@ def test_the_school_records_a_timetable_from_the_pupil_page_and_the_la_is_told(c
     assert {"partnership.timetable.recorded", "partnership.timetable.la_notified"} <= actions
     page = client.get(response["Location"]).content.decode()
     assert "15.0 hours, 6 sessions a week" in page and "Mrs Grace Okafor" in page
+    pupil_page = client.get(f"/pupils/{world['maya'].upn}/").content.decode()
+    assert (
+        f'href="/partnership/timetables/{timetable.pk}/">Part-time timetable from 10 November 2025'
+        in pupil_page
+    )
 
 
 def test_a_timetable_without_an_end_date_is_refused(client, world, mailoutbox):
