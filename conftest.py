@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+# One headless Chromium for the whole run (attend/web/tests/browser_kit.py says why it must be one).
+from attend.web.tests.browser_kit import browser  # noqa: E402, F401
+
 # The tests never use the public built-in key (attend/accounts/startup.py refuses to serve with it): a random one
 # per run, also for any `attend` process a test starts. pytest-django has loaded the settings already.
 os.environ.setdefault("ATTEND_SECRET_KEY", f"tests-{secrets.token_urlsafe(40)}")

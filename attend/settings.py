@@ -313,6 +313,8 @@ ATTEND_EMAIL_VIA = os.environ.get("ATTEND_EMAIL_VIA", "smtp")
 # The time of day (HH:MM) after which an unexplained absence of a child with a social worker, or looked after, is
 # emailed to their network even if the school's first-day call has not failed (yet).
 ATTEND_NETWORK_NOTICE_CUTOFF = os.environ.get("ATTEND_NETWORK_NOTICE_CUTOFF", "10:30")
+# Where new and changed part-time timetables are reported (attend/partnership/timetables.py); empty: the LA's letterhead email.
+ATTEND_LA_NOTIFY_EMAIL = os.environ.get("ATTEND_LA_NOTIFY_EMAIL", "")
 ATTEND_NOTIFY_TIMEOUT = env_int("ATTEND_NOTIFY_TIMEOUT_SECONDS", 20)
 # Seconds to wait before each retry of a 5xx or a timeout (then the message fails and can be retried later).
 ATTEND_NOTIFY_RETRY_DELAYS = [

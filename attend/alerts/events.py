@@ -33,8 +33,13 @@ CASE_CONSENT = "case_consent"
 CASE_RULES = frozenset({CASE_NEXT_STEP, CASE_REVIEW, CASE_MEETING, CASE_CONSENT})
 # A referral with no reply within its service's days (attend.partnership.referrals): raised and cleared by its sync.
 REFERRAL_NO_REPLY = "referral_no_reply"
+# A part-time timetable past its review date or planned end (attend.partnership.timetables, its own sync).
+TIMETABLE_REVIEW_DUE = "timetable_review_due"
 EVENT_RULES = (
-    frozenset({RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN, REFERRAL_NO_REPLY}) | CASE_RULES
+    frozenset(
+        {RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN, REFERRAL_NO_REPLY, TIMETABLE_REVIEW_DUE}
+    )
+    | CASE_RULES
 )
 
 

@@ -87,6 +87,9 @@ def alerts_evaluate(
         from attend.partnership.referrals import sync_referral_reminders
 
         sync_referral_reminders(as_of, Case.objects.filter(school__in=schools))
+        from attend.partnership.timetable_checks import sync_timetable_prompts
+
+        sync_timetable_prompts(as_of, schools=schools)
     return total
 
 

@@ -60,6 +60,7 @@ RULE_TITLES = {
     "case_meeting": "Case: meeting today",
     "case_consent": "Case: consent expiring",
     "referral_no_reply": "Referral: no reply from the service",
+    "timetable_review_due": "Part-time timetable past its review date or planned end",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -88,6 +89,7 @@ RULE_WEIGHT = {
     "case_review": 35,
     "case_consent": 30,
     "referral_no_reply": 40,
+    "timetable_review_due": 58,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -101,6 +103,7 @@ RULE_SIDE = {
     "la_notification_10_days": LA,
     "cohort": LA,
     "returned_post": LA,
+    "timetable_review_due": LA,
 }  # everything else: SCHOOL
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
@@ -116,7 +119,10 @@ THRESHOLD_RULES = frozenset(
 # routed to the case's LA officer and school lead (or, for a case with neither, as the school's other work).
 # A referral with no reply (attend.partnership.referrals) is routed and listed the same way.
 CASE_RULES = frozenset({"case_next_step", "case_review", "case_meeting", "case_consent", "referral_no_reply"})
-TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES
+# A part-time timetable past its review or planned end (attend.partnership.timetables) stays on today's list until
+# someone reviews it: a time-limited timetable drifting on is what the guidance warns against.
+TIMETABLE_RULES = frozenset({"timetable_review_due"})
+TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES
 NEW_DAYS = 7
 TOP_N = 25
 
@@ -146,6 +152,7 @@ NEXT_STEP = {
     "case_meeting": "Open the case: hold the meeting and record it",
     "case_consent": "Renew the parent's consent before the next direct-work session",
     "referral_no_reply": "Chase the service for a reply, and record it on the referral",
+    "timetable_review_due": "Review the timetable with the family: extend it with a new date, or end it",
 }
 
 LISTS = {
@@ -189,7 +196,7 @@ def is_for_today(alert: Alert, today: dt.date) -> bool:
         return False
     if alert.rule in DAILY_RULES:
         return alert.key[:10] == today.isoformat()
-    if alert.rule in URGENT_RULES or alert.rule in CASE_RULES:
+    if alert.rule in URGENT_RULES or alert.rule in CASE_RULES or alert.rule in TIMETABLE_RULES:
         return True
     if alert.rule in THRESHOLD_RULES:
         return is_newly_raised(alert, today) or returned(alert)

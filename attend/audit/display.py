@@ -70,6 +70,11 @@ SENTENCES: dict[str, str] = {
     "letters.batch.approved": "{actor} approved a batch of {letters} letters for sending.",
     "letters.batch.viewed": "{actor} viewed a batch of {letters} letters.",
     "letters.batch.printed": "{actor} downloaded the print file of a batch ({letters} letters sent).",
+    # Part-time timetables (issue 17; attend/partnership/timetables.py).
+    "partnership.timetable.recorded": "{actor} recorded a part-time timetable for {pupil} from {start} to {end}.",
+    "partnership.timetable.reviewed": "{actor} reviewed a part-time timetable for {pupil} ({outcome}).",
+    "partnership.timetable.scrutinised": "{actor} recorded the LA's scrutiny of a part-time timetable for {pupil}: {decision}.",
+    "partnership.timetable.la_notified": "The LA was told of a {what} part-time timetable for {pupil} ({to}).",
     # Casework (issue 16; attend/casework).
     "casework.entry.recorded": "{actor} added a {kind} entry to case {case}.",
     "casework.case.opened": "{actor} opened case {case} at the {stage} stage.",

@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("", include("attend.partnership.urls_network")),
     path("", include("attend.partnership.urls_tsm")),
     path("", include("attend.partnership.urls_referrals")),
+    path("", include("attend.partnership.urls_timetables")),
 ]

@@ -22,4 +22,11 @@ from .chronology import (  # noqa: F401
 )
 from .meetings import Consent, Meeting, SafeguardingRecord  # noqa: F401
 from .plans import Assessment, Barrier, PlanAction, PlanReview, SupportPlan  # noqa: F401
-from .support import PartTimeTimetable, PupilCircumstance  # noqa: F401
+from .support import (  # noqa: F401
+    LaScrutiny,
+    PartTimeTimetable,
+    PupilCircumstance,
+    TimetableReason,
+    TimetableReview,
+    TimetableStatus,
+)

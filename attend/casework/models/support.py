@@ -11,6 +11,25 @@ from attend.people.models import Pupil
 from attend.schools.models import School
 
 
+class TimetableReason(models.TextChoices):
+    MEDICAL = "medical", "Medical reintegration"
+    SUSPENSION = "suspension", "Reintegration after a suspension"
+    SEND_SEMH = "send_semh", "SEND or social, emotional and mental health (SEMH) needs"
+    OTHER = "other", "Other"
+
+
+class TimetableStatus(models.TextChoices):
+    ACTIVE = "active", "In place"
+    ENDED = "ended", "Ended: back to full time"
+
+
+class LaScrutiny(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    REQUESTED = "requested", "LA scrutiny requested"
+    AGREED = "agreed", "LA agreed"
+    CHALLENGED = "challenged", "LA challenged"
+
+
 class PartTimeTimetable(models.Model):
     """A temporary part-time timetable agreed for a pupil of compulsory school age: the only lawful use of C2.
 
@@ -34,6 +53,27 @@ class PartTimeTimetable(models.Model):
     sessions_per_week = models.PositiveSmallIntegerField(
         help_text="Sessions a week the pupil attends (of 10)"
     )
+    # Recorded from the pupil page (issue 17, attend.partnership.timetables); older rows (admin, demo) leave these
+    # at their defaults.
+    hours_per_week = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Hours a week in school"
+    )
+    reason_category = models.CharField(
+        max_length=20, choices=TimetableReason.choices, default=TimetableReason.OTHER
+    )
+    behaviour_related = models.BooleanField(
+        default=False,
+        help_text="Behaviour is part of the reason: needs a fuller justification and LA scrutiny",
+    )
+    behaviour_justification = models.TextField(blank=True)
+    return_plan = models.TextField(blank=True, help_text="The plan back to full time")
+    parent_contact = models.ForeignKey(
+        "people.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=TimetableStatus.choices, default=TimetableStatus.ACTIVE)
+    la_scrutiny = models.CharField(max_length=12, choices=LaScrutiny.choices, default=LaScrutiny.NOT_NEEDED)
+    la_notified_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -67,6 +107,26 @@ class PartTimeTimetable(models.Model):
 
     def __str__(self) -> str:
         return f"Part-time timetable for {self.pupil} from {self.start} (review {self.review_date})"
+
+
+class TimetableReview(models.Model):
+    """One formal review of a part-time timetable with the family: what was found, and what happens next (a new
+    review date, a new planned end, different hours, or the return to full time)."""
+
+    timetable = models.ForeignKey(PartTimeTimetable, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    notes = models.TextField()
+    next_review_date = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["timetable", "reviewed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Review of timetable {self.timetable_id} on {self.reviewed_on}"
 
 
 class PupilCircumstance(models.Model):

@@ -7,7 +7,7 @@ import pytest
 
 from attend.casework import cases
 from attend.casework.chronology import correct_entry, record_entry
-from attend.web.tests.test_browser import browser, check_accessibility  # noqa: F401 (a fixture)
+from attend.web.tests.test_browser import check_accessibility
 
 from .cases_world import TODAY, at, make_case_world
 

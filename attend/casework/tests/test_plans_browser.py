@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from attend.web.tests.test_browser import browser, check_accessibility  # noqa: F401  (the session fixture)
+from attend.web.tests.test_browser import check_accessibility
 
 from .plans_world import TODAY, make_plans_world
 

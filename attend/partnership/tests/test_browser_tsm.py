@@ -7,7 +7,7 @@ import pytest
 
 from attend.accounts.models import Membership
 from attend.core.tests.factories import make_la, make_pupil, make_school, make_user
-from attend.web.tests.test_browser import browser, check_accessibility  # noqa: F401 (a fixture)
+from attend.web.tests.test_browser import check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a long enough password 7"

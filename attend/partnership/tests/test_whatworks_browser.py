@@ -7,7 +7,7 @@ import pytest
 
 from attend.accounts.models import Membership
 from attend.core.tests.factories import make_user
-from attend.web.tests.test_browser import browser, check_accessibility  # noqa: F401  (the session fixture)
+from attend.web.tests.test_browser import check_accessibility
 
 from .whatworks_world import AS_OF, make_world
 

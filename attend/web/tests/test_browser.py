@@ -6,57 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from .browser_kit import AXE, CHROMIUM, LAUNCH_ARGS  # noqa: F401  (the browser fixture is in the root conftest)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("ATTEND_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    missing = [str(p) for p in (Path(CHROMIUM), AXE) if not p.exists()]
-    if missing:
-        message = (
-            f"Browser tests need {', '.join(missing)} (scripts/setup.sh and scripts/test.sh install them)"
-        )
-        if os.environ.get("ATTEND_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still synchronous.
-    # Restored afterwards, so the flag cannot leak into later tests or the processes they start.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def check_accessibility(page, name: str) -> None:

@@ -49,6 +49,3 @@ def family(db, monkeypatch):
         "la_manager": make_user("mo", role=R.LA_MANAGER, local_authority=la),
         "other_officer": make_user("oz", role=R.SCHOOL_OFFICER, school=other_school),
     }
-
-
-from attend.web.tests.test_browser import browser  # noqa: E402, F401  (the headless Chromium fixture)

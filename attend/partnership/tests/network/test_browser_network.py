@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from attend.web.tests.test_browser import browser, check_accessibility  # noqa: F401 (a fixture)
+from attend.web.tests.test_browser import check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a long enough password 7"
