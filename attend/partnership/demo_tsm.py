@@ -68,9 +68,12 @@ def add_demo_tsm(la_code: str, *, by, as_of: dt.date) -> dict[str, int]:
         for n, upn in enumerate(upns[:2]):
             text, lead = ACTIONS[n]
             due = last_day + dt.timedelta(days=21)
-            agreed.append(
-                tsm.agree_action(last, by=by, upn=upn, action=text, lead_practitioner=lead, due_date=due)
-            )
+            try:
+                agreed.append(
+                    tsm.agree_action(last, by=by, upn=upn, action=text, lead_practitioner=lead, due_date=due)
+                )
+            except tsm.TsmRefused:
+                continue  # not on the roll last term (joined this September): no action from then
         if agreed:
             tsm.review_action(agreed[0], by=by, status="done", note="Done: the family agreed a return plan.")
         this = tsm.record_meeting(

@@ -108,6 +108,13 @@ class Command(BaseCommand):
         )
         self.say(f"  recorded {recorded} part-time timetables (one in four C2 pupils left without one)")
         self.pin_today()
+        # Their details (hours, reasons, reviews): one past its review, one behaviour-related with the LA (partnership).
+        from attend.partnership.demo_timetables import detail_demo_timetables
+
+        detail_demo_timetables(
+            school_ids=School.objects.filter(local_authority__code=config.la_code).values("pk"),
+            today=clock.today(),
+        )
         # What the scheduler does after every import: turn the new marks into today's alerts and work list.
         t = time.perf_counter()
         self.say(f"  evaluating alert rules as of {clock.today()}...")
@@ -164,6 +171,20 @@ class Command(BaseCommand):
             social_worker=User.objects.get(username="social.worker"),
         )
         self.say(f"  gave {networks} children with a social worker or in care their professional network")
+        from attend.partnership.demo_referrals import record_demo_referrals
+        from attend.partnership.demo_tsm import add_demo_tsm
+
+        officer = User.objects.get(username="la.officer")
+        referrals = record_demo_referrals(la_code, by=officer)
+        self.say(
+            f"  seeded {referrals['services']} local services and made {referrals['referrals']} referrals "
+            f"({referrals['reminders']} waiting too long for a reply)"
+        )
+        tsm = add_demo_tsm(la_code, by=officer, as_of=clock.today())
+        self.say(
+            f"  targeting support meetings this term: {tsm['held']} held, {tsm['offered']} offered, "
+            f"{tsm['declined']} declined, with {tsm['actions']} agreed actions"
+        )
 
     def report_what_works(self, la_code: str) -> None:
         from attend.partnership.demo_whatworks import demo_whatworks_summary
