@@ -309,7 +309,7 @@ ATTEND_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("ATTEND_NOTIFY_SMS_TEMPLATE_ID", 
 ATTEND_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("ATTEND_NOTIFY_EMAIL_TEMPLATE_ID", "")
 # "smtp" sends email through ATTEND_EMAIL_URL; "notify" through GOV.UK Notify.
 ATTEND_EMAIL_VIA = os.environ.get("ATTEND_EMAIL_VIA", "smtp")
-# --- Partnership: the professional network (attend/partnership/network.py, docs/partnership_network.md) ---
+# --- Partnership: the professional network (attend/partnership/network.py, docs/partnership.md) ---
 # The time of day (HH:MM) after which an unexplained absence of a child with a social worker, or looked after, is
 # emailed to their network even if the school's first-day call has not failed (yet).
 ATTEND_NETWORK_NOTICE_CUTOFF = os.environ.get("ATTEND_NETWORK_NOTICE_CUTOFF", "10:30")
