@@ -99,9 +99,28 @@ def _timetables(la_ids: list[int]) -> Iterable[Episode]:
         yield Episode("part_time", "Part-time timetable", pupil_id, start)
 
 
-# One line per kind of intervention. Referrals (attend/partnership/models_referrals.py) add theirs here, e.g.
-# `_referrals` yielding Episode(f"referral:{service_kind}", f"Referral: {label}", pupil_id, sent_on, case_id).
-INTERVENTIONS: list[Callable[[list[int]], Iterable[Episode]]] = [_plans, _meetings, _timetables]
+def _referrals(la_ids: list[int]) -> Iterable[Episode]:
+    """A referral the service accepted, by the kind of service: a declined referral is no intervention."""
+    from attend.directory.models import Service
+
+    from .models_referrals import Referral
+
+    labels = dict(Service.Kind.choices)
+    rows = (
+        Referral.objects.filter(
+            case__local_authority_id__in=la_ids,
+            case__pupil__isnull=False,
+            updates__status=Referral.Status.ACCEPTED,  # accepted, now or before it closed
+        )
+        .distinct()
+        .values_list("case_id", "case__pupil_id", "sent_on", "service__kind")
+    )
+    for case_id, pupil_id, sent_on, kind in rows:
+        yield Episode(f"referral:{kind}", f"Referral: {labels.get(kind, kind)}", pupil_id, sent_on, case_id)
+
+
+# One line per kind of intervention.
+INTERVENTIONS: list[Callable[[list[int]], Iterable[Episode]]] = [_plans, _meetings, _timetables, _referrals]
 
 
 def episodes(la_ids: list[int], as_of: dt.date) -> list[Episode]:

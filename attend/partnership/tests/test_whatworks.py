@@ -110,3 +110,32 @@ def test_part_time_timetables_are_an_intervention_of_their_own():
     )
     assert timetables.difference == pytest.approx(0.0)
     assert timetables.verdict == "No clear difference from the comparison group"
+
+
+def test_an_accepted_referral_is_an_intervention_by_kind_of_service_and_a_declined_one_is_not():
+    from attend.casework.models import Case
+    from attend.directory.models import Service
+    from attend.partnership.models_referrals import Referral, ReferralUpdate
+
+    from .whatworks_world import START, _refs, la, pupil, school
+
+    authority = la()
+    sch = school(140004, authority=authority)
+    service = Service.objects.create(
+        local_authority=authority, name="Early Help hub", kind="early_help", contact="01632 960000",
+        how_to_refer="Online form",
+    )  # fmt: skip
+    for n in range(12):
+        # Accepted: 70% -> 80%. Declined: no support, so no change; they join the comparison group.
+        p = pupil(sch, 14, 16) if n < 10 else pupil(sch, 14, 14)
+        case = Case.objects.create(
+            ref=f"CW-{next(_refs):06d}", pupil=p, school=sch, local_authority=authority
+        )
+        referral = Referral.objects.create(case=case, service=service, reason="Family support", sent_on=START)
+        status = Referral.Status.ACCEPTED if n < 10 else Referral.Status.DECLINED
+        ReferralUpdate.objects.create(referral=referral, status=status, on=START)
+    for _ in range(3):
+        pupil(sch, 14, 14)  # comparison pupils stay at 70%
+    (referrals,) = whatworks.report_for([authority.pk], [sch.pk], AS_OF).by("intervention")
+    assert (referrals.label, referrals.matched) == ("Referral: Early help", 10)
+    assert referrals.difference == pytest.approx(10.0)
