@@ -182,6 +182,11 @@ _TABLE = [
         frozenset({R.SOCIAL_WORKER, R.VIRTUAL_SCHOOL}),
         "See the pupils linked to you with their attendance in days and hours missed.",
     ),
+    Permission(
+        "partnership.view",
+        SCHOOL_STAFF | LA_STAFF,
+        "Open the working-with-partners page (targeting support meetings, timetables, what works, services).",
+    ),
     # Targeting support meetings (issue 17, area tsm; attend/partnership/tsm.py). The LA runs them; a school's
     # staff see their own school's meetings and packs.
     Permission(

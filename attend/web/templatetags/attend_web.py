@@ -87,6 +87,14 @@ def main_navigation(context):
                 path.startswith(("/jobs/", "/imports/", "/reports/")),
             )
         )
+    if has_permission(user, "cases.view"):
+        items.append(("Cases", reverse("casework:caseload"), path.startswith("/cases/")))
+    if has_permission(user, "partnership.view"):
+        items.append(("Partners", reverse("partnership:index"), path.startswith("/partnership/")))
+    if has_permission(user, "partnership.my_pupils"):
+        items.append(
+            ("My pupils", reverse("partnership:my-pupils"), path.startswith("/partnership/my-pupils/"))
+        )
     if has_permission(user, "services.view"):
         items.append(("Services", reverse("directory:services"), path.startswith("/settings/services/")))
     if has_permission(user, "settings.view"):
