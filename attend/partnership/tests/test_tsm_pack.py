@@ -33,6 +33,9 @@ def demo_la(settings, tmp_path, monkeypatch):
         "demo", "--no-serve", "--pupils", "300", "--schools", "4", "--end", DEMO_DAY.isoformat(),
         stdout=io.StringIO(),
     )  # fmt: skip
+    # The demo records this term's meetings itself (demo_tsm); these tests build their own from a clean slate.
+    AgreedAction.objects.all().delete()
+    SupportMeeting.objects.all().delete()
     monkeypatch.setenv("ATTEND_TODAY", DEMO_DAY.isoformat())
     yield tmp_path
     clear_cache()
