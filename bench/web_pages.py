@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -141,7 +142,7 @@ print(" ".join(Case.objects.order_by("id").values_list("ref", flat=True)[: {case
 def seed_cases(attend: list[str], env: dict, cases: int, entries: int) -> list[str]:
     code = SEED_CASES.format(user=USER, cases=cases, entries=entries)
     out = subprocess.run([*attend, "shell", "-c", code], env=env, cwd=ROOT, check=True, capture_output=True)
-    return out.stdout.decode().split()
+    return [word for word in out.stdout.decode().split() if word.startswith("CW-")]
 
 
 def summarise(name: str, times: list[float], target_ms: float | None) -> dict:
@@ -181,7 +182,13 @@ def main() -> None:
         return
     folder = (args.dir or ROOT / "var" / "bench" / f"web_{args.pupils}p").resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "ATTEND_VAR_DIR": str(folder), "ATTEND_TODAY": args.year_end}
+    # A random key for this run: Attend refuses to serve with its public built-in one (accounts/startup.py).
+    env = {
+        **os.environ,
+        "ATTEND_VAR_DIR": str(folder),
+        "ATTEND_TODAY": args.year_end,
+        "ATTEND_SECRET_KEY": os.environ.get("ATTEND_SECRET_KEY") or secrets.token_urlsafe(50),
+    }
     env.pop("DATABASE_URL", None)
     env.pop("ATTEND_DEBUG", None)
     if not (folder / "loaded").exists():
