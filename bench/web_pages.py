@@ -174,6 +174,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--cases", type=int, default=20, help="cases for the case-page pass")
     parser.add_argument("--case-entries", type=int, default=200, help="chronology entries per case")
+    parser.add_argument(
+        "--only-cases", action="store_true", help="only the case-page pass (data already loaded)"
+    )
     parser.add_argument("--dir", type=Path, help="data folder (default var/bench/web_<pupils>p)")
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -254,65 +257,69 @@ def main() -> None:
                 raise RuntimeError(f"{path}: HTTP {status}")
             return elapsed
 
-        # Cold: every school dashboard once with nothing cached for it yet.
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            cold = list(pool.map(get, [f"/schools/{u}/" for u in urns]))
-        results.append(summarise("school dashboard (cold, first view)", cold, None))
-
         rng = random.Random(args.seed)
-        plan = []
-        for _ in range(args.requests):
-            r = rng.random()
-            if r < 0.45:
-                plan.append(("pupil page", f"/pupils/{rng.choice(upns)}/"))
-            elif r < 0.9:
-                plan.append(("school dashboard", f"/schools/{rng.choice(urns)}/"))
-            else:
-                plan.append(("LA dashboard", "/la/?sort=pa_perc&order=desc"))
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            times = list(pool.map(lambda item: get(item[1]), plan))
-        targets = {"pupil page": 300, "school dashboard": 300, "LA dashboard": 1000}
-        for kind, target in targets.items():
-            results.append(
-                summarise(kind, [t for (k, _), t in zip(plan, times, strict=True) if k == kind], target)
-            )
+        noted, rebuild = None, None
+        if not args.only_cases:
+            # Cold: every school dashboard once with nothing cached for it yet.
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                cold = list(pool.map(get, [f"/schools/{u}/" for u in urns]))
+            results.append(summarise("school dashboard (cold, first view)", cold, None))
 
-        # Stale: new marks land; pages keep serving the last good store while the rebuild waits in the queue.
-        correction = folder / "correction.csv"
-        db = sqlite3.connect(folder / "attend.sqlite3")
-        rows = db.execute(
-            "select p.upn, s.urn, m.date, m.session, case m.code when '/' then 'I' else '/' end "
-            "from registers_mark m join people_enrolment e on e.id = m.enrolment_id "
-            "join people_pupil p on p.id = e.pupil_id join schools_school s on s.id = e.school_id "
-            "order by m.id desc limit 5"
-        ).fetchall()
-        db.close()
-        correction.write_text(
-            "upn,school_urn,date,session,code\n" + "".join(",".join(map(str, r)) + "\n" for r in rows)
-        )
-        subprocess.run([*attend, "import", "marks", str(correction)], env=env, cwd=ROOT, check=True)
-        stale_plan = [f"/schools/{rng.choice(urns)}/" for _ in range(40)] + [
-            f"/pupils/{rng.choice(upns)}/" for _ in range(40)
-        ]
-        rng.shuffle(stale_plan)
-        _, page, _ = client.request("GET", stale_plan[0])
-        noted = b"figures-as-of" in page
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            stale = list(pool.map(get, stale_plan))
-        results.append(summarise("pages while the store is stale", stale, 300))
-        t = time.perf_counter()
-        subprocess.run(
-            [*attend, "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--queue-name", "*"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        rebuild = time.perf_counter() - t
-        print(f"stale pages carried the 'figures as of' note: {noted}; background rebuild {rebuild:.1f} s")
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            again = list(pool.map(get, [f"/schools/{u}/" for u in urns]))
-        results.append(summarise("school dashboard (cold, after the rebuild)", again, None))
+            plan = []
+            for _ in range(args.requests):
+                r = rng.random()
+                if r < 0.45:
+                    plan.append(("pupil page", f"/pupils/{rng.choice(upns)}/"))
+                elif r < 0.9:
+                    plan.append(("school dashboard", f"/schools/{rng.choice(urns)}/"))
+                else:
+                    plan.append(("LA dashboard", "/la/?sort=pa_perc&order=desc"))
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                times = list(pool.map(lambda item: get(item[1]), plan))
+            targets = {"pupil page": 300, "school dashboard": 300, "LA dashboard": 1000}
+            for kind, target in targets.items():
+                results.append(
+                    summarise(kind, [t for (k, _), t in zip(plan, times, strict=True) if k == kind], target)
+                )
+
+            # Stale: new marks land; pages keep serving the last good store while the rebuild waits in the queue.
+            correction = folder / "correction.csv"
+            db = sqlite3.connect(folder / "attend.sqlite3")
+            rows = db.execute(
+                "select p.upn, s.urn, m.date, m.session, case m.code when '/' then 'I' else '/' end "
+                "from registers_mark m join people_enrolment e on e.id = m.enrolment_id "
+                "join people_pupil p on p.id = e.pupil_id join schools_school s on s.id = e.school_id "
+                "order by m.id desc limit 5"
+            ).fetchall()
+            db.close()
+            correction.write_text(
+                "upn,school_urn,date,session,code\n" + "".join(",".join(map(str, r)) + "\n" for r in rows)
+            )
+            subprocess.run([*attend, "import", "marks", str(correction)], env=env, cwd=ROOT, check=True)
+            stale_plan = [f"/schools/{rng.choice(urns)}/" for _ in range(40)] + [
+                f"/pupils/{rng.choice(upns)}/" for _ in range(40)
+            ]
+            rng.shuffle(stale_plan)
+            _, page, _ = client.request("GET", stale_plan[0])
+            noted = b"figures-as-of" in page
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                stale = list(pool.map(get, stale_plan))
+            results.append(summarise("pages while the store is stale", stale, 300))
+            t = time.perf_counter()
+            subprocess.run(
+                [*attend, "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--queue-name", "*"],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            rebuild = time.perf_counter() - t
+            print(
+                f"stale pages carried the 'figures as of' note: {noted}; background rebuild {rebuild:.1f} s"
+            )
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                again = list(pool.map(get, [f"/schools/{u}/" for u in urns]))
+            results.append(summarise("school dashboard (cold, after the rebuild)", again, None))
 
         # Cases: the case page with its whole chronology, each case several times.
         case_plan = [f"/cases/{rng.choice(case_refs)}/" for _ in range(max(40, len(case_refs) * 4))]
