@@ -206,14 +206,3 @@ def read_verified(attachment: Attachment) -> bytes:
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise AttachmentDamaged("The stored file does not match the checksum taken when it was added")
     return data
-
-
-def delete_files(attachments) -> int:
-    """Remove the stored files of these attachments (retention, after their rows are deleted)."""
-    removed = 0
-    for attachment in attachments:
-        path = path_of(attachment)
-        if path.exists():
-            path.unlink()
-            removed += 1
-    return removed

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
@@ -285,13 +286,12 @@ def _with_corrections(entry: ChronologyEntry) -> list[ChronologyEntry]:
 
 
 def _delete_files(stored: list[str]) -> None:
-    from pathlib import Path
+    """Remove documents' files once the rows that named them are gone (the folder is attachments.folder())."""
+    from .attachments import folder
 
-    from django.conf import settings
-
-    root = Path(settings.VAR_DIR) / "attachments"
+    root = folder()
     for name in stored:
-        (root / name).unlink(missing_ok=True)
+        (root / Path(name).name).unlink(missing_ok=True)
 
 
 def erase_cases(case_ids) -> int:
