@@ -187,3 +187,27 @@ def notify_status(provider_id: str) -> tuple[str, str]:
 
 def pdf_base64(pdf: bytes) -> str:
     return base64.b64encode(pdf).decode()
+
+
+# ---- messages to staff and professionals (not a pupil's correspondence) -------------------------------------
+
+
+def send_staff_email(*, to: str, subject: str, text: str, key: str, first_attempt: bool = True) -> Outcome:
+    """An email to a professional (the network, an escalation contact): SMTP, or GOV.UK Notify when
+    ATTEND_EMAIL_VIA=notify. `key` is the idempotency key (Notify's reference): a retry never sends twice."""
+    if settings.ATTEND_EMAIL_VIA == "smtp":
+        return send_email_smtp(to=to, subject=subject, text=text, html="", key=key)
+    try:
+        return notify_send(
+            "email", reference=key, first_attempt=first_attempt, to=to, subject=subject, text=text
+        )
+    except (ImproperlyConfigured, OSError) as exc:
+        return Outcome("failed", "notify", reason=str(exc)[:300], retryable=True)
+
+
+def send_staff_sms(*, to: str, text: str, key: str, first_attempt: bool = True) -> Outcome:
+    """A text message to a professional, through GOV.UK Notify (the only SMS route)."""
+    try:
+        return notify_send("sms", reference=key, first_attempt=first_attempt, to=to, text=text)
+    except (ImproperlyConfigured, OSError) as exc:
+        return Outcome("failed", "notify", reason=str(exc)[:300], retryable=True)
