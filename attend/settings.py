@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "attend.directory",
     "attend.letters",
     "attend.partnership",
+    "attend.visits",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -320,6 +321,13 @@ ATTEND_NOTIFY_TIMEOUT = env_int("ATTEND_NOTIFY_TIMEOUT_SECONDS", 20)
 ATTEND_NOTIFY_RETRY_DELAYS = [
     float(d) for d in os.environ.get("ATTEND_NOTIFY_RETRY_DELAYS", "1,4,16").split(",") if d.strip()
 ]
+# --- Home visits and lone-worker safety (attend/visits, docs/visits.md) ---
+# Minutes after a check-in falls due before the round escalates (missed check-in).
+ATTEND_VISITS_GRACE_MINUTES = env_int("ATTEND_VISITS_GRACE_MINUTES", 15)
+# Minutes between escalation steps until a person acknowledges.
+ATTEND_VISITS_REPEAT_MINUTES = env_int("ATTEND_VISITS_REPEAT_MINUTES", 15)
+# Office hours (weekdays, HH:MM-HH:MM): outside them escalations go to the named duty manager.
+ATTEND_VISITS_OFFICE_HOURS = os.environ.get("ATTEND_VISITS_OFFICE_HOURS", "08:00-18:00")
 # The bearer token GOV.UK Notify puts on its delivery-receipt callbacks (POST /letters/notify/callback/); empty:
 # every callback is refused.
 ATTEND_NOTIFY_CALLBACK_TOKEN = os.environ.get("ATTEND_NOTIFY_CALLBACK_TOKEN", "")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("letters/", include("attend.letters.urls")),
     path("cases/", include("attend.casework.urls")),
     path("partnership/", include("attend.partnership.urls")),
+    path("visits/", include("attend.visits.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -200,6 +200,31 @@ _TABLE = [
         "Record a school's termly targeting support meeting and the actions agreed for its pupils (your LA only).",
         writes=True,
     ),
+    # Home visits and lone-worker safety (issue 18; attend/visits). Officers plan and record visits to pupils in
+    # their scope; anyone in the office may record a check-in rung through and acknowledge an escalation.
+    Permission(
+        "visits.view",
+        SCHOOL_STAFF | LA_STAFF,
+        "See visit lists, rounds, risk markers and visit outcomes for pupils in your scope.",
+    ),
+    Permission(
+        "visits.write",
+        frozenset({R.SCHOOL_OFFICER, R.ATTENDANCE_LEAD, R.HEADTEACHER, R.LA_OFFICER, R.LA_MANAGER}),
+        "Plan rounds, record risk checks and markers, check out and in, and record visit outcomes (your scope).",
+        writes=True,
+    ),
+    Permission(
+        "visits.office",
+        SCHOOL_STAFF | LA_STAFF,
+        "See who is out on visits, record a check-in rung through to the office, and acknowledge an escalation.",
+        writes=True,
+    ),
+    Permission(
+        "visits.manage",
+        frozenset({R.LA_MANAGER, R.ATTENDANCE_LEAD, R.HEADTEACHER}),
+        "Set the escalation contacts and see officers' expiring lone-worker training and DBS checks.",
+        writes=True,
+    ),
     Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",
