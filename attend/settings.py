@@ -324,6 +324,8 @@ ATTEND_NOTIFY_RETRY_DELAYS = [
 # --- Home visits and lone-worker safety (attend/visits, docs/visits.md) ---
 # Minutes after a check-in falls due before the round escalates (missed check-in).
 ATTEND_VISITS_GRACE_MINUTES = env_int("ATTEND_VISITS_GRACE_MINUTES", 15)
+# Minutes between check-ins when the officer does not say (never past the expected return).
+ATTEND_VISITS_CHECK_IN_MINUTES = env_int("ATTEND_VISITS_CHECK_IN_MINUTES", 60)
 # Minutes between escalation steps until a person acknowledges.
 ATTEND_VISITS_REPEAT_MINUTES = env_int("ATTEND_VISITS_REPEAT_MINUTES", 15)
 # Office hours (weekdays, HH:MM-HH:MM): outside them escalations go to the named duty manager.

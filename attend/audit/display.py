@@ -113,6 +113,11 @@ SENTENCES: dict[str, str] = {
     "casework.family.member_added": "{actor} confirmed {pupil} as a member of family {family}: {reason}",
     "casework.family.member_removed": "{actor} removed {pupil} from family {family}.",
     "casework.chronology.viewed": "{actor} read the chronology of case {case} through the API ({entries} entries).",
+    # Home visits and lone-worker safety (issue 18; attend/visits).
+    "visits.round.started": "{actor} started a round of {visits} home visits, expected back at {back}.",
+    "visits.check_in.recorded": "{actor} recorded a check-in ({kind}, {channel}) at {location}; the round is "
+    "now {round_status}.",
+    "visits.help.raised": "{actor} asked for help on a round of home visits, last known at {location}.",
     # Partnership: the professional network (issue 17; attend/partnership/network.py).
     "partnership.network_member.added": "{actor} added {pupil}'s {role} to their professional network.",
     "partnership.network_member.changed": "{actor} changed {pupil}'s {role} in their professional network.",
