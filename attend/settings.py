@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "attend.letters",
     "attend.partnership",
     "attend.visits",
+    "attend.enforcement",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",

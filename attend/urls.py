@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", include("attend.casework.urls")),
     path("partnership/", include("attend.partnership.urls")),
     path("visits/", include("attend.visits.urls")),
+    path("enforcement/", include("attend.enforcement.urls")),
     path("admin/", admin.site.urls),
 ]
 

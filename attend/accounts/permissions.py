@@ -225,6 +225,49 @@ _TABLE = [
         "Set the escalation contacts and see officers' expiring lone-worker training and DBS checks.",
         writes=True,
     ),
+    # Formal support and enforcement (issue 19; attend/enforcement). Penalty notices and prosecutions are
+    # criminal-offence data (UK GDPR Art. 10): only the roles that issue, request or decide them see them, and every
+    # view is audited. Who may issue a notice is also bound by s444B and the LA's code (attend/enforcement/statute.py).
+    Permission(
+        "enforcement.view",
+        frozenset({R.LA_OFFICER, R.LA_MANAGER, R.HEADTEACHER, R.ATTENDANCE_LEAD}),
+        "See contracts, notices to improve, penalty notices, orders and prosecutions for pupils in your scope.",
+    ),
+    Permission(
+        "enforcement.formal",
+        frozenset({R.SCHOOL_OFFICER, R.ATTENDANCE_LEAD, R.HEADTEACHER, R.LA_OFFICER, R.LA_MANAGER}),
+        "Record the check before a formal step, attendance contracts and notices to improve (your scope).",
+        writes=True,
+    ),
+    Permission(
+        "enforcement.request",
+        frozenset({R.ATTENDANCE_LEAD, R.HEADTEACHER}),
+        "Ask the LA for a penalty notice for a pupil at your school, with the evidence.",
+        writes=True,
+    ),
+    Permission(
+        "enforcement.issue",
+        frozenset({R.LA_OFFICER, R.LA_MANAGER, R.HEADTEACHER, R.ATTENDANCE_LEAD}),
+        "Vet requests, issue and serve penalty notices, record payments and withdrawals (if authorised).",
+        writes=True,
+    ),
+    Permission(
+        "enforcement.prosecute",
+        LA_STAFF,
+        "Consider supervision orders, decide and record prosecutions and build the evidence bundle (your LA).",
+        writes=True,
+    ),
+    Permission(
+        "enforcement.code",
+        frozenset({R.LA_MANAGER}),
+        "Set the LA's code of conduct for penalty notices (each change is a new version).",
+        writes=True,
+    ),
+    Permission(
+        "enforcement.register",
+        LA_STAFF,
+        "See the LA's enforcement register and the parental responsibility measures return, and export them.",
+    ),
     Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",
