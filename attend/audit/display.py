@@ -113,6 +113,8 @@ SENTENCES: dict[str, str] = {
     "casework.family.member_added": "{actor} confirmed {pupil} as a member of family {family}: {reason}",
     "casework.family.member_removed": "{actor} removed {pupil} from family {family}.",
     "casework.chronology.viewed": "{actor} read the chronology of case {case} through the API ({entries} entries).",
+    # Formal support and enforcement (issue 19; attend/enforcement).
+    "enforcement.bundle.built": "{actor} built the {pages}-page evidence bundle for case {case}.",
     # Home visits and lone-worker safety (issue 18; attend/visits).
     "visits.round.started": "{actor} started a round of {visits} home visits, expected back at {back}.",
     "visits.check_in.recorded": "{actor} recorded a check-in ({kind}, {channel}) at {location}; the round is "
