@@ -295,7 +295,9 @@ def test_the_bundle_downloads_for_the_las_officers_only(prosecution, client):
     response = client.get(f"/enforcement/prosecutions/{prosecution.pk}/bundle.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Witness statement" in "".join(_pages(response.content))
-    client.force_login(make_user("elsewhere", role=Membership.Role.LA_OFFICER, local_authority=make_la("999", "X")))
+    client.force_login(
+        make_user("elsewhere", role=Membership.Role.LA_OFFICER, local_authority=make_la("999", "X"))
+    )
     assert client.get(f"/enforcement/prosecutions/{prosecution.pk}/bundle.pdf").status_code == 404
     school = prosecution.case.school
     client.force_login(make_user("school.lead", role=Membership.Role.ATTENDANCE_LEAD, school=school))
