@@ -15,7 +15,6 @@ from attend.casework.models import ChronologyEntry, EntryKind, PartTimeTimetable
 from attend.casework.tests.factories import make_part_time_timetable
 from attend.casework.tests.plans_world import TODAY, make_plans_world
 from attend.letters.models import Letterhead, Message
-from attend.letters.tests.conftest import smtp_server  # noqa: F401
 from attend.partnership.timetable_notice import notify_la
 from attend.partnership.timetables import ReviewInput, timetable_review
 
@@ -154,7 +153,7 @@ def test_the_timetable_page_lists_the_notice_and_families_are_never_offered_it(c
     message = notify_la(world["timetable"], what="new")
     client.force_login(world["la_officer"])
     page = client.get(f"/partnership/timetables/{world['timetable'].pk}/").content.decode()
-    assert f'/letters/pupils/{world["maya"].upn}/messages/{message.pk}/' in page
+    assert f"/letters/pupils/{world['maya'].upn}/messages/{message.pk}/" in page
     assert f"New part-time timetable: {world['maya'].upn} at Alder Primary</a>: sent" in page
     client.force_login(world["school_officer"])
     send_page = client.get(f"/letters/pupils/{world['maya'].upn}/send/").content.decode()

@@ -15,7 +15,6 @@ from attend.casework.models import ChronologyEntry, EntryKind, LaScrutiny, PartT
 from attend.casework.tests.factories import make_part_time_timetable
 from attend.casework.tests.plans_world import TODAY, make_plans_world
 from attend.core.tests.factories import make_pupil
-from attend.letters.tests.conftest import smtp_server  # noqa: F401
 from attend.partnership.timetable_checks import c2_check, sync_timetable_prompts
 from attend.partnership.timetables import ReviewInput, timetable_review
 from attend.registers.models import Mark
