@@ -65,7 +65,9 @@ def previous_meeting(meeting: SupportMeeting) -> SupportMeeting | None:
     return max(earlier, key=lambda m: m.term_key, default=None)
 
 
-def _check_meeting(status: str, meeting_date, attendees: str, record: str, declined_reason: str, today):
+def _check_meeting(
+    status: str, meeting_date, attendees: str, record: str, declined_reason: str, today, *, independent: bool
+):
     if status not in Status.values:
         raise TsmRefused("Choose whether the meeting was offered, held or declined", "status")
     if status == Status.HELD:
@@ -77,9 +79,11 @@ def _check_meeting(status: str, meeting_date, attendees: str, record: str, decli
             raise TsmRefused("Enter who attended the meeting", "attendees")
         if not record.strip():
             raise TsmRefused("Enter the meeting record: what was discussed and agreed", "record")
-    if status == Status.DECLINED and not declined_reason.strip():
+    if status == Status.DECLINED and not independent and not declined_reason.strip():
         raise TsmRefused(
-            "Enter why the school declined (for example, an independent school)", "declined_reason"
+            "Enter why the school declined: only an independent school need not take part, and the LA is told "
+            "a maintained school or academy declined",
+            "declined_reason",
         )
 
 
@@ -100,7 +104,9 @@ def record_meeting(
     over the unfinished actions of the school's previous one."""
     today = clock.today()
     day = day or today
-    _check_meeting(status, meeting_date, attendees, record, declined_reason, today)
+    _check_meeting(
+        status, meeting_date, attendees, record, declined_reason, today, independent=school.independent
+    )
     start_year, term = term_of(day)
     values = {
         "status": status,
@@ -299,6 +305,16 @@ class SchoolRow:
     def status_label(self) -> str:
         return self.meeting.get_status_display() if self.meeting else "Not yet offered"
 
+    @property
+    def unusual_decline(self) -> bool:
+        """A maintained school or academy declined: the LA is shown it as unusual (an independent school need
+        not take part, so its decline is ordinary)."""
+        return unusual_decline(self.school, self.meeting)
+
+
+def unusual_decline(school: School, meeting: SupportMeeting | None) -> bool:
+    return meeting is not None and meeting.status == Status.DECLINED and not school.independent
+
 
 def overdue(schools, day: dt.date):
     """Unfinished actions past their due date at these schools, oldest due first."""
@@ -333,6 +349,7 @@ def term_overview(schools, day: dt.date) -> dict:
         value: sum(1 for r in rows if r.meeting and r.meeting.status == value) for value in Status.values
     }
     counts["none"] = sum(1 for r in rows if r.meeting is None)
+    counts["declined_not_independent"] = sum(1 for r in rows if r.unusual_decline)
     return {
         "term": term_label(start_year, term),
         "rows": rows,

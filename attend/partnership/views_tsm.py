@@ -69,6 +69,7 @@ def school_page(request: HttpRequest, urn: int) -> HttpResponse:
             "meeting": meeting,
             "actions": actions,
             "earlier": [m for m in meetings if m != meeting],
+            "unusual_decline": tsm.unusual_decline(found, meeting),
             "term": tsm.term_label(*tsm.term_of(today)),
             "today": today,
             "may_write": has_permission(request.user, "tsm.write")
