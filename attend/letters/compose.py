@@ -155,6 +155,7 @@ def compose(
     figures: AttendanceFigures | None = None,
     meeting=None,
     plan=None,
+    timetable=None,
     absence_date: dt.date | None = None,
     version: TemplateVersion | None = None,
     with_pdf: bool = True,
@@ -190,6 +191,8 @@ def compose(
         ctx.meeting = meeting
     if plan is not None:
         ctx.plan = plan
+    if timetable is not None:
+        ctx.timetable = timetable
     rendered = render_parts(version.subject, version.body, ctx.merge(head))
     keep_confidential_addresses(
         lookups.secrets(pupil, contact),

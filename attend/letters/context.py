@@ -121,6 +121,28 @@ class Plan:
 
 
 @dataclass
+class Timetable:
+    """A part-time timetable for the notice that tells the LA of it (attend.partnership.timetables fills it): every
+    value already in words, so the template prints and never computes."""
+
+    change: str = ""  # New, Changed, Ended
+    upn: str = ""
+    hours_per_week: str = ""
+    sessions_per_week: str = ""
+    start: str = ""
+    end: str = ""
+    review_date: str = ""
+    reason: str = ""
+    return_plan: str = ""
+    status: str = ""
+    scrutiny: str = ""
+    justification: str = ""
+
+    def fields(self) -> dict[str, str]:
+        return dict(vars(self))
+
+
+@dataclass
 class Officer:
     name: str = ""
     role: str = "Attendance officer"
@@ -147,6 +169,7 @@ class MessageContext:
     officer: Officer = field(default_factory=Officer)
     meeting: Meeting = field(default_factory=Meeting)
     plan: Plan = field(default_factory=Plan)
+    timetable: Timetable = field(default_factory=Timetable)
     absence_date: dt.date | None = None
     reference: str = ""
 
@@ -186,5 +209,6 @@ class MessageContext:
             "attendance": self.figures.merge_fields(self.absence_date) if self.figures else {},
             "meeting": self.meeting.fields(),
             "plan": self.plan.fields(),
+            "timetable": self.timetable.fields(),
             "letter": {"date": f"{self.as_of.day} {self.as_of:%B %Y}", "reference": self.reference},
         }

@@ -338,6 +338,44 @@ Nothing is wrong with this visit by itself: we would simply like to talk. Please
 {{ officer.phone }} as soon as you can.""",
     },
     {
+        "name": "timetable_la_notice",
+        "title": "Part-time timetable notice to the LA",
+        "description": "Sent to the LA's address for each new, changed or ended part-time timetable",
+        "kind": "plan",
+        "channel": "email",
+        "immediate": True,
+        "subject": "{{ timetable.change }} part-time timetable: {{ timetable.upn }} at {{ school.name }}",
+        "body": """To the {{ la.name }} attendance team
+
+{{ timetable.change }} part-time timetable notified to the local authority by {{ school.name }}.
+
+## The timetable
+- Pupil: {{ pupil.full_name }}, UPN {{ timetable.upn }}, {{ pupil.year_group }}
+- School: {{ school.name }}
+- Time in school: {{ timetable.hours_per_week }}, {{ timetable.sessions_per_week }} a week
+- Start: {{ timetable.start }}
+- Planned end: {{ timetable.end }}
+- Next review: {{ timetable.review_date }}
+- Status: {{ timetable.status }}
+
+## Reason
+{{ timetable.reason }}
+
+## Plan back to full time
+{{ timetable.return_plan }}
+
+## LA scrutiny
+{{ timetable.scrutiny }}
+{% if timetable.justification %}
+The school's justification: {{ timetable.justification }}
+{% endif %}
+## Attendance
+{{ pupil.forename }} has missed {{ attendance.days_missed }} of school {{ attendance.period }} \
+({{ attendance.percentage }} attendance).
+
+Sent by {{ officer.name }}, {{ school.name }}, through Attend.""",
+    },
+    {
         "name": "attendance_contract",
         "title": "Attendance contract (placeholder)",
         "kind": "formal",
@@ -412,6 +450,7 @@ def load_defaults(LetterTemplate, TemplateVersion, *, only_missing: bool = False
                 "immediate": d.get("immediate", False),
                 "placeholder": d.get("placeholder", False),
                 "translation_note": d.get("translation_note", ""),
+                "description": d.get("description", ""),
             },
         )
         if only_missing and not created:

@@ -12,6 +12,9 @@ from .fields import TemplateProblem, check_template, sample_context
 from .models import Channel, LetterTemplate, TemplateVersion
 from .sms import MAX_FRAGMENTS, sms_length
 
+# Templates Attend sends to professionals on its own (never chosen to send to a family from the pupil page).
+NOT_FOR_FAMILIES = frozenset({"timetable_la_notice"})
+
 
 def owner_keys(school: School | None) -> list[str]:
     """Most specific first: the school's own, its trust's, its LA's, then the shipped default."""

@@ -138,7 +138,11 @@ def _today() -> dt.date:
 
 def send_choices(pupil: Pupil, as_of: dt.date):
     enrolment = enrolment_on(pupil, as_of)
-    templates = library.available(enrolment.school if enrolment else None)
+    templates = [
+        t
+        for t in library.available(enrolment.school if enrolment else None)
+        if t.name not in library.NOT_FOR_FAMILIES
+    ]
     contacts = list(pupil.contact_links.select_related("contact").order_by("priority", "id"))
     return templates, contacts
 

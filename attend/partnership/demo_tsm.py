@@ -1,7 +1,9 @@
 """Targeting support meetings for the demo LA: `add_demo_tsm(la_code, by=officer, as_of=today)`.
 
 Every school has this term's meeting: most held (with a record, attendees and actions for their most absent
-pupils), one offered and not yet held, one declined. Held schools also had last term's meeting: one of its two
+pupils), one offered and not yet held, and the last school by name is made an independent school that declines
+(ordinary: it need not take part). With six or more schools a maintained school also declines, with its reason, and
+the LA's page shows it as "Declined (not independent)". Held schools also had last term's meeting: one of its two
 actions was done, the other carried over unfinished and is now overdue. The pack is made on demand from each
 school's page (or `attend tsm pack`). Everything goes through attend.partnership.tsm, so cases, chronologies and
 the audit trail show it as they would for an officer's work.
@@ -47,6 +49,12 @@ def add_demo_tsm(la_code: str, *, by, as_of: dt.date) -> dict[str, int]:
     counts = {"held": 0, "offered": 0, "declined": 0, "actions": 0}
     for i, school in enumerate(schools):
         if len(schools) >= 3 and i == len(schools) - 1:
+            School.objects.filter(pk=school.pk).update(independent=True)
+            school.independent = True
+            tsm.record_meeting(school, by=by, status="declined", day=as_of)
+            counts["declined"] += 1
+            continue
+        if len(schools) >= 6 and i == len(schools) - 3:
             tsm.record_meeting(
                 school, by=by, status="declined", day=as_of,
                 declined_reason="The head asked to meet in the spring term instead; data shared by email.",

@@ -28,7 +28,7 @@ class MeetingForm(Form):
     )  # fmt: skip
     declined_reason = forms.CharField(
         label="Why the school declined", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example, an independent school that does not take part",
+        help_text="Needed when a maintained school or academy declines; an independent school need not say",
     )  # fmt: skip
 
 

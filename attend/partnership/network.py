@@ -2,7 +2,8 @@
 
 Guidance (WTISA 2024; seed 002): where a child with a social worker, or a looked-after child, is absent without
 explanation, the school tells the social worker (and the virtual school) the same day. Attend sends that notice by
-email once the school's first-day call has failed, or after the LA's cut-off time (ATTEND_NETWORK_NOTICE_CUTOFF,
+email (`attend.letters.transport.send_staff_email`: SMTP, or GOV.UK Notify when ATTEND_EMAIL_VIA=notify; the key
+names the notice and the role, so a retry never sends twice) once the school's first-day call has failed, or after the LA's cut-off time (ATTEND_NETWORK_NOTICE_CUTOFF,
 default 10:30) so that marks cleared by mid-morning alarm nobody. One notice per pupil per day, never two.
 """
 
@@ -305,17 +306,20 @@ def _send(notice: NetworkNotice, absence: Absence, now: dt.datetime) -> None:
     pupil, school = absence.pupil, absence.enrolment.school
     subject, body = notice_text(notice, pupil, school)
     done = {r["email"] for r in notice.recipients if r.get("status") == "sent"}
+    tried = {
+        r["email"] for r in notice.recipients
+    }  # a retry asks Notify first whether the last try got there
     already = set(done)
     recipients = [r for r in notice.recipients if r.get("status") == "sent"]
     for member in pupil.network.exclude(email="").order_by("role"):
         if member.email in done:
             continue
-        outcome = transport.send_email_smtp(
+        outcome = transport.send_staff_email(
             to=member.email,
             subject=subject,
             text=body,
-            html="",
             key=f"network-notice-{notice.pk}-{member.role}",
+            first_attempt=member.email not in tried,
         )
         done.add(member.email)
         recipients.append(
@@ -325,6 +329,8 @@ def _send(notice: NetworkNotice, absence: Absence, now: dt.datetime) -> None:
                 "email": member.email,
                 "status": outcome.status,
                 "reason": outcome.reason,
+                "provider": outcome.provider,
+                "provider_id": outcome.provider_id,
             }
         )
     failed = [r for r in recipients if r["status"] != "sent"]

@@ -5,8 +5,10 @@ required), formally reviewed, with a plan back to full time, and the LA is told 
 (domain.md §5). It must never be used to manage behaviour: a behaviour-related reason is not refused (staff would
 only be pushed to mislabel it) but needs a fuller justification and goes to the LA for scrutiny.
 
-The LA is told by a plain email through Django's mail backend to `ATTEND_LA_NOTIFY_EMAIL` (else the LA's letterhead
-email), audited as `partnership.timetable.la_notified` and put on the pupil's open case chronology if there is one.
+The LA is told through Letters (attend.partnership.timetable_notice): a recorded message from the shipped template
+`timetable_la_notice` to `ATTEND_LA_NOTIFY_EMAIL` (else the LA's letterhead email), sent once per change, audited
+as `partnership.timetable.la_notified` and on the pupil's open case chronology. It is sent after the timetable is
+saved, so a slow or failed email never undoes the record (the failure shows on the message and the case).
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,8 +34,9 @@ from attend.casework.models import (
 )
 from attend.core import clock
 from attend.core.locking import VersionConflict, update_if_version
-from attend.letters.models import Letterhead
 from attend.people.models import PupilContact
+
+from .timetable_notice import notify_la
 
 # Dudley's guidance, quoted in seed 002 (the DfE wording); the form shows it above the reason.
 GUIDANCE = (
@@ -122,7 +123,7 @@ def timetable_record(*, pupil, school, by, data: dict, request=None) -> PartTime
             request=request,
             data={"start": str(timetable.start), "end": str(timetable.end), "scrutiny": scrutiny},
         )
-        notify_la(timetable, what="new", by=by)
+    notify_la(timetable, what="new", by=by)
     return timetable
 
 
@@ -190,11 +191,11 @@ def timetable_review(
             after=after,
             data={"outcome": review.outcome},
         )
-        if before != after:
-            notify_la(timetable, what="ended" if review.outcome == "end" else "changed", by=by)
         from .timetable_checks import sync_timetable_prompts
 
         sync_timetable_prompts(clock.today(), timetables=[timetable])
+    if before != after:
+        notify_la(timetable, what="ended" if review.outcome == "end" else "changed", by=by)
     return timetable
 
 
@@ -242,62 +243,3 @@ def timetable_scrutiny(timetable: PartTimeTimetable, *, by, expected_version: in
                 source_ref=f"casework.PartTimeTimetable:{timetable.pk}",
             )
     return timetable
-
-
-def la_address(timetable: PartTimeTimetable) -> str:
-    configured = getattr(settings, "ATTEND_LA_NOTIFY_EMAIL", "")
-    if configured:
-        return configured
-    head = Letterhead.objects.filter(local_authority_id=timetable.school.local_authority_id).first()
-    return head.email if head else ""
-
-
-def _notice(timetable: PartTimeTimetable, what: str) -> tuple[str, str]:
-    pupil = timetable.pupil
-    words = {"new": "New", "changed": "Changed", "ended": "Ended"}[what]
-    subject = f"{words} part-time timetable: {pupil.upn} at {timetable.school.name}"
-    hours = f"{timetable.hours_per_week} hours, " if timetable.hours_per_week is not None else ""
-    lines = [
-        f"{words} part-time timetable notified to the local authority.",
-        f"Pupil: {pupil.upn} ({pupil.legal_forename} {pupil.legal_surname}), {timetable.school.name}",
-        f"Time in school: {hours}{timetable.sessions_per_week} sessions a week",
-        f"From {_d(timetable.start)} to {_d(timetable.end)}; next review {_d(timetable.review_date)}",
-        f"Reason: {timetable.get_reason_category_display()}: {timetable.reason}",
-        f"Plan back to full time: {timetable.return_plan or 'not recorded'}",
-        f"Status: {timetable.get_status_display()}; LA scrutiny: {timetable.get_la_scrutiny_display()}",
-    ]
-    if timetable.behaviour_related:
-        lines.append(f"Behaviour-related: the school's justification: {timetable.behaviour_justification}")
-    return subject, "\n".join(lines)
-
-
-def notify_la(timetable: PartTimeTimetable, *, what: str, by=None) -> str:
-    """Email the LA about a new, changed or ended timetable; audit it; note it on the open case. Returns the
-    address written to ("" when the LA has none: audited as not sent, and the timetable page says so)."""
-    to = la_address(timetable)
-    subject, body = _notice(timetable, what)
-    if to:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-        PartTimeTimetable.objects.filter(pk=timetable.pk).update(la_notified_at=timezone.now())
-    audit.record(
-        "partnership.timetable.la_notified",
-        by=by,
-        obj=timetable,
-        pupil=timetable.pupil,
-        school=timetable.school,
-        data={"what": what, "to": to or "no LA address set", "sent": bool(to)},
-    )
-    case = Case.objects.filter(pupil=timetable.pupil, status__in=OPEN_CASE_STATUSES).order_by("-pk").first()
-    if case is not None:
-        from attend.casework.chronology import record_entry
-
-        sent = f"the LA told by email ({to})" if to else "the LA could not be told: no LA address is set"
-        record_entry(
-            case,
-            kind=EntryKind.NOTE,
-            summary=f"{subject.split(':')[0]} from {_d(timetable.start)} to {_d(timetable.end)}; {sent}",
-            by=by,
-            source="partnership",
-            source_ref=f"casework.PartTimeTimetable:{timetable.pk}",
-        )
-    return to

@@ -5,6 +5,7 @@ which schools have had this term's meeting and which actions are overdue."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from attend.casework.models import OPEN_CASE_STATUSES, EntryKind, Stage
 from attend.core import clock
 from attend.core.locking import VersionConflict, update_if_version
 from attend.people.models import Enrolment, Pupil
-from attend.schools.models import AcademicYear, School
+from attend.schools.models import AcademicYear, School, Term
 
 from .models_tsm import TERM_ORDER, AgreedAction, SupportMeeting, TermName
 
@@ -33,13 +34,71 @@ class TsmRefused(ValueError):
         self.field = field
 
 
+MONTH_RULE = "autumn August to December, spring January to March, summer April to July"
+
+
 def term_of(day: dt.date) -> tuple[int, str]:
-    """The academic year and term a day falls in: autumn August to December, spring January to March, summer
-    April to July (Easter moves; a meeting early in April belongs to the summer term's round)."""
+    """The month rule, used only where none of a school's own term dates (`Term` rows) covers the day: autumn
+    August to December, spring January to March, summer April to July."""
     start_year = AcademicYear.start_year_for(day)
     if day.month >= 8:
         return start_year, TermName.AUTUMN
     return start_year, TermName.SPRING if day.month <= 3 else TermName.SUMMER
+
+
+@dataclass(frozen=True)
+class SchoolTerm:
+    """The TSM term a day falls in for one school, and whether it came from the school's own term dates."""
+
+    start_year: int
+    term: str
+    from_calendar: bool
+    name: str = ""  # the school's own name for the term (half-term) covering the day, e.g. "Spring 2"
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return self.start_year, self.term
+
+    @property
+    def label(self) -> str:
+        return term_label(self.start_year, self.term)
+
+
+def _season(row: Term, year_rows: list[Term]) -> str | None:
+    """Autumn, spring or summer for a school's term row: from its name ("Autumn 2", "Spring term"), else from its
+    place among the year's three terms or six half-terms; None when neither says."""
+    name = row.name.lower()
+    for value in TERM_ORDER:
+        if value in name:
+            return value
+    ordered = sorted(year_rows, key=lambda t: t.start_date)
+    if len(ordered) in (3, 6):
+        return TERM_ORDER[ordered.index(row) * 3 // len(ordered)]
+    return None
+
+
+def school_terms(schools, day: dt.date) -> dict[int, SchoolTerm]:
+    """Each school's TSM term on `day` (one query): the term of the school's own `Term` row covering the day,
+    falling back to the month rule (`term_of`) where no row covers it (a holiday, or no term dates loaded)."""
+    schools = list(schools)
+    start_year = AcademicYear.start_year_for(day)
+    rows: dict[int, list[Term]] = {}
+    for row in Term.objects.filter(school__in=schools, academic_year__start_year=start_year):
+        rows.setdefault(row.school_id, []).append(row)
+    found: dict[int, SchoolTerm] = {}
+    for school in schools:
+        year_rows = rows.get(school.pk, [])
+        covering = next((t for t in year_rows if t.start_date <= day <= t.end_date), None)
+        season = _season(covering, year_rows) if covering else None
+        if season:
+            found[school.pk] = SchoolTerm(start_year, season, True, covering.name)
+        else:
+            found[school.pk] = SchoolTerm(*term_of(day), False)
+    return found
+
+
+def school_term(school: School, day: dt.date) -> SchoolTerm:
+    return school_terms([school], day)[school.pk]
 
 
 def previous_term(start_year: int, term: str) -> tuple[int, str]:
@@ -52,7 +111,7 @@ def term_label(start_year: int, term: str) -> str:
 
 
 def meeting_for(school: School, day: dt.date) -> SupportMeeting | None:
-    start_year, term = term_of(day)
+    start_year, term = school_term(school, day).key
     return SupportMeeting.objects.filter(school=school, start_year=start_year, term=term).first()
 
 
@@ -65,7 +124,9 @@ def previous_meeting(meeting: SupportMeeting) -> SupportMeeting | None:
     return max(earlier, key=lambda m: m.term_key, default=None)
 
 
-def _check_meeting(status: str, meeting_date, attendees: str, record: str, declined_reason: str, today):
+def _check_meeting(
+    status: str, meeting_date, attendees: str, record: str, declined_reason: str, today, *, independent: bool
+):
     if status not in Status.values:
         raise TsmRefused("Choose whether the meeting was offered, held or declined", "status")
     if status == Status.HELD:
@@ -77,9 +138,11 @@ def _check_meeting(status: str, meeting_date, attendees: str, record: str, decli
             raise TsmRefused("Enter who attended the meeting", "attendees")
         if not record.strip():
             raise TsmRefused("Enter the meeting record: what was discussed and agreed", "record")
-    if status == Status.DECLINED and not declined_reason.strip():
+    if status == Status.DECLINED and not independent and not declined_reason.strip():
         raise TsmRefused(
-            "Enter why the school declined (for example, an independent school)", "declined_reason"
+            "Enter why the school declined: only an independent school need not take part, and the LA is told "
+            "a maintained school or academy declined",
+            "declined_reason",
         )
 
 
@@ -100,8 +163,10 @@ def record_meeting(
     over the unfinished actions of the school's previous one."""
     today = clock.today()
     day = day or today
-    _check_meeting(status, meeting_date, attendees, record, declined_reason, today)
-    start_year, term = term_of(day)
+    _check_meeting(
+        status, meeting_date, attendees, record, declined_reason, today, independent=school.independent
+    )
+    start_year, term = school_term(school, day).key
     values = {
         "status": status,
         "meeting_date": meeting_date,
@@ -294,10 +359,21 @@ class SchoolRow:
     meeting: SupportMeeting | None
     open_actions: int
     overdue_actions: int
+    term: SchoolTerm | None = None
 
     @property
     def status_label(self) -> str:
         return self.meeting.get_status_display() if self.meeting else "Not yet offered"
+
+    @property
+    def unusual_decline(self) -> bool:
+        """A maintained school or academy declined: the LA is shown it as unusual (an independent school need
+        not take part, so its decline is ordinary)."""
+        return unusual_decline(self.school, self.meeting)
+
+
+def unusual_decline(school: School, meeting: SupportMeeting | None) -> bool:
+    return meeting is not None and meeting.status == Status.DECLINED and not school.independent
 
 
 def overdue(schools, day: dt.date):
@@ -311,11 +387,14 @@ def overdue(schools, day: dt.date):
 
 def term_overview(schools, day: dt.date) -> dict:
     """This term's meeting per school (offered, held, declined or none yet) with its open and overdue actions."""
-    start_year, term = term_of(day)
     schools = list(schools)
+    terms = school_terms(schools, day)
     meetings = {
         m.school_id: m
-        for m in SupportMeeting.objects.filter(school__in=schools, start_year=start_year, term=term)
+        for m in SupportMeeting.objects.filter(
+            school__in=schools, start_year__in={t.start_year for t in terms.values()}
+        )
+        if (m.start_year, m.term) == terms[m.school_id].key
     }
     open_by_school: dict[int, int] = {}
     overdue_by_school: dict[int, int] = {}
@@ -326,15 +405,25 @@ def term_overview(schools, day: dt.date) -> dict:
         if due is not None and due < day:
             overdue_by_school[school_id] = overdue_by_school.get(school_id, 0) + 1
     rows = [
-        SchoolRow(s, meetings.get(s.pk), open_by_school.get(s.pk, 0), overdue_by_school.get(s.pk, 0))
+        SchoolRow(
+            s, meetings.get(s.pk), open_by_school.get(s.pk, 0), overdue_by_school.get(s.pk, 0), terms[s.pk]
+        )
         for s in sorted(schools, key=lambda s: s.name)
     ]
+    labels = Counter(t.label for t in terms.values())
+    by_months = [r for r in rows if not r.term.from_calendar]
     counts = {
         value: sum(1 for r in rows if r.meeting and r.meeting.status == value) for value in Status.values
     }
     counts["none"] = sum(1 for r in rows if r.meeting is None)
+    counts["declined_not_independent"] = sum(1 for r in rows if r.unusual_decline)
     return {
-        "term": term_label(start_year, term),
+        "term": labels.most_common(1)[0][0] if labels else term_label(*term_of(day)),
+        "mixed_terms": len(labels) > 1,
+        "by_months": by_months,
+        # Each row says its own term when schools differ (in term, or in where the term came from).
+        "row_terms": len(labels) > 1 or 0 < len(by_months) < len(rows),
+        "month_rule": MONTH_RULE,
         "rows": rows,
         "counts": counts,
         "overdue": overdue(schools, day),

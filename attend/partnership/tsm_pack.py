@@ -70,7 +70,7 @@ def absentees(school: School, as_of: dt.date) -> list[dict]:
 
 def _actions(school: School, as_of: dt.date) -> tuple[SupportMeeting | None, SupportMeeting | None, list]:
     """This term's meeting, last term's, and last term's agreed actions with what became of them."""
-    start_year, term = tsm.term_of(as_of)
+    start_year, term = tsm.school_term(school, as_of).key
     this = SupportMeeting.objects.filter(school=school, start_year=start_year, term=term).first()
     last_year, last_term = tsm.previous_term(start_year, term)
     last = SupportMeeting.objects.filter(school=school, start_year=last_year, term=last_term).first()
@@ -86,7 +86,8 @@ def pack_context(school: School, as_of: dt.date) -> dict:
     overview = dashboards.school_overview(school, as_of)
     pupils = absentees(school, as_of)
     this, last, actions = _actions(school, as_of)
-    start_year, term = tsm.term_of(as_of)
+    term_now = tsm.school_term(school, as_of)
+    start_year, term = term_now.key
     carried = list(
         AgreedAction.objects.filter(
             meeting=this, status=AgreedAction.Status.OPEN, carried_from__isnull=False
@@ -99,6 +100,8 @@ def pack_context(school: School, as_of: dt.date) -> dict:
         "as_of": as_of,
         "year_start": dt.date(start_year, 8, 1) if term else None,
         "term": tsm.term_label(start_year, term),
+        "term_by_months": not term_now.from_calendar,
+        "month_rule": tsm.MONTH_RULE,
         "overview": overview,
         "trend": overview["trend"][-16:],
         "pupils": pupils,

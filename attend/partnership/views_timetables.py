@@ -22,6 +22,7 @@ from attend.schools.models import School
 
 from .forms_timetables import ReviewForm, ScrutinyForm, TimetableForm
 from .timetable_checks import c2_check, due_on, la_current_timetables
+from .timetable_notice import notices_for
 from .timetables import (
     GUIDANCE,
     ReviewInput,
@@ -92,6 +93,7 @@ def timetable_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "due": due_on(timetable, today),
         "guidance": GUIDANCE,
         "la_side": _la_side(request.user, timetable),
+        "notices": notices_for(timetable),
     }
     return render(request, "partnership/timetables/detail.html", context)
 

@@ -69,7 +69,9 @@ def school_page(request: HttpRequest, urn: int) -> HttpResponse:
             "meeting": meeting,
             "actions": actions,
             "earlier": [m for m in meetings if m != meeting],
-            "term": tsm.term_label(*tsm.term_of(today)),
+            "unusual_decline": tsm.unusual_decline(found, meeting),
+            "term": tsm.school_term(found, today),
+            "month_rule": tsm.MONTH_RULE,
             "today": today,
             "may_write": has_permission(request.user, "tsm.write")
             and _runs_meetings_for(request.user, found),
@@ -111,7 +113,7 @@ def meeting_form(request: HttpRequest, urn: int) -> HttpResponse:
     return render(
         request,
         "partnership/tsm/record_form.html",
-        {"school": found, "form": form, "meeting": meeting, "term": tsm.term_label(*tsm.term_of(today))},
+        {"school": found, "form": form, "meeting": meeting, "term": tsm.school_term(found, today).label},
     )
 
 

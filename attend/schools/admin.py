@@ -17,8 +17,8 @@ class TrustAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["urn", "name", "phase", "local_authority", "trust"]
-    list_filter = ["phase", "local_authority"]
+    list_display = ["urn", "name", "phase", "local_authority", "trust", "independent"]
+    list_filter = ["phase", "independent", "local_authority"]
     search_fields = ["urn", "laestab", "name"]
 
 

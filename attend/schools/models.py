@@ -52,6 +52,11 @@ class School(models.Model):
     meets_on_weekdays = models.CharField(
         max_length=7, default="12345", validators=[RegexValidator(r"^[1-7]{1,7}$")]
     )
+    independent = models.BooleanField(
+        default=False,
+        help_text="An independent (private) school: it need not take part in the LA's termly targeting support "
+        "meetings, so its decline is ordinary. Maintained schools and academies are expected to take part.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -23,6 +23,8 @@ def world(monkeypatch):
     alder = make_school(la=la, name="Alder Primary")
     birch = make_school(la=la, name="Birch Academy")
     cedar = make_school(la=la, name="Cedar Independent")
+    cedar.independent = True
+    cedar.save()
     officer = make_user("la.officer", role=Membership.Role.LA_OFFICER, local_authority=la)
     amy = make_pupil(school=alder, surname="Khan", legal_forename="Amy")
     return {"la": la, "alder": alder, "birch": birch, "cedar": cedar, "officer": officer, "amy": amy}
@@ -53,7 +55,7 @@ def test_a_held_meeting_needs_date_attendees_and_record_and_a_decline_needs_a_re
     with pytest.raises(tsm.TsmRefused, match="today or in the past"):
         hold(world, meeting_date=dt.date(2025, 11, 20))
     with pytest.raises(tsm.TsmRefused, match="why the school declined"):
-        tsm.record_meeting(world["cedar"], by=world["officer"], status="declined")
+        tsm.record_meeting(world["birch"], by=world["officer"], status="declined")
     declined = tsm.record_meeting(
         world["cedar"],
         by=world["officer"],

@@ -143,6 +143,9 @@ def test_the_demo_has_a_meeting_per_school_this_term_with_carried_over_and_overd
     assert counts == {"held": 2, "offered": 1, "declined": 1, "actions": 8}
     view = tsm.term_overview(School.objects.all(), DEMO_DAY)
     assert sorted(r.status_label for r in view["rows"]) == ["Declined", "Held", "Held", "Offered"]
+    [declined] = [r for r in view["rows"] if r.status_label == "Declined"]
+    assert declined.school.independent and not declined.unusual_decline  # an independent school: ordinary
+    assert School.objects.filter(independent=True).count() == 1
     # Each held school: last term's unfinished action carried over (and overdue), two new ones this term.
     assert [r.open_actions for r in view["rows"] if r.status_label == "Held"] == [3, 3]
     assert len(view["overdue"]) == 2 and all(a.carried_from_id for a in view["overdue"])
