@@ -352,7 +352,11 @@ def _close(escalation: Escalation, *, reason: str, now: dt.datetime) -> None:
         "visits.escalation.ended",
         obj=escalation,
         school=escalation.round.school,
-        data={"officer": words.officer_name(escalation.round), "reason": reason, "told": len(told)},
+        data={
+            "officer": words.officer_name(escalation.round),
+            "reason": reason,
+            "told": len({m.contact_name for m in told.values()}),
+        },
     )
 
 
