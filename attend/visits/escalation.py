@@ -196,7 +196,7 @@ def run_step(step_pk: int, now: dt.datetime) -> EscalationStep | None:
     """Take a due step (once, even with two workers), create its messages, and create the next step's row."""
     with transaction.atomic():
         step = (
-            EscalationStep.objects.select_for_update(**_skip_locked())
+            EscalationStep.objects.select_for_update(of=("self",), **_skip_locked())
             .select_related("escalation__round__school", "escalation__round__officer")
             .filter(
                 pk=step_pk,
@@ -365,7 +365,7 @@ def acknowledge(escalation: Escalation, *, by, note: str = "", now: dt.datetime)
     dealing with it. A second acknowledgement is recorded in the audit trail and changes nothing else."""
     name = (by.get_full_name() or by.get_username()) if by is not None else "Someone"
     with transaction.atomic():
-        escalation = Escalation.objects.select_for_update().select_related("round").get(pk=escalation.pk)
+        escalation = Escalation.objects.select_for_update(of=("self",)).select_related("round").get(pk=escalation.pk)
         first = escalation.acknowledged_at is None
         if first:
             escalation.acknowledged_at, escalation.acknowledged_by = now, by
