@@ -365,7 +365,9 @@ def acknowledge(escalation: Escalation, *, by, note: str = "", now: dt.datetime)
     dealing with it. A second acknowledgement is recorded in the audit trail and changes nothing else."""
     name = (by.get_full_name() or by.get_username()) if by is not None else "Someone"
     with transaction.atomic():
-        escalation = Escalation.objects.select_for_update(of=("self",)).select_related("round").get(pk=escalation.pk)
+        escalation = (
+            Escalation.objects.select_for_update(of=("self",)).select_related("round").get(pk=escalation.pk)
+        )
         first = escalation.acknowledged_at is None
         if first:
             escalation.acknowledged_at, escalation.acknowledged_by = now, by
