@@ -168,3 +168,23 @@ def test_a_school_with_no_contacts_falls_back_to_its_las(world, smtp_server):  #
     start(world["round"], now=at("13:00"), first_check_in=at("14:00"))
     escalation.process_due(at("14:15"))
     assert [to for to, _, _ in emails(smtp_server)] == ["la-office@alder.example"]
+
+
+def test_the_demo_contacts_tell_the_school_in_hours_and_the_las_duty_manager_out_of_hours(world, smtp_server):  # noqa: F811
+    from attend.visits import demo_escalation
+
+    for contact in world["contacts"].values():
+        contact.delete()
+    made = demo_escalation.seed(world["la"], at("09:00").date(), world["officer"])
+    assert len(made) == 5
+    assert (
+        len(demo_escalation.seed(world["la"], at("09:00").date(), world["officer"])) == 5
+    )  # runs twice safely
+    start(world["round"], now=at("16:00"), first_check_in=at("17:30"), back=at("17:40"))
+    escalation.process_due(at("17:45"))
+    escalation.process_due(at("18:00"))
+    urn = world["school"].urn
+    assert [to for to, _, _ in emails(smtp_server)] == [
+        f"office@school-{urn}.example",
+        "duty-manager@la-team.example",
+    ]
