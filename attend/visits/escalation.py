@@ -275,8 +275,9 @@ def _deliver(message: EscalationMessage) -> transport.Outcome:
     first = message.attempts == 1
     try:
         if message.channel == "sms":
+            sms = text.text if message.kind == "ended" else words.alert_sms(escalation, message.step)
             return transport.send_staff_sms(
-                to=message.to, text=text.text, key=message.key, first_attempt=first
+                to=message.to, text=words.clip(sms, words.SMS_LIMIT), key=message.key, first_attempt=first
             )
         return transport.send_staff_email(
             to=message.to, subject=text.subject, text=text.text, key=message.key, first_attempt=first

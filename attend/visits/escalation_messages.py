@@ -116,3 +116,40 @@ def ended(escalation) -> Words:
         lines.append(f"Note: {escalation.acknowledged_note}")
     lines.append(f"Details: {link(escalation_path(escalation))}")
     return Words(subject, "\n".join(lines))
+
+
+SMS_LIMIT = 918  # GOV.UK Notify refuses longer text messages
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def alert_sms(escalation, step) -> str:
+    """The same steps in a text message, kept under Notify's limit whatever the profile holds."""
+    round_ = escalation.round
+    name = officer_name(round_)
+    visit = last_visit(round_)
+    where = clip(
+        escalation.last_known_location or (visit.address.splitlines()[0] if visit else "") or "not known", 100
+    )
+    if escalation.reason == "help":
+        head = f"URGENT: {name} pressed I NEED HELP at {hhmm(escalation.opened_at)} at {where}."
+    else:
+        head = (
+            f"URGENT: {name} missed a lone-worker check-in due {hhmm(escalation.due_check_in_at)}. "
+            f"Last known: {where}."
+        )
+    if step.number > 1:
+        head = f"{head} Reminder {step.number}: nobody is dealing with it yet."
+    text = "\n".join(
+        [
+            head,
+            f"1 Ring {name} on {round_.mobile or 'their mobile (not held)'}.",
+            f"2 No answer: ring the visit address {visit_phone(visit) or '(no number held)'}.",
+            f"3 Still no answer: call 999. Officer: {clip(round_.description or 'no description held', 120)}. "
+            f"Vehicle: {clip(round_.vehicle or 'not held', 80)}. Last known: {where}.",
+            f'Dealing with it? Press "I am dealing with this": {link(escalation_path(escalation))}',
+        ]
+    )
+    return clip(text, SMS_LIMIT)

@@ -60,8 +60,25 @@ def test_a_missed_check_in_escalates_at_due_plus_grace_and_not_a_minute_before(o
         f'press "I am dealing with this" at /visits/escalations/{report.opened[0].pk}/',
     ):
         assert words in body
-    assert texts(out["notify"])[0][1] == body  # the text says the same
+    sms = texts(out["notify"])[0][1]
+    assert sms.splitlines() == [
+        "URGENT: Olive Officer missed a lone-worker check-in due 14:00. Last known: 12 Acacia Road.",
+        "1 Ring Olive Officer on 07700 900123.",
+        "2 No answer: ring the visit address 01632 960111 (Pat Parent).",
+        "3 Still no answer: call 999. Officer: Short grey hair, red raincoat. Vehicle: Blue Ford Fiesta, "
+        "registration AB12 CDE. Last known: 12 Acacia Road.",
+        f'Dealing with it? Press "I am dealing with this": /visits/escalations/{report.opened[0].pk}/',
+    ]
     assert report.next_wake_up == at("14:30")
+
+
+def test_a_text_message_stays_within_notifys_limit_whatever_the_profile_holds(out):
+    from attend.visits.models import Round
+
+    Round.objects.filter(pk=out["round"].pk).update(description="tall " * 60, vehicle="van " * 50)
+    escalation.process_due(at("14:15"))
+    sms = texts(out["notify"])[0][1]
+    assert len(sms) <= 918 and "call 999" in sms and "I am dealing with this" in sms
 
 
 def test_it_repeats_goes_to_the_manager_then_to_both_and_stops_when_acknowledged(out):
