@@ -4,20 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0001_visits'),
+        ("visits", "0001_visits"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='escalationmessage',
-            name='kind',
-            field=models.CharField(choices=[('alert', 'Alert: what to do'), ('ended', 'Ended: who is dealing with it, or the officer checked in')], default='alert', max_length=5),
+            model_name="escalationmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("alert", "Alert: what to do"),
+                    ("ended", "Ended: who is dealing with it, or the officer checked in"),
+                ],
+                default="alert",
+                max_length=5,
+            ),
         ),
         migrations.AlterField(
-            model_name='escalationmessage',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Not yet sent'), ('sent', 'Sent'), ('failed', 'Failed (will retry)'), ('cancelled', 'Not sent (the escalation ended first)')], default='pending', max_length=10),
+            model_name="escalationmessage",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Not yet sent"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed (will retry)"),
+                    ("cancelled", "Not sent (the escalation ended first)"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]
