@@ -41,14 +41,9 @@ def get_escalation_for_user(user, pk: int) -> Escalation:
 @permission_required_for("visits.office")
 def escalation_detail(request, pk: int):
     escalation = get_escalation_for_user(request.user, pk)
-    problem = ""
-    if request.method == "POST":
-        note = request.POST.get("note", "")
-        if len(note) > 500:
-            problem = "The note must be 500 characters or fewer"
-        else:
-            engine.acknowledge(escalation, by=request.user, note=note, now=moment())
-            return redirect("visits:escalation", pk=escalation.pk)
+    if request.method == "POST":  # never refused: whatever the note, the acknowledgement is recorded
+        engine.acknowledge(escalation, by=request.user, note=request.POST.get("note", ""), now=moment())
+        return redirect("visits:escalation", pk=escalation.pk)
     steps = escalation.steps.prefetch_related("messages").order_by("number")
     return render(
         request,
@@ -60,7 +55,6 @@ def escalation_detail(request, pk: int):
             "round_path": words.round_path(escalation.round),
             "steps": [s for s in steps if s.status != "pending" or s.messages.exists()],
             "next_step": steps.filter(status="pending").first(),
-            "problem": problem,
             "repeat_minutes": engine.repeat().seconds // 60,
             "visit_phone": words.visit_phone(words.last_visit(escalation.round)),
         },

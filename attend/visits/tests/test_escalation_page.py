@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from attend.audit.models import AuditEvent
 from attend.core.tests.factories import make_school, make_user
 from attend.letters.tests.conftest import fake_notify, smtp_server  # noqa: F401
 from attend.visits import escalation
@@ -50,13 +51,15 @@ def test_i_am_dealing_with_this_acknowledges_stops_the_reminders_and_shows_who(c
     assert esc.steps.get(number=3).status == "cancelled"
 
 
-def test_a_note_too_long_gets_an_error_summary_and_changes_nothing(client, escalated):
+def test_an_acknowledgement_is_never_refused_a_long_note_or_none_at_all(client, escalated):
     client.force_login(escalated["office_user"])
-    response = client.post(f"/visits/escalations/{escalated['escalation'].pk}/", {"note": "x" * 501})
-    assert response.status_code == 200
-    assert "govuk-error-summary" in response.content.decode()
-    assert "The note must be 500 characters or fewer" in response.content.decode()
-    assert Escalation.objects.get().acknowledged_at is None
+    url = f"/visits/escalations/{escalated['escalation'].pk}/"
+    assert client.post(url, {"note": "x" * 5000}).status_code == 302
+    assert Escalation.objects.get().acknowledged_note == "x" * 5000
+    assert client.post(url, {}).status_code == 302  # a second one: recorded in the audit trail only
+    assert Escalation.objects.get().acknowledged_by == escalated["office_user"]
+    assert AuditEvent.objects.filter(action="visits.escalation.acknowledged").count() == 2
+    assert AuditEvent.objects.filter(action="visits.escalation.ended").count() == 1
 
 
 def test_another_schools_office_gets_a_404_and_changes_nothing_an_la_officer_may_act(client, escalated):
