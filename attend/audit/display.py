@@ -120,6 +120,10 @@ SENTENCES: dict[str, str] = {
     "visits.check_in.recorded": "{actor} recorded a check-in ({kind}, {channel}) at {location}; the round is "
     "now {round_status}.",
     "visits.help.raised": "{actor} asked for help on a round of home visits, last known at {location}.",
+    "visits.escalation.opened": "An escalation opened for {officer} ({reason}, {when}), last known at {location}.",
+    "visits.escalation_step.sent": "Escalation step {number} for {officer} went to the {level}: {to}.",
+    "visits.escalation.acknowledged": "{actor} acknowledged the escalation for {officer} at {at}: dealing with it.",
+    "visits.escalation.ended": "The escalation for {officer} ended: {reason}; {told} people already alerted are told.",
     # Partnership: the professional network (issue 17; attend/partnership/network.py).
     "partnership.network_member.added": "{actor} added {pupil}'s {role} to their professional network.",
     "partnership.network_member.changed": "{actor} changed {pupil}'s {role} in their professional network.",

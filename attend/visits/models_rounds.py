@@ -231,8 +231,14 @@ class EscalationMessage(models.Model):
         PENDING = "pending", "Not yet sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (will retry)"
+        CANCELLED = "cancelled", "Not sent (the escalation ended first)"
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", "Alert: what to do"
+        ENDED = "ended", "Ended: who is dealing with it, or the officer checked in"
 
     step = models.ForeignKey(EscalationStep, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.ALERT)
     channel = models.CharField(max_length=5)  # email or sms
     to = models.CharField(max_length=200)
     contact_name = models.CharField(max_length=100)

@@ -162,7 +162,29 @@ def make_world() -> dict:
     make_casework(w)
     add_south_tsm(w)
     add_south_timetable(w)
+    add_south_escalation(w)
     return w
+
+
+def add_south_escalation(w: dict) -> None:
+    """Cedar's (Southshire) officer out on a round that missed its check-in: an open escalation, step 1 pending."""
+    from attend.visits.models import Escalation, EscalationStep, Round
+
+    now = dt.datetime(2025, 11, 19, 14, 15, tzinfo=dt.UTC)
+    round_ = Round.objects.create(
+        officer=w["cedar_officer"], school=w["cedar"], day=TODAY, status="out", check_in_due_at=now, mobile="07700 900555",
+    )  # fmt: skip
+    w["south_escalation"] = Escalation.objects.create(
+        round=round_, reason="missed", due_check_in_at=now, opened_at=now
+    )
+    EscalationStep.objects.create(escalation=w["south_escalation"], number=1, level="office", due_at=now)
+
+
+def escalation_attempts(w: dict) -> list[Attempt]:
+    return [
+        Attempt("acknowledge another LA's escalation", f"/visits/escalations/{w['south_escalation'].pk}/",
+                {"note": "mine"}, "visits.office"),
+    ]  # fmt: skip
 
 
 def add_south_tsm(w: dict) -> None:
@@ -528,6 +550,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *case_attempts(w),
         *network_attempts(w),
+        *escalation_attempts(w),
     ]  # fmt: skip
 
 
@@ -558,6 +581,8 @@ COVERED = {
     "partnership:tsm-record", "partnership:tsm-action-new", "partnership:tsm-action-review",
     # Partnership: referrals to the services directory.
     "partnership:referral-new", "partnership:referral",
+    # Home visits: acknowledging a lone-worker escalation.
+    "visits:escalation",
 }  # fmt: skip
 
 
