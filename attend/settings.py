@@ -329,6 +329,9 @@ ATTEND_VISITS_GRACE_MINUTES = env_int("ATTEND_VISITS_GRACE_MINUTES", 15)
 ATTEND_VISITS_CHECK_IN_MINUTES = env_int("ATTEND_VISITS_CHECK_IN_MINUTES", 60)
 # Minutes between escalation steps until a person acknowledges.
 ATTEND_VISITS_REPEAT_MINUTES = env_int("ATTEND_VISITS_REPEAT_MINUTES", 15)
+# The service's address as people reach it (e.g. https://attend.example.gov.uk), so links in escalation messages
+# work from a phone; empty: the messages give paths only.
+ATTEND_BASE_URL = os.environ.get("ATTEND_BASE_URL", "").rstrip("/")
 # Office hours (weekdays, HH:MM-HH:MM): outside them escalations go to the named duty manager.
 ATTEND_VISITS_OFFICE_HOURS = os.environ.get("ATTEND_VISITS_OFFICE_HOURS", "08:00-18:00")
 # The bearer token GOV.UK Notify puts on its delivery-receipt callbacks (POST /letters/notify/callback/); empty:
