@@ -118,6 +118,9 @@ SENTENCES: dict[str, str] = {
     "visits.check_in.recorded": "{actor} recorded a check-in ({kind}, {channel}) at {location}; the round is "
     "now {round_status}.",
     "visits.help.raised": "{actor} asked for help on a round of home visits, last known at {location}.",
+    "visits.profile.changed": "{actor} changed the visit profile of {officer}: {fields}.",
+    "visits.escalation_contact.added": "{actor} added {name} as an escalation contact ({level}).",
+    "visits.escalation_contact.ended": "{actor} ended {name} as an escalation contact ({level}).",
     # Partnership: the professional network (issue 17; attend/partnership/network.py).
     "partnership.network_member.added": "{actor} added {pupil}'s {role} to their professional network.",
     "partnership.network_member.changed": "{actor} changed {pupil}'s {role} in their professional network.",

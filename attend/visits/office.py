@@ -1,0 +1,79 @@
+"""The office dashboard: who is out, on which round, the last check-in, when due back; overdue first; open
+escalations with their steps and messages (sent, or failing with the reason) and who acknowledged them.
+
+Scoped to the user's team (`profiles.team_filter` for rounds): a school's office sees its school's rounds; an LA
+office sees the LA team's rounds (officers with an LA membership), not its schools' own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from attend.accounts.identity import is_superuser
+
+from . import lone
+from .models import CheckIn, Escalation, EscalationStep, Round
+
+
+def rounds_for_office(user):
+    """Rounds the user's office looks after."""
+    rounds = Round.objects.all()
+    if is_superuser(user):
+        return rounds
+    q = Q(pk__in=[])
+    for m in user.memberships.all():
+        if m.school_id:
+            q |= Q(school_id=m.school_id)
+        elif m.local_authority_id:
+            q |= Q(local_authority_id=m.local_authority_id, school__isnull=True)
+    return rounds.filter(q)
+
+
+@dataclass
+class OutRow:
+    round: Round
+    overdue: bool
+    last: CheckIn | None
+    escalations: list = field(default_factory=list)
+
+
+def dashboard(user, now: dt.datetime) -> dict:
+    """Rounds out (any day: an overdue round stays until someone acts), today's finished ones, and escalations
+    still open or opened today, for the dashboard."""
+    steps = EscalationStep.objects.prefetch_related("messages").order_by("number")
+    escalations = Escalation.objects.select_related("acknowledged_by").prefetch_related(
+        Prefetch("steps", queryset=steps)
+    )
+    today = now.date()
+    open_or_today = Q(escalations__ended_at__isnull=True) | Q(escalations__opened_at__date=today)
+    base = rounds_for_office(user).select_related("officer", "officer__visit_profile")
+    out = list(
+        base.filter(Q(status=Round.Status.OUT) | (Q(day=today) & open_or_today))
+        .distinct()
+        .prefetch_related(Prefetch("escalations", queryset=escalations))
+    )
+    rows = []
+    for r in out:
+        shown = [e for e in r.escalations.all() if e.open or e.opened_at.date() == today]
+        rows.append(OutRow(r, lone.overdue(r, now), r.check_ins.order_by("-at").first(), shown))
+    rows = [r for r in rows if r.round.status == Round.Status.OUT or r.escalations]
+    rows.sort(
+        key=lambda r: (
+            not r.overdue,
+            not any(e.open for e in r.escalations),
+            r.round.check_in_due_at or r.round.started_at or now,
+        )
+    )
+    back = list(
+        base.filter(day=today, status=Round.Status.BACK)
+        .order_by("-ended_at")
+        .exclude(pk__in=[r.round.pk for r in rows])
+    )
+    planned = list(base.filter(day=today, status=Round.Status.PLANNED).order_by("officer__username"))
+    return {"rows": rows, "overdue": [r for r in rows if r.overdue], "back": back, "planned": planned}
+
+
+def office_round(user, pk: int) -> Round | None:
+    return rounds_for_office(user).filter(pk=pk).first()
