@@ -32,8 +32,8 @@ def dashboard(request):
     return render(request, "visits/office/dashboard.html", context)
 
 
-@require_POST
 @permission_required_for("visits.office")
+@require_POST
 def office_check_in(request, pk: int):
     """The officer rang the office: the office records the check-in for them (never refused)."""
     round_ = office.office_round(request.user, pk)
