@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 def dashboard(request):
     now = lone.moment()
     context = office.dashboard(request.user, now)
-    context.update(now=now, refresh=REFRESH_SECONDS)
+    # On by default: an overdue officer must show without anyone pressing a key. Anyone may turn it off (WCAG 2.2.1).
+    refreshing = request.GET.get("refresh") != "off"
+    context.update(now=now, refresh=REFRESH_SECONDS if refreshing else None)
     return render(request, "visits/office/dashboard.html", context)
 
 

@@ -94,7 +94,9 @@ def test_the_dashboard_shows_who_is_out_with_the_overdue_officer_in_red_at_the_t
     e = escalate(world["rounds"]["ada"], failing=True)
     client.force_login(world["office"])
     page = client.get("/visits/office/").content.decode()
-    assert '<meta http-equiv="refresh" content="60">' in page
+    assert '<meta http-equiv="refresh" content="60">' in page and "Stop refreshing" in page
+    paused = client.get("/visits/office/?refresh=off").content.decode()
+    assert 'http-equiv="refresh"' not in paused and "Refreshing is off" in paused
     # Ada's check-in was due at 11:00; with 15 minutes' grace she is overdue at 12:00. Cy's is due at 12:30.
     assert "1 officer overdue" in page
     assert "Ada Lovelace: check-in was due at 11:00, ring 07700 900123" in page
