@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from attend.accounts.identity import is_superuser
 
@@ -46,19 +47,21 @@ def dashboard(user, now: dt.datetime) -> dict:
     escalations = Escalation.objects.select_related("acknowledged_by").prefetch_related(
         Prefetch("steps", queryset=steps)
     )
-    today = now.date()
-    open_or_today = Q(escalations__ended_at__isnull=True) | Q(escalations__opened_at__date=today)
-    base = rounds_for_office(user).select_related("officer", "officer__visit_profile")
+    today = timezone.localtime(now).date()
+    # Out (any day), or with an escalation still open (any day), or with one opened today.
+    shown_q = (
+        Q(status=Round.Status.OUT)
+        | Q(escalations__isnull=False, escalations__ended_at__isnull=True)
+        | Q(escalations__opened_at__gte=_start_of(today))
+    )
+    base = rounds_for_office(user).select_related("officer")
     out = list(
-        base.filter(Q(status=Round.Status.OUT) | (Q(day=today) & open_or_today))
-        .distinct()
-        .prefetch_related(Prefetch("escalations", queryset=escalations))
+        base.filter(shown_q).distinct().prefetch_related(Prefetch("escalations", queryset=escalations))
     )
     rows = []
     for r in out:
-        shown = [e for e in r.escalations.all() if e.open or e.opened_at.date() == today]
+        shown = [e for e in r.escalations.all() if e.open or e.opened_at >= _start_of(today)]
         rows.append(OutRow(r, lone.overdue(r, now), r.check_ins.order_by("-at").first(), shown))
-    rows = [r for r in rows if r.round.status == Round.Status.OUT or r.escalations]
     rows.sort(
         key=lambda r: (
             not r.overdue,
@@ -73,6 +76,10 @@ def dashboard(user, now: dt.datetime) -> dict:
     )
     planned = list(base.filter(day=today, status=Round.Status.PLANNED).order_by("officer__username"))
     return {"rows": rows, "overdue": [r for r in rows if r.overdue], "back": back, "planned": planned}
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
 
 
 def office_round(user, pk: int) -> Round | None:

@@ -259,3 +259,23 @@ def test_an_officer_with_no_round_out_and_nonsense_bodies_are_200(client, world)
 def test_a_received_time_far_from_now_is_replaced_by_now(client, world):
     inbound(client, text("OK", received="2019-01-01T10:00:00Z"))
     assert CheckIn.objects.get(channel="sms").at == NOW
+
+
+def test_an_open_escalation_stays_on_the_dashboard_after_the_round_ends(client, world):
+    ada = world["rounds"]["ada"]
+    lone.check_in(ada, by=world["ada"], channel="page", now=at(11, 50), final=True)
+    old = make_round(world["ada"], DAY - dt.timedelta(days=1), risk_checked_at=at(8))
+    Round.objects.filter(pk=old.pk).update(status=Round.Status.BACK)
+    Escalation.objects.create(round=old, reason="help", opened_at=at(15, day=DAY - dt.timedelta(days=1)),
+                              last_known_location="3 Church Walk")  # fmt: skip
+    e = Escalation.objects.create(
+        round=ada, reason="help", opened_at=at(11, 45), last_known_location="14 Mill Lane"
+    )
+    client.force_login(world["office"])
+    page = client.get("/visits/office/").content.decode()
+    sections = page.split('data-testid="out-row"')[1:]
+    assert "I need help, opened 11:45, last known at 14 Mill Lane" in page
+    assert "I need help, opened 15:00, last known at 3 Church Walk" in page  # yesterday's, still open
+    assert f'href="/visits/escalations/{e.pk}/"' in page
+    assert len(sections) == 3  # Ada's two rounds with open escalations, and Cy out
+    assert "Back today" not in page  # Ada's round is listed above, with its escalation
