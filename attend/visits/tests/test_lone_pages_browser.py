@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from attend.accounts.models import Membership
 from attend.core.tests.factories import make_la, make_school, make_user
-from attend.visits import lone
+from attend.visits import escalation, lone
 from attend.visits.demo_lone import make_round
 from attend.visits.models import CheckIn, OfficerProfile, Round
 from attend.web.tests.test_browser import AXE, AXE_TAGS, check_accessibility
@@ -56,6 +56,11 @@ def sign_in(browser, base, username):
 def test_profile_check_out_check_in_and_back_on_a_phone(browser, live_server, monkeypatch):
     monkeypatch.setenv("ATTEND_TODAY", DAY.isoformat())
     monkeypatch.setattr(lone, "moment", lambda: NOW)
+    # The escalation engine is another helper's (raise_help raises NotImplementedError on this branch): recorded.
+    help_calls = []
+    monkeypatch.setattr(
+        escalation, "raise_help", lambda r, *, location, now, check_in: help_calls.append((r.pk, location))
+    )
     alder = make_school(la=make_la(), name="Alder Primary")
     officer = make_user("ada", role=Membership.Role.SCHOOL_OFFICER, school=alder, password=PASSWORD)
     make_user("olive", role=Membership.Role.SCHOOL_OFFICER, school=alder, password=PASSWORD)
@@ -105,13 +110,24 @@ def test_profile_check_out_check_in_and_back_on_a_phone(browser, live_server, mo
     page.get_by_text("Checked in at 09:30. Next check-in by 10:30").wait_for()
     fits(page)
     check_accessibility(page, "lone-05-checked-in-375")
+    # "I need help" is the first button under the check-in time: one tap opens the confirm page.
+    page.get_by_role("button", name="I need help").click()
+    page.get_by_role("button", name="Yes, send for help now").wait_for()
+    assert "14 Mill Lane" in page.content()
+    fits(page)
+    check_accessibility(page, "lone-05b-help-confirm-375")
+    page.get_by_role("button", name="Yes, send for help now").click()
+    page.get_by_role("heading", name="The office is being told").wait_for()
+    assert help_calls == [(round_.pk, "14 Mill Lane")]
+    check_accessibility(page, "lone-05c-help-sent-375")
+    page.get_by_role("link", name="Back to your round").click()
     page.get_by_role("button", name="I'm back: end the round").click()
     page.get_by_role("heading", name="You are back").wait_for()
     fits(page)
     check_accessibility(page, "lone-06-back-375")
     round_.refresh_from_db()
     assert round_.status == Round.Status.BACK
-    assert list(round_.check_ins.values_list("kind", flat=True)) == ["start", "after_visit", "final"]
+    assert list(round_.check_ins.values_list("kind", flat=True)) == ["start", "after_visit", "help", "final"]
     assert not errors, errors
     context.close()
 
@@ -126,7 +142,7 @@ def test_profile_check_out_check_in_and_back_on_a_phone(browser, live_server, mo
     page.get_by_text("Refreshing is off").wait_for()
     check_accessibility(page, "lone-07-office-375")
     context.close()
-    assert CheckIn.objects.count() == 3
+    assert CheckIn.objects.count() == 4
 
 
 def test_the_office_dashboard_with_an_overdue_officer_on_a_phone(browser, live_server, monkeypatch):

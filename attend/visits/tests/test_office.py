@@ -279,3 +279,24 @@ def test_an_open_escalation_stays_on_the_dashboard_after_the_round_ends(client, 
     assert f'href="/visits/escalations/{e.pk}/"' in page
     assert len(sections) == 3  # Ada's two rounds with open escalations, and Cy out
     assert "Back today" not in page  # Ada's round is listed above, with its escalation
+
+
+def test_the_demo_hook_makes_an_overdue_an_on_time_and_a_finished_round(client, db, monkeypatch):
+    from attend.visits.demo_lone import seed
+
+    monkeypatch.setenv("ATTEND_TODAY", DAY.isoformat())
+    monkeypatch.setattr(lone, "moment", lambda: NOW)
+    la = make_la()
+    alder = make_school(la=la, name="Alder Primary")
+    officers = [
+        named(u, n, role=R.SCHOOL_OFFICER, school=alder)
+        for u, n in (("ada", "Ada L"), ("cy", "Cy Y"), ("di", "Di Z"))
+    ]
+    rounds = seed(la, DAY, *officers, now=NOW)
+    assert [r.status for r in rounds] == ["out", "out", "back"]
+    assert [lone.overdue(r, NOW) for r in rounds] == [True, False, False]
+    assert alder.escalation_contacts.count() == 3
+    client.force_login(officers[1])
+    page = client.get("/visits/office/").content.decode()
+    assert "1 officer overdue" in page and "Ada L: check-in was due at 11:00, ring 07700 900100" in page
+    assert "Di Z: back at 12:00" in page
