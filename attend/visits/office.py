@@ -15,7 +15,7 @@ from django.utils import timezone
 from attend.accounts.identity import is_superuser
 
 from . import lone
-from .models import CheckIn, Escalation, EscalationStep, Round
+from .models import CheckIn, Escalation, EscalationStep, Round, Visit
 
 
 def rounds_for_office(user):
@@ -47,6 +47,7 @@ def dashboard(user, now: dt.datetime) -> dict:
     escalations = Escalation.objects.select_related("acknowledged_by").prefetch_related(
         Prefetch("steps", queryset=steps)
     )
+    visits = Visit.objects.order_by("order")
     today = timezone.localtime(now).date()
     # Out (any day), or with an escalation still open (any day), or with one opened today.
     shown_q = (
@@ -56,7 +57,9 @@ def dashboard(user, now: dt.datetime) -> dict:
     )
     base = rounds_for_office(user).select_related("officer")
     out = list(
-        base.filter(shown_q).distinct().prefetch_related(Prefetch("escalations", queryset=escalations))
+        base.filter(shown_q)
+        .distinct()
+        .prefetch_related(Prefetch("escalations", queryset=escalations), Prefetch("visits", queryset=visits))
     )
     rows = []
     for r in out:

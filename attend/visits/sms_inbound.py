@@ -34,15 +34,27 @@ class Outcome:
     round_id: int | None = None
 
 
-def round_for_mobile(national: str, today: dt.date) -> Round | None:
-    """The round out for the officer whose profile has this mobile: today's, else the latest still out."""
-    users = [
+def officers_with_mobile(national: str) -> list[int]:
+    return [
         p.user_id for p in OfficerProfile.objects.exclude(mobile="") if normalise_mobile(p.mobile) == national
     ]
+
+
+def round_for_mobile(national: str, today: dt.date, *, help_: bool = False) -> Round | None:
+    """The round out for the officer whose profile has this mobile: today's, else the latest still out. For HELP
+    (never refused) the officer's latest started round if none is out: help after "I'm back" still escalates."""
+    users = officers_with_mobile(national)
     if not users:
         return None
     out = Round.objects.filter(officer_id__in=users, status=Round.Status.OUT)
-    return out.filter(day=today).order_by("-started_at").first() or out.order_by("-started_at").first()
+    found = out.filter(day=today).order_by("-started_at").first() or out.order_by("-started_at").first()
+    if found is None and help_:
+        found = (
+            Round.objects.filter(officer_id__in=users, started_at__isnull=False)
+            .order_by("-started_at")
+            .first()
+        )
+    return found
 
 
 def received_at(text: str, now: dt.datetime) -> dt.datetime:
@@ -58,12 +70,13 @@ def received_at(text: str, now: dt.datetime) -> dt.datetime:
 def handle(data: dict, *, now: dt.datetime) -> Outcome:
     national = normalise_mobile(str(data.get("source_number") or ""))
     text = str(data.get("message") or data.get("content") or "").strip()[:2000]
+    first = re.sub(r"[^A-Z]", "", text.upper().split()[0]) if text.split() else ""
+    word = WORDS.get(first, "")
     masked = f"…{national[-3:]}" if national else "(unreadable)"
-    round_ = round_for_mobile(national, timezone.localtime(now).date()) if national else None
+    today = timezone.localtime(now).date()
+    round_ = round_for_mobile(national, today, help_=word == "help") if national else None
     if round_ is None:
-        known = bool(national) and any(
-            normalise_mobile(p.mobile) == national for p in OfficerProfile.objects.exclude(mobile="")
-        )
+        known = bool(national) and bool(officers_with_mobile(national))
         log.warning(
             "A text to the check-in number from %s was not a check-in: %s",
             masked,
@@ -71,7 +84,6 @@ def handle(data: dict, *, now: dt.datetime) -> Outcome:
         )
         return Outcome("no_round" if known else "unknown_number")
     at = received_at(data.get("date_received"), now)
-    word = WORDS.get(re.sub(r"[^A-Z]", "", text.upper().split()[0]) if text.split() else "", "")
     officer = round_.officer
     if word == "help":
         lone.need_help(round_, by=officer, channel=CheckIn.Channel.SMS, now=at, note=text)

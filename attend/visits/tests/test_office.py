@@ -106,6 +106,7 @@ def test_the_dashboard_shows_who_is_out_with_the_overdue_officer_in_red_at_the_t
     first, second = sections
     assert "Ada Lovelace" in first and 'govuk-tag--red">Overdue' in first and "attend-office__overdue" in page
     assert "Blue Ford Fiesta, registration AB12 CDE" in first and 'href="tel:07700900123"' in first
+    assert "<li>14 Mill Lane<br>Northtown, NO1 4AB</li><li>3 Church Walk<br>Northtown, NO1 6CD</li>" in first
     assert 'Last check-in</dt><dd class="govuk-summary-list__value">09:00, 14 Mill Lane' in first
     assert "Missed check-in, opened 11:15, last known at 14 Mill Lane" in first
     assert "Not yet acknowledged" in first
@@ -300,3 +301,11 @@ def test_the_demo_hook_makes_an_overdue_an_on_time_and_a_finished_round(client, 
     page = client.get("/visits/office/").content.decode()
     assert "1 officer overdue" in page and "Ada L: check-in was due at 11:00, ring 07700 900100" in page
     assert "Di Z: back at 12:00" in page
+
+
+def test_help_by_text_after_im_back_still_escalates(client, world, monkeypatch):
+    calls = []
+    monkeypatch.setattr(escalation, "raise_help", lambda r, *, location, now, check_in: calls.append(r.pk))
+    lone.check_in(world["rounds"]["ada"], by=world["ada"], channel="page", now=at(11, 50), final=True)
+    assert inbound(client, text("HELP")).json() == {"status": "help"}
+    assert calls == [world["rounds"]["ada"].pk]
