@@ -309,3 +309,11 @@ def test_help_by_text_after_im_back_still_escalates(client, world, monkeypatch):
     lone.check_in(world["rounds"]["ada"], by=world["ada"], channel="page", now=at(11, 50), final=True)
     assert inbound(client, text("HELP")).json() == {"status": "help"}
     assert calls == [world["rounds"]["ada"].pk]
+
+
+def test_notify_needs_no_csrf_token_or_session(world):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = inbound(strict, text("OK"))
+    assert (response.status_code, response.json()) == (200, {"status": "checked_in"})
