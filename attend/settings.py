@@ -334,6 +334,13 @@ ATTEND_VISITS_REPEAT_MINUTES = env_int("ATTEND_VISITS_REPEAT_MINUTES", 15)
 ATTEND_BASE_URL = os.environ.get("ATTEND_BASE_URL", "").rstrip("/")
 # Office hours (weekdays, HH:MM-HH:MM): outside them escalations go to the named duty manager.
 ATTEND_VISITS_OFFICE_HOURS = os.environ.get("ATTEND_VISITS_OFFICE_HOURS", "08:00-18:00")
+# The LA's or trust's policy: lone-worker training and the enhanced DBS check are renewed after these many years
+# (the manager's officers page shows expired and missing ones first).
+ATTEND_VISITS_TRAINING_YEARS = env_int("ATTEND_VISITS_TRAINING_YEARS", 3)
+ATTEND_VISITS_DBS_YEARS = env_int("ATTEND_VISITS_DBS_YEARS", 3)
+# The bearer token GOV.UK Notify puts on its received-text-message callbacks (POST /visits/notify/inbound/:
+# officers check in by text); empty: every callback is refused.
+ATTEND_NOTIFY_INBOUND_TOKEN = os.environ.get("ATTEND_NOTIFY_INBOUND_TOKEN", "")
 # The bearer token GOV.UK Notify puts on its delivery-receipt callbacks (POST /letters/notify/callback/); empty:
 # every callback is refused.
 ATTEND_NOTIFY_CALLBACK_TOKEN = os.environ.get("ATTEND_NOTIFY_CALLBACK_TOKEN", "")

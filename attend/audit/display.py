@@ -124,6 +124,9 @@ SENTENCES: dict[str, str] = {
     "visits.escalation_step.sent": "Escalation step {number} for {officer} went to the {level}: {to}.",
     "visits.escalation.acknowledged": "{actor} acknowledged the escalation for {officer} at {at}: dealing with it.",
     "visits.escalation.ended": "The escalation for {officer} ended: {reason}; {told} people already alerted are told.",
+    "visits.profile.changed": "{actor} changed the visit profile of {officer}: {fields}.",
+    "visits.escalation_contact.added": "{actor} added {name} as an escalation contact ({level}).",
+    "visits.escalation_contact.ended": "{actor} ended {name} as an escalation contact ({level}).",
     # Partnership: the professional network (issue 17; attend/partnership/network.py).
     "partnership.network_member.added": "{actor} added {pupil}'s {role} to their professional network.",
     "partnership.network_member.changed": "{actor} changed {pupil}'s {role} in their professional network.",

@@ -139,6 +139,7 @@ NOT_200 = {
     "admin:login": (302,),
     "admin:logout": (405,),
     "letters:notify-callback": (405,),  # POST only, from GOV.UK Notify with its bearer token
+    "visits:notify-inbound": (405,),  # POST only: texts received by GOV.UK Notify, with its bearer token
 }
 
 

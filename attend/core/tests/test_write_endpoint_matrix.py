@@ -63,6 +63,14 @@ EXEMPT = {
     # GOV.UK Notify's delivery receipts: no user and no session; the bearer token authenticates Notify, and it can
     # only move a message Notify itself sent to a later status (letters/tests/test_notify_callback.py).
     "letters:notify-callback": "Notify's bearer token, not a user's scope",
+    # GOV.UK Notify's received texts (officers checking in by text): no user and no session; the bearer token
+    # authenticates Notify, and a text only checks in the officer whose profile has the sender's mobile
+    # (visits/tests/test_office.py).
+    "visits:notify-inbound": "Notify's bearer token, not a user's scope",
+    # The signed-in officer's own visit profile, and a new escalation contact for the signed-in manager's own team:
+    # no row is named in the request (visits/tests/test_profile.py).
+    "visits:profile": "one's own visit profile",
+    "visits:contacts": "a contact for one's own team only",
 }
 
 
@@ -163,6 +171,7 @@ def make_world() -> dict:
     add_south_tsm(w)
     add_south_timetable(w)
     add_south_escalation(w)
+    add_south_rounds(w)
     return w
 
 
@@ -184,6 +193,42 @@ def escalation_attempts(w: dict) -> list[Attempt]:
     return [
         Attempt("acknowledge another LA's escalation", f"/visits/escalations/{w['south_escalation'].pk}/",
                 {"note": "mine"}, "visits.office"),
+    ]  # fmt: skip
+
+
+def add_south_rounds(w: dict) -> None:
+    """Cedar's officer (Southshire): a profile, an escalation contact, a round out and a round planned
+    (attend/visits, area office)."""
+    from attend.visits import lone
+    from attend.visits.demo_lone import make_profile, make_round
+    from attend.visits.models import EscalationContact
+
+    officer = w["cedar_officer"]
+    make_profile(officer, mobile="07700 900999")
+    start = dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC)
+    w["south_round"] = make_round(officer, TODAY, risk_checked_at=start)
+    lone.start_round(w["south_round"], by=officer, expected_back_at=start + dt.timedelta(hours=6), now=start)
+    w["south_planned_round"] = make_round(officer, TODAY, risk_checked_at=start)
+    w["south_contact"] = EscalationContact.objects.create(
+        school=w["cedar"], level="office", name="Cedar office", email="office@cedar.example"
+    )
+
+
+def office_attempts(w: dict) -> list[Attempt]:
+    """Another LA's officer's round and another school's escalation contacts (attend/visits, area office). The
+    phone pages answer only the round's officer (404 for anyone else in scope or not)."""
+    out, planned = w["south_round"].pk, w["south_planned_round"].pk
+    return [
+        Attempt("check in on another LA's round", f"/visits/rounds/{out}/check-in/", {"action": "back"},
+                "visits.write"),
+        Attempt("start another LA's round", f"/visits/rounds/{planned}/start/", {"expected_back_at": "23:59"},
+                "visits.write"),
+        Attempt("I need help on another LA's round", f"/visits/rounds/{out}/help/", {"location": "Nowhere"},
+                "visits.write"),
+        Attempt("record a rung-in check-in on another LA's round", f"/visits/office/rounds/{out}/check-in/",
+                {"location": "Nowhere"}, "visits.office"),
+        Attempt("end another school's escalation contact", f"/visits/contacts/{w['south_contact'].pk}/end/", {},
+                "visits.manage"),
     ]  # fmt: skip
 
 
@@ -551,6 +596,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *case_attempts(w),
         *network_attempts(w),
         *escalation_attempts(w),
+        *office_attempts(w),
     ]  # fmt: skip
 
 
@@ -583,6 +629,9 @@ COVERED = {
     "partnership:referral-new", "partnership:referral",
     # Home visits: acknowledging a lone-worker escalation.
     "visits:escalation",
+    # Home visits: the officer's profile, escalation contacts, the phone pages of a round, the office's check-in.
+    "visits:contact-end", "visits:lone-start", "visits:lone-check-in",
+    "visits:lone-help", "visits:office-check-in",
 }  # fmt: skip
 
 

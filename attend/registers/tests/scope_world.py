@@ -154,7 +154,16 @@ def _write_tables():
     )
     from attend.partnership.models import NetworkMember
     from attend.partnership.models_tsm import AgreedAction, SupportMeeting
-    from attend.visits.models import Escalation, EscalationMessage, EscalationStep
+    from attend.visits.models import (
+        CheckIn,
+        Escalation,
+        EscalationContact,
+        EscalationMessage,
+        EscalationStep,
+        OfficerProfile,
+        Round,
+        Visit,
+    )
 
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
@@ -167,8 +176,8 @@ def _write_tables():
         NetworkMember,
         # Partnership: targeting support meetings and their agreed actions.
         SupportMeeting, AgreedAction,
-        # Home visits: lone-worker escalations (acknowledged on the escalation page).
-        Escalation, EscalationStep, EscalationMessage,
+        # Home visits: officers' profiles, escalation contacts, rounds, visits, check-ins, escalations.
+        OfficerProfile, EscalationContact, Round, Visit, CheckIn, Escalation, EscalationStep, EscalationMessage,
     ]  # fmt: skip
 
 
