@@ -328,6 +328,9 @@ ATTEND_VISITS_GRACE_MINUTES = env_int("ATTEND_VISITS_GRACE_MINUTES", 15)
 ATTEND_VISITS_REPEAT_MINUTES = env_int("ATTEND_VISITS_REPEAT_MINUTES", 15)
 # Office hours (weekdays, HH:MM-HH:MM): outside them escalations go to the named duty manager.
 ATTEND_VISITS_OFFICE_HOURS = os.environ.get("ATTEND_VISITS_OFFICE_HOURS", "08:00-18:00")
+# The employer's health-and-safety incident log (an email address): an LA officer's report of a visit cancelled
+# for safety goes there as well as to the line manager. Empty: the report shows "not sent" for the log.
+ATTEND_VISITS_HS_LOG_EMAIL = os.environ.get("ATTEND_VISITS_HS_LOG_EMAIL", "")
 # The bearer token GOV.UK Notify puts on its delivery-receipt callbacks (POST /letters/notify/callback/); empty:
 # every callback is refused.
 ATTEND_NOTIFY_CALLBACK_TOKEN = os.environ.get("ATTEND_NOTIFY_CALLBACK_TOKEN", "")
