@@ -162,7 +162,34 @@ def make_world() -> dict:
     make_casework(w)
     add_south_tsm(w)
     add_south_timetable(w)
+    add_south_visits(w)
     return w
+
+
+def add_south_visits(w: dict) -> None:
+    """Home visits to Kit (Southshire): one not yet recorded, one cancelled for safety awaiting its risk marker."""
+    from attend.visits.models import Visit, VisitOutcome
+
+    visit = dict(pupil=w["kit"], contact=w["contact"], address="1 Cedar Row", postcode="SO1 1AA", source="case",
+                 reason="Unexplained absence", planned_for=TODAY)  # fmt: skip
+    w["south_visit"] = Visit.objects.create(**visit)
+    w["south_unsafe_visit"] = Visit.objects.create(**visit, status=Visit.Status.CANCELLED_FOR_SAFETY)
+    VisitOutcome.objects.create(
+        visit=w["south_unsafe_visit"], occurred_at=dt.datetime(2025, 12, 10, 10, tzinfo=dt.UTC), not_safe=True,
+        not_safe_reason="A dog loose in the garden",
+    )  # fmt: skip
+
+
+def visit_attempts(w: dict) -> list[Attempt]:
+    """Another LA's pupil's home visits (attend/visits/views_outcomes.py)."""
+    visit, unsafe = w["south_visit"].pk, w["south_unsafe_visit"].pk
+    marker = {"kind": "animals", "about": "address", "reason": "Intruder's marker", "review_on": "2026-06-01"}
+    return [
+        Attempt("the outcome of another LA's visit", f"/visits/visit/{visit}/outcome/",
+                {"visit_date": TODAY.isoformat(), "visit_time": "10:00", "no_answer": "on"}, "visits.write"),
+        Attempt("a risk marker after another LA's visit", f"/visits/visit/{unsafe}/risk-marker/", marker,
+                "visits.write"),
+    ]  # fmt: skip
 
 
 def add_south_tsm(w: dict) -> None:
@@ -525,6 +552,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *tsm_attempts(w),
         *timetable_attempts(w),
         *casework_attempts(w),
+        *visit_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *case_attempts(w),
         *network_attempts(w),
@@ -558,6 +586,8 @@ COVERED = {
     "partnership:tsm-record", "partnership:tsm-action-new", "partnership:tsm-action-review",
     # Partnership: referrals to the services directory.
     "partnership:referral-new", "partnership:referral",
+    # Home visits: outcomes and the risk marker after a visit cancelled for safety.
+    "visits:visit-outcome", "visits:visit-risk-marker",
 }  # fmt: skip
 
 
