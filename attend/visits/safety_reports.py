@@ -179,7 +179,7 @@ def proposed_marker(outcome) -> dict:
     contact = outcome.parent_contact or outcome.visit.contact
     about = "address" if kind == RiskKind.ANIMALS or contact is None else "person"
     review = timezone.localdate(outcome.occurred_at) + dt.timedelta(days=MARKER_REVIEW_DAYS)
-    return {"kind": kind, "about": about, "reason": reason, "review_on": review}
+    return {"kind": kind, "about": about, "reason": reason, "review_on": review.isoformat()}
 
 
 def confirm_marker(outcome, *, kind: str, about: str, reason: str, review_on: dt.date, by, now) -> RiskMarker:

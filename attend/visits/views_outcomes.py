@@ -41,7 +41,9 @@ def visit_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = VisitOutcome.objects.filter(visit=visit).first()
     if outcome is not None:
         return _outcome_page(request, visit, outcome)
-    form = OutcomeForm(request.POST or None, links=_links(visit), initial={"visit_date": visit.planned_for})
+    form = OutcomeForm(
+        request.POST or None, links=_links(visit), initial={"visit_date": visit.planned_for.isoformat()}
+    )
     if request.method == "POST" and form.is_valid():
         data = outcomes.OutcomeInput(form.outcome_fields(), form.cleaned_data.get("agreement_route") or "")
         try:

@@ -134,6 +134,7 @@ def test_a_school_officers_visit_cancelled_for_safety_is_reported_to_the_headtea
     # The page proposes a marker on the address (dangerous animals stay with the place); the officer confirms.
     page = client.get(f"/visits/visit/{visit.pk}/outcome/").content.decode()
     assert "Confirm the risk marker" in page and 'value="animals" selected' in page
+    assert 'name="review_on" type="text" value="2026-05-20"' in page  # 182 days on, to be reviewed
     assert client.get(f"/visits/visit/{visit.pk}/safety-report.pdf").content == pdf
     response = client.post(
         f"/visits/visit/{visit.pk}/risk-marker/",
