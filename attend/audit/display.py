@@ -131,6 +131,7 @@ SENTENCES: dict[str, str] = {
     "visits.outcome.recorded": "{actor} recorded the outcome of home visit {visit} on case {case}: {outcome}.",
     "visits.card.printed": "{actor} printed the visit card for home visit {visit}.",
     "visits.safety_report.sent": "The report of home visit {visit}, cancelled for safety, went to: {to}.",
+    "visits.safety_report.resent": "{actor} sent the report of home visit {visit} again: {to}.",
     "visits.risk_marker.recorded": "{actor} recorded a risk marker ({kind}) after home visit {visit}.",
 }
 

@@ -117,6 +117,10 @@ class SafetyReport(models.Model):
     def __str__(self) -> str:
         return f"Safety report for {self.visit}"
 
+    @property
+    def failed(self) -> bool:
+        return any(r.status == SafetyReportRecipient.Status.FAILED for r in self.recipients.all())
+
 
 class SafetyReportRecipient(models.Model):
     class Role(models.TextChoices):

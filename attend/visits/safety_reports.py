@@ -141,26 +141,47 @@ def send_report(outcome, recipients: list[Recipient], *, by, now: dt.datetime) -
     rows = []
     for r in recipients:
         row = SafetyReportRecipient(report=report, role=r.role, name=r.name, email=r.email)
-        if not r.email:
-            row.status, row.reason = (
-                row.Status.FAILED,
-                "No email address on record: print the report and hand it over",
-            )
-        else:
-            sent = send_staff_email(
-                to=r.email, subject=subject, text=text, key=f"visits/safety-report-{report.pk}/{r.email}",
-                attachment=(f"visit-{outcome.visit_id}-safety-report.pdf", pdf),
-            )  # fmt: skip
-            ok = sent.status == "sent"
-            row.status = row.Status.SENT if ok else row.Status.FAILED
-            row.reason, row.sent_at = ("" if ok else sent.reason[:300]), (now if ok else None)
-        row.save()
+        _deliver(report, row, now=now)
         rows.append(row)
     audit.record(
         "visits.safety_report.sent", by=by, obj=report, pupil=outcome.visit.pupil,
         data={"visit": outcome.visit_id, "to": ", ".join(f"{r.name} ({r.status})" for r in rows)},
     )  # fmt: skip
     return report
+
+
+def _deliver(report: SafetyReport, row: SafetyReportRecipient, *, now: dt.datetime) -> None:
+    """Email the report to one recipient and save the row with the outcome (the key makes a retry safe)."""
+    if not row.email:
+        row.status, row.reason = (
+            row.Status.FAILED,
+            "No email address on record: print the report and hand it over",
+        )
+    else:
+        sent = send_staff_email(
+            to=row.email, subject=report.subject, text=report.text,
+            key=f"visits/safety-report-{report.pk}/{row.email}", first_attempt=row.pk is None,
+            attachment=(f"visit-{report.visit_id}-safety-report.pdf", bytes(report.pdf)),
+        )  # fmt: skip
+        ok = sent.status == "sent"
+        row.status = row.Status.SENT if ok else row.Status.FAILED
+        row.reason, row.sent_at = ("" if ok else sent.reason[:300]), (now if ok else None)
+    row.save()
+
+
+def resend_failed(report: SafetyReport, *, by, now: dt.datetime) -> list[SafetyReportRecipient]:
+    """Send the report again to each recipient it did not reach (an address added since, or the email server
+    back). The health-and-safety log takes ATTEND_VISITS_HS_LOG_EMAIL as it is now."""
+    rows = list(report.recipients.filter(status=SafetyReportRecipient.Status.FAILED))
+    for row in rows:
+        if row.role == ROLE.HS_LOG and not row.email:
+            row.email = settings.ATTEND_VISITS_HS_LOG_EMAIL
+        _deliver(report, row, now=now)
+    audit.record(
+        "visits.safety_report.resent", by=by, obj=report, pupil=report.visit.pupil,
+        data={"visit": report.visit_id, "to": ", ".join(f"{r.name} ({r.status})" for r in rows)},
+    )  # fmt: skip
+    return rows
 
 
 # ----- the risk marker the report proposes (the officer confirms it)

@@ -4,7 +4,7 @@ Scope: `outcomes.visit_for_user` (the pupil must be a current pupil of the user'
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -75,6 +75,19 @@ def visit_risk_marker(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("visits:visit-outcome", pk=visit.pk)
 
 
+@require_POST
+@permission_required_for(WRITE)
+def safety_report_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = outcomes.visit_for_user(request.user, pk, today=clock.today())
+    report = visit.safety_reports.first()
+    if report is None:
+        raise Http404("No safety report for this visit.")
+    rows = safety_reports.resend_failed(report, by=request.user, now=clock.now())
+    sent = sum(1 for r in rows if r.status == r.Status.SENT)
+    flash.info(request, f"The report was sent to {sent} of the {len(rows)} it had not reached.")
+    return redirect("visits:visit-outcome", pk=visit.pk)
+
+
 @permission_required_for(WRITE)
 def visit_card(request: HttpRequest, pk: int) -> HttpResponse:
     visit = outcomes.visit_for_user(request.user, pk, today=clock.today())
@@ -92,8 +105,6 @@ def safety_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     visit = outcomes.visit_for_user(request.user, pk, today=clock.today())
     report = visit.safety_reports.first()
     if report is None:
-        from django.http import Http404
-
         raise Http404("No safety report for this visit.")
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="visit-{visit.pk}-safety-report.pdf"'

@@ -168,16 +168,23 @@ def make_world() -> dict:
 
 def add_south_visits(w: dict) -> None:
     """Home visits to Kit (Southshire): one not yet recorded, one cancelled for safety awaiting its risk marker."""
-    from attend.visits.models import Visit, VisitOutcome
+    from attend.visits.models import SafetyReport, SafetyReportRecipient, Visit, VisitOutcome
 
     visit = dict(pupil=w["kit"], contact=w["contact"], address="1 Cedar Row", postcode="SO1 1AA", source="case",
                  reason="Unexplained absence", planned_for=TODAY)  # fmt: skip
     w["south_visit"] = Visit.objects.create(**visit)
     w["south_unsafe_visit"] = Visit.objects.create(**visit, status=Visit.Status.CANCELLED_FOR_SAFETY)
-    VisitOutcome.objects.create(
+    outcome = VisitOutcome.objects.create(
         visit=w["south_unsafe_visit"], occurred_at=dt.datetime(2025, 12, 10, 10, tzinfo=dt.UTC), not_safe=True,
         not_safe_reason="A dog loose in the garden",
     )  # fmt: skip
+    report = SafetyReport.objects.create(
+        visit=w["south_unsafe_visit"], outcome=outcome, reason=outcome.not_safe_reason, subject="Report",
+        text="Report", pdf=b"%PDF-1.4\n%%EOF\n", made_at=outcome.occurred_at,
+    )  # fmt: skip
+    SafetyReportRecipient.objects.create(
+        report=report, role="headteacher", name="Cedar's head", status="failed"
+    )
 
 
 def visit_attempts(w: dict) -> list[Attempt]:
@@ -188,6 +195,8 @@ def visit_attempts(w: dict) -> list[Attempt]:
         Attempt("the outcome of another LA's visit", f"/visits/visit/{visit}/outcome/",
                 {"visit_date": TODAY.isoformat(), "visit_time": "10:00", "no_answer": "on"}, "visits.write"),
         Attempt("a risk marker after another LA's visit", f"/visits/visit/{unsafe}/risk-marker/", marker,
+                "visits.write"),
+        Attempt("resend another LA's safety report", f"/visits/visit/{unsafe}/safety-report/resend/", {},
                 "visits.write"),
     ]  # fmt: skip
 
@@ -587,7 +596,7 @@ COVERED = {
     # Partnership: referrals to the services directory.
     "partnership:referral-new", "partnership:referral",
     # Home visits: outcomes and the risk marker after a visit cancelled for safety.
-    "visits:visit-outcome", "visits:visit-risk-marker",
+    "visits:visit-outcome", "visits:visit-risk-marker", "visits:visit-safety-report-resend",
 }  # fmt: skip
 
 

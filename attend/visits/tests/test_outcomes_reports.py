@@ -195,6 +195,25 @@ def test_a_report_that_cannot_be_emailed_shows_not_sent_with_the_reason(client, 
     assert page.count("Not sent") == 2
 
 
+def test_a_report_that_did_not_go_is_sent_again_once_the_server_is_back(client, world, mailbox, settings):
+    working = settings.ATTEND_EMAIL_URL
+    settings.ATTEND_EMAIL_URL = "smtp://127.0.0.1:9?timeout=2"
+    client.force_login(world["jo"])
+    post_outcome(client, world["visit"], not_safe="on", not_safe_reason=DOGS)
+    assert SafetyReportRecipient.objects.get().status == "failed" and mailbox.messages == []
+    page = client.get(f"/visits/visit/{world['visit'].pk}/outcome/").content.decode()
+    assert "Send the report again to those it did not reach" in page
+    settings.ATTEND_EMAIL_URL = working
+    response = client.post(f"/visits/visit/{world['visit'].pk}/safety-report/resend/")
+    assert response.status_code == 302
+    row = SafetyReportRecipient.objects.get()
+    assert (row.status, row.reason) == ("sent", "")
+    assert [m["to"] for m in mailbox.messages] == [["head@alder.example"]]
+    assert AuditEvent.objects.get(action="visits.safety_report.resent").data["to"] == "Helen Ward (sent)"
+    page = client.get(f"/visits/visit/{world['visit'].pk}/outcome/").content.decode()
+    assert "Send the report again" not in page
+
+
 def test_a_risk_marker_without_a_reason_is_refused(client, world, mailbox):
     client.force_login(world["jo"])
     post_outcome(client, world["visit"], not_safe="on", not_safe_reason=DOGS)
