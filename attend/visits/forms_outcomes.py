@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from attend.core import clock
+
 from .models import RiskKind, VisitOutcome
 from .outcomes import AGREEMENT_ROUTES
 
@@ -114,6 +116,8 @@ class OutcomeForm(forms.Form):
     def clean(self):
         data = super().clean()
         self._check_something(data)
+        if data.get("visit_date") and data["visit_date"] > clock.today():
+            self.add_error("visit_date", "The date of the visit cannot be in the future")
         if data.get("parent_seen") and not (data.get("parent_contact") or data.get("parent_seen_who")):
             self.add_error("parent_contact", "Choose which parent or carer was seen, or name who was seen")
         if data.get("child_seen"):

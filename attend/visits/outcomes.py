@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from attend import audit
 from attend.accounts.permissions import has_permission
 from attend.casework.caseload import contact_cutoff
 from attend.casework.cases import open_case, open_case_for
-from attend.casework.chronology import record_entry
+from attend.casework.chronology import EntryRefused, record_entry
 from attend.casework.models import EntryKind
 from attend.core.scoping import current_pupil_ids
 from attend.letters.compose import Draft, MessageError, compose, enrolment_on
@@ -164,6 +164,25 @@ def record_outcome(visit: Visit, data: OutcomeInput, *, by, now: dt.datetime, re
     except MessageError as exc:
         raise OutcomeRefused(str(exc)) from exc
     recipients = report_recipients(visit, by) if data.fields.get("not_safe") else []
+    try:
+        outcome = _save(
+            visit, data, draft, by=by, recipients=recipients, today=today, now=now, request=request
+        )
+    except (EntryRefused, MessageError) as exc:
+        raise OutcomeRefused(str(exc)) from exc
+    except IntegrityError as exc:  # recorded meanwhile by someone else (one outcome per visit)
+        raise OutcomeRefused("The outcome of this visit is already recorded.") from exc
+    if outcome.agreement_message_id:
+        try:
+            outcome.agreement_message = message_send(outcome.agreement_message, by=by)
+        except MessageError:
+            pass  # the message page shows why, and it can be sent again from there
+    if outcome.not_safe:
+        send_report(outcome, recipients, by=by, now=now)
+    return outcome
+
+
+def _save(visit, data, draft, *, by, recipients, today, now, request) -> VisitOutcome:
     with transaction.atomic():
         case = case_for_visit(visit, by=by, now=now)
         outcome = VisitOutcome.objects.create(visit=visit, case=case, recorded_by=by, **data.fields)
@@ -181,13 +200,6 @@ def record_outcome(visit: Visit, data: OutcomeInput, *, by, now: dt.datetime, re
             )
             outcome.agreement_message = message
             outcome.save(update_fields=["agreement_message"])
-    if outcome.agreement_message_id:
-        try:
-            outcome.agreement_message = message_send(outcome.agreement_message, by=by)
-        except MessageError:
-            pass  # the message page shows why, and it can be sent again from there
-    if outcome.not_safe:
-        send_report(outcome, recipients, by=by, now=now)
     return outcome
 
 

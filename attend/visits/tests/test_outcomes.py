@@ -205,6 +205,7 @@ BAD = [
     ({"parent_seen": "on", "concern": "front_door"}, "Enter the reference the front door or the police gave you"),
     ({"not_safe": "on"}, "Enter why it was not safe to go ahead with the visit"),
     ({"no_answer": "on", "visit_time": "half ten"}, "Enter the time of the visit as a time, like 14:30"),
+    ({"no_answer": "on", "visit_date": "2025-11-20"}, "The date of the visit cannot be in the future"),
     ({"parent_seen": "on", "parent_contact": "", "agreements": "Maya in by 8:50", "agreement_route": "email"},
      "Choose the parent or carer seen: the agreement is sent to them"),
 ]  # fmt: skip
