@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from attend.accounts.models import Membership
+from attend.accounts.models import Membership, PupilLink
 from attend.alerts.events import CASE_NEXT_STEP
 from attend.alerts.models import Alert
 from attend.audit.models import AuditEvent
@@ -241,3 +241,14 @@ def test_an_outcome_is_recorded_once(client, world):
     assert 'data-testid="outcome-words">No answer<' in response.content.decode()
     assert VisitOutcome.objects.count() == 1
     assert ChronologyEntry.objects.filter(kind=EntryKind.HOME_VISIT).count() == 1
+
+
+def test_the_home_visits_panel_is_not_shown_to_a_class_teacher(client, world):
+    client.force_login(world["jo"])
+    post_outcome(client, world["visit"], no_answer="on")
+    teacher = make_user("class.teacher", role=R.CLASS_TEACHER, school=world["alder"])
+    PupilLink.objects.create(user=teacher, pupil=world["maya"], reason="Form tutor")
+    client.force_login(teacher)
+    page = client.get(f"/pupils/{world['maya'].upn}/")
+    assert page.status_code == 200
+    assert 'data-testid="pupil-home-visits"' not in page.content.decode()

@@ -225,3 +225,12 @@ def test_a_risk_marker_without_a_reason_is_refused(client, world, mailbox):
     assert response.status_code == 200 and "govuk-error-summary" in page
     assert "Enter the reason for the risk marker" in page
     assert not RiskMarker.objects.exists()
+
+
+def test_with_no_headteacher_account_the_report_goes_to_the_schools_letterhead_email(client, world, mailbox):
+    world["head"].memberships.all().delete()
+    client.force_login(world["jo"])
+    post_outcome(client, world["visit"], not_safe="on", not_safe_reason=DOGS)
+    assert [m["to"] for m in mailbox.messages] == [["office@alder.example"]]
+    row = SafetyReportRecipient.objects.get()
+    assert (row.role, row.name, row.status) == ("headteacher", "The headteacher, Alder Primary", "sent")
