@@ -6,90 +6,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0006_timetables_details'),
-        ('letters', '0004_visits_templates'),
-        ('people', '0003_contactsafety'),
-        ('visits', '0001_visits'),
+        ("casework", "0006_timetables_details"),
+        ("letters", "0004_visits_templates"),
+        ("people", "0003_contactsafety"),
+        ("visits", "0001_visits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SafetyReport',
+            name="SafetyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('subject', models.CharField(max_length=200)),
-                ('text', models.TextField(help_text="The report as plain text (the email's body)")),
-                ('pdf', models.BinaryField()),
-                ('made_at', models.DateTimeField()),
-                ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='safety_reports', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("subject", models.CharField(max_length=200)),
+                ("text", models.TextField(help_text="The report as plain text (the email's body)")),
+                ("pdf", models.BinaryField()),
+                ("made_at", models.DateTimeField()),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="safety_reports",
+                        to="visits.visit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at'],
+                "ordering": ["-made_at"],
             },
         ),
         migrations.CreateModel(
-            name='SafetyReportRecipient',
+            name="SafetyReportRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('headteacher', 'Headteacher'), ('line_manager', 'Line manager'), ('hs_log', 'Health and safety incident log')], max_length=15)),
-                ('name', models.CharField(max_length=150)),
-                ('email', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('sent', 'Sent'), ('failed', 'Not sent')], max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='visits.safetyreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("headteacher", "Headteacher"),
+                            ("line_manager", "Line manager"),
+                            ("hs_log", "Health and safety incident log"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                ("email", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(choices=[("sent", "Sent"), ("failed", "Not sent")], max_length=10),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recipients",
+                        to="visits.safetyreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'role', 'name'],
+                "ordering": ["report", "role", "name"],
             },
         ),
         migrations.CreateModel(
-            name='VisitOutcome',
+            name="VisitOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(help_text='When the visit happened (or was called off)')),
-                ('parent_seen', models.BooleanField(default=False)),
-                ('parent_seen_who', models.CharField(blank=True, help_text='Someone not on the contacts list', max_length=150)),
-                ('child_seen', models.BooleanField(default=False)),
-                ('child_seen_alone', models.BooleanField(blank=True, null=True)),
-                ('child_seen_with', models.CharField(blank=True, max_length=150)),
-                ('child_seen_where', models.CharField(blank=True, max_length=150)),
-                ('child_spoken_with', models.BooleanField(default=False)),
-                ('child_words', models.TextField(blank=True, help_text="The child's own words")),
-                ('no_answer', models.BooleanField(default=False)),
-                ('card_left', models.BooleanField(default=False)),
-                ('neighbour_enquiries', models.TextField(blank=True, help_text='What neighbours said')),
-                ('not_safe', models.BooleanField(default=False, help_text='Not safe to proceed: cancelled for safety')),
-                ('not_safe_reason', models.TextField(blank=True)),
-                ('moved_away', models.BooleanField(default=False)),
-                ('new_address', models.TextField(blank=True)),
-                ('concern', models.CharField(blank=True, choices=[('', 'No'), ('front_door', "Yes: the children's services front door"), ('police', 'Yes: the police')], max_length=12)),
-                ('concern_reference', models.CharField(blank=True, max_length=60)),
-                ('concern_at', models.DateTimeField(blank=True, null=True)),
-                ('agreements', models.TextField(blank=True)),
-                ('follow_up_on', models.DateField(blank=True, help_text='When to check the agreement is kept', null=True)),
-                ('next_steps', models.TextField(blank=True)),
-                ('cme_prompted', models.BooleanField(default=False, help_text='Moved away or repeated no answer')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement_message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='letters.message')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='visit_outcomes', to='casework.case')),
-                ('parent_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.contact')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('risk_marker', models.ForeignKey(blank=True, help_text='The marker the officer confirmed after a visit cancelled for safety', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='visits.riskmarker')),
-                ('visit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='outcome', to='visits.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(help_text="When the visit happened (or was called off)"),
+                ),
+                ("parent_seen", models.BooleanField(default=False)),
+                (
+                    "parent_seen_who",
+                    models.CharField(
+                        blank=True, help_text="Someone not on the contacts list", max_length=150
+                    ),
+                ),
+                ("child_seen", models.BooleanField(default=False)),
+                ("child_seen_alone", models.BooleanField(blank=True, null=True)),
+                ("child_seen_with", models.CharField(blank=True, max_length=150)),
+                ("child_seen_where", models.CharField(blank=True, max_length=150)),
+                ("child_spoken_with", models.BooleanField(default=False)),
+                ("child_words", models.TextField(blank=True, help_text="The child's own words")),
+                ("no_answer", models.BooleanField(default=False)),
+                ("card_left", models.BooleanField(default=False)),
+                ("neighbour_enquiries", models.TextField(blank=True, help_text="What neighbours said")),
+                (
+                    "not_safe",
+                    models.BooleanField(default=False, help_text="Not safe to proceed: cancelled for safety"),
+                ),
+                ("not_safe_reason", models.TextField(blank=True)),
+                ("moved_away", models.BooleanField(default=False)),
+                ("new_address", models.TextField(blank=True)),
+                (
+                    "concern",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No"),
+                            ("front_door", "Yes: the children's services front door"),
+                            ("police", "Yes: the police"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("concern_reference", models.CharField(blank=True, max_length=60)),
+                ("concern_at", models.DateTimeField(blank=True, null=True)),
+                ("agreements", models.TextField(blank=True)),
+                (
+                    "follow_up_on",
+                    models.DateField(blank=True, help_text="When to check the agreement is kept", null=True),
+                ),
+                ("next_steps", models.TextField(blank=True)),
+                (
+                    "cme_prompted",
+                    models.BooleanField(default=False, help_text="Moved away or repeated no answer"),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement_message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="letters.message",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="visit_outcomes",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "parent_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.contact",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "risk_marker",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The marker the officer confirmed after a visit cancelled for safety",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="visits.riskmarker",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="outcome", to="visits.visit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.AddField(
-            model_name='safetyreport',
-            name='outcome',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='safety_reports', to='visits.visitoutcome'),
+            model_name="safetyreport",
+            name="outcome",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="safety_reports",
+                to="visits.visitoutcome",
+            ),
         ),
     ]
