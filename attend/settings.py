@@ -341,6 +341,9 @@ ATTEND_VISITS_DBS_YEARS = env_int("ATTEND_VISITS_DBS_YEARS", 3)
 # The bearer token GOV.UK Notify puts on its received-text-message callbacks (POST /visits/notify/inbound/:
 # officers check in by text); empty: every callback is refused.
 ATTEND_NOTIFY_INBOUND_TOKEN = os.environ.get("ATTEND_NOTIFY_INBOUND_TOKEN", "")
+# The employer's health-and-safety incident log (an email address): an LA officer's report of a visit cancelled
+# for safety goes there as well as to the line manager. Empty: the report shows "not sent" for the log.
+ATTEND_VISITS_HS_LOG_EMAIL = os.environ.get("ATTEND_VISITS_HS_LOG_EMAIL", "")
 # The bearer token GOV.UK Notify puts on its delivery-receipt callbacks (POST /letters/notify/callback/); empty:
 # every callback is refused.
 ATTEND_NOTIFY_CALLBACK_TOKEN = os.environ.get("ATTEND_NOTIFY_CALLBACK_TOKEN", "")

@@ -141,6 +141,12 @@ SENTENCES: dict[str, str] = {
     "partnership.tsm_action.reviewed": "{actor} reviewed a targeting support meeting action for {pupil}: {status}.",
     "partnership.tsm_action.carried": "An unfinished targeting support meeting action for {pupil} carried over to {term}.",
     "partnership.tsm_pack.downloaded": "{actor} downloaded the targeting support meeting pack for {school_name}.",
+    # Home visits: outcomes, visit cards, safety reports (issue 18; attend/visits/outcomes.py, safety_reports.py).
+    "visits.outcome.recorded": "{actor} recorded the outcome of home visit {visit} on case {case}: {outcome}.",
+    "visits.card.printed": "{actor} printed the visit card for home visit {visit}.",
+    "visits.safety_report.sent": "The report of home visit {visit}, cancelled for safety, went to: {to}.",
+    "visits.safety_report.resent": "{actor} sent the report of home visit {visit} again: {to}.",
+    "visits.risk_marker.recorded": "{actor} recorded a risk marker ({kind}) after home visit {visit}.",
 }
 
 

@@ -337,6 +337,60 @@ Thank you for the part you have played. Please pass on our congratulations to {{
 Nothing is wrong with this visit by itself: we would simply like to talk. Please call {{ officer.name }} on \
 {{ officer.phone }} as soon as you can.""",
     },
+    # Home visits (issue 18, attend/visits): the agreement sent to the parent seen, and the written report of a
+    # visit cancelled for safety (to the headteacher, or the line manager and the health-and-safety log). The
+    # visit itself travels in the `meeting` fields.
+    {
+        "name": "visit_agreement",
+        "title": "What we agreed at the home visit",
+        "kind": "visit",
+        "channel": "letter",
+        "subject": "What we agreed when we visited on {{ meeting.date }}",
+        "body": """Dear {{ parent.salutation }}
+
+Thank you for talking with {{ officer.name }} when we visited your home on {{ meeting.date }}.
+
+## What we agreed
+
+{{ meeting.agenda }}
+
+{% if meeting.record %}## What happens next
+
+{{ meeting.record }}
+
+{% endif %}If something changes, or you need help to keep to what we agreed, please call {{ officer.name }} on \
+{{ officer.phone }}. We would much rather hear from you early.
+
+"""
+        + _SIGN_OFF,
+    },
+    {
+        "name": "visit_safety_report",
+        "title": "Home visit cancelled for safety (report to the headteacher or manager)",
+        "kind": "visit",
+        "channel": "letter",
+        "subject": "Home visit cancelled for safety on {{ meeting.date }}",
+        "body": """This is the written report of a home visit that was called off because it was not safe to \
+go ahead (home visits policy, 4.5 to 4.7).
+
+## The visit
+
+Officer: {{ officer.name }}, {{ officer.role }}
+When: {{ meeting.date }} at {{ meeting.time }}
+Where: {{ meeting.place }}
+Pupil: {{ pupil.full_name }}, {{ school.name }}
+
+## Why the visit was cancelled
+
+{{ meeting.record }}
+
+## What happens next
+
+{{ meeting.agenda }}
+
+A risk marker has been proposed on the person or the address, to be confirmed by the officer, so that the next \
+visit is planned with this in mind.""",
+    },
     {
         "name": "timetable_la_notice",
         "title": "Part-time timetable notice to the LA",

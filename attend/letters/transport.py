@@ -192,11 +192,21 @@ def pdf_base64(pdf: bytes) -> str:
 # ---- messages to staff and professionals (not a pupil's correspondence) -------------------------------------
 
 
-def send_staff_email(*, to: str, subject: str, text: str, key: str, first_attempt: bool = True) -> Outcome:
+def send_staff_email(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    key: str,
+    first_attempt: bool = True,
+    attachment: tuple[str, bytes] | None = None,
+) -> Outcome:
     """An email to a professional (the network, an escalation contact): SMTP, or GOV.UK Notify when
-    ATTEND_EMAIL_VIA=notify. `key` is the idempotency key (Notify's reference): a retry never sends twice."""
+    ATTEND_EMAIL_VIA=notify. `key` is the idempotency key (Notify's reference): a retry never sends twice.
+    `attachment` (filename, PDF) is attached by SMTP; Notify's plain template takes none, so there the text
+    must say everything (a visit's safety report puts the whole report in the text)."""
     if settings.ATTEND_EMAIL_VIA == "smtp":
-        return send_email_smtp(to=to, subject=subject, text=text, html="", key=key)
+        return send_email_smtp(to=to, subject=subject, text=text, html="", key=key, attachment=attachment)
     try:
         return notify_send(
             "email", reference=key, first_attempt=first_attempt, to=to, subject=subject, text=text

@@ -7,6 +7,7 @@
   steps (each a row with its due time, so a missed step cannot be lost silently).
 """
 
+from .models_outcomes import SafetyReport, SafetyReportRecipient, VisitOutcome  # noqa: F401
 from .models_people import EscalationContact, OfficerProfile  # noqa: F401
 from .models_risks import RiskKind, RiskMarker  # noqa: F401
 from .models_rounds import (  # noqa: F401

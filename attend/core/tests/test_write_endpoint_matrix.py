@@ -172,6 +172,7 @@ def make_world() -> dict:
     add_south_timetable(w)
     add_south_escalation(w)
     add_south_rounds(w)
+    add_south_visits(w)
     return w
 
 
@@ -229,6 +230,41 @@ def office_attempts(w: dict) -> list[Attempt]:
                 {"location": "Nowhere"}, "visits.office"),
         Attempt("end another school's escalation contact", f"/visits/contacts/{w['south_contact'].pk}/end/", {},
                 "visits.manage"),
+    ]  # fmt: skip
+
+
+def add_south_visits(w: dict) -> None:
+    """Home visits to Kit (Southshire): one not yet recorded, one cancelled for safety awaiting its risk marker."""
+    from attend.visits.models import SafetyReport, SafetyReportRecipient, Visit, VisitOutcome
+
+    visit = dict(pupil=w["kit"], contact=w["contact"], address="1 Cedar Row", postcode="SO1 1AA", source="case",
+                 reason="Unexplained absence", planned_for=TODAY)  # fmt: skip
+    w["south_visit"] = Visit.objects.create(**visit)
+    w["south_unsafe_visit"] = Visit.objects.create(**visit, status=Visit.Status.CANCELLED_FOR_SAFETY)
+    outcome = VisitOutcome.objects.create(
+        visit=w["south_unsafe_visit"], occurred_at=dt.datetime(2025, 12, 10, 10, tzinfo=dt.UTC), not_safe=True,
+        not_safe_reason="A dog loose in the garden",
+    )  # fmt: skip
+    report = SafetyReport.objects.create(
+        visit=w["south_unsafe_visit"], outcome=outcome, reason=outcome.not_safe_reason, subject="Report",
+        text="Report", pdf=b"%PDF-1.4\n%%EOF\n", made_at=outcome.occurred_at,
+    )  # fmt: skip
+    SafetyReportRecipient.objects.create(
+        report=report, role="headteacher", name="Cedar's head", status="failed"
+    )
+
+
+def visit_attempts(w: dict) -> list[Attempt]:
+    """Another LA's pupil's home visits (attend/visits/views_outcomes.py)."""
+    visit, unsafe = w["south_visit"].pk, w["south_unsafe_visit"].pk
+    marker = {"kind": "animals", "about": "address", "reason": "Intruder's marker", "review_on": "2026-06-01"}
+    return [
+        Attempt("the outcome of another LA's visit", f"/visits/visit/{visit}/outcome/",
+                {"visit_date": TODAY.isoformat(), "visit_time": "10:00", "no_answer": "on"}, "visits.write"),
+        Attempt("a risk marker after another LA's visit", f"/visits/visit/{unsafe}/risk-marker/", marker,
+                "visits.write"),
+        Attempt("resend another LA's safety report", f"/visits/visit/{unsafe}/safety-report/resend/", {},
+                "visits.write"),
     ]  # fmt: skip
 
 
@@ -592,6 +628,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *tsm_attempts(w),
         *timetable_attempts(w),
         *casework_attempts(w),
+        *visit_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *case_attempts(w),
         *network_attempts(w),
@@ -632,6 +669,8 @@ COVERED = {
     # Home visits: the officer's profile, escalation contacts, the phone pages of a round, the office's check-in.
     "visits:contact-end", "visits:lone-start", "visits:lone-check-in",
     "visits:lone-help", "visits:office-check-in",
+    # Home visits: outcomes and the risk marker after a visit cancelled for safety.
+    "visits:visit-outcome", "visits:visit-risk-marker", "visits:visit-safety-report-resend",
 }  # fmt: skip
 
 

@@ -161,8 +161,12 @@ def _write_tables():
         EscalationMessage,
         EscalationStep,
         OfficerProfile,
+        RiskMarker,
         Round,
+        SafetyReport,
+        SafetyReportRecipient,
         Visit,
+        VisitOutcome,
     )
 
     return [
@@ -176,8 +180,10 @@ def _write_tables():
         NetworkMember,
         # Partnership: targeting support meetings and their agreed actions.
         SupportMeeting, AgreedAction,
-        # Home visits: officers' profiles, escalation contacts, rounds, visits, check-ins, escalations.
-        OfficerProfile, EscalationContact, Round, Visit, CheckIn, Escalation, EscalationStep, EscalationMessage,
+        # Home visits: officers' profiles, escalation contacts, rounds, visits and their outcomes, safety reports,
+        # risk markers, check-ins, escalations.
+        OfficerProfile, EscalationContact, Round, Visit, VisitOutcome, SafetyReport, SafetyReportRecipient,
+        RiskMarker, CheckIn, Escalation, EscalationStep, EscalationMessage,
     ]  # fmt: skip
 
 
