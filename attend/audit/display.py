@@ -127,6 +127,17 @@ SENTENCES: dict[str, str] = {
     "partnership.tsm_action.reviewed": "{actor} reviewed a targeting support meeting action for {pupil}: {status}.",
     "partnership.tsm_action.carried": "An unfinished targeting support meeting action for {pupil} carried over to {term}.",
     "partnership.tsm_pack.downloaded": "{actor} downloaded the targeting support meeting pack for {school_name}.",
+    # Home visits: lists, rounds, risk markers and risk checks (issue 18; attend/visits/lists.py, risks.py).
+    "visits.visit.planned": "{actor} listed a home visit to {pupil} for {day} ({source}).",
+    "visits.round.created": "{actor} started planning a round of home visits for {day}.",
+    "visits.visit.added_to_round": "{actor} added the visit to {pupil} to their round for {day}.",
+    "visits.visit.moved": "{actor} moved the visit to {pupil} {direction} their round.",
+    "visits.visit.removed_from_round": "{actor} took the visit to {pupil} off their round.",
+    "visits.risk_marker.recorded": "{actor} recorded a risk marker ({kind}) about {about}.",
+    "visits.risk_marker.reviewed": "{actor} reviewed a risk marker ({kind}) about {about}.",
+    "visits.risk_marker.ended": "{actor} ended a risk marker ({kind}) about {about}.",
+    "visits.risk_check.confirmed": "{actor} confirmed the risk check before a visit to {pupil}: {mode}, "
+    "{markers} risk markers shown.",
 }
 
 
