@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .forms_lists import date_field
+from .forms_lists import AnyChoiceField, date_field
 from .models_risks import RiskKind
 from .models_rounds import Visit
 from .risks import PAIRED_KINDS
@@ -17,7 +17,7 @@ REVIEW_HELP = "At most 12 months ahead. After this date the marker shows as expi
 
 
 class MarkerForm(forms.Form):
-    about = forms.ChoiceField(
+    about = AnyChoiceField(
         label="Who or where is the risk about",
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who or which address the marker is about"},

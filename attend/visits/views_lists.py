@@ -64,7 +64,9 @@ def plan(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     pupil, case, source, origin = _plan_target(request, today)
     choices = lists.address_choices(request.user, pupil)
-    form = PlanForm(request.POST or None, choices=choices, initial={"planned_for": today})
+    form = PlanForm(
+        request.POST if request.method == "POST" else None, choices=choices, initial={"planned_for": today}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

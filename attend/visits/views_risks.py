@@ -66,8 +66,11 @@ def _marker_for_user(user, pk: int, today) -> tuple[RiskMarker, Pupil]:
             PupilContact.objects.filter(contact_id=marker.contact_id).values_list("pupil_id", flat=True)
         )
     else:
-        spellings = {marker.postcode, marker.postcode.replace(" ", "")}
-        links = PupilContact.objects.filter(contact__postcode__in=spellings).select_related("contact")
+        # Contacts' postcodes come from the MIS as typed: match either spelling, in any case.
+        spelled = Q(contact__postcode__iexact=marker.postcode) | Q(
+            contact__postcode__iexact=marker.postcode.replace(" ", "")
+        )
+        links = PupilContact.objects.filter(spelled).select_related("contact")
         candidates = [
             link.pupil_id
             for link in links
@@ -115,7 +118,9 @@ def _about(user, pupil: Pupil, value: str) -> dict:
 def marker_new(request: HttpRequest, upn: str) -> HttpResponse:
     today, now = clock.today(), clock.now()
     pupil = lists.writable_pupil(request.user, upn, today=today)
-    form = MarkerForm(request.POST or None, about_choices=_about_choices(request.user, pupil))
+    form = MarkerForm(
+        request.POST if request.method == "POST" else None, about_choices=_about_choices(request.user, pupil)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -136,7 +141,7 @@ def marker_new(request: HttpRequest, upn: str) -> HttpResponse:
 def marker_review(request: HttpRequest, pk: int) -> HttpResponse:
     today, now = clock.today(), clock.now()
     marker, pupil = _marker_for_user(request.user, pk, today)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             risks.review_marker(
@@ -161,7 +166,7 @@ def marker_review(request: HttpRequest, pk: int) -> HttpResponse:
 def marker_end(request: HttpRequest, pk: int) -> HttpResponse:
     today, now = clock.today(), clock.now()
     marker, pupil = _marker_for_user(request.user, pk, today)
-    form = EndForm(request.POST or None)
+    form = EndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             risks.end_marker(marker, by=request.user, reason=form.cleaned_data["reason"], now=now)
@@ -187,7 +192,7 @@ def risk_check(request: HttpRequest, pk: int) -> HttpResponse:
     if visit.round_id and visit.round.officer_id != request.user.pk:
         raise Http404("Only the officer on the round records its risk checks.")
     urgent = request.GET.get("urgent") == "1" or visit.urgent
-    form = (UrgentCheckForm if urgent else RiskCheckForm)(request.POST or None)
+    form = (UrgentCheckForm if urgent else RiskCheckForm)(request.POST if request.method == "POST" else None)
     rows = risks.markers_for_visit(visit, today)
     last = risks.last_visit_at(visit)
     if last is None and "last_visit_read" in form.fields:
