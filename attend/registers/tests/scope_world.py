@@ -154,6 +154,7 @@ def _write_tables():
     )
     from attend.partnership.models import NetworkMember
     from attend.partnership.models_tsm import AgreedAction, SupportMeeting
+    from attend.visits.models import RiskMarker, Round, Visit
 
     return [
         *TABLES, User, Membership, PupilLink, Alert, OfficerAssignment, RuleSetting, Service, LetterTemplate,
@@ -166,6 +167,8 @@ def _write_tables():
         NetworkMember,
         # Partnership: targeting support meetings and their agreed actions.
         SupportMeeting, AgreedAction,
+        # Home visits: lists, rounds and risk markers.
+        Round, Visit, RiskMarker,
     ]  # fmt: skip
 
 
