@@ -232,3 +232,16 @@ def test_the_printed_round_sheet_has_names_addresses_reasons_and_risks_and_no_na
                  "Shouted threats at the last visit", "@media print", "Risk check: not yet done"):  # fmt: skip
         assert text in sheet, text
     assert "govuk-header" not in sheet and "attend-header" not in sheet and "<nav" not in sheet
+
+
+def test_the_demo_hook_makes_rounds_with_markers_and_a_checked_visit(w):
+    from attend.visits.demo_lists import seed
+
+    made = seed(w["la"], TODAY, w["sam"], w["lee"])
+    sam_round, lee_round = made["rounds"]
+    assert sam_round.officer == w["sam"] and sam_round.visits.count() == 3
+    assert lee_round.visits.count() == 1  # Cara: the LA's pupils left once Sam's are taken
+    assert "Hidden Lane" not in " ".join(v.address for v in made["visits"])
+    checked = [v for v in sam_round.visits.all() if v.risk_checked_at]
+    assert len(checked) == 1 and checked[0].mode == "doorstep"
+    assert {m.kind for m in made["markers"]} == {"aggression", "animals", "lone_not_advised"}
