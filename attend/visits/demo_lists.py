@@ -70,6 +70,12 @@ def seed(la, today: dt.date, *officers) -> dict:
                           review_on=today - dt.timedelta(days=10)),
         ]  # fmt: skip
         first = rnd.visits.order_by("order").first()
-        confirm_risk_check(first, by=officer, mode="doorstep", answers={"markers_read": True, "last_visit_read": True}, now=now)
+        confirm_risk_check(
+            first,
+            by=officer,
+            mode="doorstep",
+            answers={"markers_read": True, "last_visit_read": True},
+            now=now,
+        )
         made["rounds"].append(rnd)
     return made
