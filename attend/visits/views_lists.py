@@ -40,7 +40,8 @@ def visit_lists(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_target(request: HttpRequest, today):
-    """The case (?case=ref) or TSM agreed action (?action=pk) the visit is planned from; 404 outside scope."""
+    """The case (?case=ref) or TSM agreed action (?action=pk) the visit is planned from; 404 outside scope;
+    None when the request names neither."""
     ref, action_pk = request.GET.get("case", ""), request.GET.get("action", "")
     if ref:
         case = get_case_for_user(request.user, ref, write=True)
@@ -56,13 +57,16 @@ def _plan_target(request: HttpRequest, today):
             raise Http404("No such agreed action.")
         pupil = lists.writable_pupil(request.user, action.pupil.upn, today=today)
         return pupil, action.case, Visit.Source.TSM, f"Agreed action: {action.action[:80]}"
-    raise Http404("Plan a visit from a case or an agreed action.")
+    return None
 
 
 @permission_required_for(WRITE)
 def plan(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    pupil, case, source, origin = _plan_target(request, today)
+    target = _plan_target(request, today)
+    if target is None:  # no case or action named: say where visits are planned from
+        return render(request, "visits/lists/plan_from.html", {})
+    pupil, case, source, origin = target
     choices = lists.address_choices(request.user, pupil)
     form = PlanForm(
         request.POST if request.method == "POST" else None, choices=choices, initial={"planned_for": today}

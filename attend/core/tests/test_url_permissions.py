@@ -139,6 +139,8 @@ NOT_200 = {
     "admin:login": (302,),
     "admin:logout": (405,),
     "letters:notify-callback": (405,),  # POST only, from GOV.UK Notify with its bearer token
+    "visits:reactive-add": (405,),  # POST only: one click from the visit lists
+    "visits:round-add": (405,),  # POST only: one click from the visit lists
 }
 
 
