@@ -245,3 +245,13 @@ def test_the_demo_hook_makes_rounds_with_markers_and_a_checked_visit(w):
     checked = [v for v in sam_round.visits.all() if v.risk_checked_at]
     assert len(checked) == 1 and checked[0].mode == "doorstep"
     assert {m.kind for m in made["markers"]} == {"aggression", "animals", "lone_not_advised"}
+
+
+def test_the_case_page_offers_planning_a_visit_only_to_those_who_may_plan_one(client, w):
+    from attend.core.tests.factories import make_user
+
+    dsl = make_user("dee.dsl", role="dsl", school=w["alder"])
+    client.force_login(dsl)
+    shown = page(client.get(f"/cases/{w['amy_case'].ref}/"))
+    assert "Plan a home visit" not in shown
+    assert client.get(f"/visits/plan/?case={w['amy_case'].ref}").status_code == 403
