@@ -146,7 +146,17 @@ SENTENCES: dict[str, str] = {
     "visits.card.printed": "{actor} printed the visit card for home visit {visit}.",
     "visits.safety_report.sent": "The report of home visit {visit}, cancelled for safety, went to: {to}.",
     "visits.safety_report.resent": "{actor} sent the report of home visit {visit} again: {to}.",
-    "visits.risk_marker.recorded": "{actor} recorded a risk marker ({kind}) after home visit {visit}.",
+    # Home visits: lists, rounds, risk markers and risk checks (issue 18; attend/visits/lists.py, risks.py).
+    "visits.visit.planned": "{actor} listed a home visit to {pupil} for {day} ({source}).",
+    "visits.round.created": "{actor} started planning a round of home visits for {day}.",
+    "visits.visit.added_to_round": "{actor} added the visit to {pupil} to their round for {day}.",
+    "visits.visit.moved": "{actor} moved the visit to {pupil} {direction} their round.",
+    "visits.visit.removed_from_round": "{actor} took the visit to {pupil} off their round.",
+    "visits.risk_marker.recorded": "{actor} recorded a risk marker ({kind}) about {about}.",
+    "visits.risk_marker.reviewed": "{actor} reviewed a risk marker ({kind}) about {about}.",
+    "visits.risk_marker.ended": "{actor} ended a risk marker ({kind}) about {about}.",
+    "visits.risk_check.confirmed": "{actor} confirmed the risk check before a visit to {pupil}: {mode}, "
+    "{markers} risk markers shown.",
 }
 
 

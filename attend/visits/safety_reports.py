@@ -27,6 +27,7 @@ from attend.letters.models import Letterhead
 from attend.letters.render import letter_html, pdf_bytes, render_parts
 from attend.letters.transport import send_staff_email
 
+from . import risks
 from .models import EscalationContact, RiskKind, RiskMarker, SafetyReport, SafetyReportRecipient, Visit
 
 TEMPLATE = "visit_safety_report"
@@ -216,6 +217,6 @@ def confirm_marker(outcome, *, kind: str, about: str, reason: str, review_on: dt
     )
     audit.record(
         "visits.risk_marker.recorded", by=by, obj=marker, pupil=visit.pupil,
-        data={"kind": marker.get_kind_display(), "visit": visit.pk, "about": about},
+        data={**risks.audit_data(marker), "visit": visit.pk},
     )  # fmt: skip
     return marker

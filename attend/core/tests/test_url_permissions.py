@@ -140,6 +140,8 @@ NOT_200 = {
     "admin:logout": (405,),
     "letters:notify-callback": (405,),  # POST only, from GOV.UK Notify with its bearer token
     "visits:notify-inbound": (405,),  # POST only: texts received by GOV.UK Notify, with its bearer token
+    "visits:reactive-add": (405,),  # POST only: one click from the visit lists
+    "visits:round-add": (405,),  # POST only: one click from the visit lists
 }
 
 

@@ -173,6 +173,7 @@ def make_world() -> dict:
     add_south_escalation(w)
     add_south_rounds(w)
     add_south_visits(w)
+    add_south_visit_lists(w)
     return w
 
 
@@ -297,6 +298,69 @@ def tsm_attempts(w: dict) -> list[Attempt]:
                 {"upn": kit.upn, "action": "Intrude", "lead_practitioner": "Intruder"}, "tsm.write"),
         Attempt("review another LA's action", f"/partnership/tsm/actions/{w['south_tsm_action'].pk}/review/",
                 {"status": "done", "note": "", "version": "1"}, "tsm.write"),
+    ]  # fmt: skip
+
+
+def add_south_visit_lists(w: dict) -> None:
+    """Southshire's home visits (attend/visits/lists.py, risks.py): Lou (looked after) absent today with no reason,
+    two visits listed for Kit, Cedar's officer's round with a visit, and a risk marker on Kit."""
+    from attend.alerts.models import Alert
+    from attend.visits.models import RiskMarker, Round, Visit
+
+    lou = make_pupil(surname="Faraway", legal_forename="Lou", looked_after=True)
+    at_cedar = Enrolment.objects.create(
+        pupil=lou, school=w["cedar"], admission_date=dt.date(2025, 9, 3), nc_year="2"
+    )
+    carer = Contact.objects.create(
+        contact_ref="C-LOU-1", source_school=w["cedar"], forename="Sol", surname="Faraway", address_line1="2 Cedar Row",
+        postcode="SO1 1AB",
+    )  # fmt: skip
+    PupilContact.objects.create(pupil=lou, contact=carer, relationship="Carer", priority=1)
+    PupilContact.objects.create(
+        pupil=w["kit"], contact=carer, relationship="Carer", priority=2
+    )  # Kit's own is confidential
+    w["south_carer"] = carer
+    w["lou_alert"] = Alert.objects.create(
+        rule="first_day", key=TODAY.isoformat(), pupil=lou, enrolment=at_cedar, school=w["cedar"], raised_on=TODAY,
+        last_evaluated_on=TODAY, reason="No reason given", measure=1, peak_measure=1, priority=0,
+    )  # fmt: skip
+    listed = {
+        "pupil": w["kit"], "contact": w["contact"], "address": "1 Cedar Row\nSO1 1AA", "postcode": "SO1 1AA",
+        "source": "case", "reason": "Not seen", "planned_for": TODAY,
+    }  # fmt: skip
+    w["south_listed_visit"], w["south_visit_check"] = (
+        Visit.objects.create(**listed),
+        Visit.objects.create(**listed),
+    )
+    w["south_list_round"] = Round.objects.create(officer=w["cedar_officer"], school=w["cedar"], day=TODAY)
+    w["south_list_round_visit"] = Visit.objects.create(**listed, round=w["south_list_round"], order=1)
+    w["south_marker"] = RiskMarker.objects.create(
+        pupil=w["kit"], kind="animals", reason="Dog", recorded_at=dt.datetime(2025, 12, 1, 9, tzinfo=dt.UTC),
+        review_on=dt.date(2026, 3, 1),
+    )  # fmt: skip
+
+
+def visits_attempts(w: dict) -> list[Attempt]:
+    """Another LA's pupils' home visits: planning, the reactive list, rounds, risk checks and markers."""
+    kit, marker = w["kit"], w["south_marker"].pk
+    plan = {"contact": str(w["south_carer"].pk), "planned_for": TODAY.isoformat(), "reason": "Intruder"}
+    return [
+        Attempt("plan a visit on another LA's case", f"/visits/plan/?case={w['south_case'].ref}", plan, "visits.write"),
+        Attempt("another LA's absence to my round", "/visits/reactive/add/", {"alert": str(w["lou_alert"].pk)},
+                "visits.write"),
+        Attempt("another LA's visit to my round", "/visits/rounds/today/add/", {"visit": str(w["south_listed_visit"].pk)},
+                "visits.write"),
+        Attempt("move a visit on another LA's round", f"/visits/rounds/{w['south_list_round'].pk}/move/",
+                {"visit": str(w["south_list_round_visit"].pk), "direction": "remove"}, "visits.write"),
+        Attempt("a risk check of another LA's visit", f"/visits/visits/{w['south_visit_check'].pk}/risk-check/",
+                {"mode": "doorstep", "markers_read": "on"}, "visits.write"),
+        Attempt("a risk marker on another LA's pupil", f"/visits/risks/{kit.upn}/new/",
+                {"about": "pupil", "kind": "animals", "reason": "Intruder", "review_on": "2026-01-10"},
+                "visits.write"),
+        Attempt("review another LA's risk marker", f"/visits/risks/markers/{marker}/review/",
+                {"review_on": "2026-02-01", "note": "Intruder"}, "visits.write"),
+        Attempt("end another LA's risk marker", f"/visits/risks/markers/{marker}/end/", {"reason": "Intruder"},
+                "visits.write"),
     ]  # fmt: skip
 
 
@@ -630,6 +694,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *casework_attempts(w),
         *visit_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
+        *visits_attempts(w),  # before case_attempts too: a visit is planned on Kit's open case
         *case_attempts(w),
         *network_attempts(w),
         *escalation_attempts(w),
@@ -671,6 +736,9 @@ COVERED = {
     "visits:lone-help", "visits:office-check-in",
     # Home visits: outcomes and the risk marker after a visit cancelled for safety.
     "visits:visit-outcome", "visits:visit-risk-marker", "visits:visit-safety-report-resend",
+    # Home visits: lists, rounds, risk checks and markers.
+    "visits:plan", "visits:reactive-add", "visits:round-add", "visits:round-move", "visits:risk-check",
+    "visits:risk-new", "visits:risk-review", "visits:risk-end",
 }  # fmt: skip
 
 
