@@ -131,7 +131,7 @@ def reactive_add(request: HttpRequest) -> HttpResponse:
 def _round_context(request, rnd) -> dict:
     today = clock.today()
     rows = lists.round_sheet(rnd, today=today)
-    return {
+    context = {
         "round": rnd,
         "rows": rows,
         "districts": lists.districts(rows),
@@ -139,20 +139,14 @@ def _round_context(request, rnd) -> dict:
         "own": rnd.officer_id == request.user.pk,
         "may_write": has_permission(request.user, WRITE) and rnd.officer_id == request.user.pk,
         "today": today,
-        # The lone-worker helper's check-out/check-in buttons (visits/lone/_round_actions.html) when present.
-        "lone_actions_template": _lone_template(),
     }
+    if context["may_write"]:
+        # Check out, check in, "I need help" (attend/visits/views_lone.py) on the same page: one load for the round.
+        from . import lone
+        from .views_lone import lone_context
 
-
-def _lone_template() -> str:
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    try:
-        get_template("visits/lone/_round_actions.html")
-    except TemplateDoesNotExist:
-        return ""
-    return "visits/lone/_round_actions.html"
+        context.update(lone_context(rnd, now=lone.moment()))
+    return context
 
 
 @permission_required_for(VIEW)
