@@ -34,6 +34,7 @@ def visit_lists(request: HttpRequest) -> HttpResponse:
             "round": rnd,
             "round_visits": list(rnd.visits.select_related("pupil").order_by("order")) if rnd else [],
             "may_write": has_permission(request.user, WRITE),
+            "may_manage": has_permission(request.user, "visits.manage"),
             "confidential_note": lists.CONFIDENTIAL_NOTE,
         },
     )

@@ -91,6 +91,10 @@ def main_navigation(context):
         items.append(("Cases", reverse("casework:caseload"), path.startswith("/cases/")))
     if has_permission(user, "partnership.view"):
         items.append(("Partners", reverse("partnership:index"), path.startswith("/partnership/")))
+    if has_permission(user, "visits.write"):
+        items.append(("Visits", reverse("visits:lists"), path.startswith("/visits/")))
+    elif has_permission(user, "visits.office"):
+        items.append(("Visits", reverse("visits:office"), path.startswith("/visits/")))
     if has_permission(user, "partnership.my_pupils"):
         items.append(
             ("My pupils", reverse("partnership:my-pupils"), path.startswith("/partnership/my-pupils/"))
