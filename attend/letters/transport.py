@@ -211,7 +211,9 @@ def send_staff_email(
         return notify_send(
             "email", reference=key, first_attempt=first_attempt, to=to, subject=subject, text=text
         )
-    except (ImproperlyConfigured, OSError) as exc:
+    except ImproperlyConfigured as exc:  # not set up: retrying cannot help until someone configures it
+        return Outcome("failed", "notify", reason=str(exc)[:300], retryable=False)
+    except OSError as exc:
         return Outcome("failed", "notify", reason=str(exc)[:300], retryable=True)
 
 
@@ -219,5 +221,7 @@ def send_staff_sms(*, to: str, text: str, key: str, first_attempt: bool = True) 
     """A text message to a professional, through GOV.UK Notify (the only SMS route)."""
     try:
         return notify_send("sms", reference=key, first_attempt=first_attempt, to=to, text=text)
-    except (ImproperlyConfigured, OSError) as exc:
+    except ImproperlyConfigured as exc:  # not set up: retrying cannot help until someone configures it
+        return Outcome("failed", "notify", reason=str(exc)[:300], retryable=False)
+    except OSError as exc:
         return Outcome("failed", "notify", reason=str(exc)[:300], retryable=True)

@@ -123,6 +123,7 @@ class Command(BaseCommand):
         self.create_users(config.la_code)
         self.record_casework(config.la_code)
         self.record_partnership(config.la_code)
+        self.record_visits(config.la_code)
         # Letters and messages already sent at each stage, with their delivery statuses (attend.letters); those
         # about a pupil with an open case go on its chronology too.
         sent = record_demo_letters(
@@ -184,6 +185,29 @@ class Command(BaseCommand):
         self.say(
             f"  targeting support meetings this term: {tsm['held']} held, {tsm['offered']} offered, "
             f"{tsm['declined']} declined, with {tsm['actions']} agreed actions"
+        )
+
+    def record_visits(self, la_code: str) -> None:
+        """Home visits (attend.visits): escalation contacts, officers' profiles, past visits on cases, today's
+        round being planned by the school's officer, and the LA officer out on a round whose check-in is overdue
+        (the office dashboard shows it in red; the task worker escalates it)."""
+        from attend.visits import demo_escalation, demo_lists, demo_lone, demo_outcomes
+
+        User = get_user_model()
+        la = LocalAuthority.objects.get(code=la_code)
+        today = clock.today()
+        la_officer = User.objects.get(username="la.officer")
+        school_officer = User.objects.filter(username="school.officer").first()
+        officers = [o for o in (la_officer, school_officer) if o is not None]
+        demo_escalation.seed(la, today, *officers)
+        past = demo_outcomes.seed(la, today, officers)
+        for n, officer in enumerate(officers):
+            demo_lone.make_profile(officer, mobile=f"07700 900{200 + n:03d}")
+        rounds = demo_lone.seed(la, today, la_officer)
+        planned = demo_lists.seed(la, today, *officers[1:])
+        self.say(
+            f"  home visits: {past} past visits recorded on cases, {len(planned['visits'])} visits listed, "
+            f"{len(planned['markers'])} risk markers; {len(rounds)} round out today with its check-in overdue"
         )
 
     def report_what_works(self, la_code: str) -> None:
