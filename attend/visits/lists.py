@@ -1,4 +1,4 @@
-"""Visit lists and rounds (issue 18; docs/visits_lists.md).
+"""Visit lists and rounds (issue 18; docs/visits.md).
 
 - *Planned* visits: Visit rows with status "listed", planned from a case or a TSM agreed action, at an address
   chosen from the pupil's contacts. A confidential address (people.ContactSafety.address_confidential) is shown

@@ -1,4 +1,4 @@
-"""Risk markers and the risk check before a visit (issue 18; docs/visits_lists.md).
+"""Risk markers and the risk check before a visit (issue 18; docs/visits.md).
 
 A marker is recorded against a contact, a pupil or an address (normalised postcode and first line), with its kind,
 reason, who recorded it and a review date at most 12 months ahead. Past its review date a marker is *expired*:
