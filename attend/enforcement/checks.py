@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from attend import audit
 from attend.casework.models import Assessment, Barrier, PartTimeTimetable
@@ -243,7 +242,7 @@ def record_check(
         concerns=(concerns or "").strip(),
         code=code_for(la_of(pupil, on), on),
         done_by=by,
-        done_at=timezone.now(),
+        done_at=clock.now(),
     )
     audit.record(
         "enforcement.check.recorded",
