@@ -15,17 +15,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from attend import audit
 from attend.casework.models import Stage
 from attend.people.models import Contact, Pupil
-from attend.registers.models import Mark
 
 from .checks import latest_check
 from .codes import code_for
 from .models import FormalCheck, NoticeToImprove
-from .steps_ladder import StepRefused, case_for_step, la_of, parents_named, record_step
+from .steps_ladder import StepRefused, case_for_step, la_of, measures_by_pupil, parents_named, record_step
 
 Outcome = NoticeToImprove.Outcome
 NEXT_IF_IMPROVED = "Continue support; no penalty notice"
@@ -121,29 +120,14 @@ def tracking(ntis, on: dt.date) -> dict[int, Tracking]:
     """Live figures for many notices at once, keyed by notice id: one grouped query per distinct period (a work
     list of notices issued the same day is one query). Possible, attended and unauthorised by the DfE definitions
     (attend.stats.measures_from_counts), from the period's start to `on` or its end."""
-    from attend.stats import measures_from_counts
-    from attend.stats.codes import code_specs
-
-    known = code_specs()
     by_period: dict[tuple, list[NoticeToImprove]] = defaultdict(list)
     for nti in ntis:
         by_period[(nti.period_start, min(nti.period_end, on))].append(nti)
     out = {}
     for (start, to), group in by_period.items():
-        counts: dict[int, dict[str, int]] = defaultdict(dict)
-        if to >= start:
-            rows = (
-                Mark.objects.filter(
-                    enrolment__pupil_id__in={n.pupil_id for n in group}, date__gte=start, date__lte=to
-                )
-                .values("enrolment__pupil_id", "code")
-                .annotate(n=Count("id"))
-            )
-            for row in rows:
-                if row["code"] in known:
-                    counts[row["enrolment__pupil_id"]][row["code"]] = row["n"]
+        measures = measures_by_pupil({n.pupil_id for n in group}, start, to)
         for nti in group:
-            m = measures_from_counts(counts.get(nti.pupil_id, {}))
+            m = measures[nti.pupil_id]
             out[nti.pk] = Tracking(
                 m["possible_sessions"], m["overall_attendance"], m["unauthorised_absence"], to
             )
