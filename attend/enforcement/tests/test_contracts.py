@@ -122,9 +122,8 @@ def test_the_document_for_signature_has_every_party_and_a_line_each(ladder, monk
     contract = make(w, monkeypatch, parents=[w["mother"], w["grandmother"]])
     text = pdf_text(contract_pdf(contract, by=w["sam"], on=dt.date(2025, 11, 3)), tmp_path)
     assert text.count("Attendance contract for Maya Okafor") == 2  # one copy per parent
-    assert "between Grace Okafor, Ruth Okafor, Maya Okafor, Alder Primary and Northshire" in " ".join(
-        text.split()
-    )
+    flat = " ".join(text.split())
+    assert "between Grace Okafor, Ruth Okafor, Maya Okafor, Alder Primary and Northshire." in flat
     assert "Maya is up by 7.30 every school day" in text
     assert "Go to the check-in every morning." in text
     assert "A morning check-in with Ms Rahman" in text
