@@ -34,6 +34,11 @@ def pupil_for_write(request: HttpRequest, upn: str):
     return access.pupil
 
 
+def choose_pupil(request: HttpRequest, title: str) -> HttpResponse:
+    """The page a step starts from when no pupil is named yet: enter the UPN (GET, so it is the same page)."""
+    return render(request, "enforcement/ladder/choose_pupil.html", {"title": title})
+
+
 def parent_links(pupil):
     return PupilContact.objects.filter(pupil=pupil).select_related("contact").order_by("priority", "id")
 
@@ -56,10 +61,7 @@ def _las(user) -> list[LocalAuthority]:
 
 @permission_required_for("enforcement.code")
 def code_home(request: HttpRequest) -> HttpResponse:
-    las = _las(request.user)
-    if len(las) == 1:
-        return redirect("enforcement:code", la=las[0].pk)
-    return render(request, "enforcement/ladder/code_choose.html", {"las": las})
+    return render(request, "enforcement/ladder/code_choose.html", {"las": _las(request.user)})
 
 
 @permission_required_for("enforcement.code")
@@ -95,10 +97,12 @@ def code(request: HttpRequest, la: int) -> HttpResponse:
 
 @permission_required_for("enforcement.formal")
 def check_new(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("upn"):
+        return choose_pupil(request, "Check before a formal step")
     pupil = pupil_for_write(request, request.GET.get("upn", ""))
     purpose = request.GET.get("purpose", "")
     if purpose not in FormalCheck.Purpose.values:
-        raise Http404("No such formal step.")
+        purpose = FormalCheck.Purpose.PENALTY_NOTICE
     holiday = request.GET.get("holiday") == "1"
     today = clock.today()
     form = PeriodForm(request.POST or request.GET or None, initial={"start": today, "end": today})
@@ -139,6 +143,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required_for("enforcement.request")
 def request_new(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("upn"):
+        return choose_pupil(request, "Ask the LA for a penalty notice")
     pupil = pupil_for_write(request, request.GET.get("upn", ""))
     today = clock.today()
     school = school_on(pupil, today)

@@ -18,7 +18,7 @@ from .documents_ladder import contract_pdf, nti_pdf
 from .forms_ladder import ContractActionForm, ContractForm, NtiForm, NtiOutcomeForm
 from .models import AttendanceContract, FormalCheck, NoticeToImprove
 from .steps_ladder import StepRefused
-from .views_ladder import parent_links, parents_from_post, pupil_for_write
+from .views_ladder import choose_pupil, parent_links, parents_from_post, pupil_for_write
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:
@@ -32,6 +32,8 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
 
 @permission_required_for("enforcement.formal")
 def contract_new(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("upn"):
+        return choose_pupil(request, "Attendance contract")
     pupil = pupil_for_write(request, request.GET.get("upn", ""))
     form = ContractForm(request.POST or None, initial={"starts_on": clock.today()})
     if request.method == "POST" and form.is_valid():
@@ -102,6 +104,8 @@ def contract_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required_for("enforcement.formal")
 def nti_new(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("upn"):
+        return choose_pupil(request, "Notice to improve")
     pupil = pupil_for_write(request, request.GET.get("upn", ""))
     form = NtiForm(request.POST or None, initial={"issued_on": clock.today()})
     if request.method == "POST" and form.is_valid():

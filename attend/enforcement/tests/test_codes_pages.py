@@ -13,7 +13,10 @@ DATA = {
 
 def test_the_la_manager_saves_a_new_version_and_sees_the_history(client, ladder):
     client.force_login(ladder["kim"])
-    assert client.get("/enforcement/code/").url == f"/enforcement/code/{ladder['la'].pk}/"
+    assert (
+        f'href="/enforcement/code/{ladder["la"].pk}/">Northshire'
+        in client.get("/enforcement/code/").content.decode()
+    )
     response = client.post(f"/enforcement/code/{ladder['la'].pk}/", DATA)
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
