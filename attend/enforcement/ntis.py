@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from attend import audit
 from attend.casework.models import Stage
+from attend.core import clock
 from attend.people.models import Contact, Pupil
 
 from .checks import latest_check
@@ -113,6 +114,7 @@ def issue_nti(
             data={"case": case.ref, "period_end": end.isoformat(), "code_version": code.version},
             request=request,
         )
+    sync_nti_prompts(clock.today(), pupils=[pupil])
     return nti
 
 
@@ -183,6 +185,7 @@ def record_outcome(
             data={"case": nti.case.ref, "outcome": Outcome(outcome).label},
             request=request,
         )
+    sync_nti_prompts(clock.today(), pupils=[nti.pupil])
     return nti
 
 
@@ -227,3 +230,66 @@ def in_force_ntis(on: dt.date, pupils=None):
     if pupils is not None:
         rows = rows.filter(Q(pupil__in=pupils))
     return rows.select_related("pupil", "case")
+
+
+def sync_nti_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, int]:
+    """The work list: one `nti_in_force` item per notice in force, from its issue to its end date (cleared the day
+    after, or when withdrawn or concluded), with the live figures in its reason. Raises the missing ones and clears
+    the others, as the timetable and casework syncs do; an item someone dismissed stays dismissed."""
+    from django.utils import timezone
+
+    from attend.alerts.events import NTI_IN_FORCE
+    from attend.alerts.models import OPEN_STATUSES, Alert
+
+    from .steps_ladder import school_on
+
+    notices = in_force_ntis(today)
+    if pupils is not None:
+        notices = notices.filter(pupil__in=pupils)
+    if schools is not None:
+        notices = notices.filter(case__school__in=schools)
+    notices = list(notices)
+    wanted = {f"nti{n.pk}": n for n in notices}
+    figures = tracking(notices, today)
+    existing = Alert.objects.filter(rule=NTI_IN_FORCE)
+    if pupils is not None:
+        existing = existing.filter(pupil__in=pupils)
+    elif schools is not None:
+        existing = existing.filter(school__in=schools)
+    latest = {a.key: a for a in existing.order_by("id")}
+    raised = 0
+    with transaction.atomic():
+        for key, nti in wanted.items():
+            if key in latest:
+                continue
+            school = school_on(nti.pupil, today)
+            enrolment = nti.pupil.enrolments.filter(school=school).order_by("-admission_date").first()
+            if enrolment is None:
+                continue
+            f = figures[nti.pk]
+            reason = (
+                f"Notice to improve in force to {nti.period_end:%d %B %Y}: so far {f.unauthorised} unauthorised of "
+                f"{f.possible} possible sessions (sufficient: at most {nti.max_unauthorised})."
+            )
+            alert = Alert.objects.create(
+                rule=NTI_IN_FORCE, key=key, pupil=nti.pupil, enrolment=enrolment, school=school, raised_on=today,
+                last_evaluated_on=today, reason=reason, evidence=[],
+                details={"nti_id": nti.pk, "due": nti.period_end.isoformat()},
+                measure=float(f.unauthorised), peak_measure=float(f.unauthorised), raised_measure=float(f.unauthorised),
+                priority=5,
+            )  # fmt: skip
+            audit.record(
+                "alerts.alert.raised",
+                obj=alert,
+                pupil=nti.pupil,
+                data={"rule": NTI_IN_FORCE, "reason": reason},
+            )
+            raised += 1
+        stale = [a.pk for key, a in latest.items() if key not in wanted]
+        cleared = Alert.objects.filter(pk__in=stale, status__in=OPEN_STATUSES).update(
+            status=Alert.Status.CLEARED,
+            cleared_on=today,
+            last_evaluated_on=today,
+            status_changed_at=timezone.now(),
+        )
+    return {"raised": raised, "cleared": cleared}

@@ -32,6 +32,7 @@ from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.casework.cases import open_case
 from attend.directory.models import Service
+from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
 from attend.jobs.tests.worker import run_queued_tasks
 from attend.letters import library
 from attend.letters.batches import batch_create
@@ -162,6 +163,7 @@ def make_world() -> dict:
     make_casework(w)
     add_south_tsm(w)
     add_south_timetable(w)
+    southshire_ladder(w)
     return w
 
 
@@ -526,6 +528,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *timetable_attempts(w),
         *casework_attempts(w),
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
+        *[Attempt(**a) for a in ladder_attempts(w)],  # (also before case_attempts)
         *case_attempts(w),
         *network_attempts(w),
     ]  # fmt: skip
@@ -558,6 +561,8 @@ COVERED = {
     "partnership:tsm-record", "partnership:tsm-action-new", "partnership:tsm-action-review",
     # Partnership: referrals to the services directory.
     "partnership:referral-new", "partnership:referral",
+    # Enforcement: the ladder (attend/enforcement/tests/matrix_ladder.py).
+    *LADDER_COVERED,
 }  # fmt: skip
 
 

@@ -174,3 +174,20 @@ def test_nti_requirement_before_a_penalty_notice(ladder, monkeypatch):
     record_outcome(nti, by=w["sam"], on=on)
     assert nti_requirement(maya, mother, on, holiday=False) == (
         True, "Notice to improve of 03/11/2025 ended without sufficient improvement")  # fmt: skip
+
+
+def test_a_work_list_item_while_in_force_ending_on_the_end_date(ladder, monkeypatch):
+    from attend.alerts.models import Alert
+    from attend.enforcement.ntis import sync_nti_prompts
+
+    nti = issue(ladder, monkeypatch)  # in force 3 to 30 November
+    alert = Alert.objects.get(rule="nti_in_force")
+    assert (alert.pupil, alert.school, alert.raised_on) == (ladder["maya"], ladder["alder"], NTI_START)
+    sync_nti_prompts(dt.date(2025, 11, 19))
+    assert Alert.objects.filter(rule="nti_in_force").count() == 1  # one item, not one a day
+    assert sync_nti_prompts(dt.date(2025, 11, 30)) == {"raised": 0, "cleared": 0}  # the last day: still there
+    assert sync_nti_prompts(dt.date(2025, 12, 1)) == {"raised": 0, "cleared": 1}
+    alert.refresh_from_db()
+    assert alert.status == "cleared" and alert.cleared_on == dt.date(2025, 12, 1)
+    assert nti.pk == alert.details["nti_id"]
+    assert alert.reason.startswith("Notice to improve in force to 30 November 2025: so far 0 unauthorised of")

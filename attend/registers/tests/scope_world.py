@@ -166,7 +166,22 @@ def _write_tables():
         NetworkMember,
         # Partnership: targeting support meetings and their agreed actions.
         SupportMeeting, AgreedAction,
+        # Enforcement, the ladder: code of conduct, checks, requests, contracts, notices to improve.
+        *_ladder_tables(),
     ]  # fmt: skip
+
+
+def _ladder_tables() -> list:
+    from attend.enforcement.models import (
+        AttendanceContract,
+        CodeOfConduct,
+        ContractReview,
+        FormalCheck,
+        NoticeRequest,
+        NoticeToImprove,
+    )
+
+    return [CodeOfConduct, FormalCheck, NoticeRequest, AttendanceContract, ContractReview, NoticeToImprove]
 
 
 # Columns that change by using the service, not by writing a row: signing in, using a token.
