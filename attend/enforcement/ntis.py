@@ -71,6 +71,10 @@ def issue_nti(
     """Issue a notice to improve to the named parents. Refused (StepRefused) without a check recorded for a notice
     to improve, without support offered, to someone who is not the child's parent, or while another is in force."""
     parents = parents_named(pupil, parents)
+    if issued_on > clock.today():
+        raise StepRefused(
+            "The date of issue cannot be in the future: issue the notice on the day it is given"
+        )
     if not (support_offered or "").strip():
         raise StepRefused("Say what support is offered: a notice to improve is a chance to engage with it")
     check = latest_check(pupil, FormalCheck.Purpose.NOTICE_TO_IMPROVE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from attend import audit
 from attend.accounts import identity
@@ -123,7 +124,10 @@ def check_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(e))
         else:
             flash.success(request, "Check recorded.")
-            return redirect(request.POST.get("next") or f"{request.path}?upn={pupil.upn}&purpose={purpose}")
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = ""  # only back to a page of this site
+            return redirect(back or f"{request.path}?upn={pupil.upn}&purpose={purpose}")
     context = {
         "pupil": pupil, "form": form, "rows": rows, "kind": kind, "purpose": FormalCheck.Purpose(purpose).label,
         "latest": checks.latest_check(pupil, purpose), "next": request.GET.get("next", ""),

@@ -51,7 +51,10 @@ def test_the_check_page_shows_answers_from_the_data_and_records(client, ladder):
     post = {"start": "2025-11-03", "end": "2025-11-19", "answer_eso": "no"}
     page = client.post(url, post).content.decode()
     assert "govuk-error-summary" in page and "Answer: Are there medical, anxiety (EBSA)" in page
-    assert client.post(url, {**post, "answer_barriers": "no"}).status_code == 302
+    response = client.post(url, {**post, "answer_barriers": "no", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url.startswith(
+        "/enforcement/check/new/"
+    )  # never off-site
     check = FormalCheck.objects.get()
     assert check.answers["period"] == ["2025-11-03", "2025-11-19"] and check.done_by == ladder["sam"]
 

@@ -72,6 +72,14 @@ def test_refused_without_a_check_without_support_or_while_one_is_in_force(ladder
     with pytest.raises(StepRefused, match="Record the check"):
         issue_nti(w["maya"], parents=[w["mother"]], by=w["sam"], issued_on=NTI_START, support_offered=SUPPORT)
     check(w, monkeypatch)
+    with pytest.raises(StepRefused, match="cannot be in the future"):
+        issue_nti(
+            w["maya"],
+            parents=[w["mother"]],
+            by=w["sam"],
+            issued_on=dt.date(2025, 11, 4),
+            support_offered="Help",
+        )
     with pytest.raises(StepRefused, match="what support is offered"):
         issue_nti(w["maya"], parents=[w["mother"]], by=w["sam"], issued_on=NTI_START, support_offered=" ")
     issue_nti(w["maya"], parents=[w["mother"]], by=w["sam"], issued_on=NTI_START, support_offered=SUPPORT)
