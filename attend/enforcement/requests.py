@@ -103,6 +103,12 @@ def submit(
     parents = parents_named(pupil, parents)
     if not (summary or "").strip():
         raise StepRefused("Say what happened and what the school has done")
+    code = code_for(school.local_authority, today)
+    if not code.schools_request_through_la:
+        raise StepRefused(
+            f"Under the LA's code of conduct (version {code.version}) schools do not request notices through the "
+            "LA: the head, or a deputy or assistant head the head authorises, issues them (s444B)"
+        )
     evidence = [register_extract(pupil, school, period_start, period_end), *letters_sent(pupil)]
     if leave_request.strip():
         evidence.append({"kind": "leave_request", "ref": "", "title": leave_request.strip()})
@@ -112,7 +118,6 @@ def submit(
             evidence.append(
                 {"kind": "nti", "ref": nti.pk, "title": f"Notice to improve of {nti.issued_on:%d/%m/%Y}"}
             )
-    code = code_for(school.local_authority, today)
     with transaction.atomic():
         case = case_for_step(
             pupil, by=by, on=today, reason="Penalty notice requested by the school", request=request

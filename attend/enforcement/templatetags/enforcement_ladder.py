@@ -24,7 +24,10 @@ def ladder_panel(case, user, today) -> dict:
         "ntis": [
             (n, figures[n.pk], n.period_start <= today <= n.period_end and not n.outcome) for n in notices
         ],
-        "requests": NoticeRequest.objects.filter(case=case).order_by("-requested_at")[:5],
+        # Requests are about penalty notices (criminal-offence data): only for those who see enforcement records.
+        "requests": NoticeRequest.objects.filter(case=case).order_by("-requested_at")[:5]
+        if has_permission(user, "enforcement.view")
+        else [],
         "may_formal": has_permission(user, "enforcement.formal"),
         "may_request": has_permission(user, "enforcement.request"),
     }

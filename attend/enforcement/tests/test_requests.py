@@ -165,3 +165,14 @@ def test_return_and_refuse_need_words_and_the_school_sees_them(ladder):
     assert (
         "LA refused the penalty notice request: The absences were illness, evidenced by the GP" in summaries
     )
+
+
+def test_no_request_when_the_code_says_schools_issue_their_own(ladder):
+    w = ladder
+    new_version(w["la"], by=w["kim"], effective_from=dt.date(2025, 9, 1),
+                values={**VALUES, "schools_request_through_la": False})  # fmt: skip
+    with pytest.raises(
+        StepRefused, match=r"schools do not request notices through the LA: the head.*\(s444B\)"
+    ):
+        submit(w)
+    assert not NoticeRequest.objects.exists()
