@@ -53,3 +53,19 @@ def test_bad_input_is_shown_and_another_la_gets_404(client, ladder):
     assert client.get(f"/enforcement/requests/{nr.pk}/").status_code == 404
     nr.refresh_from_db()
     assert nr.status == "submitted"
+
+
+def test_the_case_panel_shows_requests_only_to_those_who_see_enforcement_records(client, ladder):
+    from attend.core.tests.factories import make_user
+    from attend.enforcement.tests.ladder_world import R
+
+    w = ladder
+    client.force_login(w["lee"])
+    client.post(f"/enforcement/requests/new/?upn={w['maya'].upn}", {**DATA, "parents": [str(w["mother"].pk)]})
+    ref = NoticeRequest.objects.get().case.ref
+    assert "Penalty notice request, 3 Nov to 19 Nov 2025" in client.get(f"/cases/{ref}/").content.decode()
+    client.force_login(
+        make_user("officer", role=R.SCHOOL_OFFICER, school=w["alder"])
+    )  # enforcement.formal only
+    page = client.get(f"/cases/{ref}/").content.decode()
+    assert 'data-testid="formal-steps-panel"' in page and "Penalty notice request, 3 Nov" not in page
