@@ -7,7 +7,8 @@ Letters' merge fields are a closed list (attend/letters/fields.py), so the docum
 `meeting` and `plan` namespaces, as the support plan letter does:
 - contract: plan.title "Attendance contract", plan.goal the parties, meeting.agenda the support offered,
   plan.actions the parent's commitments (a bullet each), meeting.record the pupil's commitments, meeting.date the
-  start, plan.review_date the first review;
+  start, plan.review_date the first review, meeting.place "For <the LA>" when the LA is a party (its signature
+  line; none otherwise);
 - notice to improve: plan.title "Notice to improve", meeting.agenda the support offered, meeting.date the start of
   the improvement period, plan.review_date its end, plan.goal what sufficient improvement means (from the code).
 One copy per parent named (each at their own address), joined into one PDF for printing.
@@ -67,8 +68,10 @@ Pupil: {{{{ pupil.full_name }}}}
 For {{{{ school.name }}}}
 {_SIGNATURE}
 
-For {{{{ la.name }}}}
+{{% if meeting.place %}}
+{{{{ meeting.place }}}}
 {_SIGNATURE}
+{{% endif %}}
 
 {{{{ officer.name }}}}
 {{{{ officer.role }}}}"""
@@ -153,6 +156,7 @@ def contract_pdf(contract: AttendanceContract, *, by, on: dt.date) -> bytes:
     meeting = Meeting(
         kind="contract", date=contract.starts_on, agenda=contract.support_offered,
         record=contract.pupil_commitments if contract.pupil_party else "",
+        place=f"For {contract.school.local_authority.name}" if contract.la_party and contract.school_id else "",
     )  # fmt: skip
     plan = Plan(title="Attendance contract", goal=parties_text(contract), review_date=contract.review_on,
                 actions=_lines(contract.parent_commitments))  # fmt: skip

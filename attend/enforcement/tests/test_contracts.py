@@ -137,3 +137,12 @@ def test_the_document_for_signature_has_every_party_and_a_line_each(ladder, monk
         assert party in text
     assert text.count("Signed: ____") == 8  # four parties on each of two copies
     assert "Placeholder" not in text
+
+
+def test_only_the_parties_sign(ladder, monkeypatch, tmp_path):
+    w = ladder
+    contract = make(w, monkeypatch, pupil_party=False, la_party=False)
+    flat = " ".join(pdf_text(contract_pdf(contract, by=w["sam"], on=dt.date(2025, 11, 3)), tmp_path).split())
+    assert "agreement between Grace Okafor and Alder Primary." in flat
+    assert "Pupil:" not in flat and "For Northshire" not in flat and "What Maya agrees to do" not in flat
+    assert flat.count("Signed: ____") == 2  # the parent and the school
