@@ -54,7 +54,7 @@ def ladder_attempts(w: dict) -> list[dict]:
     """One write per ladder page, against Jay's records."""
     upn, parent, today = w["jay"].upn, str(w["dee"].pk), "2025-12-10"
     code = {"effective_from": today, "nti_period_weeks": "4", "sufficient_improvement": "None", "time_limit_from":
-            "first", "sufficient_max_unauthorised": "0"}  # fmt: skip
+            "first", "sufficient_max_unauthorised": "0", "schools_request_through_la": "on"}  # fmt: skip
     contract = {"parents": [parent], "starts_on": today, "review_on": "2026-01-07", "support_offered": "Mentor",
                 "parent_commitments": "Bring Kit"}  # fmt: skip
     return [
