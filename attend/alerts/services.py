@@ -90,6 +90,9 @@ def alerts_evaluate(
         from attend.partnership.timetable_checks import sync_timetable_prompts
 
         sync_timetable_prompts(as_of, schools=schools)
+        from attend.enforcement.ntis import sync_nti_prompts
+
+        sync_nti_prompts(as_of, schools=schools)
     return total
 
 

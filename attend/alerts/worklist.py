@@ -61,6 +61,7 @@ RULE_TITLES = {
     "case_consent": "Case: consent expiring",
     "referral_no_reply": "Referral: no reply from the service",
     "timetable_review_due": "Part-time timetable past its review date or planned end",
+    "nti_in_force": "Notice to improve in force: watch the improvement period",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -90,6 +91,7 @@ RULE_WEIGHT = {
     "case_consent": 30,
     "referral_no_reply": 40,
     "timetable_review_due": 58,
+    "nti_in_force": 50,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -104,6 +106,7 @@ RULE_SIDE = {
     "cohort": LA,
     "returned_post": LA,
     "timetable_review_due": LA,
+    "nti_in_force": LA,
 }  # everything else: SCHOOL
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
@@ -122,7 +125,9 @@ CASE_RULES = frozenset({"case_next_step", "case_review", "case_meeting", "case_c
 # A part-time timetable past its review or planned end (attend.partnership.timetables) stays on today's list until
 # someone reviews it: a time-limited timetable drifting on is what the guidance warns against.
 TIMETABLE_RULES = frozenset({"timetable_review_due"})
-TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES
+# A notice to improve in force (attend.enforcement.ntis) is on the list for its improvement period, then cleared.
+LADDER_RULES = frozenset({"nti_in_force"})
+TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES | LADDER_RULES
 NEW_DAYS = 7
 TOP_N = 25
 
@@ -153,6 +158,7 @@ NEXT_STEP = {
     "case_consent": "Renew the parent's consent before the next direct-work session",
     "referral_no_reply": "Chase the service for a reply, and record it on the referral",
     "timetable_review_due": "Review the timetable with the family: extend it with a new date, or end it",
+    "nti_in_force": "Follow the improvement period on the notice to improve's page; record the outcome after it ends",
 }
 
 LISTS = {

@@ -157,6 +157,19 @@ SENTENCES: dict[str, str] = {
     "visits.risk_marker.ended": "{actor} ended a risk marker ({kind}) about {about}.",
     "visits.risk_check.confirmed": "{actor} confirmed the risk check before a visit to {pupil}: {mode}, "
     "{markers} risk markers shown.",
+    # Enforcement, the ladder (issue 19; attend/enforcement/codes.py, checks.py, requests.py, contracts.py, ntis.py).
+    "enforcement.code.changed": "{actor} saved version {version} of {la}'s code of conduct (from {effective_from}).",
+    "enforcement.check.recorded": "{actor} recorded a {kind} check before a formal step ({purpose}) for {pupil}.",
+    "enforcement.request.submitted": "{actor} asked the LA for a penalty notice for {pupil} (case {case}).",
+    "enforcement.request.decided": "{actor} decided a penalty notice request for {pupil}: {status} (case {case}).",
+    "enforcement.request.viewed": "{actor} viewed a penalty notice request for {pupil} (case {case}).",
+    "enforcement.contract.created": "{actor} drafted an attendance contract for {pupil} (case {case}).",
+    "enforcement.contract.signed": "{actor} recorded that {pupil}'s attendance contract was signed (case {case}).",
+    "enforcement.contract.declined": "{actor} recorded that {pupil}'s attendance contract was declined (case {case}).",
+    "enforcement.contract.reviewed": "{actor} reviewed {pupil}'s attendance contract (case {case}).",
+    "enforcement.contract.ended": "{actor} ended {pupil}'s attendance contract: {outcome} (case {case}).",
+    "enforcement.nti.issued": "{actor} issued a notice to improve about {pupil} (case {case}).",
+    "enforcement.nti.concluded": "{actor} recorded the outcome of a notice to improve about {pupil}: {outcome}.",
 }
 
 

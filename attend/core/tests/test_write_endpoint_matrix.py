@@ -32,6 +32,7 @@ from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.casework.cases import open_case
 from attend.directory.models import Service
+from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
 from attend.jobs.tests.worker import run_queued_tasks
 from attend.letters import library
 from attend.letters.batches import batch_create
@@ -174,6 +175,7 @@ def make_world() -> dict:
     add_south_rounds(w)
     add_south_visits(w)
     add_south_visit_lists(w)
+    southshire_ladder(w)
     return w
 
 
@@ -695,6 +697,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *visit_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *visits_attempts(w),  # before case_attempts too: a visit is planned on Kit's open case
+        *[Attempt(**a) for a in ladder_attempts(w)],  # (also before case_attempts)
         *case_attempts(w),
         *network_attempts(w),
         *escalation_attempts(w),
@@ -739,6 +742,8 @@ COVERED = {
     # Home visits: lists, rounds, risk checks and markers.
     "visits:plan", "visits:reactive-add", "visits:round-add", "visits:round-move", "visits:risk-check",
     "visits:risk-new", "visits:risk-review", "visits:risk-end",
+    # Enforcement: the ladder (attend/enforcement/tests/matrix_ladder.py).
+    *LADDER_COVERED,
 }  # fmt: skip
 
 

@@ -184,7 +184,22 @@ def _write_tables():
         # risk markers, check-ins, escalations.
         OfficerProfile, EscalationContact, Round, Visit, VisitOutcome, SafetyReport, SafetyReportRecipient,
         RiskMarker, CheckIn, Escalation, EscalationStep, EscalationMessage,
+        # Enforcement, the ladder: code of conduct, checks, requests, contracts, notices to improve.
+        *_ladder_tables(),
     ]  # fmt: skip
+
+
+def _ladder_tables() -> list:
+    from attend.enforcement.models import (
+        AttendanceContract,
+        CodeOfConduct,
+        ContractReview,
+        FormalCheck,
+        NoticeRequest,
+        NoticeToImprove,
+    )
+
+    return [CodeOfConduct, FormalCheck, NoticeRequest, AttendanceContract, ContractReview, NoticeToImprove]
 
 
 # Columns that change by using the service, not by writing a row: signing in, using a token.
