@@ -90,6 +90,9 @@ def alerts_evaluate(
         from attend.partnership.timetable_checks import sync_timetable_prompts
 
         sync_timetable_prompts(as_of, schools=schools)
+        from attend.enforcement.notice_events import sync_notice_decisions
+
+        sync_notice_decisions(as_of, schools=schools)
     return total
 
 

@@ -39,7 +39,11 @@ def adult(pupil, forename, relationship, *, pr: bool, lives: bool, ref: str) -> 
         postcode="ZZ1 1ZZ",
     )
     PupilContact.objects.create(
-        pupil=pupil, contact=contact, relationship=relationship, parental_responsibility=pr, lives_with_pupil=lives
+        pupil=pupil,
+        contact=contact,
+        relationship=relationship,
+        parental_responsibility=pr,
+        lives_with_pupil=lives,
     )
     return contact
 
@@ -48,8 +52,16 @@ def make_world(*, la_code: str = "201") -> World:
     la = make_la(la_code)
     school = make_school(la=la)
     year = AcademicYear.objects.get_or_create(start_year=2025)[0]
-    Term.objects.create(school=school, academic_year=year, name="Autumn 1", start_date=D(2025, 9, 3), end_date=D(2025, 10, 24))
-    Term.objects.create(school=school, academic_year=year, name="Autumn 2", start_date=D(2025, 11, 3), end_date=D(2025, 12, 19))
+    Term.objects.create(
+        school=school, academic_year=year, name="Autumn 1", start_date=D(2025, 9, 3), end_date=D(2025, 10, 24)
+    )
+    Term.objects.create(
+        school=school,
+        academic_year=year,
+        name="Autumn 2",
+        start_date=D(2025, 11, 3),
+        end_date=D(2025, 12, 19),
+    )
     pupil = make_pupil(school=school)
     enrolment = pupil.enrolments.get()
     return World(
@@ -77,3 +89,49 @@ def weekdays(start: dt.date, n: int) -> list[dt.date]:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+def past_notice(w: World, parent: Contact, issue_date: dt.date, *, number: str, withdrawn: bool = False):
+    """An earlier notice to `parent` for the world's pupil, written directly (as an import of history would)."""
+    from decimal import Decimal
+
+    from attend.enforcement.models import CodeOfConduct, NoticeEvent, PenaltyNotice
+
+    code = CodeOfConduct.objects.get_or_create(
+        local_authority=None,
+        version=1,
+        defaults={"effective_from": D(2024, 8, 19), "sufficient_improvement": "-"},
+    )[0]
+    notice = PenaltyNotice.objects.create(
+        number=number,
+        pupil=w.pupil,
+        school=w.school,
+        parent=parent,
+        parent_basis="history",
+        reason=PenaltyNotice.Reason.OTHER,
+        issue_date=issue_date,
+        period_start=issue_date,
+        period_end=issue_date,
+        sessions=10,
+        sequence=1,
+        amount_reduced=Decimal("80"),
+        amount_full=Decimal("160"),
+        issued_by=w.officer,
+        issuer_capacity=PenaltyNotice.Capacity.LA_OFFICER,
+        code=code,
+    )
+    if withdrawn:
+        NoticeEvent.objects.create(
+            notice=notice,
+            kind=NoticeEvent.Kind.WITHDRAWN,
+            on=issue_date,
+            ground=NoticeEvent.WithdrawalGround.MATERIAL_ERROR,
+        )
+    return notice
+
+
+TEN_FROM = D(2025, 11, 10)
+
+
+def ten_sessions(w: World, start: dt.date = TEN_FROM) -> None:
+    mark(w.enrolment, weekdays(start, 5))

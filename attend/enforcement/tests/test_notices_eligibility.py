@@ -54,7 +54,14 @@ def test_the_window_crosses_half_term_and_the_holiday_week_does_not_count():
     w = make_world()
     # One session a week on 10 Mondays from 15 Sep to 24 Nov: 11 calendar weeks, but the half-term week
     # (27-31 Oct) has no school session, so they fall within 10 school weeks.
-    mondays = [D(2025, 9, 15), D(2025, 9, 22), D(2025, 9, 29), D(2025, 10, 6), D(2025, 10, 13), D(2025, 10, 20)]
+    mondays = [
+        D(2025, 9, 15),
+        D(2025, 9, 22),
+        D(2025, 9, 29),
+        D(2025, 10, 6),
+        D(2025, 10, 13),
+        D(2025, 10, 20),
+    ]
     mondays += [D(2025, 11, 3), D(2025, 11, 10), D(2025, 11, 17), D(2025, 11, 24)]
     _one_a_week(w, mondays)
     result = check(w, w.mother)
@@ -64,7 +71,14 @@ def test_the_window_crosses_half_term_and_the_holiday_week_does_not_count():
 
 def test_eleven_school_weeks_are_too_many():
     w = make_world()
-    mondays = [D(2025, 9, 8), D(2025, 9, 22), D(2025, 9, 29), D(2025, 10, 6), D(2025, 10, 13), D(2025, 10, 20)]
+    mondays = [
+        D(2025, 9, 8),
+        D(2025, 9, 22),
+        D(2025, 9, 29),
+        D(2025, 10, 6),
+        D(2025, 10, 13),
+        D(2025, 10, 20),
+    ]
     mondays += [D(2025, 11, 3), D(2025, 11, 10), D(2025, 11, 17), D(2025, 11, 24)]  # 8 Sep to 24 Nov: 11
     _one_a_week(w, mondays)
     result = check(w, w.mother)
