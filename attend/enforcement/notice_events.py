@@ -105,7 +105,7 @@ def withdraw(notice: PenaltyNotice, *, ground: str, on: dt.date, note: str, by, 
     _check_day(notice, on, "of withdrawal")
     if ground not in NoticeEvent.WithdrawalGround.values:
         raise EventRefused("Choose the ground for withdrawing the notice.")
-    status = notice_status(notice)
+    status = notice_status(notice, on)
     if status in ("withdrawn", "prosecuted"):
         raise EventRefused(f"Notice {notice.number} has already been {status}.")
     if ground == NoticeEvent.WithdrawalGround.UNPAID_NOT_PROSECUTED and status != "unpaid":
