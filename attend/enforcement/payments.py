@@ -88,6 +88,7 @@ def record_payment(
     Refused (EventRefused): not above £0, a future date or before issue, a reference already used, withdrawn."""
     if amount is None or amount <= 0:
         raise EventRefused("Enter the amount paid, above £0.")
+    amount = Decimal(amount).quantize(Decimal("0.01"))
     if on > clock.today() or on < notice.issue_date:
         raise EventRefused("The payment date must be between the issue date and today.")
     if not reference.strip():
@@ -142,6 +143,7 @@ def record_refund(
     """Record a refund (of an over-payment, a late payment, or a payment on a withdrawn notice)."""
     if amount is None or amount <= 0:
         raise EventRefused("Enter the amount refunded, above £0.")
+    amount = Decimal(amount).quantize(Decimal("0.01"))
     if amount > paid_total(notice):
         raise EventRefused(f"Only £{paid_total(notice)} has been paid on notice {notice.number}.")
     if on > clock.today() or on < notice.issue_date:
@@ -231,11 +233,11 @@ def _parse(text: str, result: Reconciliation) -> None:
             return
 
 
-def _validate(result: Reconciliation) -> dict[str, PenaltyNotice]:
+def _validate(result: Reconciliation, scope) -> dict[str, PenaltyNotice]:
     numbers = {line.notice_number for line in result.lines}
     notices = {
         n.number: n
-        for n in PenaltyNotice.objects.filter(number__in=numbers).select_related("pupil", "school", "parent", "case")
+        for n in scope.filter(number__in=numbers).select_related("pupil", "school", "parent", "case")
         .prefetch_related("events")
     }  # fmt: skip
     recorded = set(
@@ -269,8 +271,9 @@ def _validate(result: Reconciliation) -> dict[str, PenaltyNotice]:
     return notices
 
 
-def reconcile_csv(path_or_file, by) -> Reconciliation:
-    """Validate the whole file, then apply every new payment in one transaction, or none (see the module)."""
+def reconcile_csv(path_or_file, by, *, scope=None) -> Reconciliation:
+    """Validate the whole file, then apply every new payment in one transaction, or none (see the module).
+    `scope`: the notices the user may record payments on (pages pass the user's); others are unknown numbers."""
     name, text = _read(path_or_file)
     result = Reconciliation(file_name=name, lines=[])
     _parse(text, result)
@@ -279,7 +282,7 @@ def reconcile_csv(path_or_file, by) -> Reconciliation:
     if not result.lines:
         result.errors.append("The file has no payments.")
         return result
-    notices = _validate(result)
+    notices = _validate(result, PenaltyNotice.objects.all() if scope is None else scope)
     if result.refused:
         for line in result.lines:
             line.status = "refused" if line.errors else (line.status or "not applied")
