@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from attend import audit
+from attend.accounts import identity
 from attend.accounts.models import Membership
 from attend.alerts.models import NoticeSessionUse
 from attend.casework.cases import change_stage, open_case, open_case_for
@@ -142,7 +143,8 @@ def issuer_capacity(user, school, on: dt.date) -> str | None:
     if school_staff and active.filter(capacity="authorised_staff", school=school).exists():
         return PenaltyNotice.Capacity.AUTHORISED_STAFF
     la = school.local_authority
-    la_staff = any(
+    # A superuser holds every role (accounts/permissions.py), but is still bound by the LA's authorisation.
+    la_staff = identity.is_superuser(user) or any(
         m.role in (R.LA_OFFICER, R.LA_MANAGER) and m.local_authority_id == la.pk for m in memberships
     )
     if la_staff:
