@@ -23,6 +23,7 @@ from . import notices
 from .api_notices import relied_on, visible_notices
 from .forms_notices import DecisionForm, IssueForm, PaymentForm, ServeForm, UploadForm
 from .models import NoticeEvent
+from .notice_document import notice_pdf
 from .notice_events import EventRefused, decide_prosecute, serve, withdraw
 from .payments import reconcile_csv, record_payment
 
@@ -140,6 +141,16 @@ def _event_page(request, number: str, form_class, template: str, act, success: s
             return redirect("enforcement:notice", number=notice.number)
     _viewed(request, notice, template)
     return render(request, f"enforcement/notices/{template}.html", {"form": form, "notice": notice})
+
+
+@permission_required_for("enforcement.view")
+def notice_document(request: HttpRequest, number: str) -> HttpResponse:
+    """The notice as a PDF for first-class post (or to hand over), from the letters template."""
+    notice = _notice(request, number)
+    _viewed(request, notice, "notice PDF")
+    response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{notice.number}.pdf"'
+    return response
 
 
 @permission_required_for("enforcement.issue")
