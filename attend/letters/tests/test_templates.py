@@ -71,8 +71,9 @@ def test_every_shipped_default_is_valid_and_present_after_migrating():
     assert LetterTemplate.objects.get(name="concern_stage_1", language="pl").translation_note.endswith(
         "to be checked by a qualified translator before use."
     )
-    for name in ("attendance_contract", "notice_to_improve", "penalty_notice"):
+    for name in ("attendance_contract", "notice_to_improve"):
         assert LetterTemplate.objects.get(name=name).placeholder
+    assert not LetterTemplate.objects.get(name="penalty_notice").placeholder
 
 
 def test_a_school_override_wins_over_its_la_and_the_default():
