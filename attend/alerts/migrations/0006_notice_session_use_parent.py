@@ -5,39 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0005_cases_drop_linked_to'),
-        ('enforcement', '0003_notices_issuer_authorisation'),
-        ('people', '0003_contactsafety'),
+        ("alerts", "0005_cases_drop_linked_to"),
+        ("enforcement", "0003_notices_issuer_authorisation"),
+        ("people", "0003_contactsafety"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='noticesessionuse',
-            name='notice_session_use_unique',
+            model_name="noticesessionuse",
+            name="notice_session_use_unique",
         ),
         migrations.AddField(
-            model_name='noticesessionuse',
-            name='contact',
-            field=models.ForeignKey(blank=True, help_text='The parent the session was relied on for (empty: a notice to improve, for every parent)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notice_session_uses', to='people.contact'),
+            model_name="noticesessionuse",
+            name="contact",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The parent the session was relied on for (empty: a notice to improve, for every parent)",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="notice_session_uses",
+                to="people.contact",
+            ),
         ),
         migrations.AddField(
-            model_name='noticesessionuse',
-            name='prosecution',
-            field=models.ForeignKey(blank=True, help_text='The prosecution relying on the session, if any', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='session_uses', to='enforcement.prosecution'),
+            model_name="noticesessionuse",
+            name="prosecution",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The prosecution relying on the session, if any",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="session_uses",
+                to="enforcement.prosecution",
+            ),
         ),
         migrations.AlterField(
-            model_name='noticesessionuse',
-            name='kind',
-            field=models.CharField(choices=[('penalty_notice', 'Penalty notice'), ('notice_to_improve', 'Notice to improve'), ('prosecution', 'Prosecution')], max_length=20),
+            model_name="noticesessionuse",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("penalty_notice", "Penalty notice"),
+                    ("notice_to_improve", "Notice to improve"),
+                    ("prosecution", "Prosecution"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noticesessionuse',
-            constraint=models.UniqueConstraint(condition=models.Q(('contact__isnull', False)), fields=('enrolment', 'date', 'session', 'contact'), name='notice_session_use_once_per_parent'),
+            model_name="noticesessionuse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("contact__isnull", False)),
+                fields=("enrolment", "date", "session", "contact"),
+                name="notice_session_use_once_per_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noticesessionuse',
-            constraint=models.UniqueConstraint(condition=models.Q(('contact__isnull', True)), fields=('enrolment', 'date', 'session'), name='notice_session_use_once_without_parent'),
+            model_name="noticesessionuse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("contact__isnull", True)),
+                fields=("enrolment", "date", "session"),
+                name="notice_session_use_once_without_parent",
+            ),
         ),
     ]

@@ -6,30 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enforcement', '0002_notices_append_only'),
-        ('schools', '0001_initial'),
+        ("enforcement", "0002_notices_append_only"),
+        ("schools", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IssuerAuthorisation',
+            name="IssuerAuthorisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.CharField(choices=[('authorised_staff', 'Deputy or assistant head authorised by the head'), ('la_officer', 'LA officer authorised by the LA')], max_length=20)),
-                ('authorised_by', models.CharField(help_text="Who authorised: the head, or the LA's officer", max_length=150)),
-                ('authorised_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.CharField(
+                        choices=[
+                            ("authorised_staff", "Deputy or assistant head authorised by the head"),
+                            ("la_officer", "LA officer authorised by the LA"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "authorised_by",
+                    models.CharField(
+                        help_text="Who authorised: the head, or the LA's officer", max_length=150
+                    ),
+                ),
+                ("authorised_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-authorised_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('capacity', 'la_officer'), ('local_authority__isnull', False), ('school__isnull', True)), models.Q(('capacity', 'authorised_staff'), ('local_authority__isnull', True), ('school__isnull', False)), _connector='OR'), name='issuer_authorisation_by_la_or_school')],
+                "ordering": ["-authorised_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("capacity", "la_officer"),
+                                ("local_authority__isnull", False),
+                                ("school__isnull", True),
+                            ),
+                            models.Q(
+                                ("capacity", "authorised_staff"),
+                                ("local_authority__isnull", True),
+                                ("school__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="issuer_authorisation_by_la_or_school",
+                    )
+                ],
             },
         ),
     ]
