@@ -220,3 +220,21 @@ def test_the_las_code_requires_a_notice_to_improve_first_except_for_holidays(mon
     # Stand-in for the ladder helper's ntis.nti_in_force_or_done.
     monkeypatch.setattr(notices, "_nti_in_force_or_done", lambda pupil, parent, on: True)
     assert issue(w, w.father).code.version == 3
+
+
+@pytest.mark.parametrize("ended_on, refused_", [(None, True), (D(2025, 11, 19), False)])
+def test_the_stand_in_reads_a_recorded_order_in_force(ended_on, refused_):
+    """Until the court helper's orders.order_in_force is merged, notices reads SupervisionOrder itself."""
+    from attend.enforcement.models import SupervisionOrder
+
+    w = make_world()
+    ten_sessions(w)
+    case, _ = open_case(by=w.officer, pupil=w.pupil, school=w.school, stage=Stage.ENFORCE)
+    SupervisionOrder.objects.create(
+        case=case, pupil=w.pupil, status="in_force", considered_on=D(2025, 6, 1), consideration="-",
+        made_on=D(2025, 7, 1), expires_on=D(2026, 6, 30), ended_on=ended_on, created_by=w.officer,
+    )  # fmt: skip
+    if refused_:
+        assert refused(w, w.mother).reason == "order_in_force"
+    else:  # ended on the issue date: no longer in force
+        assert issue(w, w.mother).number == "PN-2025-000001"
