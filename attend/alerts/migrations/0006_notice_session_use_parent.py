@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("alerts", "0005_cases_drop_linked_to"),
-        ("enforcement", "0003_notices_issuer_authorisation"),
+        ("enforcement", "0001_enforcement"),
         ("people", "0003_contactsafety"),
     ]
 
