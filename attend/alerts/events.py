@@ -37,6 +37,8 @@ REFERRAL_NO_REPLY = "referral_no_reply"
 TIMETABLE_REVIEW_DUE = "timetable_review_due"
 # A notice to improve in force: on the list for its improvement period (attend.enforcement.ntis, its own sync).
 NTI_IN_FORCE = "nti_in_force"
+# A penalty notice unpaid after 28 days: prosecute or withdraw (attend.enforcement.notice_events, its own sync).
+NOTICE_DECISION = "notice_decision"
 EVENT_RULES = (
     frozenset(
         {
@@ -46,6 +48,7 @@ EVENT_RULES = (
             REFERRAL_NO_REPLY,
             TIMETABLE_REVIEW_DUE,
             NTI_IN_FORCE,
+            NOTICE_DECISION,
         }
     )
     | CASE_RULES

@@ -69,26 +69,55 @@ class RuleSetting(models.Model):
 
 
 class NoticeSessionUse(models.Model):
-    """A session already relied on by a penalty notice or notice to improve; it cannot count towards another.
+    """A session already relied on for a parent by a penalty notice, a prosecution or (for every parent: `contact`
+    null) a notice to improve; it is never relied on again for that parent, while each liable parent may get a
+    notice for the same absences (national framework, domain.md §3.1; issue 19).
 
-    Enforcement writes these rows when a notice is issued (national framework, domain.md §3.1).
+    Enforcement writes these rows when a notice is issued, in the same transaction.
     """
 
     class Kind(models.TextChoices):
         PENALTY_NOTICE = "penalty_notice", "Penalty notice"
         NOTICE_TO_IMPROVE = "notice_to_improve", "Notice to improve"
+        PROSECUTION = "prosecution", "Prosecution"
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="notice_session_uses")
     date = models.DateField()
     session = models.CharField(max_length=2)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     notice_ref = models.CharField(max_length=60, blank=True)
+    contact = models.ForeignKey(
+        "people.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notice_session_uses",
+        help_text="The parent the session was relied on for (empty: a notice to improve, for every parent)",
+    )
+    prosecution = models.ForeignKey(
+        "enforcement.Prosecution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="session_uses",
+        help_text="The prosecution relying on the session, if any",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["enrolment", "date", "session"]
         constraints = [
-            models.UniqueConstraint(fields=["enrolment", "date", "session"], name="notice_session_use_unique")
+            # Each parent at most once per session; the rows with no parent (notices to improve) once per session.
+            models.UniqueConstraint(
+                fields=["enrolment", "date", "session", "contact"],
+                condition=models.Q(contact__isnull=False),
+                name="notice_session_use_once_per_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "date", "session"],
+                condition=models.Q(contact__isnull=True),
+                name="notice_session_use_once_without_parent",
+            ),
         ]
 
     def __str__(self) -> str:

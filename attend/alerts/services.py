@@ -93,6 +93,9 @@ def alerts_evaluate(
         from attend.enforcement.ntis import sync_nti_prompts
 
         sync_nti_prompts(as_of, schools=schools)
+        from attend.enforcement.notice_events import sync_notice_decisions
+
+        sync_notice_decisions(as_of, schools=schools)
     return total
 
 

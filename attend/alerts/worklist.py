@@ -62,6 +62,7 @@ RULE_TITLES = {
     "referral_no_reply": "Referral: no reply from the service",
     "timetable_review_due": "Part-time timetable past its review date or planned end",
     "nti_in_force": "Notice to improve in force: watch the improvement period",
+    "notice_decision": "Penalty notice unpaid after 28 days: decision required",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -92,6 +93,7 @@ RULE_WEIGHT = {
     "referral_no_reply": 40,
     "timetable_review_due": 58,
     "nti_in_force": 50,
+    "notice_decision": 85,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -107,6 +109,7 @@ RULE_SIDE = {
     "returned_post": LA,
     "timetable_review_due": LA,
     "nti_in_force": LA,
+    "notice_decision": LA,
 }  # everything else: SCHOOL
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
@@ -128,6 +131,8 @@ TIMETABLE_RULES = frozenset({"timetable_review_due"})
 # A notice to improve in force (attend.enforcement.ntis) is on the list for its improvement period, then cleared.
 LADDER_RULES = frozenset({"nti_in_force"})
 TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES | LADDER_RULES
+TIMETABLE_RULES = frozenset({"timetable_review_due", "notice_decision"})
+TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES
 NEW_DAYS = 7
 TOP_N = 25
 
@@ -159,6 +164,7 @@ NEXT_STEP = {
     "referral_no_reply": "Chase the service for a reply, and record it on the referral",
     "timetable_review_due": "Review the timetable with the family: extend it with a new date, or end it",
     "nti_in_force": "Follow the improvement period on the notice to improve's page; record the outcome after it ends",
+    "notice_decision": "Decide: prosecute for the original offence, or withdraw the notice on one of the grounds",
 }
 
 LISTS = {

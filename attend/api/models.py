@@ -19,6 +19,8 @@ SCOPES: dict[str, str] = {
     "pupils:read": "Read one pupil's year-to-date attendance by UPN.",
     "cases:read": "Read cases in scope and their chronology (restricted notes only for safeguarding roles).",
     "cases:write": "Open cases for pupils on roll in scope and add chronology entries to cases you may write.",
+    "enforcement:read": "Read penalty notices at schools in scope (criminal-offence data: every read is audited).",
+    "enforcement:write": "Issue penalty notices (if authorised under s444B) and record payments on them.",
 }
 RESERVED_SCOPES: frozenset[str] = frozenset()
 

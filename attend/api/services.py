@@ -21,6 +21,8 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "pupils:read": frozenset({"pupil.view"}),
     "cases:read": frozenset({"cases.view"}),
     "cases:write": frozenset({"cases.write"}),
+    "enforcement:read": frozenset({"enforcement.view"}),
+    "enforcement:write": frozenset({"enforcement.issue"}),
 }
 MAX_DAYS = 366
 

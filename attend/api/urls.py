@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from attend.casework import api as cases
+from attend.enforcement import api_notices as penalty_notices
 
 from . import views
 from .schema import schema_view
@@ -21,6 +22,13 @@ urlpatterns = [
     path("v1/cases/<str:ref>/", cases.CaseDetail.as_view(), name="case"),
     path("v1/cases/<str:ref>/chronology/", cases.CaseChronology.as_view(), name="case-chronology"),
     path("v1/cases/<str:ref>/chronology/<int:pk>/", cases.CaseEntry.as_view(), name="case-entry"),
+    path("v1/penalty-notices/", penalty_notices.NoticeList.as_view(), name="penalty-notices"),
+    path("v1/penalty-notices/<str:number>/", penalty_notices.NoticeDetail.as_view(), name="penalty-notice"),
+    path(
+        "v1/penalty-notices/<str:number>/payments/",
+        penalty_notices.NoticePayments.as_view(),
+        name="penalty-notice-payments",
+    ),
     # Anything else under /api/ is a JSON 404, not the site's HTML page.
     re_path(r"^(?P<rest>.*)$", views.not_found, name="not-found"),
 ]

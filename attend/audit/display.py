@@ -170,6 +170,16 @@ SENTENCES: dict[str, str] = {
     "enforcement.contract.ended": "{actor} ended {pupil}'s attendance contract: {outcome} (case {case}).",
     "enforcement.nti.issued": "{actor} issued a notice to improve about {pupil} (case {case}).",
     "enforcement.nti.concluded": "{actor} recorded the outcome of a notice to improve about {pupil}: {outcome}.",
+    # Penalty notices (issue 19; attend/enforcement/notices.py, notice_events.py, payments.py).
+    "enforcement.notice.issued": "{actor} issued penalty notice {notice} for {pupil} (case {case}).",
+    "enforcement.notice.served": "{actor} recorded service of penalty notice {notice} ({method}).",
+    "enforcement.notice.withdrawn": "{actor} withdrew penalty notice {notice} ({ground}).",
+    "enforcement.notice.prosecution_decided": "{actor} decided to prosecute after penalty notice {notice} was unpaid.",
+    "enforcement.notice.payment_recorded": "{actor} recorded a payment of £{amount} on penalty notice {notice}.",
+    "enforcement.notice.refund_recorded": "{actor} recorded a refund of £{amount} on penalty notice {notice}.",
+    "enforcement.payments.reconciled": "{actor} reconciled penalty notice payments from {file} ({applied} applied).",
+    "enforcement.notices.viewed": "{actor} viewed the penalty notices of {pupil}.",
+    "enforcement.notice.viewed": "{actor} viewed penalty notice {notice}.",
 }
 
 

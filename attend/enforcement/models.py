@@ -13,4 +13,4 @@ Statutory values (amounts, windows, who may issue) are code, not settings: atten
 from .models_code import CodeOfConduct, FormalCheck  # noqa: F401
 from .models_court import CautionInterview, Hearing, Prosecution, SupervisionOrder, SupervisionOrderEvent  # noqa: F401
 from .models_ladder import AttendanceContract, ContractReview, NoticeRequest, NoticeToImprove  # noqa: F401
-from .models_notices import NoticeEvent, PenaltyNotice  # noqa: F401
+from .models_notices import IssuerAuthorisation, NoticeEvent, PenaltyNotice  # noqa: F401

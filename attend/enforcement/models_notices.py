@@ -130,3 +130,45 @@ class NoticeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.on} for {self.notice_id}"
+
+
+class IssuerAuthorisation(models.Model):
+    """EA 1996 s444B: an authorisation to issue penalty notices — by the LA for one of its officers, or by a head
+    for a deputy or assistant head of the school. A head and a constable issue in their own right and need none.
+
+    A model rather than a role: the authorisation is a legal act by a named person on a date, evidenced on each
+    notice, and an LA authorises some of its officers, not a role. Ending one is a new `ended_on`, never a delete."""
+
+    class Capacity(models.TextChoices):
+        AUTHORISED_STAFF = "authorised_staff", "Deputy or assistant head authorised by the head"
+        LA_OFFICER = "la_officer", "LA officer authorised by the LA"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    capacity = models.CharField(max_length=20, choices=Capacity.choices)
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    authorised_by = models.CharField(
+        max_length=150, help_text="Who authorised: the head, or the LA's officer"
+    )
+    authorised_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-authorised_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(capacity="la_officer", local_authority__isnull=False, school__isnull=True)
+                )
+                | (models.Q(capacity="authorised_staff", school__isnull=False, local_authority__isnull=True)),
+                name="issuer_authorisation_by_la_or_school",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_capacity_display()}: {self.user} from {self.authorised_on}"

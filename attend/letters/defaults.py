@@ -467,18 +467,41 @@ Sent by {{ officer.name }}, {{ school.name }}, through Attend.""",
     },
     {
         "name": "penalty_notice",
-        "title": "Penalty notice (placeholder)",
+        "title": "Penalty notice",
         "kind": "formal",
         "channel": "letter",
         "formal": True,
-        "placeholder": True,
-        "subject": "Penalty notice: {{ pupil.full_name }}",
-        "body": """Dear {{ parent.salutation }}
+        "subject": "Penalty notice {{ notice.number }}: {{ pupil.full_name }}",
+        "body": """Dear {{ parent.full_name }}
 
-[Placeholder: the wording of the penalty notice is supplied by the Enforcement work. Do not send.]
+PENALTY NOTICE under section 444A of the Education Act 1996
 
-{{ pupil.forename }} has missed {{ attendance.days_missed }} of school {{ attendance.period }} \
-({{ attendance.hours_missed }} of learning).
+Notice number: {{ notice.number }}
+Date of issue: {{ notice.issue_date }}
+Child: {{ pupil.full_name }}, {{ school.name }}
+
+You are a parent of {{ pupil.forename }} within the meaning of section 576 of the Education Act 1996. \
+{{ pupil.forename }} was absent from school without authorisation for {{ notice.sessions }} {{ notice.period }}. \
+This is an offence under section 444(1) of the Education Act 1996: failing to secure the regular attendance at \
+school of a child of compulsory school age.
+
+This notice gives you the opportunity to discharge your liability to be convicted of that offence by paying a \
+penalty. You do not have to pay, but if you do not pay in full within 28 days you may be prosecuted for the \
+offence. There is no right of appeal against a penalty notice.
+
+How much to pay
+{% if notice.amount_reduced %}{{ notice.amount_reduced }} if paid within 21 days of receiving this notice, or \
+{{ notice.amount_full }} if paid within 28 days of receiving this notice.{% else %}{{ notice.amount_full }} if \
+paid within 28 days of receiving this notice. This is a second notice to you for {{ pupil.forename }} within \
+3 years, so there is no reduced amount.{% endif %} The days are counted from and including the day you receive \
+this notice. A notice sent by first-class post is treated as received on the second working day after posting.
+
+{{ notice.la_wording }}
+
+If you do not pay in full by the end of the 28 days, the local authority must either prosecute you for the \
+offence or withdraw this notice.
+
+Issued by {{ notice.issuer }}.
 
 """
         + _SIGN_OFF,

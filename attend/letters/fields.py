@@ -81,6 +81,17 @@ FIELDS: dict[str, tuple[str, str]] = {
         "The school's fuller justification of a behaviour-related reason (empty otherwise)",
         "Mornings only for three weeks rebuilds her confidence...",
     ),
+    "notice.number": ("The penalty notice's number", "PN-2025-000123"),
+    "notice.issue_date": ("The date the penalty notice was issued", "19 November 2025"),
+    "notice.sessions": ("How many unauthorised sessions the notice relies on", "10 sessions"),
+    "notice.period": ("The period of those sessions", "from 10 November 2025 to 14 November 2025"),
+    "notice.amount_reduced": ("The amount if paid within 21 days (empty for a second notice)", "£80.00"),
+    "notice.amount_full": ("The amount if paid within 28 days", "£160.00"),
+    "notice.issuer": (
+        "Who issued the notice, and in what capacity (s444B)",
+        "Sam Patel (LA officer authorised by the LA)",
+    ),
+    "notice.la_wording": ("The LA's own wording from its code of conduct", "How to pay: ..."),
     "letter.date": ("The date of the letter", "25 November 2026"),
     "letter.reference": ("Our reference", "A12345678901/concern_stage_1"),
 }

@@ -147,6 +147,7 @@ def make_world() -> dict:
     w.update(kit=kit, dogwood=dogwood, contact=contact)
     _southshire_cases(w)
     _southshire_network(w)
+    _southshire_notices(w)
     # Southshire's letters: a sent letter about Kit, and a batch with Kit's letter held for review.
     draft = compose(template_name="concern_stage_1", pupil=kit, contact=contact, route="print", as_of=TODAY)
     w["south_sent"] = message_send(message_create(draft, as_of=TODAY - dt.timedelta(days=1)))
@@ -474,6 +475,70 @@ def _southshire_network(w: dict) -> None:
     )
 
 
+def _southshire_notices(w: dict) -> None:
+    """Kit (Cedar, Southshire) has two more parents with parental responsibility, 10 unauthorised sessions in
+    November, and two penalty notices to his father: PN-2025-000771 (not yet served) and PN-2025-000772."""
+    from decimal import Decimal
+
+    from attend.enforcement.models import CodeOfConduct, PenaltyNotice
+    from attend.registers.models import Mark
+
+    kit, cedar = w["kit"], w["cedar"]
+    for ref, relationship in (("C-KIT-2", "Mother"), ("C-KIT-3", "Stepfather")):
+        contact = Contact.objects.create(
+            contact_ref=ref, source_school=cedar, forename=relationship, surname="Faraway",
+            address_line1="1 Cedar Row", postcode="SO1 1AA",
+        )  # fmt: skip
+        PupilContact.objects.create(
+            pupil=kit, contact=contact, relationship=relationship, parental_responsibility=True,
+            lives_with_pupil=True, priority=2,
+        )  # fmt: skip
+        w[ref] = contact
+    enrolment = kit.enrolments.get(school=cedar)
+    days = [dt.date(2025, 11, d) for d in range(17, 22)]
+    Mark.objects.bulk_create(
+        [Mark(enrolment=enrolment, date=d, session=s, code="O") for d in days for s in ("AM", "PM")]
+    )
+    code = CodeOfConduct.objects.get_or_create(
+        local_authority=None, version=1,
+        defaults={"effective_from": dt.date(2024, 8, 19), "sufficient_improvement": "No unauthorised absence"},
+    )[0]  # fmt: skip
+    for number in ("PN-2025-000771", "PN-2025-000772"):
+        PenaltyNotice.objects.create(
+            number=number, pupil=kit, school=cedar, parent=w["contact"], parent_basis="Father", reason="other",
+            issue_date=dt.date(2025, 11, 3), period_start=dt.date(2025, 10, 6), period_end=dt.date(2025, 10, 10),
+            sessions=10, sequence=1, amount_reduced=Decimal("80"), amount_full=Decimal("160"),
+            issued_by=w["cedar_officer"], issuer_capacity="la_officer", code=code,
+        )  # fmt: skip
+
+
+def notice_attempts(w: dict) -> list[Attempt]:
+    """Penalty notices (issue 19): Kit's notices are Southshire's."""
+    kit, today = w["kit"].upn, TODAY.isoformat()
+    first, second = "PN-2025-000771", "PN-2025-000772"
+    issue = {"parent": str(w["C-KIT-2"].pk), "issue_date": today, "reason": "other", "confirm": "1"}
+    payments = f"notice_number,amount,paid_on,payment_reference\n{second},10.00,{today},MATRIX-CSV-1\n"
+    return [
+        Attempt("a penalty notice for another LA's pupil", f"/enforcement/pupils/{kit}/notices/new/", issue,
+                "enforcement.issue"),
+        Attempt("a penalty notice for another LA's pupil (API)", "/api/v1/penalty-notices/",
+                {"upn": kit, "parent_contact_ref": "C-KIT-3", "issue_date": today}, "enforcement.issue", api=True),
+        Attempt("serve another LA's penalty notice", f"/enforcement/notices/{first}/serve/",
+                {"method": "hand", "on": today, "served_by": "Intruder", "address": "1 Cedar Row"},
+                "enforcement.issue"),
+        Attempt("a payment on another LA's penalty notice", f"/enforcement/notices/{first}/payments/",
+                {"amount": "80.00", "on": today, "reference": "MATRIX-1"}, "enforcement.issue"),
+        Attempt("a payment on another LA's penalty notice (API)", f"/api/v1/penalty-notices/{first}/payments/",
+                {"amount": "10.00", "paid_on": today, "payment_reference": "MATRIX-2"}, "enforcement.issue",
+                api=True),
+        Attempt("another LA's notice in a payments file", "/enforcement/notices/payments/upload/",
+                {"file": SimpleUploadedFile("payments.csv", payments.encode())}, "enforcement.issue",
+                refusal="form"),
+        Attempt("withdraw another LA's penalty notice", f"/enforcement/notices/{second}/decide/",
+                {"decision": "withdraw", "ground": "error", "on": today, "note": "Intruder"}, "enforcement.issue"),
+    ]  # fmt: skip
+
+
 def network_attempts(w: dict) -> list[Attempt]:
     kit = w["kit"].upn
     member = {"name": "Intruder", "organisation": "Nowhere", "email": "intruder@example.com", "phone": ""}
@@ -702,6 +767,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *network_attempts(w),
         *escalation_attempts(w),
         *office_attempts(w),
+        *notice_attempts(w),
     ]  # fmt: skip
 
 
@@ -744,6 +810,9 @@ COVERED = {
     "visits:risk-new", "visits:risk-review", "visits:risk-end",
     # Enforcement: the ladder (attend/enforcement/tests/matrix_ladder.py).
     *LADDER_COVERED,
+    # Enforcement: penalty notices (pages and API).
+    "enforcement:notice-new", "enforcement:notice-serve", "enforcement:notice-payment", "enforcement:notice-decide",
+    "enforcement:notice-payments-upload", "api:penalty-notices", "api:penalty-notice-payments",
 }  # fmt: skip
 
 

@@ -65,16 +65,15 @@ def test_every_shipped_default_is_valid_and_present_after_migrating():
     names = {(d["name"], d.get("language", "en")) for d in DEFAULTS}
     shipped = set(LetterTemplate.objects.filter(owner_key="default").values_list("name", "language"))
     assert names == shipped
-    # The enforcement work's wording replaced two placeholders (letters 0004_enforcement_ladder_templates).
-    worded = {"attendance_contract": 2, "notice_to_improve": 2}
+    # The enforcement work's wording replaced three placeholders (letters 0007 and 0006 migrations).
+    worded = {"attendance_contract": 2, "notice_to_improve": 2, "penalty_notice": 2}
     for t in LetterTemplate.objects.filter(owner_key="default").select_related("current"):
         assert t.current is not None and t.current.number == worded.get(t.name, 1)
         library.check_version_text(t.channel, t.current.subject, t.current.body)
     assert LetterTemplate.objects.get(name="concern_stage_1", language="pl").translation_note.endswith(
         "to be checked by a qualified translator before use."
     )
-    assert LetterTemplate.objects.get(name="penalty_notice").placeholder
-    for name in worded:
+    for name in ("attendance_contract", "notice_to_improve", "penalty_notice"):
         assert not LetterTemplate.objects.get(name=name).placeholder
 
 

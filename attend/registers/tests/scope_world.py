@@ -124,7 +124,7 @@ def _write_tables():
     """Every table a web page or API endpoint can write (attend.core.tests.test_write_endpoint_matrix), imported
     late so this module stays importable by import-only tests."""
     from attend.accounts.models import PupilLink, User
-    from attend.alerts.models import Alert, OfficerAssignment, RuleSetting
+    from attend.alerts.models import Alert, NoticeSessionUse, OfficerAssignment, RuleSetting
     from attend.api.models import ApiToken
     from attend.casework.models import (
         Assessment,
@@ -144,6 +144,7 @@ def _write_tables():
         SupportPlan,
     )
     from attend.directory.models import Service
+    from attend.enforcement.models import NoticeEvent, PenaltyNotice
     from attend.letters.models import (
         Batch,
         ContactPreference,
@@ -186,6 +187,8 @@ def _write_tables():
         RiskMarker, CheckIn, Escalation, EscalationStep, EscalationMessage,
         # Enforcement, the ladder: code of conduct, checks, requests, contracts, notices to improve.
         *_ladder_tables(),
+        # Enforcement: penalty notices, their events, the sessions they rely on.
+        PenaltyNotice, NoticeEvent, NoticeSessionUse,
     ]  # fmt: skip
 
 
