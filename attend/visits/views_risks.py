@@ -13,7 +13,7 @@ from attend.core import clock
 from attend.core.scoping import contact_links_visible, current_pupil_ids
 from attend.people.models import Pupil, PupilContact
 
-from . import lists, risks
+from . import lists, lone, risks
 from .forms_risks import EndForm, MarkerForm, ReviewForm, RiskCheckForm, UrgentCheckForm
 from .models_risks import RiskMarker
 from .risks import RiskError
@@ -186,8 +186,9 @@ def marker_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required_for(WRITE)
 def risk_check(request: HttpRequest, pk: int) -> HttpResponse:
-    """The risk check before a visit; `?urgent=1` is the one-minute check for an urgent welfare visit."""
-    today, now = clock.today(), clock.now()
+    """The risk check before a visit; `?urgent=1` is the one-minute check for an urgent welfare visit. Timed by
+    the lone-worker clock, like the check-out it comes before (clock.now() is 5 pm on a pinned day)."""
+    today, now = clock.today(), lone.moment()
     visit = lists.get_visit_for_user(request.user, pk, today=today)
     if visit.round_id and visit.round.officer_id != request.user.pk:
         raise Http404("Only the officer on the round records its risk checks.")
