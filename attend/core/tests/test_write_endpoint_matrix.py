@@ -356,7 +356,7 @@ def visits_attempts(w: dict) -> list[Attempt]:
         Attempt("move a visit on another LA's round", f"/visits/rounds/{w['south_list_round'].pk}/move/",
                 {"visit": str(w["south_list_round_visit"].pk), "direction": "remove"}, "visits.write"),
         Attempt("a risk check of another LA's visit", f"/visits/visits/{w['south_visit_check'].pk}/risk-check/",
-                {"mode": "doorstep", "markers_read": "on"}, "visits.write"),
+                {"mode": "doorstep", "markers_read": "on", "last_visit_read": "on"}, "visits.write"),
         Attempt("a risk marker on another LA's pupil", f"/visits/risks/{kit.upn}/new/",
                 {"about": "pupil", "kind": "animals", "reason": "Intruder", "review_on": "2026-01-10"},
                 "visits.write"),
@@ -825,6 +825,14 @@ def world(db, monkeypatch, settings, tmp_path):
     w = make_world()
     w["users"] = make_persona_users(w, password=PASSWORD)
     w["root"] = w["users"]["superuser"]
+    # Southshire's code of conduct is configured (the ladder's world), so issuing needs the LA's authorisation
+    # (EA 1996 s444B), even for the superuser who must show that every write works.
+    from attend.enforcement.models import IssuerAuthorisation
+
+    IssuerAuthorisation.objects.create(
+        user=w["root"], capacity="la_officer", local_authority=w["cedar"].local_authority,
+        authorised_by="Southshire's director of children's services", authorised_on=dt.date(2025, 9, 1),
+    )  # fmt: skip
     return w
 
 
