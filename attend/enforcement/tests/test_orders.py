@@ -20,13 +20,17 @@ def w(monkeypatch):
     return make_world(monkeypatch)
 
 
-def _considered(w, on=D(2024, 12, 2)):
+def _considered(w, on=None):
     return orders.consider(
-        w["pupil"], on=on, consideration="Support refused; an order may help", pursue=True, by=w["officer"]
+        w["pupil"],
+        on=on or D(2024, 12, 2),
+        consideration="Support refused; an order may help",
+        pursue=True,
+        by=w["officer"],
     )
 
 
-def _made(w, made_on=D(2025, 1, 10)):
+def _made(w, made_on=None):
     order = _considered(w)
     orders.record_consultation(order, on=D(2024, 12, 5), response="No objection", by=w["officer"])
     orders.apply(order, on=D(2024, 12, 9), by=w["officer"])
