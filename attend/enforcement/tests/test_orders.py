@@ -35,7 +35,11 @@ def _made(w, made_on=None):
     orders.record_consultation(order, on=D(2024, 12, 5), response="No objection", by=w["officer"])
     orders.apply(order, on=D(2024, 12, 9), by=w["officer"])
     return orders.order_made(
-        order, on=made_on, supervisor="Eva Officer", directions="Attend daily", by=w["officer"]
+        order,
+        on=made_on or D(2025, 1, 10),
+        supervisor="Eva Officer",
+        directions="Attend daily",
+        by=w["officer"],
     )
 
 
