@@ -35,9 +35,18 @@ CASE_RULES = frozenset({CASE_NEXT_STEP, CASE_REVIEW, CASE_MEETING, CASE_CONSENT}
 REFERRAL_NO_REPLY = "referral_no_reply"
 # A part-time timetable past its review date or planned end (attend.partnership.timetables, its own sync).
 TIMETABLE_REVIEW_DUE = "timetable_review_due"
+# The last day to lay a prosecution's information is near (attend.enforcement.prosecutions_prompts, its own sync).
+PROSECUTION_TIME_LIMIT = "prosecution_time_limit"
 EVENT_RULES = (
     frozenset(
-        {RETURNED_POST, TRANSLATION_NEEDED, SAFEGUARDING_CONCERN, REFERRAL_NO_REPLY, TIMETABLE_REVIEW_DUE}
+        {
+            RETURNED_POST,
+            TRANSLATION_NEEDED,
+            SAFEGUARDING_CONCERN,
+            REFERRAL_NO_REPLY,
+            TIMETABLE_REVIEW_DUE,
+            PROSECUTION_TIME_LIMIT,
+        }
     )
     | CASE_RULES
 )

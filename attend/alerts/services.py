@@ -90,6 +90,10 @@ def alerts_evaluate(
         from attend.partnership.timetable_checks import sync_timetable_prompts
 
         sync_timetable_prompts(as_of, schools=schools)
+        from attend.enforcement.models import Prosecution
+        from attend.enforcement.prosecutions_prompts import sync_time_limit_prompts
+
+        sync_time_limit_prompts(as_of, prosecutions=Prosecution.objects.filter(case__school__in=schools))
     return total
 
 

@@ -61,6 +61,7 @@ RULE_TITLES = {
     "case_consent": "Case: consent expiring",
     "referral_no_reply": "Referral: no reply from the service",
     "timetable_review_due": "Part-time timetable past its review date or planned end",
+    "prosecution_time_limit": "Prosecution: the last day to lay the information is near",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -90,6 +91,7 @@ RULE_WEIGHT = {
     "case_consent": 30,
     "referral_no_reply": 40,
     "timetable_review_due": 58,
+    "prosecution_time_limit": 85,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -104,6 +106,7 @@ RULE_SIDE = {
     "cohort": LA,
     "returned_post": LA,
     "timetable_review_due": LA,
+    "prosecution_time_limit": LA,
 }  # everything else: SCHOOL
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
@@ -121,7 +124,7 @@ THRESHOLD_RULES = frozenset(
 CASE_RULES = frozenset({"case_next_step", "case_review", "case_meeting", "case_consent", "referral_no_reply"})
 # A part-time timetable past its review or planned end (attend.partnership.timetables) stays on today's list until
 # someone reviews it: a time-limited timetable drifting on is what the guidance warns against.
-TIMETABLE_RULES = frozenset({"timetable_review_due"})
+TIMETABLE_RULES = frozenset({"timetable_review_due", "prosecution_time_limit"})
 TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES
 NEW_DAYS = 7
 TOP_N = 25
@@ -153,6 +156,7 @@ NEXT_STEP = {
     "case_consent": "Renew the parent's consent before the next direct-work session",
     "referral_no_reply": "Chase the service for a reply, and record it on the referral",
     "timetable_review_due": "Review the timetable with the family: extend it with a new date, or end it",
+    "prosecution_time_limit": "Lay the information at the magistrates' court before the last day, or discontinue",
 }
 
 LISTS = {
