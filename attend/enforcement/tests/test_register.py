@@ -19,7 +19,10 @@ RECEIVED = D(2025, 10, 1)  # day 21 is 21 October, day 22 is 22 October, day 28 
 _numbers = itertools.count(1)
 
 
-def _notice(w, *, reason="other", second=False, issue=D(2025, 9, 29), school=None, served=True):
+ISSUED = D(2025, 9, 29)
+
+
+def _notice(w, *, reason="other", second=False, issue=ISSUED, school=None, served=True):
     notice = PenaltyNotice.objects.create(
         number=f"PN-2025-{next(_numbers):06d}",
         pupil=w["pupil"],
