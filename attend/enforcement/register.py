@@ -1,8 +1,8 @@
 """The LA's enforcement register and DfE's parental responsibility measures (PRM) return, by aggregate queries.
 
 Nothing here loops over notices in Python: a notice's payments are worked out in SQL from its `NoticeEvent` rows
-(PAYMENT less REFUND events, dated against the SERVED event's `received_on`), so 20,000 notices take well under a
-second (bench/enforcement_register.py).
+(PAYMENT less REFUND events, dated against the SERVED event's `received_on`; register_sql.py), grouped in SQL, so
+20,000 notices take well under a second (bench/enforcement_register.py).
 
 - Paid within 21 days: by the 21st day counted from and including the day of receipt (received_on + 20), the net
   payments reach the reduced amount (the full amount for a second notice, which has none). Paid in days 22-28:
@@ -21,24 +21,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DateField,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Q
 
+from attend.schools.models import School
+
+from . import register_sql
 from .models import (
     AttendanceContract,
     NoticeEvent,
@@ -49,8 +36,6 @@ from .models import (
 )
 
 K = NoticeEvent.Kind
-MONEY = DecimalField(max_digits=9, decimal_places=2)
-ZERO = Value(Decimal("0"), output_field=MONEY)
 
 
 def academic_year(start_year: int) -> tuple[dt.date, dt.date]:
@@ -61,48 +46,8 @@ def year_of(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def _net_paid(by_day: int | None):
-    """Net payments (payments less refunds) on the notice, by received_on + `by_day` days (None: ever)."""
-    events = NoticeEvent.objects.filter(notice=OuterRef("pk"), kind__in=(K.PAYMENT, K.REFUND))
-    if by_day is not None:
-        limit = ExpressionWrapper(OuterRef("received") + dt.timedelta(days=by_day), output_field=DateField())
-        events = events.filter(on__lte=limit)
-    signed = Case(When(kind=K.PAYMENT, then=F("amount")), default=-F("amount"), output_field=MONEY)
-    total = events.order_by().values("notice").annotate(s=Sum(signed)).values("s")[:1]
-    return Coalesce(Subquery(total, output_field=MONEY), ZERO)
-
-
-def notices_with_figures(notices=None):
-    """Notices annotated with received, paid21/paid28/paid (net), withdrawn, prosecuted, settled and outstanding."""
-    notices = PenaltyNotice.objects.all() if notices is None else notices
-    served = NoticeEvent.objects.filter(notice=OuterRef("pk"), kind=K.SERVED).order_by("pk")
-    qs = notices.annotate(received=Subquery(served.values("received_on")[:1], output_field=DateField()))
-    qs = qs.annotate(
-        paid21=_net_paid(20),  # day 21 counted from and including receipt
-        paid28=_net_paid(27),
-        paid=_net_paid(None),
-        withdrawn=Exists(NoticeEvent.objects.filter(notice=OuterRef("pk"), kind=K.WITHDRAWN)),
-        prosecuted=ExpressionWrapper(
-            Q(Exists(NoticeEvent.objects.filter(notice=OuterRef("pk"), kind=K.PROSECUTE)))
-            | Q(
-                Exists(
-                    Prosecution.objects.filter(notice=OuterRef("pk"), basis=Prosecution.Basis.UNPAID_NOTICE)
-                )
-            ),
-            output_field=BooleanField(),
-        ),
-    )
-    in21 = Q(received__isnull=False, paid21__gte=Coalesce("amount_reduced", "amount_full"))
-    in28 = Q(received__isnull=False, paid28__gte=F("amount_full")) & ~in21
-    return qs.annotate(
-        in21=Case(When(in21, then=Value(True)), default=Value(False)),
-        in28=Case(When(in28, then=Value(True)), default=Value(False)),
-        outstanding=Case(
-            When(in21 | in28 | Q(withdrawn=True) | Q(prosecuted=True), then=ZERO),
-            default=Greatest(F("amount_full") - F("paid"), ZERO),
-            output_field=MONEY,
-        ),
-    )
+def money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 def _la_notices(la):
@@ -162,15 +107,12 @@ def prm_return(la, year: int) -> PrmReturn:
     start, end = academic_year(year)
     out = PrmReturn(year=year)
     issued = _la_notices(la).filter(issue_date__range=(start, end))
-    for reason, n in issued.order_by().values_list("reason").annotate(n=Count("pk")):
-        out.issued[reason] = n
-    figures = notices_with_figures(issued).aggregate(
-        n_in21=Count("pk", filter=Q(in21=True)),
-        n_in28=Count("pk", filter=Q(in28=True)),
-        n_prosecuted=Count("pk", filter=Q(prosecuted=True)),
-    )  # (aliases must differ from the annotations' names, or they replace them)
-    out.paid_within_21, out.paid_22_to_28 = figures["n_in21"], figures["n_in28"]
-    out.prosecuted_non_payment = figures["n_prosecuted"]
+    by_status: dict[str, int] = {}
+    for row in register_sql.grouped(issued, ["reason", "status"]):
+        out.issued[row["reason"]] = out.issued.get(row["reason"], 0) + row["n"]
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+    out.paid_within_21, out.paid_22_to_28 = by_status.get("paid21", 0), by_status.get("paid28", 0)
+    out.prosecuted_non_payment = by_status.get("prosecuted", 0)
     withdrawals = NoticeEvent.objects.filter(kind=K.WITHDRAWN, notice__in=issued.values("pk"))
     for ground, n in withdrawals.order_by().values_list("ground").annotate(n=Count("notice", distinct=True)):
         out.withdrawn[ground] = n
@@ -192,35 +134,19 @@ def prm_return(la, year: int) -> PrmReturn:
 # ----- the register: every contract, NTI, notice, order and prosecution by school, stage and outcome
 
 
-def _notice_status():
-    return Case(
-        When(withdrawn=True, then=Value("withdrawn")),
-        When(prosecuted=True, then=Value("prosecuted")),
-        When(Q(in21=True) | Q(in28=True), then=Value("paid")),
-        When(received__isnull=True, then=Value("not served")),
-        default=Value("unpaid"),
-    )
-
-
 def register_summary(la) -> list[dict]:
     """One row per school, kind and status: how many, payments received and amounts outstanding (notices)."""
     rows: list[dict] = []
-    notices = (
-        notices_with_figures(_la_notices(la))
-        .annotate(status=_notice_status())
-        .order_by()
-        .values("school__name", "status")
-        .annotate(n=Count("pk"), paid_sum=Sum("paid"), outstanding_sum=Sum("outstanding"))
-    )
-    for r in notices:
+    names = dict(School.objects.values_list("pk", "name"))
+    for r in register_sql.grouped(_la_notices(la), ["school_id", "status"]):
         rows.append(
             {
-                "school": r["school__name"],
+                "school": names.get(r["school_id"], ""),
                 "kind": "Penalty notice",
-                "status": r["status"],
+                "status": register_sql.STATUS_LABELS[r["status"]],
                 "n": r["n"],
-                "paid": r["paid_sum"] or Decimal("0"),
-                "outstanding": r["outstanding_sum"] or Decimal("0"),
+                "paid": money(r["paid"]),
+                "outstanding": money(r["outstanding"]),
             }
         )
     others = [
@@ -267,10 +193,14 @@ def register_summary(la) -> list[dict]:
     return rows
 
 
-def totals(la) -> dict:
-    return notices_with_figures(_la_notices(la)).aggregate(
-        notices=Count("pk"), paid_total=Sum("paid"), outstanding_total=Sum("outstanding")
-    )
+def totals(summary: list[dict]) -> dict:
+    """The notices' totals from `register_summary`'s rows (no second pass over the notices)."""
+    notices = [r for r in summary if r["kind"] == "Penalty notice"]
+    return {
+        "notices": sum(r["n"] for r in notices),
+        "paid_total": money(sum(r["paid"] for r in notices)),
+        "outstanding_total": money(sum(r["outstanding"] for r in notices)),
+    }
 
 
 NOTICE_CSV_HEADER = [
@@ -289,20 +219,6 @@ NOTICE_CSV_HEADER = [
 
 def notice_rows(la):
     """Every notice as a CSV row (one query, streamed)."""
-    qs = (
-        notices_with_figures(_la_notices(la))
-        .annotate(status=_notice_status())
-        .order_by("issue_date", "number")
-    )
-    return qs.values_list(
-        "number",
-        "school__name",
-        "issue_date",
-        "reason",
-        "sequence",
-        "amount_full",
-        "received",
-        "status",
-        "paid",
-        "outstanding",
-    ).iterator(chunk_size=2000)
+    for row in register_sql.rows(_la_notices(la)):
+        *head, status, paid, outstanding = row
+        yield [*head, register_sql.STATUS_LABELS[status], money(paid), money(outstanding)]

@@ -112,12 +112,12 @@ def test_outstanding_amounts_and_statuses_by_school(w):
         for r in register.register_summary(w["la"])
         if r["kind"] == "Penalty notice"
     }
-    assert rows[("Riverside Primary", "unpaid")]["outstanding"] == Decimal("110")
-    assert rows[("Riverside Primary", "unpaid")]["paid"] == Decimal("50")
-    assert rows[("Riverside Primary", "not served")]["outstanding"] == Decimal("160")
-    assert rows[("Hillside Academy", "paid")]["outstanding"] == Decimal("0")
-    assert ("Elsewhere", "unpaid") not in rows
-    assert register.totals(w["la"]) == {
+    assert rows[("Riverside Primary", "Unpaid")]["outstanding"] == Decimal("110")
+    assert rows[("Riverside Primary", "Unpaid")]["paid"] == Decimal("50")
+    assert rows[("Riverside Primary", "Not yet served")]["outstanding"] == Decimal("160")
+    assert rows[("Hillside Academy", "Paid within 21 days")]["outstanding"] == Decimal("0")
+    assert ("Elsewhere", "Unpaid") not in rows
+    assert register.totals(register.register_summary(w["la"])) == {
         "notices": 3,
         "paid_total": Decimal("130"),
         "outstanding_total": Decimal("270"),
