@@ -23,6 +23,7 @@ from attend.casework.chronology import record_entry
 from attend.casework.models import Case, EntryKind, Stage
 from attend.core import clock
 from attend.letters.age import compulsory_school_age_ends
+from attend.people.models import Enrolment
 
 from .models import SupervisionOrder, SupervisionOrderEvent
 
@@ -42,7 +43,18 @@ def _d(day: dt.date) -> str:
 
 def case_for(pupil, *, by, school=None, request=None) -> Case:
     """The pupil's open case, or a new one at the enforce stage (a formal step for a pupil without a case opens
-    one: issue 19)."""
+    one: issue 19), held at the school the pupil is on roll at (so the LA of that school sees it)."""
+    if school is None:
+        enrolment = (
+            Enrolment.objects.filter(pupil=pupil, admission_date__lte=clock.today())
+            .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=clock.today()))
+            .select_related("school")
+            .order_by("-admission_date")
+            .first()
+        ) or Enrolment.objects.filter(pupil=pupil).select_related("school").order_by(
+            "-admission_date"
+        ).first()
+        school = enrolment.school if enrolment else None
     case, _ = open_case(
         by=by, pupil=pupil, school=school, stage=Stage.ENFORCE, reason="Legal intervention", request=request
     )

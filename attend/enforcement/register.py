@@ -220,5 +220,16 @@ NOTICE_CSV_HEADER = [
 def notice_rows(la):
     """Every notice as a CSV row (one query, streamed)."""
     for row in register_sql.rows(_la_notices(la)):
-        *head, status, paid, outstanding = row
-        yield [*head, register_sql.STATUS_LABELS[status], money(paid), money(outstanding)]
+        number, school, issued, reason, sequence, amount, received, status, paid, outstanding = row
+        yield [
+            number,
+            school,
+            str(issued),
+            reason,
+            sequence,
+            money(amount),
+            str(received or ""),
+            register_sql.STATUS_LABELS[status],
+            money(paid),
+            money(outstanding),
+        ]

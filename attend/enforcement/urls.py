@@ -1,11 +1,11 @@
 """/enforcement/...: one URL module per area."""
 
-from django.urls import include, path  # noqa: F401
+from django.urls import include, path
 
 app_name = "enforcement"
 
 urlpatterns: list = [
     # path("", include("attend.enforcement.urls_notices")),  (penalty notices, payments)
     # path("", include("attend.enforcement.urls_ladder")),   (code of conduct, checks, requests, contracts, NTI)
-    # path("", include("attend.enforcement.urls_court")),    (orders, prosecutions, register)
+    path("", include("attend.enforcement.urls_court")),  # (orders, prosecutions, register)
 ]
