@@ -164,6 +164,7 @@ SENTENCES: dict[str, str] = {
     "enforcement.prosecution.hearing_recorded": "{actor} recorded a court hearing on case {case}.",
     "enforcement.prosecution.concluded": "{actor} recorded the outcome of a prosecution on case {case}: {outcome}.",
     "enforcement.prosecution.discontinued": "{actor} recorded a prosecution discontinued on case {case}.",
+    "enforcement.prosecution.viewed": "{actor} viewed a prosecution on case {case}.",
     "enforcement.court.viewed": "{actor} viewed the supervision orders and prosecutions on case {case}.",
     "enforcement.register.viewed": "{actor} viewed the enforcement register ({year}).",
     "enforcement.register.exported": "{actor} exported the enforcement register as CSV ({what}, {year}).",

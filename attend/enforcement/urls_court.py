@@ -1,11 +1,15 @@
-"""/enforcement/register/...: the enforcement register and the PRM return (area "court")."""
+"""/enforcement/register/... (the enforcement register and the PRM return) and /enforcement/cases/<ref>/...
+(supervision orders and prosecutions on a case): area "court"."""
 
 from django.urls import path
 
-from . import views_register
+from . import views_court, views_register
 
 urlpatterns = [
     path("register/", views_register.register_page, name="register"),
     path("register/notices.csv", views_register.register_csv, name="register-csv"),
     path("register/prm.csv", views_register.prm_csv, name="register-prm-csv"),
+    path("cases/<str:ref>/supervision-order/consider/", views_court.consider, name="court-consider"),
+    path("cases/<str:ref>/prosecutions/new/", views_court.prosecution_new, name="court-prosecution-new"),
+    path("cases/<str:ref>/prosecutions/<int:pk>/", views_court.prosecution_detail, name="court-prosecution"),
 ]

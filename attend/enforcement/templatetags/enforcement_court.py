@@ -8,6 +8,7 @@ from django import template
 
 from attend import audit
 from attend.accounts.permissions import has_permission
+from attend.casework.access import may_write
 from attend.enforcement.models import Prosecution, SupervisionOrder
 from attend.enforcement.orders import order_in_force
 from attend.enforcement.prosecutions_prompts import WARN_BEFORE
@@ -35,4 +36,16 @@ def court_panel(case, user, today) -> dict:
             data={"case": case.ref, "orders": len(orders), "prosecutions": len(prosecutions)},
         )
     in_force = order_in_force(case.pupil, today) if case.pupil_id else None
-    return {"allowed": True, "orders": orders, "prosecutions": prosecutions, "in_force": in_force}
+    may = (
+        bool(case.pupil_id)
+        and has_permission(user, "enforcement.prosecute")
+        and may_write(user, case, today=today)
+    )
+    return {
+        "allowed": True,
+        "show": bool(orders or prosecutions or may),
+        "may_prosecute": may,
+        "orders": orders,
+        "prosecutions": prosecutions,
+        "in_force": in_force,
+    }

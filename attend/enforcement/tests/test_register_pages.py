@@ -7,6 +7,7 @@ import pytest
 
 from attend.accounts.models import Membership
 from attend.audit.models import AuditEvent
+from attend.casework.cases import open_case
 from attend.core.tests.factories import make_la, make_school, make_user
 from attend.enforcement import orders, prosecutions
 from attend.enforcement.models import CodeOfConduct, NoticeEvent, PenaltyNotice, Prosecution
@@ -136,3 +137,69 @@ def test_the_court_panel_is_hidden_without_enforcement_view(client, w):
     assert response.status_code == 200
     assert 'data-testid="court-panel"' not in response.content.decode()
     assert not AuditEvent.objects.filter(action="enforcement.court.viewed").exists()
+
+
+def _posted_prosecution(w, **changes):
+    data = {
+        "parent": str(w["mother"].pk), "offence": "s444_1", "period_start": "2025-09-15", "period_end": "2025-09-19",
+        "reasons": "Support declined", **{f"defence_{k}": v for k, v in ANSWERS.items()},
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_consider_then_prosecute_through_the_pages(client, w):
+    from attend.registers.tests.factories import weekdays
+
+    add_absences(w["pupil"], w["school"], weekdays(D(2025, 9, 15), D(2025, 9, 19)))
+    client.force_login(w["officer"])
+    case, _ = open_case(by=w["officer"], pupil=w["pupil"], school=w["school"])
+    # Without a consideration the decision is refused with the reason, nothing changed.
+    response = client.post(f"/enforcement/cases/{case.ref}/prosecutions/new/", _posted_prosecution(w))
+    assert response.status_code == 200
+    assert (
+        "Record the consideration of an education supervision order first (EA 1996 s447)"
+        in response.content.decode()
+    )
+    assert not Prosecution.objects.exists()
+    response = client.post(
+        f"/enforcement/cases/{case.ref}/supervision-order/consider/",
+        {"considered_on": "2025-11-19", "consideration": "A plan is in place", "pursue": "no"},
+    )
+    assert response.status_code == 302
+    response = client.post(f"/enforcement/cases/{case.ref}/prosecutions/new/", _posted_prosecution(w))
+    prosecution = Prosecution.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/prosecutions/{prosecution.pk}/")
+    page = client.get(response["Location"]).content.decode()
+    assert "15 March 2026" in page and "Lives 0.4 miles from the school" in page
+    assert AuditEvent.objects.filter(action="enforcement.prosecution.viewed").count() == 1
+
+
+def test_an_unanswered_defence_is_a_form_error(client, w):
+    client.force_login(w["officer"])
+    orders.consider(w["pupil"], on=D(2025, 11, 3), consideration="-", pursue=False, by=w["officer"])
+    case = w["pupil"].supervision_orders.get().case
+    response = client.post(
+        f"/enforcement/cases/{case.ref}/prosecutions/new/", _posted_prosecution(w, defence_travelling="")
+    )
+    assert response.status_code == 200
+    assert (
+        "Answer the defence: A parent whose trade or business requires travel (s444(6))"
+        in response.content.decode()
+    )
+    assert not Prosecution.objects.exists()
+
+
+def test_another_las_case_is_404_and_unchanged(client, w):
+    orders.consider(w["pupil"], on=D(2025, 11, 3), consideration="-", pursue=False, by=w["officer"])
+    case = w["pupil"].supervision_orders.get().case
+    stranger = make_user(
+        "south.officer", role=Membership.Role.LA_OFFICER, local_authority=make_la(code="999")
+    )
+    client.force_login(stranger)
+    response = client.post(
+        f"/enforcement/cases/{case.ref}/supervision-order/consider/",
+        {"considered_on": "2025-11-19", "consideration": "Intruder", "pursue": "no"},
+    )
+    assert response.status_code == 404
+    assert w["pupil"].supervision_orders.count() == 1
