@@ -138,6 +138,7 @@ def make_world() -> dict:
     w.update(kit=kit, dogwood=dogwood, contact=contact)
     _southshire_cases(w)
     _southshire_network(w)
+    _southshire_court(w)
     # Southshire's letters: a sent letter about Kit, and a batch with Kit's letter held for review.
     draft = compose(template_name="concern_stage_1", pupil=kit, contact=contact, route="print", as_of=TODAY)
     w["south_sent"] = message_send(message_create(draft, as_of=TODAY - dt.timedelta(days=1)))
@@ -303,6 +304,38 @@ def _southshire_network(w: dict) -> None:
         organisation="Southshire CS",
         phone="01632 960001",
     )
+
+
+def _southshire_court(w: dict) -> None:
+    """Lee at Cedar (Southshire) with a case, a mother with parental responsibility and a week of unauthorised
+    absence (attend/enforcement, court). Not Kit: a court step moves the case's stage, which Kit's attempts set."""
+    from attend.registers.models import Mark
+
+    w["lee"] = make_pupil(surname="Court", legal_forename="Lee")
+    at_cedar = Enrolment.objects.create(pupil=w["lee"], school=w["cedar"], admission_date=dt.date(2025, 9, 3),
+                                        nc_year="6")  # fmt: skip
+    w["lee_mother"] = Contact.objects.create(contact_ref="C-LEE-1", source_school=w["cedar"], forename="Sam",
+                                             surname="Court", address_line1="2 Cedar Row", postcode="SO1 1AA")  # fmt: skip
+    PupilContact.objects.create(pupil=w["lee"], contact=w["lee_mother"], relationship="Mother", priority=1,
+                                parental_responsibility=True)  # fmt: skip
+    Mark.objects.bulk_create([Mark(enrolment=at_cedar, date=dt.date(2025, 11, d), session=s, code="O")
+                              for d in range(3, 8) for s in ("AM", "PM")])  # fmt: skip
+    w["lee_case"], _ = open_case(by=None, pupil=w["lee"], school=w["cedar"])
+
+
+def court_attempts(w: dict) -> list[Attempt]:
+    """A supervision order's consideration, then a decision to prosecute, on Southshire's case about Lee."""
+    case = w["lee_case"].ref
+    defences = {f"defence_{k}": "Considered: none applies" for k in
+                ("leave", "sickness", "religious", "transport", "travelling")}  # fmt: skip
+    return [
+        Attempt("consider an order on another LA's case", f"/enforcement/cases/{case}/supervision-order/consider/",
+                {"considered_on": "2025-12-10", "consideration": "Intruder", "pursue": "no"},
+                "enforcement.prosecute"),
+        Attempt("prosecute on another LA's case", f"/enforcement/cases/{case}/prosecutions/new/",
+                {"parent": str(w["lee_mother"].pk), "offence": "s444_1", "period_start": "2025-11-03",
+                 "period_end": "2025-11-07", "reasons": "Intruder", **defences}, "enforcement.prosecute"),
+    ]  # fmt: skip
 
 
 def network_attempts(w: dict) -> list[Attempt]:
@@ -527,6 +560,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *casework_attempts(w),
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *case_attempts(w),
+        *court_attempts(w),
         *network_attempts(w),
     ]  # fmt: skip
 
@@ -558,6 +592,8 @@ COVERED = {
     "partnership:tsm-record", "partnership:tsm-action-new", "partnership:tsm-action-review",
     # Partnership: referrals to the services directory.
     "partnership:referral-new", "partnership:referral",
+    # Enforcement (court): supervision orders and prosecutions on a case.
+    "enforcement:court-consider", "enforcement:court-prosecution-new",
 }  # fmt: skip
 
 

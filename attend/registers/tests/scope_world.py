@@ -144,6 +144,7 @@ def _write_tables():
         SupportPlan,
     )
     from attend.directory.models import Service
+    from attend.enforcement.models import Prosecution, SupervisionOrder
     from attend.letters.models import (
         Batch,
         ContactPreference,
@@ -166,6 +167,8 @@ def _write_tables():
         NetworkMember,
         # Partnership: targeting support meetings and their agreed actions.
         SupportMeeting, AgreedAction,
+        # Enforcement (court): supervision orders and prosecutions.
+        SupervisionOrder, Prosecution,
     ]  # fmt: skip
 
 
