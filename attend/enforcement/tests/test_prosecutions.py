@@ -296,3 +296,15 @@ def test_hearing_and_outcome_parenting_order(w):
         last.summary
         == "Prosecution concluded on 19 November 2025: Parenting order. 12 months, parenting course"
     )
+
+
+def test_the_nightly_evaluation_raises_the_time_limit_warning(w, monkeypatch):
+    from attend.alerts.services import alerts_evaluate
+
+    _consider(w)
+    add_absences(w["pupil"], w["school"], [D(2025, 7, 1)])
+    prosecution = _decide(w, period_start=D(2025, 7, 1), period_end=D(2025, 7, 1))  # last day 1 January 2026
+    monkeypatch.setenv("ATTEND_TODAY", "2025-11-20")  # the next day: 42 days to go
+    alerts_evaluate(as_of=D(2025, 11, 20), school=w["school"])
+    alert = Alert.objects.get(rule=PROSECUTION_TIME_LIMIT)
+    assert alert.key == f"pr{prosecution.pk}" and alert.status == Alert.Status.NEW
