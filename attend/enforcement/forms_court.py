@@ -9,6 +9,7 @@ from attend.casework.forms_plans import Form, date_field
 from attend.people.models import Contact
 
 from .models import Prosecution
+from .orders import END_REASONS
 from .prosecutions import DEFENCES
 
 
@@ -60,3 +61,46 @@ class ProsecutionForm(Form):
 
     def defences(self) -> dict:
         return {key: self.cleaned_data.get(f"defence_{key}", "") for key in DEFENCES}
+
+
+class OrderStepForm(Form):
+    """One step of an order (the fields the step needs; the rules say which are missing)."""
+
+    STEPS = [
+        ("consulted", "Children's social care consulted"), ("applied", "Applied to the court"),
+        ("hearing", "Hearing"), ("made", "Order made"), ("refused", "Refused by the court"),
+        ("extension_applied", "Extension applied for"), ("extended", "Extended by the court"),
+        ("review", "Review"), ("direction", "Direction given"), ("parent_breach", "Persistent breach by a parent"),
+        ("child_breach", "Persistent breach by the child"), ("ended", "Order ended"),
+    ]  # fmt: skip
+    step = forms.ChoiceField(label="What happened", choices=STEPS, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose what happened"})  # fmt: skip
+    on = date_field("Date")
+    note = forms.CharField(label="Details", required=False, widget=forms.Textarea, max_length=5000)
+    supervisor = forms.CharField(label="Supervisor (when the order is made)", required=False, max_length=150)
+    new_expiry = date_field("New expiry (when extended)", required=False)
+    told_on = date_field("Date social care was told (a child's breach)", required=False)
+    end_reason = forms.ChoiceField(
+        label="Why it ended", required=False, choices=[("", "Choose"), *END_REASONS.items()]
+    )
+
+
+class ProsecutionStepForm(Form):
+    STEPS = [
+        ("laid", "Information laid"), ("interview", "Interview under caution"), ("hearing", "Hearing"),
+        ("outcome", "Outcome"), ("discontinued", "Discontinued"),
+    ]  # fmt: skip
+    step = forms.ChoiceField(label="What happened", choices=STEPS, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose what happened"})  # fmt: skip
+    on = date_field("Date")
+    time = forms.TimeField(label="Time (interview or hearing)", required=False)
+    place = forms.CharField(label="Where (interview) or court (hearing)", required=False, max_length=200)
+    kind = forms.CharField(label="Kind of hearing", required=False, max_length=60)
+    sjp = forms.BooleanField(label="Single Justice Procedure", required=False)
+    caution_given = forms.BooleanField(label="The caution was given", required=False)
+    legal_advice_offered = forms.BooleanField(label="Free legal advice was offered", required=False)
+    interpreter = forms.CharField(label="Interpreter (if needed)", required=False, max_length=150)
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Choose"), *Prosecution.Outcome.choices]
+    )
+    note = forms.CharField(label="Summary or details", required=False, widget=forms.Textarea, max_length=5000)

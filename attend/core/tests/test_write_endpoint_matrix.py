@@ -318,9 +318,20 @@ def _southshire_court(w: dict) -> None:
                                              surname="Court", address_line1="2 Cedar Row", postcode="SO1 1AA")  # fmt: skip
     PupilContact.objects.create(pupil=w["lee"], contact=w["lee_mother"], relationship="Mother", priority=1,
                                 parental_responsibility=True)  # fmt: skip
-    Mark.objects.bulk_create([Mark(enrolment=at_cedar, date=dt.date(2025, 11, d), session=s, code="O")
-                              for d in range(3, 8) for s in ("AM", "PM")])  # fmt: skip
+    Mark.objects.bulk_create([Mark(enrolment=at_cedar, date=dt.date(2025, m, d), session=s, code="O")
+                              for m, d in ((10, 13), (10, 14), (11, 3), (11, 4), (11, 5), (11, 6), (11, 7))
+                              for s in ("AM", "PM")])  # fmt: skip
     w["lee_case"], _ = open_case(by=None, pupil=w["lee"], school=w["cedar"])
+    from attend.enforcement import orders, prosecutions
+
+    by = w["cedar_officer"]
+    w["lee_order"] = orders.consider(w["lee"], on=dt.date(2025, 12, 1), consideration="May help", pursue=True,
+                                     by=by, case=w["lee_case"])  # fmt: skip
+    w["lee_prosecution"] = prosecutions.decide(
+        pupil=w["lee"], parent=w["lee_mother"], offence="s444_1", period_start=dt.date(2025, 10, 13),
+        period_end=dt.date(2025, 10, 14), reasons="No engagement", by=by, school=w["cedar"],
+        defences={k: "Considered: none applies" for k in prosecutions.DEFENCES},
+    )  # fmt: skip
 
 
 def court_attempts(w: dict) -> list[Attempt]:
@@ -335,6 +346,11 @@ def court_attempts(w: dict) -> list[Attempt]:
         Attempt("prosecute on another LA's case", f"/enforcement/cases/{case}/prosecutions/new/",
                 {"parent": str(w["lee_mother"].pk), "offence": "s444_1", "period_start": "2025-11-03",
                  "period_end": "2025-11-07", "reasons": "Intruder", **defences}, "enforcement.prosecute"),
+        Attempt("a step of another LA's order", f"/enforcement/cases/{case}/supervision-orders/{w['lee_order'].pk}/step/",
+                {"step": "consulted", "on": "2025-12-05", "note": "Intruder"}, "enforcement.prosecute"),
+        Attempt("a step of another LA's prosecution",
+                f"/enforcement/cases/{case}/prosecutions/{w['lee_prosecution'].pk}/step/",
+                {"step": "laid", "on": "2025-12-10"}, "enforcement.prosecute"),
     ]  # fmt: skip
 
 
@@ -593,7 +609,8 @@ COVERED = {
     # Partnership: referrals to the services directory.
     "partnership:referral-new", "partnership:referral",
     # Enforcement (court): supervision orders and prosecutions on a case.
-    "enforcement:court-consider", "enforcement:court-prosecution-new",
+    "enforcement:court-consider", "enforcement:court-prosecution-new", "enforcement:court-order-step",
+    "enforcement:court-prosecution-step",
 }  # fmt: skip
 
 
