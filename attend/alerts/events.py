@@ -39,6 +39,8 @@ TIMETABLE_REVIEW_DUE = "timetable_review_due"
 NTI_IN_FORCE = "nti_in_force"
 # A penalty notice unpaid after 28 days: prosecute or withdraw (attend.enforcement.notice_events, its own sync).
 NOTICE_DECISION = "notice_decision"
+# The last day to lay a prosecution's information is near (attend.enforcement.prosecutions_prompts, its own sync).
+PROSECUTION_TIME_LIMIT = "prosecution_time_limit"
 EVENT_RULES = (
     frozenset(
         {
@@ -49,6 +51,7 @@ EVENT_RULES = (
             TIMETABLE_REVIEW_DUE,
             NTI_IN_FORCE,
             NOTICE_DECISION,
+            PROSECUTION_TIME_LIMIT,
         }
     )
     | CASE_RULES

@@ -96,6 +96,10 @@ def alerts_evaluate(
         from attend.enforcement.notice_events import sync_notice_decisions
 
         sync_notice_decisions(as_of, schools=schools)
+        from attend.enforcement.models import Prosecution
+        from attend.enforcement.prosecutions_prompts import sync_time_limit_prompts
+
+        sync_time_limit_prompts(as_of, prosecutions=Prosecution.objects.filter(case__school__in=schools))
     return total
 
 

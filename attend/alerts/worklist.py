@@ -63,6 +63,7 @@ RULE_TITLES = {
     "timetable_review_due": "Part-time timetable past its review date or planned end",
     "nti_in_force": "Notice to improve in force: watch the improvement period",
     "notice_decision": "Penalty notice unpaid after 28 days: decision required",
+    "prosecution_time_limit": "Prosecution: the last day to lay the information is near",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -94,6 +95,7 @@ RULE_WEIGHT = {
     "timetable_review_due": 58,
     "nti_in_force": 50,
     "notice_decision": 85,
+    "prosecution_time_limit": 85,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -110,6 +112,7 @@ RULE_SIDE = {
     "timetable_review_due": LA,
     "nti_in_force": LA,
     "notice_decision": LA,
+    "prosecution_time_limit": LA,
 }  # everything else: SCHOOL
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
@@ -132,6 +135,7 @@ TIMETABLE_RULES = frozenset({"timetable_review_due"})
 LADDER_RULES = frozenset({"nti_in_force"})
 TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES | LADDER_RULES
 TIMETABLE_RULES = frozenset({"timetable_review_due", "notice_decision"})
+TIMETABLE_RULES = frozenset({"timetable_review_due", "prosecution_time_limit"})
 TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES
 NEW_DAYS = 7
 TOP_N = 25
@@ -165,6 +169,7 @@ NEXT_STEP = {
     "timetable_review_due": "Review the timetable with the family: extend it with a new date, or end it",
     "nti_in_force": "Follow the improvement period on the notice to improve's page; record the outcome after it ends",
     "notice_decision": "Decide: prosecute for the original offence, or withdraw the notice on one of the grounds",
+    "prosecution_time_limit": "Lay the information at the magistrates' court before the last day, or discontinue",
 }
 
 LISTS = {

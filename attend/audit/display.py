@@ -180,6 +180,42 @@ SENTENCES: dict[str, str] = {
     "enforcement.payments.reconciled": "{actor} reconciled penalty notice payments from {file} ({applied} applied).",
     "enforcement.notices.viewed": "{actor} viewed the penalty notices of {pupil}.",
     "enforcement.notice.viewed": "{actor} viewed penalty notice {notice}.",
+    # Supervision orders, prosecutions and the enforcement register (issue 19; attend/enforcement, area "court").
+    "enforcement.supervision_order.considered": "{actor} recorded the consideration of an education supervision "
+    "order on case {case}.",
+    "enforcement.supervision_order.consulted": "{actor} recorded children's social care consulted about an "
+    "education supervision order on case {case}.",
+    "enforcement.supervision_order.applied": "{actor} recorded an application for an education supervision order "
+    "on case {case}.",
+    "enforcement.supervision_order.hearing_recorded": "{actor} recorded a hearing about an education supervision "
+    "order on case {case}.",
+    "enforcement.supervision_order.made": "{actor} recorded an education supervision order made on case {case}.",
+    "enforcement.supervision_order.refused": "{actor} recorded the court refusing an education supervision order "
+    "on case {case}.",
+    "enforcement.supervision_order.extension_applied": "{actor} recorded an application to extend the education "
+    "supervision order on case {case}.",
+    "enforcement.supervision_order.extended": "{actor} recorded the education supervision order on case {case} "
+    "extended to {expires_on}.",
+    "enforcement.supervision_order.reviewed": "{actor} reviewed the education supervision order on case {case}.",
+    "enforcement.supervision_order.direction_given": "{actor} recorded a direction under the education supervision "
+    "order on case {case}.",
+    "enforcement.supervision_order.parent_breach_recorded": "{actor} recorded a parent's persistent breach of the "
+    "education supervision order on case {case}.",
+    "enforcement.supervision_order.child_breach_recorded": "{actor} recorded the child's persistent breach of the "
+    "education supervision order on case {case} (social care told).",
+    "enforcement.supervision_order.ended": "{actor} recorded the end of the education supervision order on case "
+    "{case}.",
+    "enforcement.prosecution.decided": "{actor} recorded a decision to prosecute on case {case} (to be laid by "
+    "{lay_by}).",
+    "enforcement.prosecution.laid": "{actor} recorded the information laid on case {case}.",
+    "enforcement.prosecution.interviewed": "{actor} recorded an interview under caution on case {case}.",
+    "enforcement.prosecution.hearing_recorded": "{actor} recorded a court hearing on case {case}.",
+    "enforcement.prosecution.concluded": "{actor} recorded the outcome of a prosecution on case {case}: {outcome}.",
+    "enforcement.prosecution.discontinued": "{actor} recorded a prosecution discontinued on case {case}.",
+    "enforcement.prosecution.viewed": "{actor} viewed a prosecution on case {case}.",
+    "enforcement.court.viewed": "{actor} viewed the supervision orders and prosecutions on case {case}.",
+    "enforcement.register.viewed": "{actor} viewed the enforcement register ({year}).",
+    "enforcement.register.exported": "{actor} exported the enforcement register as CSV ({what}, {year}).",
 }
 
 

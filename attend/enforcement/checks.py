@@ -77,11 +77,9 @@ def kind_for(purpose: str, *, holiday: bool) -> str:
 
 
 def _order_in_force(pupil: Pupil, on: dt.date):
-    """The court helper's `orders.order_in_force`; (False, None) when that module is not there yet."""
-    try:
-        from . import orders
-    except ImportError:
-        return False, None
+    """(True, the order in force or None): Attend knows the answer from its supervision orders."""
+    from . import orders
+
     return True, orders.order_in_force(pupil, on)
 
 

@@ -41,29 +41,13 @@ class NoticeRefused(ValueError):
         self.detail = detail
 
 
-# ----- other areas' questions (ladder, court), with stand-ins until their modules are on main ------------------
+# ----- other areas' questions (ladder, court); imported when asked, as they import this module's neighbours ----
 
 
 def _code_for(la, on: dt.date) -> CodeOfConduct:
-    """The LA's code in force (ladder: attend.enforcement.codes.code_for)."""
-    try:
-        from .codes import code_for  # ladder helper
-    except ImportError:  # stand-in: the latest version in force, else the default (version 1 made if none)
-        code = (
-            CodeOfConduct.objects.filter(local_authority=la, effective_from__lte=on)
-            .order_by("-version")
-            .first()
-        )
-        if code is None:
-            code = CodeOfConduct.objects.filter(local_authority__isnull=True).order_by("-version").first()
-        if code is None:
-            code = CodeOfConduct.objects.create(
-                version=1,
-                effective_from=statute.FRAMEWORK_START,
-                sufficient_improvement="No unauthorised absence during the improvement period",
-                nti_required=False,
-            )
-        return code
+    """The LA's code in force (attend.enforcement.codes)."""
+    from .codes import code_for
+
     return code_for(la, on)
 
 
@@ -74,42 +58,23 @@ def la_code_configured(la) -> bool:
 
 
 def _order_in_force(pupil, on: dt.date):
-    """Sch 3 para 13 Children Act 1989: an ESO in force (court: attend.enforcement.orders.order_in_force)."""
-    try:
-        from .orders import order_in_force  # court helper
-    except ImportError:  # stand-in: an order recorded as in force, made by `on` and not yet ended or expired
-        from .models import SupervisionOrder
+    """Sch 3 para 13 Children Act 1989: an education supervision order in force (attend.enforcement.orders)."""
+    from .orders import order_in_force
 
-        return (
-            SupervisionOrder.objects.filter(
-                pupil=pupil, status=SupervisionOrder.Status.IN_FORCE, made_on__lte=on
-            )
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-            .first()
-        )
     return order_in_force(pupil, on)
 
 
 def _nti_in_force_or_done(pupil, parent, on: dt.date) -> bool:
-    """ladder: attend.enforcement.ntis.nti_in_force_or_done."""
-    try:
-        from .ntis import nti_in_force_or_done  # ladder helper
-    except ImportError:  # stand-in: a notice to improve given to this parent by `on`
-        from .models import NoticeToImprove
+    """A notice to improve given to this parent, in force or done (attend.enforcement.ntis)."""
+    from .ntis import nti_in_force_or_done
 
-        return NoticeToImprove.objects.filter(pupil=pupil, parents=parent, issued_on__lte=on).exists()
     return bool(nti_in_force_or_done(pupil, parent, on))
 
 
 def _latest_check(pupil, purpose: str):
-    """ladder: attend.enforcement.checks.latest_check."""
-    try:
-        from .checks import latest_check  # ladder helper
-    except ImportError:  # stand-in
-        from .models import FormalCheck
+    """The latest recorded check before a formal step (attend.enforcement.checks)."""
+    from .checks import latest_check
 
-        return FormalCheck.objects.filter(pupil=pupil, purpose=purpose).order_by("-done_at").first()
     return latest_check(pupil, purpose)
 
 
@@ -251,7 +216,14 @@ def next_number(year: int) -> str:
 
 
 def issue_notice(
-    *, pupil, parent, issue_date: dt.date, by, reason: str = PenaltyNotice.Reason.OTHER, request=None
+    *,
+    pupil,
+    parent,
+    issue_date: dt.date,
+    by,
+    reason: str = PenaltyNotice.Reason.OTHER,
+    request=None,
+    notice_request=None,
 ) -> PenaltyNotice:
     """Issue a notice after every check (`preview`). In one transaction: the notice, the sessions relied on for
     this parent (NoticeSessionUse; the database refuses a session twice for a parent), the case opened if none,
@@ -263,7 +235,7 @@ def issue_notice(
         number = next_number(issue_date.year)
         try:
             with transaction.atomic():
-                return _write(p, pupil, parent, issue_date, by, reason, number, request)
+                return _write(p, pupil, parent, issue_date, by, reason, number, request, notice_request)
         except IntegrityError:
             if PenaltyNotice.objects.filter(number=number).exists() and attempt < 4:
                 continue  # another notice took the number at the same moment
@@ -274,7 +246,9 @@ def issue_notice(
     raise AssertionError("unreachable")
 
 
-def _write(p: Preview, pupil, parent, issue_date, by, reason, number, request) -> PenaltyNotice:
+def _write(
+    p: Preview, pupil, parent, issue_date, by, reason, number, request, notice_request=None
+) -> PenaltyNotice:
     found = p.eligibility
     case = open_case_for(pupil)
     if case is None:
@@ -287,6 +261,7 @@ def _write(p: Preview, pupil, parent, issue_date, by, reason, number, request) -
             request=request,
         )
     notice = PenaltyNotice.objects.create(
+        request=notice_request,
         number=number,
         pupil=pupil,
         school=p.school,
@@ -421,3 +396,27 @@ def due_dates(notice) -> dict:
         "reduced": {"amount": notice.amount_reduced, "pay_by": reduced_by if notice.amount_reduced else None},
         "full": {"amount": notice.amount_full, "pay_by": full_by},
     }
+
+
+def relied_on(*, pupil, parent, sessions, kind: str, ref: str, prosecution=None) -> int:
+    """Record that a step (a prosecution) relies on these sessions for this parent, so they are never relied on
+    again for that parent (domain.md §3.1); each other liable parent keeps their own. `sessions` are
+    (enrolment_id, date, session). ValueError, with nothing written, when any is already relied on for them."""
+    from django.db import IntegrityError, transaction
+
+    rows = [
+        NoticeSessionUse(
+            enrolment_id=enrolment_id, date=day, session=session, kind=kind, notice_ref=ref, contact=parent,
+            prosecution=prosecution,
+        )
+        for enrolment_id, day, session in sessions
+    ]  # fmt: skip
+    try:
+        with transaction.atomic():
+            NoticeSessionUse.objects.bulk_create(rows)
+    except IntegrityError:
+        raise ValueError(
+            f"Some of these sessions are already relied on for {parent.forename} {parent.surname} by a notice or "
+            "prosecution: they cannot be relied on again"
+        ) from None
+    return len(rows)

@@ -172,23 +172,28 @@ def vet(notice_request: NoticeRequest, on: dt.date) -> list[str]:
 def _issue_notices(notice_request: NoticeRequest, *, by, on: dt.date, request=None) -> list:
     """Each named parent's notice, by the notices helper's `notices.issue_notice` (its own rules apply: one per
     parent per child, the 3-year limit, sessions not already relied on, no order in force)."""
-    try:
-        from . import notices
-    except ImportError:
-        raise StepRefused(
-            "Penalty notices cannot be issued here yet (the notices module is not installed)"
-        ) from None
-    return [
-        notices.issue_notice(
-            pupil=notice_request.pupil,
-            parent=parent,
-            issue_date=on,
-            by=by,
-            request=request,
-            notice_request=notice_request,
-        )  # fmt: skip
-        for parent in notice_request.parents.all()
-    ]
+    from . import notices  # notices imports this app's ladder modules: imported here, when first needed
+
+    issued = []
+    with transaction.atomic():  # every named parent's notice, or none
+        for parent in notice_request.parents.all():
+            try:
+                issued.append(
+                    notices.issue_notice(
+                        pupil=notice_request.pupil,
+                        parent=parent,
+                        issue_date=on,
+                        by=by,
+                        reason=notice_request.reason,
+                        request=request,
+                        notice_request=notice_request,
+                    )  # fmt: skip
+                )
+            except notices.NoticeRefused as refused:
+                raise StepRefused(
+                    f"Not issued to {parent.forename} {parent.surname}: {refused.detail}"
+                ) from None
+    return issued
 
 
 def decide(notice_request: NoticeRequest, *, action: str, by, note: str = "", request=None) -> NoticeRequest:

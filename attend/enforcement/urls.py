@@ -8,5 +8,5 @@ urlpatterns: list = [
     path("", include("attend.enforcement.urls_bundle")),
     path("", include("attend.enforcement.urls_notices")),  # penalty notices, payments
     path("", include("attend.enforcement.urls_ladder")),  # code of conduct, checks, requests, contracts, NTI
-    # path("", include("attend.enforcement.urls_court")),    (orders, prosecutions, register)
+    path("", include("attend.enforcement.urls_court")),  # orders, prosecutions, register
 ]

@@ -148,6 +148,7 @@ def make_world() -> dict:
     _southshire_cases(w)
     _southshire_network(w)
     _southshire_notices(w)
+    _southshire_court(w)
     # Southshire's letters: a sent letter about Kit, and a batch with Kit's letter held for review.
     draft = compose(template_name="concern_stage_1", pupil=kit, contact=contact, route="print", as_of=TODAY)
     w["south_sent"] = message_send(message_create(draft, as_of=TODAY - dt.timedelta(days=1)))
@@ -539,6 +540,54 @@ def notice_attempts(w: dict) -> list[Attempt]:
     ]  # fmt: skip
 
 
+def _southshire_court(w: dict) -> None:
+    """Lee at Cedar (Southshire) with a case, a mother with parental responsibility and a week of unauthorised
+    absence (attend/enforcement, court). Not Kit: a court step moves the case's stage, which Kit's attempts set."""
+    from attend.registers.models import Mark
+
+    w["lee"] = make_pupil(surname="Court", legal_forename="Lee")
+    at_cedar = Enrolment.objects.create(pupil=w["lee"], school=w["cedar"], admission_date=dt.date(2025, 9, 3),
+                                        nc_year="6")  # fmt: skip
+    w["lee_mother"] = Contact.objects.create(contact_ref="C-LEE-1", source_school=w["cedar"], forename="Sam",
+                                             surname="Court", address_line1="2 Cedar Row", postcode="SO1 1AA")  # fmt: skip
+    PupilContact.objects.create(pupil=w["lee"], contact=w["lee_mother"], relationship="Mother", priority=1,
+                                parental_responsibility=True)  # fmt: skip
+    Mark.objects.bulk_create([Mark(enrolment=at_cedar, date=dt.date(2025, m, d), session=s, code="O")
+                              for m, d in ((10, 13), (10, 14), (11, 3), (11, 4), (11, 5), (11, 6), (11, 7))
+                              for s in ("AM", "PM")])  # fmt: skip
+    w["lee_case"], _ = open_case(by=None, pupil=w["lee"], school=w["cedar"])
+    from attend.enforcement import orders, prosecutions
+
+    by = w["cedar_officer"]
+    w["lee_order"] = orders.consider(w["lee"], on=dt.date(2025, 12, 1), consideration="May help", pursue=True,
+                                     by=by, case=w["lee_case"])  # fmt: skip
+    w["lee_prosecution"] = prosecutions.decide(
+        pupil=w["lee"], parent=w["lee_mother"], offence="s444_1", period_start=dt.date(2025, 10, 13),
+        period_end=dt.date(2025, 10, 14), reasons="No engagement", by=by, school=w["cedar"],
+        defences={k: "Considered: none applies" for k in prosecutions.DEFENCES},
+    )  # fmt: skip
+
+
+def court_attempts(w: dict) -> list[Attempt]:
+    """A supervision order's consideration, then a decision to prosecute, on Southshire's case about Lee."""
+    case = w["lee_case"].ref
+    defences = {f"defence_{k}": "Considered: none applies" for k in
+                ("leave", "sickness", "religious", "transport", "travelling")}  # fmt: skip
+    return [
+        Attempt("consider an order on another LA's case", f"/enforcement/cases/{case}/supervision-order/consider/",
+                {"considered_on": "2025-12-10", "consideration": "Intruder", "pursue": "no"},
+                "enforcement.prosecute"),
+        Attempt("prosecute on another LA's case", f"/enforcement/cases/{case}/prosecutions/new/",
+                {"parent": str(w["lee_mother"].pk), "offence": "s444_1", "period_start": "2025-11-03",
+                 "period_end": "2025-11-07", "reasons": "Intruder", **defences}, "enforcement.prosecute"),
+        Attempt("a step of another LA's order", f"/enforcement/cases/{case}/supervision-orders/{w['lee_order'].pk}/step/",
+                {"step": "consulted", "on": "2025-12-05", "note": "Intruder"}, "enforcement.prosecute"),
+        Attempt("a step of another LA's prosecution",
+                f"/enforcement/cases/{case}/prosecutions/{w['lee_prosecution'].pk}/step/",
+                {"step": "laid", "on": "2025-12-10"}, "enforcement.prosecute"),
+    ]  # fmt: skip
+
+
 def network_attempts(w: dict) -> list[Attempt]:
     kit = w["kit"].upn
     member = {"name": "Intruder", "organisation": "Nowhere", "email": "intruder@example.com", "phone": ""}
@@ -764,6 +813,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *visits_attempts(w),  # before case_attempts too: a visit is planned on Kit's open case
         *[Attempt(**a) for a in ladder_attempts(w)],  # (also before case_attempts)
         *case_attempts(w),
+        *court_attempts(w),
         *network_attempts(w),
         *escalation_attempts(w),
         *office_attempts(w),
@@ -813,6 +863,9 @@ COVERED = {
     # Enforcement: penalty notices (pages and API).
     "enforcement:notice-new", "enforcement:notice-serve", "enforcement:notice-payment", "enforcement:notice-decide",
     "enforcement:notice-payments-upload", "api:penalty-notices", "api:penalty-notice-payments",
+    # Enforcement (court): supervision orders and prosecutions on a case.
+    "enforcement:court-consider", "enforcement:court-prosecution-new", "enforcement:court-order-step",
+    "enforcement:court-prosecution-step",
 }  # fmt: skip
 
 

@@ -40,9 +40,9 @@ def test_answers_come_from_the_data_where_attend_knows(ladder):
     rows = prefill(maya, kind="thorough", start=START, end=END)
     known = {k: r["answer"] for k, r in rows.items() if r["from_data"]}
     assert known == {"school_age": "yes", "safeguarding": "no", "send": "no", "part_time": "no", "code_n": "no",
-                     "dual_ap": "no"}  # fmt: skip
-    # No assessment yet: barriers unknown; supervision orders are the court helper's (not on this branch): unknown.
-    assert rows["barriers"]["answer"] == rows["eso"]["answer"] == "unknown"
+                     "dual_ap": "no", "eso": "no"}  # fmt: skip
+    # No assessment yet: the barriers are not known, so the officer answers.
+    assert rows["barriers"]["answer"] == "unknown"
     assert not any(r["flagged"] for r in rows.values())
 
 
@@ -100,28 +100,24 @@ def test_a_flagged_answer_without_a_note_is_refused_and_nothing_is_stored(ladder
 
 
 def test_an_unanswered_question_is_refused_and_an_officer_answer_can_flag(ladder):
-    with pytest.raises(StepRefused, match="Answer: Is an education supervision order in force"):
-        record_check(
-            ladder["maya"], purpose=P.PENALTY_NOTICE, holiday=True, by=ladder["sam"], start=START, end=END
-        )
-    with pytest.raises(StepRefused, match="Say how this was weighed.*supervision order"):
-        record_check(ladder["maya"], purpose=P.PENALTY_NOTICE, holiday=True, by=ladder["sam"], start=START,
-                     end=END, answers={"eso": "yes"})  # fmt: skip
+    # A thorough check with no assessment on the case: the barriers question is the officer's to answer.
+    with pytest.raises(StepRefused, match="Answer: Are there medical, anxiety"):
+        record_check(ladder["maya"], purpose=P.NOTICE_TO_IMPROVE, by=ladder["sam"], start=START, end=END)
+    with pytest.raises(StepRefused, match="Say how this was weighed.*barriers"):
+        record_check(ladder["maya"], purpose=P.NOTICE_TO_IMPROVE, by=ladder["sam"], start=START, end=END,
+                     answers={"barriers": "yes"})  # fmt: skip
     with pytest.raises(StepRefused, match="before the first"):
         record_check(ladder["maya"], purpose=P.PENALTY_NOTICE, by=ladder["sam"], start=END, end=START)
 
 
-def test_the_court_helpers_order_in_force_is_used_when_present(ladder, monkeypatch):
-    # Stand-in for attend.enforcement.orders (the court helper's module, not on this branch).
-    import sys
-    import types
+def test_an_order_in_force_is_known_from_the_data_and_flagged(ladder):
+    from attend.enforcement.models import SupervisionOrder
 
-    stand_in = types.ModuleType("attend.enforcement.orders")
-    stand_in.order_in_force = lambda pupil, on: "Education supervision order made 1 September 2025"
-    monkeypatch.setitem(sys.modules, "attend.enforcement.orders", stand_in)
-    import attend.enforcement as pkg
-
-    monkeypatch.setattr(pkg, "orders", stand_in, raising=False)
+    SupervisionOrder.objects.create(
+        case=open_case(by=ladder["sam"], pupil=ladder["maya"], school=ladder["alder"])[0], pupil=ladder["maya"],
+        status=SupervisionOrder.Status.IN_FORCE, considered_on=dt.date(2025, 6, 1), consideration="Needed",
+        made_on=dt.date(2025, 9, 1), expires_on=dt.date(2026, 8, 31), supervisor="Ann Supervisor",
+        created_by=ladder["sam"],
+    )  # fmt: skip
     row = prefill(ladder["maya"], kind="quick", start=START, end=END)["eso"]
     assert (row["answer"], row["from_data"], row["flagged"]) == ("yes", True, True)
-    assert row["detail"] == "Education supervision order made 1 September 2025"

@@ -144,7 +144,7 @@ def _write_tables():
         SupportPlan,
     )
     from attend.directory.models import Service
-    from attend.enforcement.models import NoticeEvent, PenaltyNotice
+    from attend.enforcement.models import NoticeEvent, PenaltyNotice, Prosecution, SupervisionOrder
     from attend.letters.models import (
         Batch,
         ContactPreference,
@@ -189,6 +189,8 @@ def _write_tables():
         *_ladder_tables(),
         # Enforcement: penalty notices, their events, the sessions they rely on.
         PenaltyNotice, NoticeEvent, NoticeSessionUse,
+        # Enforcement (court): supervision orders and prosecutions.
+        SupervisionOrder, Prosecution,
     ]  # fmt: skip
 
 
