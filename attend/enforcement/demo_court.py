@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.db import transaction
 from django.db.models import Count, Max, Min
 
 from attend.core import clock
@@ -61,16 +62,20 @@ def _candidates(la_code: str, today: dt.date, limit: int):
 
 
 def add_demo_court(la_code: str, *, by) -> dict[str, int]:
+    """An order in force, a prosecution concluded with a parenting order, one decided, one near its time limit:
+    each step takes the first candidate the rules allow (a refused step leaves nothing behind)."""
     today = clock.today()
     counts = {"orders": 0, "prosecutions": 0}
-    steps = [_order_in_force, _concluded, _decided, _near_limit]
-    for step, (pupil, parent, first, last) in zip(
-        steps, _candidates(la_code, today, len(steps)), strict=False
-    ):
-        try:
-            counts[step(pupil, parent, first, last, today, by)] += 1
-        except (orders.OrderRefused, prosecutions.ProsecutionRefused):
-            continue
+    candidates = list(_candidates(la_code, today, 8))
+    for step in (_order_in_force, _concluded, _decided, _near_limit):
+        for n, (pupil, parent, first, last) in enumerate(candidates):
+            try:
+                with transaction.atomic():
+                    counts[step(pupil, parent, first, last, today, by)] += 1
+            except (orders.OrderRefused, prosecutions.ProsecutionRefused):
+                continue
+            candidates.pop(n)
+            break
     return counts
 
 
@@ -108,16 +113,19 @@ def _consider_not(pupil, today, by):
 
 def _concluded(pupil, parent, first, last, today, by) -> str:
     _consider_not(pupil, today, by)
+    decided = today - dt.timedelta(days=21)
+    if first >= decided:
+        raise prosecutions.ProsecutionRefused("No absence before the decision date")
     p = prosecutions.decide(
         pupil=pupil,
         parent=parent,
         offence=Prosecution.Offence.S444_1,
         period_start=first,
-        period_end=last,
+        period_end=min(last, decided),
         reasons="Support declined; notice to improve not complied with",
         defences=DEFENCES,
         by=by,
-        on=today - dt.timedelta(days=21),
+        on=decided,
     )
     prosecutions.record_interview(
         p,

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from attend import audit
-from attend.accounts.permissions import permission_required_for
+from attend.accounts.permissions import has_permission, permission_required_for
 from attend.casework.access import get_case_for_user
 from attend.core import clock
 
@@ -86,5 +86,6 @@ def prosecution_detail(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         ],
         "warn": prosecution.status == Prosecution.Status.DECIDED
         and prosecution.lay_by - prosecutions.WARN_BEFORE <= clock.today(),
+        "may_build_bundle": has_permission(request.user, "enforcement.prosecute"),
     }
     return render(request, "enforcement/court/prosecution.html", context)

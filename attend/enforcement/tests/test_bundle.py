@@ -292,6 +292,10 @@ def test_the_bundle_downloads_for_the_las_officers_only(prosecution, client):
     la = prosecution.case.school.local_authority
     officer = make_user("in.scope", role=Membership.Role.LA_OFFICER, local_authority=la)
     client.force_login(officer)
+    page = client.get(
+        f"/enforcement/cases/{prosecution.case.ref}/prosecutions/{prosecution.pk}/"
+    ).content.decode()
+    assert f'href="/enforcement/prosecutions/{prosecution.pk}/bundle.pdf"' in page
     response = client.get(f"/enforcement/prosecutions/{prosecution.pk}/bundle.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Witness statement" in "".join(_pages(response.content))

@@ -133,6 +133,7 @@ class Command(BaseCommand):
             as_of=clock.today(),
         )
         self.say(f"  recorded {sent} letters and messages sent at every stage")
+        self.record_enforcement(config.la_code, out)
         self.report_what_works(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
 
@@ -209,6 +210,42 @@ class Command(BaseCommand):
             f"  home visits: {past} past visits recorded on cases, {len(planned['visits'])} visits listed, "
             f"{len(planned['markers'])} risk markers; {len(rounds)} round out today with its check-in overdue"
         )
+
+    def record_enforcement(self, la_code: str, out: Path) -> None:
+        """Formal support and enforcement (attend.enforcement): penalty notices at every step, the LA's code of
+        conduct with a contract, a notice to improve and a school's request, supervision orders and prosecutions,
+        and one evidence bundle written to the demo folder."""
+        from attend.casework.models import Case
+        from attend.enforcement.bundle import build_bundle
+        from attend.enforcement.demo_court import add_demo_court
+        from attend.enforcement.demo_ladder import add_demo_ladder
+        from attend.enforcement.demo_notices import demo_notices
+        from attend.enforcement.models import Prosecution
+
+        User = get_user_model()
+        officer = User.objects.get(username="la.officer")
+        school_ids = list(School.objects.filter(local_authority__code=la_code).values_list("pk", flat=True))
+        # Notices first: they are issued under the installation's default code (no notice to improve required);
+        # the LA's own code, which requires one, comes into force with the ladder's steps.
+        notices = demo_notices(school_ids=school_ids, today=clock.today(), by=officer)
+        cases = list(Case.objects.select_related("pupil", "school").order_by("pk"))
+        ladder = add_demo_ladder(
+            cases, by=officer, school_lead=User.objects.filter(username="school.officer").first()
+        )
+        court = add_demo_court(la_code, by=officer)
+        self.say(
+            f"  enforcement: {len(notices)} penalty notices ({', '.join(sorted(notices))}), "
+            f"{ladder['contracts']} attendance contract, {ladder['ntis']} notice to improve, {ladder['requests']} "
+            f"school request; {court['orders']} supervision orders, {court['prosecutions']} prosecutions"
+        )
+        prosecution = Prosecution.objects.select_related("case").order_by("pk").first()
+        if prosecution is not None:
+            built = build_bundle(prosecution, by=officer, as_of=clock.today())
+            path = out / f"evidence-bundle-{prosecution.case.ref}.pdf"
+            path.write_bytes(built.pdf)
+            self.say(
+                f"  wrote the evidence bundle for case {prosecution.case.ref} ({built.pages} pages) to {path}"
+            )
 
     def report_what_works(self, la_code: str) -> None:
         from attend.partnership.demo_whatworks import demo_whatworks_summary
