@@ -26,6 +26,7 @@ from .models import NoticeEvent
 from .notice_document import notice_pdf
 from .notice_events import EventRefused, decide_prosecute, serve, withdraw
 from .payments import reconcile_csv, record_payment
+from .prosecutions import lay_by
 
 
 def _pupil_in_write_scope(request: HttpRequest, upn: str):
@@ -124,6 +125,9 @@ def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
         "sessions": relied_on([notice])[notice.number],
         "may_act": has_permission(request.user, "enforcement.issue"),
         "decision_due": status == "unpaid",
+        # If it goes unpaid, the original offence is prosecuted: the information must be laid within six months of
+        # the absences relied on (Magistrates' Courts Act 1980 s127), counted as the notice's code says.
+        "lay_by": lay_by(notice.period_start, notice.period_end, notice.code),
     }
     return render(request, "enforcement/notices/detail.html", context)
 

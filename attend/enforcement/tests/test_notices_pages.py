@@ -49,6 +49,8 @@ def test_check_then_issue(client, world):
     assert response.status_code == 302 and response["Location"] == "/enforcement/notices/PN-2025-000001/"
     detail = page(client.get(response["Location"]))
     assert "PN-2025-000001" in detail and "Not yet served" in detail
+    # Six months from the first session relied on (the default code counts from the first): 10 May 2026.
+    assert "Last day to lay the information" in detail and "10 May 2026" in detail
     assert AuditEvent.objects.filter(action="enforcement.notice.viewed").exists()
 
 
