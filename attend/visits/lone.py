@@ -101,7 +101,8 @@ def start_problems(
                 "", f"Do the risk check for every visit before you start: not yet done for {where}{more}"
             )
         )
-    if not profile_of(round_.officer).mobile:
+    profile = OfficerProfile.objects.filter(user=round_.officer).first()  # checking writes nothing
+    if profile is None or not profile.mobile:
         problems.append(
             StartProblem(
                 "", "Add your mobile number to your profile first: the office must be able to ring you"
@@ -134,7 +135,7 @@ def start_round(
         round_.check_in_due_at = _next_due(round_, now, first_check_in_at)
         round_.last_check_in_at = now
         round_.save()
-        first = round_.visits.order_by("order").first()
+        first = round_.visits.exclude(status=Visit.Status.CANCELLED_FOR_SAFETY).order_by("order").first()
         CheckIn.objects.create(
             round=round_,
             kind=CheckIn.Kind.START,
@@ -214,7 +215,7 @@ def check_in(
             recorded_by=by,
         )
         round_.last_check_in_at = now
-        if final:
+        if final and was_out:  # "I'm back" ends a round that is out; on any other it is recorded and no more
             round_.status = Round.Status.BACK
             round_.ended_at = now
             round_.check_in_due_at = None

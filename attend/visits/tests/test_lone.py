@@ -24,13 +24,14 @@ def test_a_round_without_a_risk_check_is_refused_with_the_reason(world):  # noqa
 
 
 def test_a_round_without_an_expected_return_time_or_a_mobile_is_refused(world):  # noqa: F811
-    OfficerProfile.objects.filter(user=world["officer"]).update(mobile="")
+    OfficerProfile.objects.filter(user=world["officer"]).delete()  # no profile at all: checking makes none
     with pytest.raises(lone.VisitError) as refused:
         lone.start_round(world["round"], by=world["officer"], expected_back_at=None, now=at("13:00"))
     assert str(refused.value) == (
         "Enter the time you expect to be back; Add your mobile number to your profile first: the office must be "
         "able to ring you"
     )
+    assert not OfficerProfile.objects.filter(user=world["officer"]).exists()
     with pytest.raises(lone.VisitError, match="must be later than now"):
         lone.start_round(world["round"], by=world["officer"], expected_back_at=at("12:00"), now=at("13:00"))
     assert Round.objects.get().status == "planned"
@@ -50,11 +51,13 @@ def test_a_check_in_is_never_refused_even_on_a_round_not_out(world):  # noqa: F8
     )
     assert (row.kind, row.channel, row.note) == ("after_visit", "office_call", "rang")
     assert Round.objects.get().status == "planned"  # recorded, and nothing else pretended
+    back = lone.check_in(world["round"], by=world["officer"], channel="page", now=at("09:05"), final=True)
+    assert back.kind == "final" and Round.objects.get().status == "planned"  # a planned round is not "back"
     start(world["round"], now=at("13:00"), first_check_in=at("14:00"))
     lone.check_in(world["round"], by=world["officer"], channel="page", now=at("15:00"), final=True)
     late = lone.check_in(world["round"], by=world["officer"], channel="sms", now=at("15:10"))
     assert late.pk and Round.objects.get().status == "back"
-    assert CheckIn.objects.count() == 4
+    assert CheckIn.objects.count() == 5
 
 
 def test_a_check_in_for_an_unlisted_address_adds_the_visit_and_moves_the_next_check_in(world):  # noqa: F811
