@@ -108,6 +108,7 @@ def _context(prosecution, *, officer, as_of: dt.date) -> dict:
         "notice_exhibits": [(ref, n) for ref, n in exhibits if not hasattr(n, "route")],
         "steps": steps,
         "exhibit_refs": [ref for ref, _ in exhibits],
+        "redactor": redact,
     }
 
 

@@ -142,6 +142,7 @@ class Redactor:
     """Siblings' names and the other parent's address never appear in the bundle."""
 
     phrases: list[str] = field(default_factory=list)
+    do_not_call_in_templates = True  # passed to the |redacted filter, not called by the template engine
 
     def __call__(self, text: str) -> str:
         for phrase in self.phrases:

@@ -115,6 +115,7 @@ def prosecution(monkeypatch):
         occurred_at=_aware(dt.date(2024, 9, 20)),
         summary="Meeting in school with Ms Stone.",
         parent_words="I will bring her in myself",
+        next_step="Ask Leo Stone's school about the mornings",
         support_offered=["breakfast_club"],
         support_declined=["parenting"],
     )
@@ -257,6 +258,7 @@ def test_chronology_notices_statement_and_unused_material(prosecution):
     assert "U1" in unused and "Restricted safeguarding note (listed, not shown)" in unused
     assert "XYZZY" not in text
     assert "Leo Stone" not in text and "22 Secret Lane" not in text and "[redacted]" in text
+    assert "Ask [redacted]'s school about the mornings" in text  # the meeting's next step, redacted too
     assert AuditEvent.objects.filter(action="enforcement.bundle.built").count() == 1
 
 
