@@ -30,5 +30,5 @@ urlpatterns = [
         name="penalty-notice-payments",
     ),
     # Anything else under /api/ is a JSON 404, not the site's HTML page.
-    re_path(r"^(?P<rest>.*)$", views.not_found, name="not-found"),
+    re_path(r"^(?P<rest>(?s:.*))$", views.not_found, name="not-found"),
 ]

@@ -27,7 +27,7 @@ def api_entries():
 
 def test_every_api_view_declares_a_permission_that_its_token_scope_allows():
     entries = api_entries()
-    assert len(entries) == 12
+    assert len(entries) == 15  # the 12 before, and penalty notices: list and issue, one notice, its payments
     for entry in entries:
         view = entry.callback.view_class
         assert entry.permission in PERMISSIONS
@@ -145,7 +145,7 @@ def test_each_token_is_throttled_with_a_json_429(world, client, settings):
     assert client.get("/api/v1/schools/", headers=bearer(other)).status_code == 200  # per token
 
 
-SAMPLE = {"urn": 100001, "pk": 1, "upn": "A201200024001", "ref": "CW-000001"}
+SAMPLE = {"urn": 100001, "pk": 1, "upn": "A201200024001", "ref": "CW-000001", "number": "PN-2025-000001"}
 
 
 @pytest.mark.parametrize("scope", sorted(SCOPES))
@@ -169,3 +169,12 @@ def test_every_api_endpoint_needs_exactly_its_declared_scope(db, client, scope):
                 assert status in (400, 404), (url, status)
             else:
                 assert status == 403, (url, status)
+
+
+def test_a_path_with_a_newline_is_still_a_json_404(db, client):
+    # The catch-all matches any character, a newline too (found by the schema fuzzing).
+    response = client.get("/api/v1/schools/%C2%B8%5B%0A%40s%01/statistics/")
+    assert response.status_code == 404 and response.json() == {
+        "detail": "No such API endpoint.",
+        "status": 404,
+    }

@@ -59,6 +59,10 @@ OPERATIONS = {
     "GET /api/v1/cases/{ref}/chronology/",
     "POST /api/v1/cases/{ref}/chronology/",
     "GET /api/v1/cases/{ref}/chronology/{id}/",
+    "GET /api/v1/penalty-notices/",
+    "POST /api/v1/penalty-notices/",
+    "GET /api/v1/penalty-notices/{number}/",
+    "POST /api/v1/penalty-notices/{number}/payments/",
 }
 
 
@@ -111,7 +115,10 @@ def real_objects(world) -> dict[str, dict]:
     run = ImportRun.objects.create(kind="marks", file_name="marks.csv", imported_by=world["la_officer"])
     case, _ = open_case(by=world["la_officer"], pupil=world["absent"], school=world["a"])
     entry = case.entries.get()
+    notice = _penalty_notice(world, case)
     return {
+        "/api/v1/penalty-notices/{number}/": {"number": notice.number},
+        "/api/v1/penalty-notices/{number}/payments/": {"number": notice.number},
         "/api/v1/cases/{ref}/": {"ref": case.ref},
         "/api/v1/cases/{ref}/chronology/": {"ref": case.ref},
         "/api/v1/cases/{ref}/chronology/{id}/": {"ref": case.ref, "id": entry.pk},
@@ -120,6 +127,25 @@ def real_objects(world) -> dict[str, dict]:
         "/api/v1/pupils/{upn}/attendance/": {"upn": world["absent"].upn},
         "/api/v1/imports/{id}/": {"id": run.pk},
     }
+
+
+def _penalty_notice(world, case):
+    """A notice to the absent pupil's parent, as issued (the notice tables take inserts only)."""
+    from decimal import Decimal
+
+    from attend.enforcement.models import CodeOfConduct, PenaltyNotice
+    from attend.registers.tests.factories import make_contact
+
+    code = CodeOfConduct.objects.create(
+        version=1, effective_from=dt.date(2024, 8, 19), sufficient_improvement="No unauthorised absence"
+    )
+    return PenaltyNotice.objects.create(
+        number="PN-2025-000001", pupil=world["absent"], school=world["a"], case=case,
+        parent=make_contact(world["absent"]), parent_basis="Mother", reason="other", issue_date=dt.date(2025, 11, 3),
+        period_start=dt.date(2025, 10, 6), period_end=dt.date(2025, 10, 10), sessions=10, sequence=1,
+        amount_reduced=Decimal("80"), amount_full=Decimal("160"), issued_by=world["la_officer"],
+        issuer_capacity="la_officer", code=code,
+    )  # fmt: skip
 
 
 @pytest.mark.fuzz

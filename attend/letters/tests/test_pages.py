@@ -34,7 +34,10 @@ def test_the_library_lists_the_defaults_for_the_leads_school(client, place):
     client.force_login(place["lead"])
     page = client.get("/letters/templates/").content.decode()
     assert "Attendance concern: stage 1 (supportive letter)" in page and "Attend default" in page
-    assert "Translation to be checked" in page and "Placeholder" in page
+    assert "Translation to be checked" in page
+    assert (
+        "Placeholder" not in page
+    )  # the enforcement work replaced the placeholder wording (letters 0006, 0007)
 
 
 def test_editing_refuses_an_unknown_field_and_names_it(client, place):
