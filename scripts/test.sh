@@ -31,8 +31,10 @@ sqlite=$?
 # The PostgreSQL pass runs with the process clock on a Saturday (conftest.py, attend/core/travel.py): a test that
 # reads the real date through the code under test fails here, not on the first weekend after it was written.
 # scripts/test-days.sh runs the suite on every kind of day (Saturday, Sunday, bank holiday, summer holiday, weekday).
-echo "=== Test suite on PostgreSQL ($PG_URL), clock on a Saturday ==="
-ATTEND_TEST_DAY=saturday DATABASE_URL="$PG_URL" .venv/bin/pytest -m "not spark" "$@"
+# The browser flows (headless Chromium, axe) run once, in the SQLite pass: they test pages, not the database, and
+# they are the slowest tests (about 24 of them, several minutes).
+echo "=== Test suite on PostgreSQL ($PG_URL), clock on a Saturday (browser flows ran on SQLite) ==="
+ATTEND_TEST_DAY=saturday DATABASE_URL="$PG_URL" .venv/bin/pytest -m "not spark and not browser" "$@"
 postgres=$?
 
 echo "ruff: $lint, pytest on SQLite: $sqlite, pytest on PostgreSQL: $postgres (0 = passed)"
