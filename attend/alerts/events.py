@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from attend import audit
 from attend.people.models import Enrolment, Pupil
@@ -143,3 +144,15 @@ def raise_event(event: Event, *, by=None) -> Alert | None:
         data={"rule": event.rule, "reason": event.reason, **{k: v for k, v in event.details.items()}},
     )
     return alert
+
+
+def clear_alerts(pks, today: dt.date) -> int:
+    """Clear the open work-list items `pks` whose reason has gone (a synced prompt no longer due): how many."""
+    if not pks:
+        return 0
+    return Alert.objects.filter(pk__in=pks, status__in=OPEN_STATUSES).update(
+        status=Alert.Status.CLEARED,
+        cleared_on=today,
+        last_evaluated_on=today,
+        status_changed_at=timezone.now(),
+    )

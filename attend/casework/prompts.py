@@ -20,7 +20,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attend import audit
-from attend.alerts.events import CASE_CONSENT, CASE_MEETING, CASE_NEXT_STEP, CASE_REVIEW, CASE_RULES
+from attend.alerts.events import (
+    CASE_CONSENT,
+    CASE_MEETING,
+    CASE_NEXT_STEP,
+    CASE_REVIEW,
+    CASE_RULES,
+    clear_alerts,
+)
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.people.models import Enrolment
 
@@ -161,12 +168,5 @@ def sync_case_prompts(today: dt.date, cases=None) -> dict[str, int]:
             for (rule, key), a in latest.items()
             if (rule, key) not in wanted and a.status in (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED)
         ]
-        if stale:
-            stamp = timezone.now()
-            cleared = Alert.objects.filter(pk__in=stale, status__in=OPEN_STATUSES).update(
-                status=Alert.Status.CLEARED,
-                cleared_on=today,
-                last_evaluated_on=today,
-                status_changed_at=stamp,
-            )
+        cleared = clear_alerts(stale, today)
     return {"raised": raised, "cleared": cleared}

@@ -14,10 +14,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from attend import audit
-from attend.alerts.events import NOTICE_DECISION
+from attend.alerts.events import NOTICE_DECISION, clear_alerts
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.casework.chronology import record_entry
 from attend.casework.models import EntryKind
@@ -230,11 +229,5 @@ def sync_notice_decisions(today: dt.date, *, notices=None, schools=None) -> dict
             )
             raised += 1
         stale = [a.pk for key, a in latest.items() if key not in wanted and a.status in OPEN_STATUSES]
-        if stale:
-            cleared = Alert.objects.filter(pk__in=stale).update(
-                status=Alert.Status.CLEARED,
-                cleared_on=today,
-                last_evaluated_on=today,
-                status_changed_at=timezone.now(),
-            )
+        cleared = clear_alerts(stale, today)
     return {"raised": raised, "cleared": cleared}

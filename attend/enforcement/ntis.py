@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from attend import audit
+from attend.alerts.events import clear_alerts
 from attend.casework.models import Stage
 from attend.core import clock
 from attend.people.models import Contact, Pupil
@@ -240,10 +241,9 @@ def sync_nti_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
     """The work list: one `nti_in_force` item per notice in force, from its issue to its end date (cleared the day
     after, or when withdrawn or concluded), with the live figures in its reason. Raises the missing ones and clears
     the others, as the timetable and casework syncs do; an item someone dismissed stays dismissed."""
-    from django.utils import timezone
 
     from attend.alerts.events import NTI_IN_FORCE
-    from attend.alerts.models import OPEN_STATUSES, Alert
+    from attend.alerts.models import Alert
 
     from .steps_ladder import school_on
 
@@ -290,10 +290,5 @@ def sync_nti_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
             )
             raised += 1
         stale = [a.pk for key, a in latest.items() if key not in wanted]
-        cleared = Alert.objects.filter(pk__in=stale, status__in=OPEN_STATUSES).update(
-            status=Alert.Status.CLEARED,
-            cleared_on=today,
-            last_evaluated_on=today,
-            status_changed_at=timezone.now(),
-        )
+        cleared = clear_alerts(stale, today)
     return {"raised": raised, "cleared": cleared}

@@ -10,11 +10,10 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from attend import audit
-from attend.alerts.events import PROSECUTION_TIME_LIMIT
-from attend.alerts.models import OPEN_STATUSES, Alert
+from attend.alerts.events import PROSECUTION_TIME_LIMIT, clear_alerts
+from attend.alerts.models import Alert
 from attend.people.models import Enrolment
 
 from .models import Prosecution
@@ -87,11 +86,5 @@ def sync_time_limit_prompts(today: dt.date, *, prosecutions=None) -> dict[str, i
             for key, a in latest.items()
             if key not in wanted and a.status in (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED)
         ]
-        if stale:
-            cleared = Alert.objects.filter(pk__in=stale, status__in=OPEN_STATUSES).update(
-                status=Alert.Status.CLEARED,
-                cleared_on=today,
-                last_evaluated_on=today,
-                status_changed_at=timezone.now(),
-            )
+        cleared = clear_alerts(stale, today)
     return {"raised": raised, "cleared": cleared}

@@ -16,12 +16,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from attend import audit
-from attend.alerts.events import REFERRAL_NO_REPLY
-from attend.alerts.models import OPEN_STATUSES, Alert
+from attend.alerts.events import REFERRAL_NO_REPLY, clear_alerts
+from attend.alerts.models import Alert
 from attend.casework.chronology import record_entry
 from attend.casework.models import OPEN_CASE_STATUSES, Case
 from attend.casework.prompts import _enrolments
@@ -271,11 +270,5 @@ def sync_referral_reminders(today: dt.date, cases=None) -> dict[str, int]:
             raised += 1
         open_ = (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED)  # a linked item stays with its case
         stale = [a.pk for key, a in latest.items() if key not in wanted and a.status in open_]
-        if stale:
-            cleared = Alert.objects.filter(Q(pk__in=stale), status__in=OPEN_STATUSES).update(
-                status=Alert.Status.CLEARED,
-                cleared_on=today,
-                last_evaluated_on=today,
-                status_changed_at=timezone.now(),
-            )
+        cleared = clear_alerts(stale, today)
     return {"raised": raised, "cleared": cleared}

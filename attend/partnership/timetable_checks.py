@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
 
 from attend import audit
-from attend.alerts.events import TIMETABLE_REVIEW_DUE
-from attend.alerts.models import OPEN_STATUSES, Alert
+from attend.alerts.events import TIMETABLE_REVIEW_DUE, clear_alerts
+from attend.alerts.models import Alert
 from attend.casework.models import PartTimeTimetable, TimetableStatus
 from attend.letters.age import of_compulsory_school_age
 from attend.people.models import Enrolment
@@ -107,13 +106,7 @@ def sync_timetable_prompts(today: dt.date, *, schools=None, timetables=None) -> 
             for key, a in latest.items()
             if key not in wanted and a.status in (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED)
         ]
-        if stale:
-            cleared = Alert.objects.filter(pk__in=stale, status__in=OPEN_STATUSES).update(
-                status=Alert.Status.CLEARED,
-                cleared_on=today,
-                last_evaluated_on=today,
-                status_changed_at=timezone.now(),
-            )
+        cleared = clear_alerts(stale, today)
     return {"raised": raised, "cleared": cleared}
 
 
