@@ -238,6 +238,10 @@ class Due:
             ~Exists(kept_enrolments.filter(pupil=OuterRef("pk"))),
             ~Exists(self._kept_alerts().filter(pupil=OuterRef("pk"))),
         )
+        # Enforcement records are kept, and so is the pupil they name (attend/enforcement/retention.py).
+        from attend.enforcement.retention import pupil_has_records
+
+        pupils = pupils.exclude(pupil_has_records())
         casework = self.casework()
         if casework is not None:
             kept = casework.model.objects.exclude(pk__in=casework.values("pk"))
@@ -263,9 +267,11 @@ class Due:
 
     def contacts(self) -> QuerySet:
         staying = Pupil.objects.exclude(pk__in=self._leaving().values("pk"))
+        from attend.enforcement.retention import contact_has_records
+
         return Contact.objects.filter(
             ~Exists(PupilContact.objects.filter(contact=OuterRef("pk"), pupil__in=staying.values("pk")))
-        )
+        ).exclude(contact_has_records())
 
     def import_runs(self) -> QuerySet:
         return ImportRun.objects.filter(started_at__lt=_start_of(self.cutoff))

@@ -269,3 +269,37 @@ def test_the_command_reports_and_applies(world, capsys):
     call_command("retention", "apply", "--as-of", "2032-08-01", "--confirm")
     assert "deleted 3 marks" in capsys.readouterr().out
     assert Mark.objects.count() == 2
+
+
+def test_a_pupil_and_parent_named_in_a_penalty_notice_are_kept_with_it(world, settings):
+    """Enforcement records are evidence with no schedule of their own yet: retention keeps them, the pupil and the
+    parent they name, and the case they belong to (attend/enforcement/retention.py), rather than failing on them."""
+    from decimal import Decimal
+
+    from attend.casework.cases import close_case, open_case
+    from attend.enforcement.models import CodeOfConduct, PenaltyNotice
+
+    settings.ATTEND_RETENTION_CASEWORK_YEARS = 6
+    officer = make_user("officer")
+    case, _ = open_case(
+        by=officer, pupil=world["gone"], school=world["school"], occurred_at=aware(dt.date(2024, 1, 8))
+    )
+    close_case(case, "improved", "Attending again", officer)
+    case.__class__.objects.filter(pk=case.pk).update(
+        closed_at=aware(dt.date(2024, 6, 3))
+    )  # eight years before
+    code = CodeOfConduct.objects.create(
+        version=1, effective_from=dt.date(2019, 1, 1), sufficient_improvement="None"
+    )
+    notice = PenaltyNotice.objects.create(
+        number="PN-2024-000001", pupil=world["gone"], school=world["school"], case=case, parent=world["gone_contact"],
+        parent_basis="Mother", reason="holiday", issue_date=dt.date(2024, 3, 4), period_start=dt.date(2024, 2, 5),
+        period_end=dt.date(2024, 2, 9), sessions=10, sequence=1, amount_reduced=Decimal("80"),
+        amount_full=Decimal("160"), issued_by=officer, issuer_capacity="la_officer", code=code,
+    )  # fmt: skip
+    assert counts(retention_report(as_of=AS_OF))["cases"] == 0  # the closed case is kept with its notice
+    retention_apply(as_of=AS_OF)
+    assert PenaltyNotice.objects.filter(pk=notice.pk).exists()
+    assert Pupil.objects.filter(pk=world["gone"].pk).exists()
+    assert Contact.objects.filter(pk=world["gone_contact"].pk).exists()
+    assert case.__class__.objects.filter(pk=case.pk).exists()
