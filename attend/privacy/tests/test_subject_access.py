@@ -169,6 +169,9 @@ def test_the_command_writes_an_owner_only_archive(tmp_path, pupil, capsys):
 
 
 def test_the_pupil_page_links_to_the_export_for_those_who_may_make_one(client, pupil):
+    # The fixture's "=c" mark tests the export's CSV escaping; no import lets such a code in, and the statistics
+    # store (built by the pupil page when no test before this one has built it) refuses it.
+    Mark.objects.filter(code="=c").delete()
     client.force_login(dsl_of(pupil))
     page = client.get(reverse("web:pupil", args=[pupil.upn])).content.decode()
     assert f'href="{reverse("privacy:subject-access", args=[pupil.upn])}"' in page
