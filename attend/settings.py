@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "attend.partnership",
     "attend.visits",
     "attend.enforcement",
+    "attend.cme",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",

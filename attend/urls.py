@@ -24,6 +24,7 @@ urlpatterns = [
     path("partnership/", include("attend.partnership.urls")),
     path("visits/", include("attend.visits.urls")),
     path("enforcement/", include("attend.enforcement.urls")),
+    path("cme/", include("attend.cme.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -268,6 +268,49 @@ _TABLE = [
         LA_STAFF,
         "See the LA's enforcement register and the parental responsibility measures return, and export them.",
     ),
+    # Children missing education, deletions from the roll, home education and s19 (issue 20; attend/cme). The LA's
+    # statutory duties (EA 1996 s436A, s19; 2024 Regs reg 9, 13): schools notify, make their own enquiries and
+    # record deletions; the LA owns the enquiry, the home education record and the s19 decision.
+    Permission(
+        "cme.view",
+        SCHOOL_STAFF | LA_STAFF,
+        "See children missing education enquiries, deletion returns and home education records in your scope.",
+    ),
+    Permission(
+        "cme.enquire",
+        SCHOOL_STAFF | LA_STAFF,
+        "Open a children missing education enquiry and record reasonable enquiries (your scope).",
+        writes=True,
+    ),
+    Permission(
+        "cme.decide",
+        LA_STAFF,
+        "Close a children missing education enquiry with its outcome and refer a child to another LA (your LA).",
+        writes=True,
+    ),
+    Permission(
+        "cme.deletion",
+        frozenset({R.SCHOOL_OFFICER, R.ATTENDANCE_LEAD, R.HEADTEACHER, R.LA_OFFICER, R.LA_MANAGER}),
+        "Record a deletion from a school's admission register with its ground (a deletion return to the LA).",
+        writes=True,
+    ),
+    Permission(
+        "cme.ehe",
+        LA_STAFF,
+        "Keep the LA's home education records: notices, consent, contacts, suitability and returns to school.",
+        writes=True,
+    ),
+    Permission(
+        "cme.s19",
+        LA_STAFF,
+        "Record the LA's decision on arranging education for a child missing school through health or exclusion.",
+        writes=True,
+    ),
+    Permission(
+        "cme.returns",
+        LA_STAFF,
+        "See the LA's children missing education, deletions and home education lists and export the termly returns.",
+    ),
     Permission("account.password", ALL_ROLES, "Change your own password (your current one first)."),
     Permission(
         "account.recovery_codes",

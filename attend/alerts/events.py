@@ -42,6 +42,27 @@ NTI_IN_FORCE = "nti_in_force"
 NOTICE_DECISION = "notice_decision"
 # The last day to lay a prosecution's information is near (attend.enforcement.prosecutions_prompts, its own sync).
 PROSECUTION_TIME_LIMIT = "prosecution_time_limit"
+# The LA's duties to children out of school (attend.cme), each raised and cleared by its own sync.
+OFF_ROLLING_CONCERN = (
+    "off_rolling_concern"  # attend.cme.roll: a ground used without its conditions, or a cluster
+)
+DELETION_GROUND_MISSING = (
+    "deletion_ground_missing"  # attend.cme.roll: a leaving date imported without a ground
+)
+S19_HEALTH = "s19_health"  # attend.cme.s19: 15 school days missed (or expected) through ill health
+S19_EXCLUSION = "s19_exclusion"  # attend.cme.s19: the sixth school day of a suspension or exclusion
+EHE_CONTACT_DUE = "ehe_contact_due"  # attend.cme.ehe: the LA's next contact with a home-educating family
+CME_ENQUIRY_DUE = "cme_enquiry_due"  # attend.cme.enquiries: an open enquiry with no enquiry recorded lately
+CME_RULES = frozenset(
+    {
+        OFF_ROLLING_CONCERN,
+        DELETION_GROUND_MISSING,
+        S19_HEALTH,
+        S19_EXCLUSION,
+        EHE_CONTACT_DUE,
+        CME_ENQUIRY_DUE,
+    }
+)
 EVENT_RULES = (
     frozenset(
         {
@@ -56,6 +77,7 @@ EVENT_RULES = (
         }
     )
     | CASE_RULES
+    | CME_RULES
 )
 
 
@@ -142,6 +164,42 @@ def raise_event(event: Event, *, by=None) -> Alert | None:
         obj=alert,
         pupil=event.pupil,
         data={"rule": event.rule, "reason": event.reason, **{k: v for k, v in event.details.items()}},
+    )
+    return alert
+
+
+def raise_prompt(
+    *,
+    rule: str,
+    key: str,
+    enrolment: Enrolment,
+    today: dt.date,
+    reason: str,
+    details: dict,
+    measure: float = 1.0,
+    priority: int = 5,
+    by=None,
+) -> Alert:
+    """Put one synced prompt on the work list (a new alert for `rule` and `key` on the enrolment's school), audited.
+    The caller's sync decides whether it is due and clears the ones whose reason has gone (`clear_alerts`)."""
+    alert = Alert.objects.create(
+        rule=rule,
+        key=key,
+        pupil=enrolment.pupil,
+        enrolment=enrolment,
+        school=enrolment.school,
+        raised_on=today,
+        last_evaluated_on=today,
+        reason=reason,
+        evidence=[],
+        details=details,
+        measure=measure,
+        peak_measure=measure,
+        raised_measure=measure,
+        priority=priority,
+    )
+    audit.record(
+        "alerts.alert.raised", by=by, obj=alert, pupil=enrolment.pupil, data={"rule": rule, "reason": reason}
     )
     return alert
 

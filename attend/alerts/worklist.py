@@ -64,6 +64,12 @@ RULE_TITLES = {
     "nti_in_force": "Notice to improve in force: watch the improvement period",
     "notice_decision": "Penalty notice unpaid after 28 days: decision required",
     "prosecution_time_limit": "Prosecution: the last day to lay the information is near",
+    "off_rolling_concern": "Deletion from the roll that looks like off-rolling",
+    "deletion_ground_missing": "Deletion from the roll with no ground given",
+    "s19_health": "15 school days missed through ill health: decide on s19 education",
+    "s19_exclusion": "Sixth day of a suspension or exclusion: provision from today",
+    "ehe_contact_due": "Home education: the LA's contact is due",
+    "cme_enquiry_due": "Children missing education enquiry: next enquiry due",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -96,6 +102,12 @@ RULE_WEIGHT = {
     "nti_in_force": 50,
     "notice_decision": 85,
     "prosecution_time_limit": 85,
+    "off_rolling_concern": 62,
+    "deletion_ground_missing": 56,
+    "s19_health": 64,
+    "s19_exclusion": 88,
+    "ehe_contact_due": 42,
+    "cme_enquiry_due": 92,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -113,6 +125,12 @@ RULE_SIDE = {
     "nti_in_force": LA,
     "notice_decision": LA,
     "prosecution_time_limit": LA,
+    "off_rolling_concern": LA,
+    "deletion_ground_missing": LA,
+    "s19_health": LA,
+    "s19_exclusion": LA,
+    "ehe_contact_due": LA,
+    "cme_enquiry_due": LA,
 }  # everything else: SCHOOL
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
@@ -129,14 +147,25 @@ THRESHOLD_RULES = frozenset(
 # A referral with no reply (attend.partnership.referrals) is routed and listed the same way.
 CASE_RULES = frozenset({"case_next_step", "case_review", "case_meeting", "case_consent", "referral_no_reply"})
 # A part-time timetable past its review or planned end (attend.partnership.timetables) stays on today's list until
-# someone reviews it: a time-limited timetable drifting on is what the guidance warns against.
-TIMETABLE_RULES = frozenset({"timetable_review_due"})
+# someone reviews it: a time-limited timetable drifting on is what the guidance warns against. So do the enforcement
+# deadlines (an unpaid notice's 28-day decision, a prosecution's time limit), and the LA's duties to children out of
+# school (attend.cme): a deletion that looks like off-rolling, an s19 decision due, a home education contact due.
+TIMETABLE_RULES = frozenset(
+    {
+        "timetable_review_due",
+        "notice_decision",
+        "prosecution_time_limit",
+        "off_rolling_concern",
+        "deletion_ground_missing",
+        "s19_health",
+        "s19_exclusion",
+        "ehe_contact_due",
+        "cme_enquiry_due",
+    }
+)
 # A notice to improve in force (attend.enforcement.ntis) is on the list for its improvement period, then cleared.
 LADDER_RULES = frozenset({"nti_in_force"})
 TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES | LADDER_RULES
-TIMETABLE_RULES = frozenset({"timetable_review_due", "notice_decision"})
-TIMETABLE_RULES = frozenset({"timetable_review_due", "prosecution_time_limit"})
-TODAY_RULES = URGENT_RULES | DAILY_RULES | THRESHOLD_RULES | CASE_RULES | TIMETABLE_RULES
 NEW_DAYS = 7
 TOP_N = 25
 
@@ -170,6 +199,12 @@ NEXT_STEP = {
     "nti_in_force": "Follow the improvement period on the notice to improve's page; record the outcome after it ends",
     "notice_decision": "Decide: prosecute for the original offence, or withdraw the notice on one of the grounds",
     "prosecution_time_limit": "Lay the information at the magistrates' court before the last day, or discontinue",
+    "off_rolling_concern": "Ask the school for the ground's evidence; challenge a deletion made without it",
+    "deletion_ground_missing": "Ask the school which ground of regulation 9 applies, and record it",
+    "s19_health": "Decide whether the LA arranges education (s19) and record the decision",
+    "s19_exclusion": "Check full-time provision is in place from the sixth day; record the decision",
+    "ehe_contact_due": "Contact the family about the child's education and record what you found",
+    "cme_enquiry_due": "Make the next reasonable enquiry, or close the enquiry with its outcome",
 }
 
 LISTS = {

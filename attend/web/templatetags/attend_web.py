@@ -97,6 +97,8 @@ def main_navigation(context):
         items.append(("Visits", reverse("visits:office"), path.startswith("/visits/")))
     if has_permission(user, "enforcement.register"):
         items.append(("Enforcement", reverse("enforcement:register"), path.startswith("/enforcement/")))
+    if has_permission(user, "cme.returns"):
+        items.append(("Missing education", reverse("cme:index"), path.startswith("/cme/")))
     if has_permission(user, "partnership.my_pupils"):
         items.append(
             ("My pupils", reverse("partnership:my-pupils"), path.startswith("/partnership/my-pupils/"))

@@ -1,0 +1,10 @@
+"""The roll area's plain functions (issue 20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def index_panel(user, today: dt.date) -> dict:
+    """Context for this area's panel on /cme/ (template cme/roll/_index_panel.html)."""
+    return {}

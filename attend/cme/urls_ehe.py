@@ -1,0 +1,3 @@
+"""/cme/ pages for the ehe area."""
+
+urlpatterns: list = []

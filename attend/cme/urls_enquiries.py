@@ -1,0 +1,3 @@
+"""/cme/ pages for the enquiries area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""/cme/ pages for the roll area."""
+
+urlpatterns: list = []

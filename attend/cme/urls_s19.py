@@ -1,0 +1,3 @@
+"""/cme/ pages for the s19 area."""
+
+urlpatterns: list = []
