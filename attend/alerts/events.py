@@ -178,16 +178,19 @@ def raise_prompt(
     details: dict,
     measure: float = 1.0,
     priority: int = 5,
+    school: School | None = None,
+    audit_data: dict | None = None,
     by=None,
 ) -> Alert:
-    """Put one synced prompt on the work list (a new alert for `rule` and `key` on the enrolment's school), audited.
-    The caller's sync decides whether it is due and clears the ones whose reason has gone (`clear_alerts`)."""
+    """Put one synced prompt on the work list (a new alert for `rule` and `key`, on the enrolment's school unless
+    `school` says otherwise), audited. The caller's sync decides whether it is due and clears the ones whose reason
+    has gone (`clear_alerts`)."""
     alert = Alert.objects.create(
         rule=rule,
         key=key,
         pupil=enrolment.pupil,
         enrolment=enrolment,
-        school=enrolment.school,
+        school=school or enrolment.school,
         raised_on=today,
         last_evaluated_on=today,
         reason=reason,
@@ -198,9 +201,8 @@ def raise_prompt(
         raised_measure=measure,
         priority=priority,
     )
-    audit.record(
-        "alerts.alert.raised", by=by, obj=alert, pupil=enrolment.pupil, data={"rule": rule, "reason": reason}
-    )
+    data = {"rule": rule, "reason": reason, **(audit_data or {})}
+    audit.record("alerts.alert.raised", by=by, obj=alert, pupil=enrolment.pupil, data=data)
     return alert
 
 

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from attend import audit
 from attend.alerts.events import (
     CASE_CONSENT,
     CASE_MEETING,
@@ -27,6 +26,7 @@ from attend.alerts.events import (
     CASE_REVIEW,
     CASE_RULES,
     clear_alerts,
+    raise_prompt,
 )
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.people.models import Enrolment
@@ -135,32 +135,21 @@ def sync_case_prompts(today: dt.date, cases=None) -> dict[str, int]:
             case = by_case[item.case_id]
             overdue = " (overdue)" if item.due < today else ""
             reason = f"Case {case.ref}: {item.what}, due {_d(item.due)}{overdue}."
-            alert = Alert.objects.create(
+            raise_prompt(
                 rule=rule,
                 key=key,
-                pupil=case.pupil,
                 enrolment=enrolments[item.case_id],
-                school=case.school,
-                raised_on=today,
-                last_evaluated_on=today,
+                today=today,
                 reason=reason,
-                evidence=[],
                 details={
                     "case": case.ref,
                     "case_id": case.pk,
                     "due": item.due.isoformat(),
                     "officers": [u for u in (case.la_officer_id, case.school_lead_id) if u],
                 },
-                measure=1.0,
-                peak_measure=1.0,
-                raised_measure=1.0,
+                school=case.school,
                 priority=3 if overdue else 5,
-            )
-            audit.record(
-                "alerts.alert.raised",
-                obj=alert,
-                pupil=case.pupil,
-                data={"rule": rule, "reason": reason, "case": case.ref},
+                audit_data={"case": case.ref},
             )
             raised += 1
         stale = [

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from attend import audit
-from attend.alerts.events import NOTICE_DECISION, clear_alerts
+from attend.alerts.events import NOTICE_DECISION, clear_alerts, raise_prompt
 from attend.alerts.models import OPEN_STATUSES, Alert
 from attend.casework.chronology import record_entry
 from attend.casework.models import EntryKind
@@ -205,27 +205,15 @@ def sync_notice_decisions(today: dt.date, *, notices=None, schools=None) -> dict
                 f"Penalty notice {notice.number} to {notice.parent} unpaid after 28 days (due by "
                 f"{full_by:%d/%m/%Y}): decide to prosecute for the original offence or withdraw it."
             )
-            alert = Alert.objects.create(
+            raise_prompt(
                 rule=NOTICE_DECISION,
                 key=key,
-                pupil=notice.pupil,
                 enrolment=enrolment,
-                school=notice.school,
-                raised_on=today,
-                last_evaluated_on=today,
+                today=today,
                 reason=reason,
-                evidence=[],
                 details={"notice": notice.number, "due": full_by.isoformat()},
-                measure=1.0,
-                peak_measure=1.0,
-                raised_measure=1.0,
+                school=notice.school,
                 priority=3,
-            )
-            audit.record(
-                "alerts.alert.raised",
-                obj=alert,
-                pupil=notice.pupil,
-                data={"rule": NOTICE_DECISION, "reason": reason},
             )
             raised += 1
         stale = [a.pk for key, a in latest.items() if key not in wanted and a.status in OPEN_STATUSES]

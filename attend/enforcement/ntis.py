@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from attend import audit
-from attend.alerts.events import clear_alerts
+from attend.alerts.events import clear_alerts, raise_prompt
 from attend.casework.models import Stage
 from attend.core import clock
 from attend.people.models import Contact, Pupil
@@ -275,18 +275,15 @@ def sync_nti_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
                 f"Notice to improve in force to {nti.period_end:%d %B %Y}: so far {f.unauthorised} unauthorised of "
                 f"{f.possible} possible sessions (sufficient: at most {nti.max_unauthorised})."
             )
-            alert = Alert.objects.create(
-                rule=NTI_IN_FORCE, key=key, pupil=nti.pupil, enrolment=enrolment, school=school, raised_on=today,
-                last_evaluated_on=today, reason=reason, evidence=[],
+            raise_prompt(
+                rule=NTI_IN_FORCE,
+                key=key,
+                enrolment=enrolment,
+                today=today,
+                reason=reason,
                 details={"nti_id": nti.pk, "due": nti.period_end.isoformat()},
-                measure=float(f.unauthorised), peak_measure=float(f.unauthorised), raised_measure=float(f.unauthorised),
-                priority=5,
-            )  # fmt: skip
-            audit.record(
-                "alerts.alert.raised",
-                obj=alert,
-                pupil=nti.pupil,
-                data={"rule": NTI_IN_FORCE, "reason": reason},
+                school=school,
+                measure=float(f.unauthorised),
             )
             raised += 1
         stale = [a.pk for key, a in latest.items() if key not in wanted]

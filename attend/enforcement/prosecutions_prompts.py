@@ -11,8 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
-from attend import audit
-from attend.alerts.events import PROSECUTION_TIME_LIMIT, clear_alerts
+from attend.alerts.events import PROSECUTION_TIME_LIMIT, clear_alerts, raise_prompt
 from attend.alerts.models import Alert
 from attend.people.models import Enrolment
 
@@ -58,27 +57,15 @@ def sync_time_limit_prompts(today: dt.date, *, prosecutions=None) -> dict[str, i
                 f"Case {prosecution.case.ref}: the information against {prosecution.parent.forename} "
                 f"{prosecution.parent.surname} must be laid by {_d(prosecution.lay_by)} ({when}; MCA 1980 s127)."
             )
-            alert = Alert.objects.create(
+            raise_prompt(
                 rule=PROSECUTION_TIME_LIMIT,
                 key=key,
-                pupil=prosecution.pupil,
                 enrolment=enrolment,
-                school=enrolment.school,
-                raised_on=today,
-                last_evaluated_on=today,
+                today=today,
                 reason=reason,
-                evidence=[],
                 details={"case": prosecution.case.ref, "lay_by": prosecution.lay_by.isoformat()},
-                measure=1.0,
-                peak_measure=1.0,
-                raised_measure=1.0,
+                school=enrolment.school,
                 priority=2 if days <= 14 else 4,
-            )
-            audit.record(
-                "alerts.alert.raised",
-                obj=alert,
-                pupil=prosecution.pupil,
-                data={"rule": PROSECUTION_TIME_LIMIT, "reason": reason},
             )
             raised += 1
         stale = [

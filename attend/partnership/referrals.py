@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attend import audit
-from attend.alerts.events import REFERRAL_NO_REPLY, clear_alerts
+from attend.alerts.events import REFERRAL_NO_REPLY, clear_alerts, raise_prompt
 from attend.alerts.models import Alert
 from attend.casework.chronology import record_entry
 from attend.casework.models import OPEN_CASE_STATUSES, Case
@@ -254,18 +254,22 @@ def sync_referral_reminders(today: dt.date, cases=None) -> dict[str, int]:
                 f"{_d(referral.sent_on)}; it replies within {referral.service.reply_within_days} days "
                 f"(due {_d(due)})."
             )
-            alert = Alert.objects.create(
-                rule=REFERRAL_NO_REPLY, key=key, pupil=case.pupil, enrolment=enrolments[case.pk],
-                school=case.school, raised_on=today, last_evaluated_on=today, reason=reason, evidence=[],
-                details={"case": case.ref, "case_id": case.pk, "referral": referral.pk, "due": due.isoformat(),
-                         "officers": [u for u in (case.la_officer_id, case.school_lead_id) if u]},
-                measure=1.0, peak_measure=1.0, raised_measure=1.0, priority=3,
-            )  # fmt: skip
-            audit.record(
-                "alerts.alert.raised",
-                obj=alert,
-                pupil=case.pupil,
-                data={"rule": REFERRAL_NO_REPLY, "reason": reason, "case": case.ref},
+            raise_prompt(
+                rule=REFERRAL_NO_REPLY,
+                key=key,
+                enrolment=enrolments[case.pk],
+                today=today,
+                reason=reason,
+                details={
+                    "case": case.ref,
+                    "case_id": case.pk,
+                    "referral": referral.pk,
+                    "due": due.isoformat(),
+                    "officers": [u for u in (case.la_officer_id, case.school_lead_id) if u],
+                },
+                school=case.school,
+                priority=3,
+                audit_data={"case": case.ref},
             )
             raised += 1
         open_ = (Alert.Status.NEW, Alert.Status.ACKNOWLEDGED)  # a linked item stays with its case

@@ -16,8 +16,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
 
-from attend import audit
-from attend.alerts.events import TIMETABLE_REVIEW_DUE, clear_alerts
+from attend.alerts.events import TIMETABLE_REVIEW_DUE, clear_alerts, raise_prompt
 from attend.alerts.models import Alert
 from attend.casework.models import PartTimeTimetable, TimetableStatus
 from attend.letters.age import of_compulsory_school_age
@@ -78,27 +77,15 @@ def sync_timetable_prompts(today: dt.date, *, schools=None, timetables=None) -> 
             reason = (
                 f"Part-time timetable from {_d(timetable.start)}: {what}{overdue}. Review it with the family."
             )
-            alert = Alert.objects.create(
+            raise_prompt(
                 rule=TIMETABLE_REVIEW_DUE,
                 key=key,
-                pupil=timetable.pupil,
                 enrolment=enrolment,
-                school=timetable.school,
-                raised_on=today,
-                last_evaluated_on=today,
+                today=today,
                 reason=reason,
-                evidence=[],
                 details={"timetable_id": timetable.pk, "due": when.isoformat()},
-                measure=1.0,
-                peak_measure=1.0,
-                raised_measure=1.0,
+                school=timetable.school,
                 priority=3 if overdue else 5,
-            )
-            audit.record(
-                "alerts.alert.raised",
-                obj=alert,
-                pupil=timetable.pupil,
-                data={"rule": TIMETABLE_REVIEW_DUE, "reason": reason},
             )
             raised += 1
         stale = [
