@@ -6,201 +6,881 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('alerts', '0006_notice_session_use_parent'),
-        ('casework', '0006_timetables_details'),
-        ('letters', '0007_enforcement_notices_templates'),
-        ('people', '0003_contactsafety'),
-        ('schools', '0002_school_independent'),
+        ("alerts", "0006_notice_session_use_parent"),
+        ("casework", "0006_timetables_details"),
+        ("letters", "0007_enforcement_notices_templates"),
+        ("people", "0003_contactsafety"),
+        ("schools", "0002_school_independent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CmeEnquiry',
+            name="CmeEnquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text='CME-000123', max_length=20, unique=True)),
-                ('source', models.CharField(choices=[('alert', "20 days' continuous absence (work-list alert)"), ('school', "A school's notification"), ('returned_letter', 'A letter returned by the post (gone away)'), ('visit', 'A home visit (moved away, or no answer again and again)'), ('deletion', 'A deletion return with no known destination'), ('by_hand', 'Opened by hand (for example a child never on a roll)')], max_length=20)),
-                ('source_ref', models.CharField(blank=True, help_text='What started it: a letter, visit outcome or deletion, by id', max_length=60)),
-                ('concern', models.TextField(help_text="Why the child may be missing education, in the officer's words")),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('outcome', models.CharField(blank=True, choices=[('found_here', 'Found: on a school roll here'), ('found_other_la', 'Found: in another LA (referred to that LA)'), ('home_educated', 'Found: home educated'), ('left_country', 'Left the country'), ('not_found', 'Not found after reasonable enquiries')], max_length=20)),
-                ('outcome_on', models.DateField(blank=True, null=True)),
-                ('outcome_note', models.TextField(blank=True)),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cme_enquiries', to='casework.case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('found_la', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('found_school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
-                ('lives_in_la', models.ForeignKey(blank=True, help_text="Where the child lives, if known and not the school's LA", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('local_authority', models.ForeignKey(help_text='The LA responsible for the enquiry: where the child lives (or was last known to live)', on_delete=django.db.models.deletion.PROTECT, related_name='cme_enquiries', to='schools.localauthority')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('placing_la', models.ForeignKey(blank=True, help_text='For a looked-after child: the LA that looks after the child (its virtual school)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('pupil', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cme_enquiries', to='people.pupil')),
-                ('school', models.ForeignKey(blank=True, help_text='The school the child was last on the roll of (or that notified the LA)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cme_enquiries', to='schools.school')),
-                ('source_alert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alerts.alert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(help_text="CME-000123", max_length=20, unique=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("alert", "20 days' continuous absence (work-list alert)"),
+                            ("school", "A school's notification"),
+                            ("returned_letter", "A letter returned by the post (gone away)"),
+                            ("visit", "A home visit (moved away, or no answer again and again)"),
+                            ("deletion", "A deletion return with no known destination"),
+                            ("by_hand", "Opened by hand (for example a child never on a roll)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="What started it: a letter, visit outcome or deletion, by id",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "concern",
+                    models.TextField(
+                        help_text="Why the child may be missing education, in the officer's words"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("found_here", "Found: on a school roll here"),
+                            ("found_other_la", "Found: in another LA (referred to that LA)"),
+                            ("home_educated", "Found: home educated"),
+                            ("left_country", "Left the country"),
+                            ("not_found", "Not found after reasonable enquiries"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_on", models.DateField(blank=True, null=True)),
+                ("outcome_note", models.TextField(blank=True)),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cme_enquiries",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "found_la",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "found_school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "lives_in_la",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Where the child lives, if known and not the school's LA",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        help_text="The LA responsible for the enquiry: where the child lives (or was last known to live)",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cme_enquiries",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "placing_la",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a looked-after child: the LA that looks after the child (its virtual school)",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cme_enquiries",
+                        to="people.pupil",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The school the child was last on the roll of (or that notified the LA)",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cme_enquiries",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "source_alert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="alerts.alert",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='EnquiryCheck',
+            name="EnquiryCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('contacts', 'Parents and contacts rung'), ('emergency_contacts', 'Emergency contacts rung'), ('home_visit', 'Home visit'), ('neighbours', 'Neighbours asked'), ('siblings_schools', "Siblings' schools asked"), ('housing', 'Housing'), ('council_tax', 'Council tax'), ('social_care', "Children's social care"), ('school_nursing', 'School nursing'), ('gp', 'GP (where shared)'), ('police', 'Police (where there is concern)'), ('lost_pupil_database', 'Lost pupil database (school to school)'), ('other_la', 'Another LA asked (suspected move)'), ('school_enquiries', "The school's own enquiries"), ('safeguarding_referral', 'Safeguarding referral made'), ('other', 'Other enquiry')], max_length=30)),
-                ('party', models.CharField(choices=[('school', 'The school'), ('la', 'The local authority')], max_length=10)),
-                ('done_on', models.DateField()),
-                ('done_by_name', models.CharField(help_text='Who made the enquiry, as they signed it', max_length=200)),
-                ('result', models.TextField(help_text='What was found out')),
-                ('located', models.BooleanField(default=False, help_text='This enquiry found where the child is')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='cme.enquirycheck')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enquiry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='cme.cmeenquiry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contacts", "Parents and contacts rung"),
+                            ("emergency_contacts", "Emergency contacts rung"),
+                            ("home_visit", "Home visit"),
+                            ("neighbours", "Neighbours asked"),
+                            ("siblings_schools", "Siblings' schools asked"),
+                            ("housing", "Housing"),
+                            ("council_tax", "Council tax"),
+                            ("social_care", "Children's social care"),
+                            ("school_nursing", "School nursing"),
+                            ("gp", "GP (where shared)"),
+                            ("police", "Police (where there is concern)"),
+                            ("lost_pupil_database", "Lost pupil database (school to school)"),
+                            ("other_la", "Another LA asked (suspected move)"),
+                            ("school_enquiries", "The school's own enquiries"),
+                            ("safeguarding_referral", "Safeguarding referral made"),
+                            ("other", "Other enquiry"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[("school", "The school"), ("la", "The local authority")], max_length=10
+                    ),
+                ),
+                ("done_on", models.DateField()),
+                (
+                    "done_by_name",
+                    models.CharField(help_text="Who made the enquiry, as they signed it", max_length=200),
+                ),
+                ("result", models.TextField(help_text="What was found out")),
+                (
+                    "located",
+                    models.BooleanField(default=False, help_text="This enquiry found where the child is"),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="cme.enquirycheck",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checks",
+                        to="cme.cmeenquiry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['done_on', 'id'],
+                "ordering": ["done_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HomeEducation',
+            name="HomeEducation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text='EHE-000123', max_length=20, unique=True)),
-                ('notice_received_on', models.DateField(help_text="When the parent's notice in writing reached the school")),
-                ('notice_from_name', models.CharField(help_text='The parent who gave notice, as they signed it', max_length=200)),
-                ('notice_note', models.TextField(blank=True, help_text='Reasons the parent gave, if any (they need not give any)')),
-                ('special_school_la_placed', models.BooleanField(default=False, help_text='At a special school under arrangements made by the LA (consent needed first)')),
-                ('consent', models.CharField(choices=[('not_needed', 'Not needed'), ('pending', 'Pending'), ('given', 'Given'), ('refused', 'Refused')], default='not_needed', max_length=12)),
-                ('consent_on', models.DateField(blank=True, null=True)),
-                ('consent_note', models.TextField(blank=True)),
-                ('ehc_plan', models.BooleanField(default=False, help_text="Had an EHC plan at notice: the LA's extra steps")),
-                ('child_protection_plan', models.BooleanField(default=False, help_text="On a child protection plan at notice: the LA's extra steps")),
-                ('status', models.CharField(choices=[('notice_received', 'Notice received (not yet deleted from the roll)'), ('awaiting_consent', "Awaiting the LA's consent (special school placement)"), ('home_educated', 'Home educated'), ('returned', 'Returned to school'), ('ended', 'Ended (moved away or past compulsory school age)')], default='notice_received', max_length=20)),
-                ('started_on', models.DateField(blank=True, help_text='First day home educated (after deletion)', null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('ended_note', models.CharField(blank=True, max_length=300)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='home_education', to='casework.case')),
-                ('consent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('notice_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.contact')),
-                ('pupil', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='home_education', to='people.pupil')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('return_school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
-                ('school', models.ForeignKey(blank=True, help_text='The school the child left (none for a child never at school)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(help_text="EHE-000123", max_length=20, unique=True)),
+                (
+                    "notice_received_on",
+                    models.DateField(help_text="When the parent's notice in writing reached the school"),
+                ),
+                (
+                    "notice_from_name",
+                    models.CharField(
+                        help_text="The parent who gave notice, as they signed it", max_length=200
+                    ),
+                ),
+                (
+                    "notice_note",
+                    models.TextField(
+                        blank=True, help_text="Reasons the parent gave, if any (they need not give any)"
+                    ),
+                ),
+                (
+                    "special_school_la_placed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="At a special school under arrangements made by the LA (consent needed first)",
+                    ),
+                ),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("not_needed", "Not needed"),
+                            ("pending", "Pending"),
+                            ("given", "Given"),
+                            ("refused", "Refused"),
+                        ],
+                        default="not_needed",
+                        max_length=12,
+                    ),
+                ),
+                ("consent_on", models.DateField(blank=True, null=True)),
+                ("consent_note", models.TextField(blank=True)),
+                (
+                    "ehc_plan",
+                    models.BooleanField(
+                        default=False, help_text="Had an EHC plan at notice: the LA's extra steps"
+                    ),
+                ),
+                (
+                    "child_protection_plan",
+                    models.BooleanField(
+                        default=False, help_text="On a child protection plan at notice: the LA's extra steps"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("notice_received", "Notice received (not yet deleted from the roll)"),
+                            ("awaiting_consent", "Awaiting the LA's consent (special school placement)"),
+                            ("home_educated", "Home educated"),
+                            ("returned", "Returned to school"),
+                            ("ended", "Ended (moved away or past compulsory school age)"),
+                        ],
+                        default="notice_received",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "started_on",
+                    models.DateField(
+                        blank=True, help_text="First day home educated (after deletion)", null=True
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("ended_note", models.CharField(blank=True, max_length=300)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="home_education",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "consent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "notice_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.contact",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="home_education",
+                        to="people.pupil",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "return_school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The school the child left (none for a child never at school)",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-notice_received_on', '-id'],
+                "ordering": ["-notice_received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EheContact',
+            name="EheContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('letter', 'Letter or email'), ('phone', 'Telephone call'), ('visit', 'Home visit'), ('meeting', 'Meeting elsewhere'), ('report', 'Report or samples of work received'), ('other', 'Other')], max_length=10)),
-                ('on', models.DateField()),
-                ('with_whom', models.CharField(blank=True, max_length=200)),
-                ('note', models.TextField()),
-                ('suitability', models.CharField(choices=[('not_assessed', 'Not assessed at this contact'), ('appears_suitable', 'Education appears suitable'), ('more_information', 'More information needed'), ('not_suitable', 'Appears not suitable (consider a school attendance order, s437)')], default='not_assessed', max_length=20)),
-                ('next_contact_on', models.DateField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('home_education', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='cme.homeeducation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("letter", "Letter or email"),
+                            ("phone", "Telephone call"),
+                            ("visit", "Home visit"),
+                            ("meeting", "Meeting elsewhere"),
+                            ("report", "Report or samples of work received"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("with_whom", models.CharField(blank=True, max_length=200)),
+                ("note", models.TextField()),
+                (
+                    "suitability",
+                    models.CharField(
+                        choices=[
+                            ("not_assessed", "Not assessed at this contact"),
+                            ("appears_suitable", "Education appears suitable"),
+                            ("more_information", "More information needed"),
+                            (
+                                "not_suitable",
+                                "Appears not suitable (consider a school attendance order, s437)",
+                            ),
+                        ],
+                        default="not_assessed",
+                        max_length=20,
+                    ),
+                ),
+                ("next_contact_on", models.DateField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "home_education",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="cme.homeeducation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-on', '-id'],
+                "ordering": ["-on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LaReferral',
+            name="LaReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('found_there', 'The child has been found in that LA'), ('lives_there', 'The child lives in that LA: it owns the CME enquiry'), ('looked_after', "A looked-after child: that LA's virtual school")], max_length=20)),
-                ('sent_on', models.DateField()),
-                ('sent_to', models.CharField(help_text='Who at that LA, and how (email address or team)', max_length=200)),
-                ('summary', models.TextField(help_text='What was shared with the other LA')),
-                ('acknowledged_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('enquiry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='la_referrals', to='cme.cmeenquiry')),
-                ('from_la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='letters.message')),
-                ('pupil', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='la_referrals', to='people.pupil')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("found_there", "The child has been found in that LA"),
+                            ("lives_there", "The child lives in that LA: it owns the CME enquiry"),
+                            ("looked_after", "A looked-after child: that LA's virtual school"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("sent_on", models.DateField()),
+                (
+                    "sent_to",
+                    models.CharField(
+                        help_text="Who at that LA, and how (email address or team)", max_length=200
+                    ),
+                ),
+                ("summary", models.TextField(help_text="What was shared with the other LA")),
+                ("acknowledged_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "enquiry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="la_referrals",
+                        to="cme.cmeenquiry",
+                    ),
+                ),
+                (
+                    "from_la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="letters.message",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="la_referrals",
+                        to="people.pupil",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_on', '-id'],
+                "ordering": ["-sent_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProvisionDecision',
+            name="ProvisionDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(choices=[('health', 'Health: 15 school days missed or expected'), ('suspension', 'Suspension beyond five school days'), ('exclusion', 'Permanent exclusion beyond five school days')], max_length=12)),
-                ('days_counted', models.DecimalField(decimal_places=1, help_text='School days counted', max_digits=5)),
-                ('counted_from', models.DateField()),
-                ('counted_to', models.DateField()),
-                ('sixth_day', models.DateField(blank=True, help_text='Exclusion: the day provision must start', null=True)),
-                ('decision', models.CharField(choices=[('arranging', 'The LA is arranging education (s19)'), ('school_providing', 'The school is providing suitable education'), ('not_needed', 'Not needed (reason recorded)'), ('awaiting_evidence', 'Awaiting medical or other evidence')], max_length=20)),
-                ('reason', models.TextField()),
-                ('provision', models.TextField(blank=True, help_text='What is arranged: hours a week, where, by whom')),
-                ('provision_starts', models.DateField(blank=True, null=True)),
-                ('review_on', models.DateField(blank=True, null=True)),
-                ('decided_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provision_decisions', to='people.pupil')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("health", "Health: 15 school days missed or expected"),
+                            ("suspension", "Suspension beyond five school days"),
+                            ("exclusion", "Permanent exclusion beyond five school days"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "days_counted",
+                    models.DecimalField(decimal_places=1, help_text="School days counted", max_digits=5),
+                ),
+                ("counted_from", models.DateField()),
+                ("counted_to", models.DateField()),
+                (
+                    "sixth_day",
+                    models.DateField(
+                        blank=True, help_text="Exclusion: the day provision must start", null=True
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("arranging", "The LA is arranging education (s19)"),
+                            ("school_providing", "The school is providing suitable education"),
+                            ("not_needed", "Not needed (reason recorded)"),
+                            ("awaiting_evidence", "Awaiting medical or other evidence"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "provision",
+                    models.TextField(blank=True, help_text="What is arranged: hours a week, where, by whom"),
+                ),
+                ("provision_starts", models.DateField(blank=True, null=True)),
+                ("review_on", models.DateField(blank=True, null=True)),
+                ("decided_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provision_decisions",
+                        to="people.pupil",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="schools.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_on', '-id'],
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RollDeletion',
+            name="RollDeletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ground', models.CharField(choices=[('a', '(a) Registered at another school'), ('b', '(b) Left nursery class and not continuing'), ('c', '(c) Dual registered: the other school consents and there is no belief the pupil will return'), ('d', '(d) School attendance order amended to name another school'), ('e', '(e) School attendance order revoked'), ('f', '(f) Parent has notified in writing that the child is educated otherwise than at school'), ('g', '(g) No longer lives within reasonable distance'), ('h', '(h) Not returned after a leave of absence'), ('i', "(i) 20 school days' continuous absence (G, N or O) and not located after reasonable enquiry"), ('j', '(j) Detained under a sentence of detention'), ('k', '(k) Died'), ('l', '(l) Will cease to be of compulsory school age and not continue'), ('m', '(m) Boarder whose fees are unpaid'), ('n', '(n) Ceased to be a pupil of an independent or non-maintained special school'), ('o', '(o) Permanently excluded'), ('not_given', 'Not given (a leaving date arrived in an import without a ground)')], max_length=10)),
-                ('deleted_on', models.DateField(help_text="The day the name was deleted (the enrolment's leaving date)")),
-                ('source', models.CharField(choices=[('form', 'Recorded on the deletion form'), ('import', 'A leaving date in an import'), ('home_education', "A parent's notice of home education"), ('api', 'The API')], default='form', max_length=20)),
-                ('destination_note', models.CharField(blank=True, help_text='Where the pupil went, if known', max_length=300)),
-                ('note', models.TextField(blank=True, help_text="The school's reasons and what it checked")),
-                ('concerns', models.JSONField(blank=True, default=list, help_text='What looked like off-rolling when it was recorded, in words')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('cme_enquiry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deletions', to='cme.cmeenquiry')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='cme.rolldeletion')),
-                ('destination_la', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.localauthority')),
-                ('destination_school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deletions', to='people.enrolment')),
-                ('home_education', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deletions', to='cme.homeeducation')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roll_deletions', to='people.pupil')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roll_deletions', to='schools.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("a", "(a) Registered at another school"),
+                            ("b", "(b) Left nursery class and not continuing"),
+                            (
+                                "c",
+                                "(c) Dual registered: the other school consents and there is no belief the pupil will return",
+                            ),
+                            ("d", "(d) School attendance order amended to name another school"),
+                            ("e", "(e) School attendance order revoked"),
+                            (
+                                "f",
+                                "(f) Parent has notified in writing that the child is educated otherwise than at school",
+                            ),
+                            ("g", "(g) No longer lives within reasonable distance"),
+                            ("h", "(h) Not returned after a leave of absence"),
+                            (
+                                "i",
+                                "(i) 20 school days' continuous absence (G, N or O) and not located after reasonable enquiry",
+                            ),
+                            ("j", "(j) Detained under a sentence of detention"),
+                            ("k", "(k) Died"),
+                            ("l", "(l) Will cease to be of compulsory school age and not continue"),
+                            ("m", "(m) Boarder whose fees are unpaid"),
+                            (
+                                "n",
+                                "(n) Ceased to be a pupil of an independent or non-maintained special school",
+                            ),
+                            ("o", "(o) Permanently excluded"),
+                            ("not_given", "Not given (a leaving date arrived in an import without a ground)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "deleted_on",
+                    models.DateField(help_text="The day the name was deleted (the enrolment's leaving date)"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Recorded on the deletion form"),
+                            ("import", "A leaving date in an import"),
+                            ("home_education", "A parent's notice of home education"),
+                            ("api", "The API"),
+                        ],
+                        default="form",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "destination_note",
+                    models.CharField(blank=True, help_text="Where the pupil went, if known", max_length=300),
+                ),
+                ("note", models.TextField(blank=True, help_text="The school's reasons and what it checked")),
+                (
+                    "concerns",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="What looked like off-rolling when it was recorded, in words",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cme_enquiry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deletions",
+                        to="cme.cmeenquiry",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="cme.rolldeletion",
+                    ),
+                ),
+                (
+                    "destination_la",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "destination_school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deletions",
+                        to="people.enrolment",
+                    ),
+                ),
+                (
+                    "home_education",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deletions",
+                        to="cme.homeeducation",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roll_deletions",
+                        to="people.pupil",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roll_deletions",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-deleted_on', '-id'],
+                "ordering": ["-deleted_on", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='cmeenquiry',
-            constraint=models.UniqueConstraint(condition=models.Q(('pupil__isnull', False), ('status', 'open')), fields=('pupil',), name='cme_one_open_enquiry_per_pupil'),
+            model_name="cmeenquiry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("pupil__isnull", False), ("status", "open")),
+                fields=("pupil",),
+                name="cme_one_open_enquiry_per_pupil",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cmeenquiry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', ''), ('status', 'open')), models.Q(('status', 'open'), _negated=True), _connector='OR'), name='cme_open_enquiry_has_no_outcome'),
+            model_name="cmeenquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", ""), ("status", "open")),
+                    models.Q(("status", "open"), _negated=True),
+                    _connector="OR",
+                ),
+                name="cme_open_enquiry_has_no_outcome",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rolldeletion',
-            index=models.Index(fields=['school', 'deleted_on'], name='deletion_school_day'),
+            model_name="rolldeletion",
+            index=models.Index(fields=["school", "deleted_on"], name="deletion_school_day"),
         ),
     ]
