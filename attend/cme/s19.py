@@ -345,7 +345,7 @@ def health_key(enrolment: Enrolment, year_start: dt.date) -> str:
 
 
 def exclusion_key(run: ExclusionRun) -> str:
-    return f"x{run.enrolment.pk}-{run.start.isoformat()}"
+    return f"x{run.enrolment.pk}-{run.start:%Y%m%d}"  # Alert.key holds 20 characters
 
 
 def sync_s19_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, int]:

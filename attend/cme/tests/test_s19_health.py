@@ -141,7 +141,9 @@ def test_the_projection_follows_the_school_calendar_when_it_has_one():
     school, pupil, enrolment = school_with_pupil()
     from attend.schools.models import NonSchoolDay
 
-    NonSchoolDay.objects.create(school=school, date=dt.date(2025, 11, 21), kind="non_school_day", reason="INSET")
+    NonSchoolDay.objects.create(
+        school=school, date=dt.date(2025, 11, 21), kind="non_school_day", reason="INSET"
+    )
     _eight_days_ill_to_today(enrolment)
     make_circumstance(pupil, summary="Broken leg", start=dt.date(2025, 11, 10), end=dt.date(2025, 11, 28))
     assert s19.health_days(pupil, YEAR, TODAY).expected == Decimal(6)  # the INSET day is not a school day
