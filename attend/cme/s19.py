@@ -396,10 +396,13 @@ def sync_s19_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
 def index_panel(user, today: dt.date) -> dict:
     """Context for this area's panel on /cme/ (template cme/s19/_index_panel.html): decisions due and recorded in
     the user's scope this academic year."""
+    from attend.accounts.permissions import has_permission
+
     from .decisions_s19 import due_alerts, visible_decisions
 
     year_start = year_start_for(today)
     return {
         "s19_due": due_alerts(user).count(),
         "s19_decided": visible_decisions(user).filter(decided_on__gte=year_start).count(),
+        "s19_can_return": has_permission(user, "cme.returns"),
     }
