@@ -155,3 +155,18 @@ def test_a_dismissed_prompt_stays_dismissed():
     s19.sync_s19_prompts(TODAY)
     Alert.objects.filter(rule="s19_health").update(status="dismissed")
     assert s19.sync_s19_prompts(TODAY) == {"raised": 0, "cleared": 0}
+
+
+def test_the_count_reads_the_marks_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    _, pupil, enrolment = school_with_pupil()
+    write_register(enrolment, dt.date(2025, 9, 3), TODAY, autumn_script(with_m=True))  # 112 marks
+    with django_assert_max_num_queries(3):  # the terms, one aggregate over the marks, the medical conditions
+        assert s19.health_days(pupil, YEAR, TODAY).days == Decimal(15)
+
+
+def test_the_sync_for_some_schools_leaves_the_others_alone():
+    school, _, enrolment = school_with_pupil()
+    write_register(enrolment, dt.date(2025, 9, 3), TODAY, autumn_script(with_m=True))
+    elsewhere = make_school(la=school.local_authority)
+    assert s19.sync_s19_prompts(TODAY, schools=[elsewhere]) == {"raised": 0, "cleared": 0}
+    assert s19.sync_s19_prompts(TODAY, schools=[school]) == {"raised": 1, "cleared": 0}
