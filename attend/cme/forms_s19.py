@@ -51,12 +51,16 @@ class DecisionForm(Form):
         super().__init__(*args, **kwargs)
         self.for_health = trigger == T.HEALTH
         if self.for_health:
-            self.fields["trigger"] = forms.CharField(widget=forms.HiddenInput, initial=T.HEALTH)
+            self.fields["trigger"] = forms.CharField(
+                widget=forms.HiddenInput, initial=T.HEALTH, required=False
+            )
         elif not self.is_bound:
             self.initial.setdefault("trigger", trigger)
 
     def clean(self):
         data = super().clean()
+        if self.for_health:  # the page's trigger, whatever was posted
+            data["trigger"] = T.HEALTH
         decision = data.get("decision")
         if decision == D.NOT_NEEDED and not data.get("reason", "").strip():
             self.add_error("reason", "Give the reason education does not need to be arranged")

@@ -162,7 +162,7 @@ def _add_expected(count: HealthCount, marks) -> None:
     if condition is None:
         return
     latest = (
-        marks.exclude(code__in=["#", "X", "Z"]).order_by("-date", "-session").values_list("code", flat=True)
+        marks.filter(code__in=_possible_codes()).order_by("-date", "-session").values_list("code", flat=True)
     )
     if latest[:1] and latest[0] not in HEALTH_CODES:
         return

@@ -109,3 +109,11 @@ def test_another_las_officer_gets_404_and_a_school_officer_403(client, w):
     client.force_login(w["teacher"])
     assert client.get(url(w["pupil"])).status_code == 403
     assert not ProvisionDecision.objects.exists()
+
+
+def test_the_health_page_records_a_health_decision_whatever_trigger_is_posted(client, w):
+    client.force_login(w["officer"])
+    client.post(
+        url(w["pupil"]), {"trigger": "exclusion", "decision": "not_needed", "reason": "Back full time"}
+    )
+    assert ProvisionDecision.objects.get().trigger == "health"
