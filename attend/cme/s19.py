@@ -352,7 +352,7 @@ def sync_s19_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
     """The work list: `s19_health` per enrolment and academic year when the child reaches 15 school days for
     health (or is expected to) with no decision for the year; `s19_exclusion` per run of E marks from its sixth
     school day with no decision. Raises the missing, clears the ones whose reason has gone (a decision recorded);
-    an item someone dismissed stays dismissed (its key is kept)."""
+    an item someone dismissed stays dismissed; one cleared because the days fell (a corrected register) comes back when they reach 15 again."""
     from attend.alerts.events import S19_EXCLUSION, S19_HEALTH, clear_alerts, raise_prompt
     from attend.alerts.models import Alert
 
@@ -383,8 +383,8 @@ def sync_s19_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
     raised = 0
     with transaction.atomic():
         for (rule, key), (enrolment, reason, details, measure) in wanted.items():
-            if (rule, key) in latest:
-                continue
+            if (rule, key) in latest and latest[(rule, key)].status != Alert.Status.CLEARED:
+                continue  # on the list already, or dismissed (a dismissal stands); a cleared one comes back
             raise_prompt(
                 rule=rule, key=key, enrolment=enrolment, today=today, reason=reason, details=details, measure=measure
             )  # fmt: skip

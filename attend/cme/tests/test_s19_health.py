@@ -170,3 +170,16 @@ def test_the_sync_for_some_schools_leaves_the_others_alone():
     elsewhere = make_school(la=school.local_authority)
     assert s19.sync_s19_prompts(TODAY, schools=[elsewhere]) == {"raised": 0, "cleared": 0}
     assert s19.sync_s19_prompts(TODAY, schools=[school]) == {"raised": 1, "cleared": 0}
+
+
+def test_an_item_cleared_by_a_corrected_register_comes_back_when_the_days_do():
+    from attend.registers.models import Mark
+
+    _, pupil, enrolment = school_with_pupil()
+    write_register(enrolment, dt.date(2025, 9, 3), TODAY, autumn_script(with_m=True))
+    s19.sync_s19_prompts(TODAY)
+    Mark.objects.filter(enrolment=enrolment, date=dt.date(2025, 11, 4), session="AM").update(code="/")
+    assert s19.sync_s19_prompts(TODAY) == {"raised": 0, "cleared": 1}  # 14.5 days now
+    Mark.objects.filter(enrolment=enrolment, date=dt.date(2025, 11, 4), session="AM").update(code="I")
+    assert s19.sync_s19_prompts(TODAY) == {"raised": 1, "cleared": 0}
+    assert Alert.objects.filter(rule="s19_health", status="new").count() == 1
