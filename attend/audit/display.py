@@ -216,6 +216,10 @@ SENTENCES: dict[str, str] = {
     "enforcement.court.viewed": "{actor} viewed the supervision orders and prosecutions on case {case}.",
     "enforcement.register.viewed": "{actor} viewed the enforcement register ({year}).",
     "enforcement.register.exported": "{actor} exported the enforcement register as CSV ({what}, {year}).",
+    # s19 provision decisions and the termly returns (attend/cme, issue 20).
+    "cme.s19_decision.recorded": "{actor} recorded the LA's s19 decision for {pupil} ({trigger}, {days} school "
+    "days counted): {decision}.",
+    "cme.returns.exported": "{actor} exported the LA's termly children missing education return ({term}).",
 }
 
 

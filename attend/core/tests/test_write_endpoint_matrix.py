@@ -31,6 +31,7 @@ from attend.api.models import ApiToken
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.casework.cases import open_case
+from attend.cme.tests.matrix_s19 import S19_COVERED, add_south_s19, s19_attempts
 from attend.directory.models import Service
 from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
 from attend.jobs.tests.worker import run_queued_tasks
@@ -178,6 +179,7 @@ def make_world() -> dict:
     add_south_visits(w)
     add_south_visit_lists(w)
     southshire_ladder(w)
+    add_south_s19(w)
     return w
 
 
@@ -818,6 +820,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *escalation_attempts(w),
         *office_attempts(w),
         *notice_attempts(w),
+        *[Attempt(**a) for a in s19_attempts(w)],
     ]  # fmt: skip
 
 
@@ -866,6 +869,8 @@ COVERED = {
     # Enforcement (court): supervision orders and prosecutions on a case.
     "enforcement:court-consider", "enforcement:court-prosecution-new", "enforcement:court-order-step",
     "enforcement:court-prosecution-step",
+    # Children missing education: the s19 decision (attend/cme/tests/matrix_s19.py).
+    *S19_COVERED,
 }  # fmt: skip
 
 
