@@ -12,6 +12,7 @@ round, is recorded as it comes and logged."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,7 +31,10 @@ class VisitError(Exception):
 
 def moment() -> dt.datetime:
     """Now, for lone-worker times. On a pinned day (the demo) it is that day at the real time of day, so the
-    demo's rounds are due and overdue as the hours pass; otherwise the real time. Never clock.now()'s 5 pm."""
+    demo's rounds are due and overdue as the hours pass; otherwise the real time. Never clock.now()'s 5 pm.
+    `ATTEND_NOW=YYYY-MM-DDTHH:MM` pins the moment itself (tests that must not depend on the hour they run at)."""
+    if pinned := os.environ.get("ATTEND_NOW", ""):
+        return timezone.make_aware(dt.datetime.fromisoformat(pinned))
     real = timezone.localtime()
     day = clock.pinned_today()
     if day is None:

@@ -877,6 +877,9 @@ COVERED = {
 @pytest.fixture
 def world(db, monkeypatch, settings, tmp_path):
     monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
+    # The lone-worker clock too: at the real time of day the world's round out on visits (check-in due 10:00)
+    # fell overdue after 10:15 and its escalation ran during an attempt, changing the tables.
+    monkeypatch.setenv("ATTEND_NOW", f"{TODAY.isoformat()}T09:30")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, for this test only
     settings.VAR_DIR = tmp_path
     settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
