@@ -216,6 +216,13 @@ SENTENCES: dict[str, str] = {
     "enforcement.court.viewed": "{actor} viewed the supervision orders and prosecutions on case {case}.",
     "enforcement.register.viewed": "{actor} viewed the enforcement register ({year}).",
     "enforcement.register.exported": "{actor} exported the enforcement register as CSV ({what}, {year}).",
+    # Children missing education: elective home education (attend/cme/ehe.py).
+    "cme.home_education.recorded": "{actor} recorded a parent's notice of home education ({ref}): {status}.",
+    "cme.home_education.consent_decided": "{actor} recorded the LA's consent decision on home education {ref}: "
+    "{consent}.",
+    "cme.ehe_contact.recorded": "{actor} recorded a home education contact on {ref} ({kind}; {suitability}).",
+    "cme.home_education.ended": "{actor} recorded the end of home education {ref}: {note}.",
+    "cme.home_education.viewed": "{actor} viewed home education record {ref}.",
 }
 
 

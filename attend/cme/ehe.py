@@ -291,7 +291,7 @@ def _after_notice(record: HomeEducation, by, request) -> None:
 
 
 def decide_consent(
-    record: HomeEducation, by, given: bool, on: dt.date, note: str, request=None
+    record: HomeEducation, by, given: bool, on: dt.date, note: str, request=None, version: int | None = None
 ) -> HomeEducation:
     """The LA's consent to deleting a child at a special school it placed them in (2024 Regs reg 9(3)). Given:
     the deletion follows; refused: the child stays on the school's roll and the record ends."""
@@ -302,6 +302,7 @@ def decide_consent(
     if not given and not (note or "").strip():
         raise EheRefused("Enter why the local authority refused consent")
     with transaction.atomic():
+        _lock(record, version)
         record.consent, record.consent_on, record.consent_note = (
             (Consent.GIVEN if given else Consent.REFUSED),
             on,
@@ -407,19 +408,27 @@ def next_steps(record: HomeEducation) -> list[str]:
 # ----- return to school and end
 
 
-def record_return(record: HomeEducation, by, school, on: dt.date, request=None) -> HomeEducation:
+def record_return(
+    record: HomeEducation, by, school, on: dt.date, request=None, version: int | None = None
+) -> HomeEducation:
     """The child is back at school (registered at `school` from `on`)."""
     if record.status != Status.HOME_EDUCATED:
         raise EheRefused("Only a child who is home educated can return to school")
     if on > clock.today() or (record.started_on and on < record.started_on):
         raise EheRefused("The return date must be between the start of home education and today")
     return _close(
-        record, by, Status.RETURNED, on, f"Returned to school at {school.name}", request, school=school
+        record, by, Status.RETURNED, on, f"Returned to school at {school.name}", request, version, school
     )
 
 
 def record_end(
-    record: HomeEducation, by, reason: str, on: dt.date, note: str = "", request=None
+    record: HomeEducation,
+    by,
+    reason: str,
+    on: dt.date,
+    note: str = "",
+    request=None,
+    version: int | None = None,
 ) -> HomeEducation:
     """The record ends: the family moved away, or the child is past compulsory school age."""
     if record.status != Status.HOME_EDUCATED:
@@ -429,11 +438,23 @@ def record_end(
     if on > clock.today() or (record.started_on and on < record.started_on):
         raise EheRefused("The end date must be between the start of home education and today")
     ended = END_REASONS[reason] + (f": {note.strip()}" if (note or "").strip() else "")
-    return _close(record, by, Status.ENDED, on, ended, request)
+    return _close(record, by, Status.ENDED, on, ended, request, version)
 
 
-def _close(record, by, status, on, ended_note, request, school=None) -> HomeEducation:
+def _lock(record: HomeEducation, version: int | None) -> None:
+    """Optimistic locking: refuse a change made from a page showing an older version of the record."""
+    if version is None:
+        return
+    current = HomeEducation.objects.select_for_update().filter(pk=record.pk).values_list("version", flat=True)
+    if list(current) != [version]:
+        raise EheRefused(
+            "Someone else changed this record while you were working on it: check it and try again"
+        )
+
+
+def _close(record, by, status, on, ended_note, request, version=None, school=None) -> HomeEducation:
     with transaction.atomic():
+        _lock(record, version)
         record.status, record.ended_on, record.ended_note, record.return_school = (
             status,
             on,
