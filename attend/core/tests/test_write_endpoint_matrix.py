@@ -31,6 +31,7 @@ from attend.api.models import ApiToken
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.casework.cases import open_case
+from attend.cme.tests.matrix_ehe import EHE_COVERED, add_south_ehe, ehe_attempts
 from attend.directory.models import Service
 from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
 from attend.jobs.tests.worker import run_queued_tasks
@@ -178,6 +179,7 @@ def make_world() -> dict:
     add_south_visits(w)
     add_south_visit_lists(w)
     southshire_ladder(w)
+    add_south_ehe(w)  # home education (attend/cme)
     return w
 
 
@@ -818,6 +820,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *escalation_attempts(w),
         *office_attempts(w),
         *notice_attempts(w),
+        *ehe_attempts(w, Attempt),
     ]  # fmt: skip
 
 
@@ -866,6 +869,8 @@ COVERED = {
     # Enforcement (court): supervision orders and prosecutions on a case.
     "enforcement:court-consider", "enforcement:court-prosecution-new", "enforcement:court-order-step",
     "enforcement:court-prosecution-step",
+    # Children missing education: elective home education (attend/cme/tests/matrix_ehe.py).
+    *EHE_COVERED,
 }  # fmt: skip
 
 
