@@ -529,5 +529,4 @@ def index_panel(user, today: dt.date) -> dict:
         "ehe_new_this_term": current.filter(notice_received_on__gte=term_start(today)).count(),
         "ehe_ehc_plan": current.filter(ehc_plan=True).count(),
         "ehe_cp_plan": current.filter(child_protection_plan=True).count(),
-        "ehe_la_side": bool(_la_ids(user)) or identity.is_superuser(user),
     }
