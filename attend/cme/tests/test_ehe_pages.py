@@ -222,3 +222,14 @@ def test_the_cme_panel_counts(client, w):
         assert f"{label} {n}" in panel
     client.force_login(w["south_officer"])
     assert "Home educated now 0" in page(client.get("/cme/"))
+
+
+def test_another_school_and_read_only_roles_cannot_see_the_record(client, w):
+    record = ehe.record_notice(by=w["officer"], pupil=w["pupil"], school=w["alder"], received_on=TODAY,
+                               from_name="Sam Homer")  # fmt: skip
+    client.force_login(w["cedar_officer"])
+    assert client.get(f"/cme/home-education/{record.ref}/").status_code == 404
+    social_worker = make_user("sw", role=R.SOCIAL_WORKER, school=w["alder"])
+    client.force_login(social_worker)
+    assert client.get(f"/cme/home-education/{record.ref}/").status_code == 403  # no cme.view
+    assert not AuditEvent.objects.filter(action="cme.home_education.viewed").exists()

@@ -235,3 +235,33 @@ def test_a_dismissed_prompt_stays_dismissed(world):
     Alert.objects.filter(rule="ehe_contact_due").update(status=Alert.Status.DISMISSED)
     assert ehe.sync_ehe_prompts(dt.date(2025, 12, 3)) == {"raised": 0, "cleared": 0}
     assert Alert.objects.get(rule="ehe_contact_due").status == Alert.Status.DISMISSED
+
+
+@pytest.mark.parametrize(
+    ("on", "ok"),
+    [
+        (dt.date(2025, 11, 16), False),
+        (dt.date(2025, 11, 17), True),
+        (TODAY, True),
+        (dt.date(2025, 11, 20), False),
+    ],
+)
+def test_the_consent_date_lies_between_the_notice_and_today(world, on, ok):
+    record = notice(world, pupil_at(world["school"]), special_school_la_placed=True)
+    if ok:
+        ehe.decide_consent(record, world["officer"], True, on, "")
+        assert RollDeletion.objects.get(home_education=record).deleted_on == on
+    else:
+        with pytest.raises(ehe.EheRefused, match="between the notice and today"):
+            ehe.decide_consent(record, world["officer"], True, on, "")
+        assert not RollDeletion.objects.exists()
+
+
+def test_the_first_contact_counts_working_days_over_weekends(world):
+    # Notice on Friday 14 November: 10 working days is Friday 28 November, 20 is Friday 12 December.
+    flagged = notice(
+        world, pupil_at(world["school"], child_protection_plan=True), received_on=dt.date(2025, 11, 14)
+    )
+    other = notice(world, pupil_at(world["school"]), received_on=dt.date(2025, 11, 14))
+    assert ehe.next_contact_due(flagged) == dt.date(2025, 11, 28)
+    assert ehe.next_contact_due(other) == dt.date(2025, 12, 12)
