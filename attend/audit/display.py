@@ -223,6 +223,7 @@ SENTENCES: dict[str, str] = {
     "cme.ehe_contact.recorded": "{actor} recorded a home education contact on {ref} ({kind}; {suitability}).",
     "cme.home_education.ended": "{actor} recorded the end of home education {ref}: {note}.",
     "cme.home_education.viewed": "{actor} viewed home education record {ref}.",
+    "cme.ehe_register.viewed": "{actor} viewed the home education register ({children} children).",
 }
 
 

@@ -174,10 +174,12 @@ def record_notice(
         )
     if HomeEducation.objects.filter(pupil=pupil, status__in=CURRENT).exists():
         raise EheRefused(f"{pupil.display_name} already has a current home education record")
-    case, _ = open_case(by=by, pupil=pupil, school=school, reason="Notice of elective home education")
     for attempt in range(5):
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a refused deletion leaves no record and no new case
+                case, _ = open_case(
+                    by=by, pupil=pupil, school=school, reason="Notice of elective home education"
+                )
                 record = _create_record(by, pupil, school, case, received_on, from_contact, from_name, note,
                                         special_school_la_placed)  # fmt: skip
                 _after_notice(record, by, request)
@@ -309,7 +311,8 @@ def next_contact_due(record: HomeEducation) -> dt.date | None:
     it: FIRST_CONTACT_WORKING_DAYS); after a contact that set none, a year on (EHE guidance 2019 ch.6)."""
     if record.status not in CURRENT:
         return None
-    latest = record.contacts.order_by("-on", "-id").first()
+    contacts = sorted(record.contacts.all(), key=lambda c: (c.on, c.pk))  # uses a prefetch when there is one
+    latest = contacts[-1] if contacts else None
     if latest is None:
         return add_working_days(record.notice_received_on, first_contact_days(record))
     if latest.next_contact_on:

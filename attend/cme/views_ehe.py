@@ -43,11 +43,11 @@ def register(request: HttpRequest) -> HttpResponse:
         records = records.filter(ehc_plan=True)
     elif data.get("flag") == "cp":
         records = records.filter(child_protection_plan=True)
-    rows = [
-        (record, ehe.next_contact_due(record)) for record in records.order_by("-notice_received_on", "-id")
-    ]
+    records = records.prefetch_related("contacts").order_by("-notice_received_on", "-id")
+    rows = [(record, ehe.next_contact_due(record)) for record in records]
     if data.get("due"):
         rows = [(r, due) for r, due in rows if due is not None and due <= today]
+    audit.record("cme.ehe_register.viewed", data={"children": len(rows)}, request=request)
     return render(request, "cme/ehe/register.html", {"form": form, "rows": rows, "today": today})
 
 

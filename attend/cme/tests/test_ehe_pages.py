@@ -196,6 +196,7 @@ def test_register_lists_current_children_with_flags_and_filters(client, w):
     client.force_login(w["officer"])
     text = page(client.get("/cme/home-education/"))
     assert "2 children" in text and "CP plan" in text and "Ada Homer" in text and "Bo Plain" in text
+    assert AuditEvent.objects.filter(action="cme.ehe_register.viewed", data__children=2).exists()
     cp_only = page(client.get("/cme/home-education/?flag=cp"))
     assert "Ada Homer" in cp_only and "Bo Plain" not in cp_only
     due = page(client.get("/cme/home-education/?due=on"))  # CP: due 15 Oct; other: 29 Oct; both by today

@@ -265,3 +265,22 @@ def test_the_first_contact_counts_working_days_over_weekends(world):
     other = notice(world, pupil_at(world["school"]), received_on=dt.date(2025, 11, 14))
     assert ehe.next_contact_due(flagged) == dt.date(2025, 11, 28)
     assert ehe.next_contact_due(other) == dt.date(2025, 12, 12)
+
+
+def test_a_deletion_refused_by_the_roll_leaves_no_record_and_no_case(world, monkeypatch):
+    from attend.casework.models import Case
+    from attend.cme import roll
+
+    class Refused(ValueError):
+        pass
+
+    def refuse(**kwargs):
+        raise Refused("The school has already recorded a deletion on that day")
+
+    monkeypatch.setattr(roll, "DeletionRefused", Refused, raising=False)
+    monkeypatch.setattr(roll, "record_deletion", refuse, raising=False)
+    pupil = pupil_at(world["school"])
+    with pytest.raises(ehe.EheRefused, match="already recorded a deletion on that day"):
+        notice(world, pupil)
+    assert not HomeEducation.objects.exists() and not Case.objects.filter(pupil=pupil).exists()
+    assert Enrolment.objects.get(pupil=pupil).leaving_date is None
