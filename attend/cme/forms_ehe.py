@@ -116,7 +116,7 @@ class RegisterFilter(forms.Form):
         label="Status",
         required=False,
         choices=[
-            ("", "Current (home educated or awaiting consent)"),
+            ("", "Current"),
             ("returned", "Returned to school"),
             ("ended", "Ended"),
             ("all", "All"),

@@ -54,7 +54,9 @@ def register(request: HttpRequest) -> HttpResponse:
 @permission_required_for("cme.deletion")
 def notice_new(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    form = NoticeForm(request.POST or None, initial={"upn": request.GET.get("upn", ""), "received_on": today})
+    form = NoticeForm(
+        request.POST or None, initial={"upn": request.GET.get("upn", ""), "received_on": today.isoformat()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         record = _notice(request, form, data)
@@ -131,7 +133,7 @@ def consent(request: HttpRequest, ref: str) -> HttpResponse:
                            version=d["version"])  # fmt: skip
 
     return _step(request, ref, ConsentForm, "The local authority's consent", "Record the decision", run,
-                 {"on": clock.today()})  # fmt: skip
+                 {"on": clock.today().isoformat()})  # fmt: skip
 
 
 @permission_required_for("cme.ehe")
@@ -141,7 +143,13 @@ def contact(request: HttpRequest, ref: str) -> HttpResponse:
                            d["next_contact_on"], with_whom=d["with_whom"], request=request)  # fmt: skip
 
     return _step(
-        request, ref, ContactForm, "Record a contact", "Save the contact", run, {"on": clock.today()}
+        request,
+        ref,
+        ContactForm,
+        "Record a contact",
+        "Save the contact",
+        run,
+        {"on": clock.today().isoformat()},
     )
 
 
@@ -154,7 +162,13 @@ def return_to_school(request: HttpRequest, ref: str) -> HttpResponse:
         ehe.record_return(record, request.user, school, d["on"], request, version=d["version"])
 
     return _step(
-        request, ref, ReturnForm, "Return to school", "Record the return", run, {"on": clock.today()}
+        request,
+        ref,
+        ReturnForm,
+        "Return to school",
+        "Record the return",
+        run,
+        {"on": clock.today().isoformat()},
     )
 
 
@@ -163,4 +177,6 @@ def end(request: HttpRequest, ref: str) -> HttpResponse:
     def run(record, d):
         ehe.record_end(record, request.user, d["reason"], d["on"], d["note"], request, version=d["version"])
 
-    return _step(request, ref, EndForm, "End the record", "End the record", run, {"on": clock.today()})
+    return _step(
+        request, ref, EndForm, "End the record", "End the record", run, {"on": clock.today().isoformat()}
+    )

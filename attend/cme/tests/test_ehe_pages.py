@@ -234,3 +234,14 @@ def test_another_school_and_read_only_roles_cannot_see_the_record(client, w):
     client.force_login(social_worker)
     assert client.get(f"/cme/home-education/{record.ref}/").status_code == 403  # no cme.view
     assert not AuditEvent.objects.filter(action="cme.home_education.viewed").exists()
+
+
+def test_date_fields_are_prefilled_as_they_are_typed(client, w):
+    client.force_login(w["officer"])
+    assert 'value="2025-11-19"' in client.get("/cme/home-education/new/").content.decode()
+    record = ehe.record_notice(by=w["officer"], pupil=w["pupil"], school=w["alder"], received_on=TODAY,
+                               from_name="Sam Homer")  # fmt: skip
+    for step in ("contact", "return", "end"):
+        assert (
+            'value="2025-11-19"' in client.get(f"/cme/home-education/{record.ref}/{step}/").content.decode()
+        )
