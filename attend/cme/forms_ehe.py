@@ -115,6 +115,7 @@ class RegisterFilter(forms.Form):
     status = forms.ChoiceField(
         label="Status",
         required=False,
+        help_text="Current: home educated, or awaiting the LA's consent",
         choices=[
             ("", "Current"),
             ("returned", "Returned to school"),
