@@ -220,6 +220,14 @@ SENTENCES: dict[str, str] = {
     "cme.s19_decision.recorded": "{actor} recorded the LA's s19 decision for {pupil} ({trigger}, {days} school "
     "days counted): {decision}.",
     "cme.returns.exported": "{actor} exported the LA's termly children missing education return ({term}).",
+    # Children missing education: elective home education (attend/cme/ehe.py).
+    "cme.home_education.recorded": "{actor} recorded a parent's notice of home education ({ref}): {status}.",
+    "cme.home_education.consent_decided": "{actor} recorded the LA's consent decision on home education {ref}: "
+    "{consent}.",
+    "cme.ehe_contact.recorded": "{actor} recorded a home education contact on {ref} ({kind}; {suitability}).",
+    "cme.home_education.ended": "{actor} recorded the end of home education {ref}: {note}.",
+    "cme.home_education.viewed": "{actor} viewed home education record {ref}.",
+    "cme.ehe_register.viewed": "{actor} viewed the home education register ({children} children).",
 }
 
 

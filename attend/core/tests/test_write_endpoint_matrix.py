@@ -31,6 +31,7 @@ from attend.api.models import ApiToken
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.casework.cases import open_case
+from attend.cme.tests.matrix_ehe import EHE_COVERED, add_south_ehe, ehe_attempts
 from attend.cme.tests.matrix_s19 import S19_COVERED, add_south_s19, s19_attempts
 from attend.directory.models import Service
 from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
@@ -180,6 +181,7 @@ def make_world() -> dict:
     add_south_visit_lists(w)
     southshire_ladder(w)
     add_south_s19(w)
+    add_south_ehe(w)  # home education (attend/cme)
     return w
 
 
@@ -821,6 +823,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *office_attempts(w),
         *notice_attempts(w),
         *[Attempt(**a) for a in s19_attempts(w)],
+        *ehe_attempts(w, Attempt),
     ]  # fmt: skip
 
 
@@ -871,6 +874,8 @@ COVERED = {
     "enforcement:court-prosecution-step",
     # Children missing education: the s19 decision (attend/cme/tests/matrix_s19.py).
     *S19_COVERED,
+    # Children missing education: elective home education (attend/cme/tests/matrix_ehe.py).
+    *EHE_COVERED,
 }  # fmt: skip
 
 
