@@ -100,6 +100,13 @@ def alerts_evaluate(
         from attend.enforcement.prosecutions_prompts import sync_time_limit_prompts
 
         sync_time_limit_prompts(as_of, prosecutions=Prosecution.objects.filter(case__school__in=schools))
+        # The LA's duties to children out of school (attend.cme): s19 decisions due, home education contacts due.
+        from attend.cme.ehe import sync_ehe_prompts
+        from attend.cme.models import HomeEducation
+        from attend.cme.s19 import sync_s19_prompts
+
+        sync_s19_prompts(as_of, schools=schools)
+        sync_ehe_prompts(as_of, records=HomeEducation.objects.filter(school__in=schools))
     return total
 
 
