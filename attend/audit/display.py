@@ -216,6 +216,13 @@ SENTENCES: dict[str, str] = {
     "enforcement.court.viewed": "{actor} viewed the supervision orders and prosecutions on case {case}.",
     "enforcement.register.viewed": "{actor} viewed the enforcement register ({year}).",
     "enforcement.register.exported": "{actor} exported the enforcement register as CSV ({what}, {year}).",
+    # Deletions from the roll (attend/cme/roll.py, roll_prompts.py, views_roll.py)
+    "cme.deletion.recorded": "{actor} recorded {pupil}'s deletion from the roll under ground ({ground}) (a deletion "
+    "return to the LA; source {source}).",
+    "cme.deletion.imported": "A leaving date for {pupil} on {deleted_on} arrived in an import with no ground: a deletion "
+    "return was made with the ground not given.",
+    "cme.deletion.viewed": "{actor} viewed the deletion return for {pupil}.",
+    "cme.deletion_returns.exported": "{actor} exported the deletion returns as CSV ({rows} rows).",
 }
 
 
