@@ -31,16 +31,24 @@ def _ehe(pupil, school, **fields) -> HomeEducation:
 def test_a_date_in_the_future_is_refused():
     w = world()
     with pytest.raises(DeletionRefused, match="cannot be in the future"):
-        record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=D(2025, 11, 20), note="x")
+        record_deletion(
+            by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=D(2025, 11, 20), note="x"
+        )
 
 
 def test_a_date_before_the_last_present_mark_is_refused_and_the_day_itself_is_allowed():
     w = world()
     set_marks(w["enrolment"], D(2025, 11, 3), D(2025, 11, 14), "/")
     with pytest.raises(DeletionRefused, match="present on 14 November 2025"):
-        record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=D(2025, 11, 13), note="x")
+        record_deletion(
+            by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=D(2025, 11, 13), note="x"
+        )
     deletion = record_deletion(
-        by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=D(2025, 11, 14), note="Told by the father"
+        by=w["lead"],
+        enrolment=w["enrolment"],
+        ground="k",
+        deleted_on=D(2025, 11, 14),
+        note="Told by the father",
     )
     assert deletion.deleted_on == D(2025, 11, 14)
 
@@ -60,7 +68,11 @@ def test_ground_a_needs_the_new_school_and_a_named_school_raises_no_concern():
 def test_ground_a_with_only_a_note_is_allowed_with_a_concern():
     w = world()
     deletion = record_deletion(
-        by=w["lead"], enrolment=w["enrolment"], ground="a", deleted_on=TODAY, destination_note="A school in Leeds"
+        by=w["lead"],
+        enrolment=w["enrolment"],
+        ground="a",
+        deleted_on=TODAY,
+        destination_note="A school in Leeds",
     )
     assert deletion.concerns == [
         "Ground (a) with no destination school named: the new school's registration is unconfirmed."
@@ -73,7 +85,9 @@ def test_ground_f_needs_the_notice_and_for_an_la_placed_special_school_pupil_con
         record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="f", deleted_on=TODAY)
     notice = _ehe(w["pupil"], w["school"], special_school_la_placed=True, consent="pending")
     with pytest.raises(DeletionRefused, match=r"only with the LA's consent \(reg 9\(3\)\)"):
-        record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="f", deleted_on=TODAY, home_education=notice)
+        record_deletion(
+            by=w["lead"], enrolment=w["enrolment"], ground="f", deleted_on=TODAY, home_education=notice
+        )
     assert RollDeletion.objects.count() == 0
     HomeEducation.objects.filter(pk=notice.pk).update(consent="given")
     notice.refresh_from_db()
@@ -88,7 +102,9 @@ def test_ground_f_with_another_childs_notice_is_refused():
     other = make_pupil(school=w["school"], surname="Brown")
     notice = _ehe(other, w["school"])
     with pytest.raises(DeletionRefused, match="record the parent's notice"):
-        record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="f", deleted_on=TODAY, home_education=notice)
+        record_deletion(
+            by=w["lead"], enrolment=w["enrolment"], ground="f", deleted_on=TODAY, home_education=notice
+        )
 
 
 def test_ground_l_only_at_the_end_of_year_11():
@@ -109,7 +125,9 @@ def test_grounds_stated_in_words_need_a_note(ground):
     w = world()
     with pytest.raises(DeletionRefused, match="say what the school knows"):
         record_deletion(by=w["lead"], enrolment=w["enrolment"], ground=ground, deleted_on=TODAY, note="  ")
-    assert record_deletion(by=w["lead"], enrolment=w["enrolment"], ground=ground, deleted_on=TODAY, note="Seen")
+    assert record_deletion(
+        by=w["lead"], enrolment=w["enrolment"], ground=ground, deleted_on=TODAY, note="Seen"
+    )
 
 
 def test_not_given_only_from_an_import():
@@ -120,7 +138,9 @@ def test_not_given_only_from_an_import():
 
 def test_a_second_return_must_be_a_correction_and_the_rows_are_append_only():
     w = world()
-    first = record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="h", deleted_on=TODAY, note="Not back")
+    first = record_deletion(
+        by=w["lead"], enrolment=w["enrolment"], ground="h", deleted_on=TODAY, note="Not back"
+    )
     with pytest.raises(DeletionRefused, match="already has a deletion return"):
         record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=TODAY, note="x")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -133,12 +153,16 @@ def test_a_second_return_must_be_a_correction_and_the_rows_are_append_only():
     assert second.corrects == first
     assert RollDeletion.objects.get(pk=first.pk).ground == "h"
     with pytest.raises(DeletionRefused, match="already been corrected"):
-        record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=TODAY, note="x", corrects=first)
+        record_deletion(
+            by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=TODAY, note="x", corrects=first
+        )
 
 
 def test_the_deletion_and_the_leaving_date_are_audited():
     w = world()
-    deletion = record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=TODAY, note="Died")
+    deletion = record_deletion(
+        by=w["lead"], enrolment=w["enrolment"], ground="k", deleted_on=TODAY, note="Died"
+    )
     event = AuditEvent.objects.get(action="cme.deletion.recorded")
     assert event.pupil == w["pupil"] and event.object_id == str(deletion.pk)
     assert event.data["after"] == {"leaving_date": "2025-11-19"}
@@ -152,7 +176,12 @@ def test_vulnerable_pupils_and_a_g_ground_in_the_same_la_are_concerns():
     w["pupil"].looked_after = True
     w["pupil"].save()
     deletion = record_deletion(
-        by=w["lead"], enrolment=w["enrolment"], ground="g", deleted_on=TODAY, note="Moved", destination_la=w["la"]
+        by=w["lead"],
+        enrolment=w["enrolment"],
+        ground="g",
+        deleted_on=TODAY,
+        note="Moved",
+        destination_la=w["la"],
     )
     assert deletion.concerns == [
         "Ground (g) but the family still lives in this LA: is the school really beyond reasonable distance?",
@@ -166,7 +195,12 @@ def test_g_to_another_la_is_no_concern():
     w = world()
     elsewhere = make_la("330", "Birmingham")
     deletion = record_deletion(
-        by=w["lead"], enrolment=w["enrolment"], ground="g", deleted_on=TODAY, note="Moved", destination_la=elsewhere
+        by=w["lead"],
+        enrolment=w["enrolment"],
+        ground="g",
+        deleted_on=TODAY,
+        note="Moved",
+        destination_la=elsewhere,
     )
     assert deletion.concerns == []
 
@@ -178,4 +212,6 @@ def test_a_year_11_deletion_before_the_january_census_is_a_concern():
     year_11 = pupil.enrolments.create(school=school, admission_date=D(2021, 9, 1), nc_year="11")
     Mark.objects.create(enrolment=year_11, date=D(2025, 11, 3), session="AM", code="/")
     deletion = record_deletion(by=w["lead"], enrolment=year_11, ground="h", deleted_on=TODAY, note="Not back")
-    assert deletion.concerns == ["A Year 11 pupil removed before the January census (not a ground (a) move or (l))."]
+    assert deletion.concerns == [
+        "A Year 11 pupil removed before the January census (not a ground (a) move or (l))."
+    ]
