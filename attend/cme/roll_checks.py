@@ -134,17 +134,15 @@ def next_census(day: dt.date) -> dt.date:
 
 
 def census_window(school, census: dt.date) -> list[dt.date]:
-    """The school days before a census day, up to and including it: from the school's calendar (or marks) where
-    they cover the window, otherwise Monday to Friday."""
-    days = [d for d in school_days(school, census - dt.timedelta(days=70), census - dt.timedelta(days=1))]
-    if len(days) < CLUSTER_WINDOW_DAYS:
-        days, day = [], census - dt.timedelta(days=1)
-        while len(days) < CLUSTER_WINDOW_DAYS:
-            if day.weekday() < 5:
-                days.append(day)
-            day -= dt.timedelta(days=1)
-        days.sort()
-    return [*days[-CLUSTER_WINDOW_DAYS:], census]
+    """The 20 school days before a census day, and the day itself: the school's days from its calendar (or its
+    marks), with Monday to Friday after the last day they know of (registers not imported yet)."""
+    known = school_days(school, census - dt.timedelta(days=70), census - dt.timedelta(days=1))
+    day = (known[-1] if known else census - dt.timedelta(days=70)) + dt.timedelta(days=1)
+    while day < census:
+        if day.weekday() < 5:
+            known.append(day)
+        day += dt.timedelta(days=1)
+    return [*known[-CLUSTER_WINDOW_DAYS:], census]
 
 
 def _counts_for_cluster(d: RollDeletion) -> bool:
@@ -161,7 +159,7 @@ def cluster_at(
     (`extra`: one not saved yet)."""
     census = next_census(day)
     window = census_window(school, census)
-    if day not in window:
+    if not window[0] <= day <= census:
         return census, []
     rows = list(
         current_deletions()
