@@ -818,7 +818,15 @@ def attempts(w: dict, me) -> list[Attempt]:
         *escalation_attempts(w),
         *office_attempts(w),
         *notice_attempts(w),
+        *roll_attempts(w),  # last: the superuser's run deletes Kit from Cedar's roll
     ]  # fmt: skip
+
+
+def roll_attempts(w: dict) -> list[Attempt]:
+    """A deletion from the roll (a deletion return) for another LA's pupil (attend/cme/views_roll.py)."""
+    data = {"ground": "k", "deleted_on": TODAY.isoformat(), "note": "Intruder"}
+    return [Attempt("a deletion from the roll for another LA's pupil", f"/cme/deletions/new/{w['kit'].upn}/", data,
+                    "cme.deletion")]  # fmt: skip
 
 
 # Which URL pattern each attempt's URL belongs to (for the coverage test).
@@ -866,6 +874,8 @@ COVERED = {
     # Enforcement (court): supervision orders and prosecutions on a case.
     "enforcement:court-consider", "enforcement:court-prosecution-new", "enforcement:court-order-step",
     "enforcement:court-prosecution-step",
+    # Children missing education: deletions from the roll.
+    "cme:deletion-new",
 }  # fmt: skip
 
 

@@ -143,6 +143,7 @@ def _write_tables():
         StageChange,
         SupportPlan,
     )
+    from attend.cme.models import RollDeletion
     from attend.directory.models import Service
     from attend.enforcement.models import NoticeEvent, PenaltyNotice, Prosecution, SupervisionOrder
     from attend.letters.models import (
@@ -191,6 +192,8 @@ def _write_tables():
         PenaltyNotice, NoticeEvent, NoticeSessionUse,
         # Enforcement (court): supervision orders and prosecutions.
         SupervisionOrder, Prosecution,
+        # Children missing education: deletion returns.
+        RollDeletion,
     ]  # fmt: skip
 
 
