@@ -69,6 +69,8 @@ def deletion_new(request, upn: str):
                 request, f"Deletion from the roll recorded for {pupil.display_name}: returned to the LA."
             )
             return redirect("cme:deletion", pk=deletion.pk)
+    if request.method == "GET":
+        audit.pupil_viewed(request, pupil, page="deletion form")
     on = enrolment.leaving_date if corrects else today
     grounds = [(value, label, CONDITIONS.get(value, "")) for value, label in FORM_GROUNDS]
     return render(
