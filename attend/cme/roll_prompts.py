@@ -6,6 +6,7 @@ an item someone dismissed stays dismissed. Called by the nightly alerts evaluati
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -16,6 +17,7 @@ from attend.people.models import Enrolment
 from .models_roll import DeletionGround, RollDeletion
 from .roll_checks import NOT_COMPULSORY_YEARS, cluster_at, cluster_size, concerns_for, current_deletions
 
+log = logging.getLogger(__name__)
 RULE_CONCERN = "off_rolling_concern"  # attend.alerts.events.OFF_ROLLING_CONCERN
 RULE_MISSING = "deletion_ground_missing"  # attend.alerts.events.DELETION_GROUND_MISSING
 
@@ -131,3 +133,20 @@ def sync_roll_prompts(today: dt.date, *, schools=None) -> dict[str, int]:
         stale = [a.pk for k, a in latest.items() if k not in wanted]
         cleared = clear_alerts(stale, today)
     return {"imported": imported, "raised": raised, "cleared": cleared}
+
+
+def on_import_completed(sender, kind: str, result, **kwargs) -> None:
+    """After a committed pupils or CTF import (attend.registers.signals.import_completed; connected in
+    CmeConfig.ready): a leaving date it brought with no deletion return gets its NOT_GIVEN return now, for the
+    schools it touched (one query). The nightly sync raises the prompts."""
+    if kind not in ("pupils", "ctf"):
+        return
+    from attend.core import clock
+    from attend.schools.models import School
+
+    school_ids = getattr(result, "school_ids", None)
+    schools = School.objects.filter(pk__in=school_ids) if school_ids else None
+    try:
+        import_missing_returns(clock.today(), schools=schools)
+    except Exception:  # the import has committed; the nightly sync makes the returns instead
+        log.exception("could not make deletion returns after the %s import", kind)

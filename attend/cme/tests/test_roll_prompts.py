@@ -150,3 +150,26 @@ def test_leaving_dates_before_last_school_year_are_history(monkeypatch):
     w["enrolment"].leaving_date = D(2024, 7, 19)
     w["enrolment"].save()
     assert import_missing_returns(D(2025, 11, 19)) == 0
+
+
+def test_a_pupils_import_with_a_leaving_date_makes_a_not_given_return(
+    monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    from attend.registers.imports import import_file
+
+    monkeypatch.setenv("ATTEND_TODAY", "2025-11-19")
+    w = world()
+    p = w["pupil"]
+    header = (
+        "upn,school_urn,legal_forename,legal_surname,date_of_birth,sex,nc_year,admission_date,leaving_date\n"
+    )
+    row = f"{p.upn},{w['school'].urn},{p.legal_forename},{p.legal_surname},2015-01-01,F,4,2024-09-01,2025-11-14\n"
+    path = tmp_path / "pupils.csv"
+    path.write_text(header + row)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_file("pupils", path)
+    assert result.updated == 1
+    deletion = RollDeletion.objects.get()
+    assert (deletion.enrolment, deletion.ground, deletion.source, deletion.deleted_on) == (
+        w["enrolment"], "not_given", "import", D(2025, 11, 14)
+    )  # fmt: skip
