@@ -138,3 +138,26 @@ def test_the_enquiry_is_stored_on_the_deletion(monkeypatch):
     assert entry.summary.startswith(
         "Deleted from the roll of Riverside Primary on 19 November 2025 under ground (i)"
     )
+
+
+def test_with_an_imported_calendar_half_term_and_an_inset_day_do_not_break_the_run(monkeypatch):
+    from attend.schools.models import AcademicYear, NonSchoolDay, Term
+
+    w = world()
+    year = AcademicYear.objects.create(start_year=2025)
+    for name, start, end in (
+        ("Autumn 1", D(2025, 9, 1), D(2025, 10, 24)),
+        ("Autumn 2", D(2025, 11, 3), D(2025, 12, 19)),
+    ):
+        Term.objects.create(school=w["school"], academic_year=year, name=name, start_date=start, end_date=end)
+    inset = NonSchoolDay.objects.create(
+        school=w["school"], date=D(2025, 11, 10), kind="non_school_day", reason="INSET"
+    )
+    absent_from(w["enrolment"], D(2025, 10, 15))
+    Mark.objects.filter(enrolment=w["enrolment"], date=D(2025, 11, 10)).delete()
+    joint_gate(monkeypatch)
+    assert continuous_absence(w["enrolment"], TODAY)[:2] == (20, D(2025, 10, 15))
+    assert ground_i_gaps(w["enrolment"], TODAY) == []
+    inset.delete()  # the school met that day after all: no mark breaks the run
+    days, _, broken = continuous_absence(w["enrolment"], TODAY)
+    assert (days, broken) == (7, "no mark on 10 November 2025 (PM)")
