@@ -83,9 +83,18 @@ class DeletionForm(forms.Form):
         return HomeEducation.objects.filter(pk=pk, pupil=self._pupil).first() if pk else None
 
 
+def _short(label: str, width: int = 32) -> str:
+    label = label.split(":")[0].split(" (a leaving")[0]
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
 class DeletionFilterForm(forms.Form):
     school = forms.ChoiceField(label="School", required=False)
-    ground = forms.ChoiceField(label="Ground", required=False, choices=[("", "All")] + DeletionGround.choices)
+    ground = forms.ChoiceField(
+        label="Ground",
+        required=False,  # short labels: the select must fit a 375 px phone
+        choices=[("", "All")] + [(v, _short(label)) for v, label in DeletionGround.choices],
+    )
     concerns = forms.ChoiceField(
         label="Concerns",
         required=False,
@@ -94,4 +103,6 @@ class DeletionFilterForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [("", "All schools")] + [(str(s.urn), s.name) for s in schools]
+        self.fields["school"].choices = [("", "All schools")] + [
+            (str(s.urn), _short(s.name)) for s in schools
+        ]

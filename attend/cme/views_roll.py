@@ -51,7 +51,7 @@ def deletion_new(request, upn: str):
         enrolment = corrects.enrolment
     else:
         enrolment = _enrolment_for(request.user, pupil, today)
-    initial = {"deleted_on": corrects.deleted_on if corrects else today}
+    initial = {"deleted_on": (corrects.deleted_on if corrects else today).isoformat()}
     form = DeletionForm(request.POST or None, pupil=pupil, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
