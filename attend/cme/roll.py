@@ -114,6 +114,10 @@ def _check_ground(enrolment, ground, deleted_on, source, fields) -> dict:
         raise DeletionRefused(
             "Choose the ground of regulation 9 that applies (only an import may leave it out)."
         )
+    if ground == DeletionGround.C and enrolment.registration == enrolment.Registration.SINGLE:
+        raise DeletionRefused(
+            "Ground (c) is for a pupil registered at more than one school (dual registration)."
+        )
     if ground == DeletionGround.A and not (
         fields["destination_school"] or fields["destination_note"].strip()
     ):
@@ -169,6 +173,8 @@ def record_deletion(
         "home_education": home_education,
         "note": note,
     }
+    if source not in RollDeletion.Source.values:
+        raise ValueError(f"Unknown source of a deletion return: {source!r}")
     if corrects is not None and corrects.enrolment_id != enrolment.pk:
         raise DeletionRefused("A correction must be for the same enrolment.")
     _check_dates(enrolment, deleted_on, corrects)

@@ -215,3 +215,17 @@ def test_a_year_11_deletion_before_the_january_census_is_a_concern():
     assert deletion.concerns == [
         "A Year 11 pupil removed before the January census (not a ground (a) move or (l))."
     ]
+
+
+def test_ground_c_only_for_a_dual_registered_pupil():
+    w = world()
+    with pytest.raises(
+        DeletionRefused, match=r"Ground \(c\) is for a pupil registered at more than one school"
+    ):
+        record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="c", deleted_on=TODAY, note="Consent")
+    w["enrolment"].registration = "subsidiary"
+    w["enrolment"].save()
+    deletion = record_deletion(
+        by=w["lead"], enrolment=w["enrolment"], ground="c", deleted_on=TODAY, note="Main school consents"
+    )
+    assert deletion.ground == "c"
