@@ -195,13 +195,20 @@ def record_deletion(
         corrects=corrects,
         recorded_by=by if by is not None and by.is_authenticated else None,
     )
+    _save(deletion, by=by, request=request)
+    return deletion
+
+
+def _save(deletion: RollDeletion, *, by, request) -> None:
+    """Store the return with its concerns, set the leaving date and audit both, in one transaction."""
+    enrolment = deletion.enrolment
     with transaction.atomic():
         deletion.concerns = concerns_for(deletion)
         deletion.save()
         before = enrolment.leaving_date
-        if before != deleted_on:
-            type(enrolment).objects.filter(pk=enrolment.pk).update(leaving_date=deleted_on)
-            enrolment.leaving_date = deleted_on
+        if before != deletion.deleted_on:
+            type(enrolment).objects.filter(pk=enrolment.pk).update(leaving_date=deletion.deleted_on)
+            enrolment.leaving_date = deletion.deleted_on
         audit.record(
             "cme.deletion.recorded",
             by=by,
@@ -209,12 +216,11 @@ def record_deletion(
             pupil=enrolment.pupil,
             school=enrolment.school,
             before={"leaving_date": before.isoformat() if before else None},
-            after={"leaving_date": deleted_on.isoformat()},
-            data={"ground": ground, "source": source, "corrects": corrects.pk if corrects else None},
+            after={"leaving_date": deletion.deleted_on.isoformat()},
+            data={"ground": deletion.ground, "source": deletion.source, "corrects": deletion.corrects_id},
             request=request,
         )
         _chronology(deletion, by)
-    return deletion
 
 
 def _chronology(deletion: RollDeletion, by) -> None:
