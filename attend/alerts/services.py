@@ -106,6 +106,9 @@ def alerts_evaluate(
         from attend.cme.s19 import sync_s19_prompts
 
         sync_s19_prompts(as_of, schools=schools)
+        from attend.cme.roll_prompts import sync_roll_prompts
+
+        sync_roll_prompts(as_of, schools=schools)
         sync_ehe_prompts(as_of, records=HomeEducation.objects.filter(school__in=schools))
     return total
 

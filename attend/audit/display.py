@@ -228,6 +228,13 @@ SENTENCES: dict[str, str] = {
     "cme.home_education.ended": "{actor} recorded the end of home education {ref}: {note}.",
     "cme.home_education.viewed": "{actor} viewed home education record {ref}.",
     "cme.ehe_register.viewed": "{actor} viewed the home education register ({children} children).",
+    # Deletions from the roll (attend/cme/roll.py, roll_prompts.py, views_roll.py)
+    "cme.deletion.recorded": "{actor} recorded {pupil}'s deletion from the roll under ground ({ground}) (a deletion "
+    "return to the LA; source {source}).",
+    "cme.deletion.imported": "A leaving date for {pupil} on {deleted_on} arrived in an import with no ground: a deletion "
+    "return was made with the ground not given.",
+    "cme.deletion.viewed": "{actor} viewed the deletion return for {pupil}.",
+    "cme.deletion_returns.exported": "{actor} exported the deletion returns as CSV ({rows} rows).",
 }
 
 

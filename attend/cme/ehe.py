@@ -95,19 +95,6 @@ def _enrolment_for(record: HomeEducation) -> Enrolment | None:
     )
 
 
-def _stand_in_record_deletion(*, by, enrolment, ground, deleted_on, source="form", home_education=None, **_):
-    """Used only until attend.cme.roll.record_deletion (helper c2) is merged: the deletion return, and the
-    enrolment's leaving date."""
-    from .models_roll import RollDeletion
-
-    deletion = RollDeletion.objects.create(
-        enrolment=enrolment, pupil=enrolment.pupil, school=enrolment.school, ground=ground, deleted_on=deleted_on,
-        source=source, home_education=home_education, recorded_by=by if getattr(by, "pk", None) else None,
-    )  # fmt: skip
-    Enrolment.objects.filter(pk=enrolment.pk).update(leaving_date=deleted_on)
-    return deletion
-
-
 def delete_from_roll(record: HomeEducation, *, by, on: dt.date):
     """The deletion under reg 9(1)(f) the parent's notice allows. Refused for a child at a special school placed
     there by the LA until the LA has consented (2024 Regs reg 9(3))."""
@@ -121,12 +108,10 @@ def delete_from_roll(record: HomeEducation, *, by, on: dt.date):
     enrolment = _enrolment_for(record)
     if enrolment is None:
         raise EheRefused("The child has no enrolment at the school to delete")
-    record_deletion = getattr(roll, "record_deletion", None) or _stand_in_record_deletion
-    refused = getattr(roll, "DeletionRefused", ())
     try:
-        return record_deletion(by=by, enrolment=enrolment, ground="f", deleted_on=on, source="home_education",
-                               home_education=record)  # fmt: skip
-    except refused as error:  # type: ignore[misc]
+        return roll.record_deletion(by=by, enrolment=enrolment, ground="f", deleted_on=on, source="home_education",
+                                    home_education=record)  # fmt: skip
+    except roll.DeletionRefused as error:
         raise EheRefused(str(error)) from error
 
 
@@ -220,8 +205,7 @@ def _after_notice(record: HomeEducation, by, request) -> None:
             Status.HOME_EDUCATED,
             record.notice_received_on + dt.timedelta(days=1),
         )
-        record.save(update_fields=["status", "started_on"])
-        summary += " Deleted from the roll under reg 9(1)(f)."
+        record.save(update_fields=["status", "started_on"])  # the deletion's own chronology entry says so
     _log(record, by, summary, request)
     audit.record("cme.home_education.recorded", by=by, obj=record, pupil=record.pupil, school=record.school,
                  data={"ref": record.ref, "status": record.status}, request=request)  # fmt: skip

@@ -25,10 +25,14 @@ def due_cases(as_of: dt.date, years: int | None) -> QuerySet[Case]:
     except ValueError:  # 29 February
         before = as_of.replace(year=as_of.year - years, day=28)
     start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    from attend.cme.retention import case_has_records as cme_case_has_records
     from attend.enforcement.retention import case_has_records
 
-    # A case with enforcement records is kept with them (no schedule for those yet: attend/enforcement/retention.py).
-    return Case.objects.filter(status=Case.Status.CLOSED, closed_at__lt=start).exclude(case_has_records())
+    # A case with enforcement records is kept with them (no schedule for those yet: attend/enforcement/retention.py),
+    # and so is one with the LA's CME or home education records (attend/cme/retention.py).
+    return Case.objects.filter(status=Case.Status.CLOSED, closed_at__lt=start).exclude(
+        case_has_records() | cme_case_has_records()
+    )
 
 
 def kept_cases(as_of: dt.date, years: int | None) -> QuerySet[Case]:

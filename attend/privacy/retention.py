@@ -221,14 +221,20 @@ class Due:
         return Alert.objects.exclude(pk__in=self.alerts().values("pk"))
 
     def enrolments(self) -> QuerySet:
+        from attend.cme.retention import enrolment_has_records as cme_enrolment_has_records
+
         cutoff = self.cutoff
         kept_alerts = self._kept_alerts()
-        return Enrolment.objects.filter(leaving_date__lt=cutoff).filter(
-            ~Exists(Mark.objects.filter(enrolment=OuterRef("pk"), date__gte=cutoff)),
-            ~Exists(MarkChange.objects.filter(enrolment=OuterRef("pk"), date__gte=cutoff)),
-            ~Exists(kept_alerts.filter(enrolment=OuterRef("pk"))),
-            # Sessions relied on by a penalty notice or notice to improve are enforcement records (casework policy).
-            ~Exists(NoticeSessionUse.objects.filter(enrolment=OuterRef("pk"))),
+        return (
+            Enrolment.objects.filter(leaving_date__lt=cutoff)
+            .filter(
+                ~Exists(Mark.objects.filter(enrolment=OuterRef("pk"), date__gte=cutoff)),
+                ~Exists(MarkChange.objects.filter(enrolment=OuterRef("pk"), date__gte=cutoff)),
+                ~Exists(kept_alerts.filter(enrolment=OuterRef("pk"))),
+                # Sessions relied on by a penalty notice or notice to improve are enforcement records (casework policy).
+                ~Exists(NoticeSessionUse.objects.filter(enrolment=OuterRef("pk"))),
+            )
+            .exclude(cme_enrolment_has_records())
         )
 
     def _leaving(self) -> QuerySet:
@@ -242,6 +248,10 @@ class Due:
         from attend.enforcement.retention import pupil_has_records
 
         pupils = pupils.exclude(pupil_has_records())
+        # So are the LA's CME, deletion, home education and s19 records (attend/cme/retention.py).
+        from attend.cme.retention import pupil_has_records as cme_pupil_has_records
+
+        pupils = pupils.exclude(cme_pupil_has_records())
         casework = self.casework()
         if casework is not None:
             kept = casework.model.objects.exclude(pk__in=casework.values("pk"))
@@ -267,11 +277,12 @@ class Due:
 
     def contacts(self) -> QuerySet:
         staying = Pupil.objects.exclude(pk__in=self._leaving().values("pk"))
+        from attend.cme.retention import contact_has_records as cme_contact_has_records
         from attend.enforcement.retention import contact_has_records
 
         return Contact.objects.filter(
             ~Exists(PupilContact.objects.filter(contact=OuterRef("pk"), pupil__in=staying.values("pk")))
-        ).exclude(contact_has_records())
+        ).exclude(contact_has_records() | cme_contact_has_records())
 
     def import_runs(self) -> QuerySet:
         return ImportRun.objects.filter(started_at__lt=_start_of(self.cutoff))

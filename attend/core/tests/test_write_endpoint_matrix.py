@@ -824,7 +824,15 @@ def attempts(w: dict, me) -> list[Attempt]:
         *notice_attempts(w),
         *[Attempt(**a) for a in s19_attempts(w)],
         *ehe_attempts(w, Attempt),
+        *roll_attempts(w),  # last: the superuser's run deletes Kit from Cedar's roll
     ]  # fmt: skip
+
+
+def roll_attempts(w: dict) -> list[Attempt]:
+    """A deletion from the roll (a deletion return) for another LA's pupil (attend/cme/views_roll.py)."""
+    data = {"ground": "k", "deleted_on": TODAY.isoformat(), "note": "Intruder"}
+    return [Attempt("a deletion from the roll for another LA's pupil", f"/cme/deletions/new/{w['kit'].upn}/", data,
+                    "cme.deletion")]  # fmt: skip
 
 
 # Which URL pattern each attempt's URL belongs to (for the coverage test).
@@ -876,6 +884,8 @@ COVERED = {
     *S19_COVERED,
     # Children missing education: elective home education (attend/cme/tests/matrix_ehe.py).
     *EHE_COVERED,
+    # Children missing education: deletions from the roll.
+    "cme:deletion-new",
 }  # fmt: skip
 
 

@@ -115,12 +115,13 @@ class Command(BaseCommand):
             school_ids=School.objects.filter(local_authority__code=config.la_code).values("pk"),
             today=clock.today(),
         )
+        self.create_users(config.la_code)
+        self.record_s19(config.la_code)
         # What the scheduler does after every import: turn the new marks into today's alerts and work list.
         t = time.perf_counter()
         self.say(f"  evaluating alert rules as of {clock.today()}...")
         call_command("alerts", "evaluate", stdout=self.stdout)
         self.say(f"    done in {time.perf_counter() - t:.1f} s")
-        self.create_users(config.la_code)
         self.record_casework(config.la_code)
         self.record_partnership(config.la_code)
         self.record_visits(config.la_code)
@@ -134,6 +135,7 @@ class Command(BaseCommand):
         )
         self.say(f"  recorded {sent} letters and messages sent at every stage")
         self.record_enforcement(config.la_code, out)
+        self.record_cme(config.la_code)
         self.report_what_works(config.la_code)
         self.say(f"Demo data loaded in {time.perf_counter() - t0:.1f} s.")
 
@@ -246,6 +248,36 @@ class Command(BaseCommand):
             self.say(
                 f"  wrote the evidence bundle for case {prosecution.case.ref} ({built.pages} pages) to {path}"
             )
+
+    def record_s19(self, la_code: str) -> None:
+        """Health-related absence (attend.cme.s19): one s19 decision recorded and one due. Before the alerts are
+        evaluated: when the demo's marks give no case it turns two pupils' last 15 school days into illness."""
+        from attend.cme.demo_s19 import seed
+
+        officer = get_user_model().objects.get(username="la.officer")
+        made = seed(LocalAuthority.objects.get(code=la_code), clock.today(), by=officer)
+        self.say(f"  s19: {made}")
+
+    def record_cme(self, la_code: str) -> None:
+        """The LA's duties to children out of school (attend.cme): deletion returns under several grounds (one
+        cluster before a census day), children educated at home, children missing education enquiries open and
+        closed; then their work-list items."""
+        from attend.cme import demo_ehe, demo_roll
+        from attend.cme.ehe import sync_ehe_prompts
+        from attend.cme.roll_prompts import sync_roll_prompts
+
+        la = LocalAuthority.objects.get(code=la_code)
+        officer = get_user_model().objects.get(username="la.officer")
+        today = clock.today()
+        deletions = demo_roll.seed(la, today, by=officer)
+        home = demo_ehe.seed(la, today, by=officer)
+        roll_items = sync_roll_prompts(today)
+        ehe_items = sync_ehe_prompts(today)
+        self.say(
+            f"  missing education: {deletions['deletions']} deletion returns ({deletions['cluster']} in a cluster "
+            f"before census day), {len(home)} home education records; work-list items: "
+            f"{roll_items['raised']} deletions, {ehe_items['raised']} home education"
+        )
 
     def report_what_works(self, la_code: str) -> None:
         from attend.partnership.demo_whatworks import demo_whatworks_summary
