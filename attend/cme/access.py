@@ -38,7 +38,9 @@ def enquiry_scope(user) -> Q | None:
     scope = Q(pk__in=[])
     for m in _staff(user):
         if m.local_authority_id:
-            scope |= Q(local_authority_id=m.local_authority_id) | Q(school__local_authority_id=m.local_authority_id)
+            scope |= Q(local_authority_id=m.local_authority_id) | Q(
+                school__local_authority_id=m.local_authority_id
+            )
         if m.trust_id:
             scope |= Q(school__trust_id=m.trust_id)
         if m.school_id:
@@ -73,7 +75,9 @@ def get_enquiry_for_user(user, ref: str, *, write: bool = False) -> CmeEnquiry:
     never revealing that a reference exists."""
     enquiry = (
         enquiries_visible_to(user)
-        .select_related("pupil", "school", "local_authority", "case", "found_school", "found_la", "lives_in_la")
+        .select_related(
+            "pupil", "school", "local_authority", "case", "found_school", "found_la", "lives_in_la"
+        )
         .filter(ref=ref)
         .first()
     )

@@ -35,7 +35,12 @@ class EnquiryRefused(EntryRefused):
 
 
 def next_ref() -> str:
-    last = CmeEnquiry.objects.filter(ref__startswith="CME-").order_by("-ref").values_list("ref", flat=True).first()
+    last = (
+        CmeEnquiry.objects.filter(ref__startswith="CME-")
+        .order_by("-ref")
+        .values_list("ref", flat=True)
+        .first()
+    )
     number = int(last[4:]) + 1 if last and last[4:].isdigit() else 1
     return f"CME-{number:06d}"
 
@@ -47,7 +52,9 @@ def open_for(pupil) -> CmeEnquiry | None:
 def last_school(pupil, on: dt.date):
     """The school the pupil is on the roll of on `on`, else the one they were last on."""
     enrolments = Enrolment.objects.filter(pupil=pupil, admission_date__lte=on).select_related("school")
-    on_roll = enrolments.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=on)).order_by("-admission_date")
+    on_roll = enrolments.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=on)).order_by(
+        "-admission_date"
+    )
     chosen = on_roll.first() or enrolments.order_by("-admission_date").first()
     return chosen.school if chosen else None
 
@@ -185,7 +192,9 @@ def record_check(
             done_by=by if getattr(by, "pk", None) else None, result=result.strip(), located=bool(located),
             corrects=corrects,
         )  # fmt: skip
-        what = f"{Kind(kind).label} ({Party(party).label.lower()}, {done_by_name.strip()}, {done_on:%d %B %Y})"
+        what = (
+            f"{Kind(kind).label} ({Party(party).label.lower()}, {done_by_name.strip()}, {done_on:%d %B %Y})"
+        )
         if corrects is not None:
             what = f"Correction of an earlier entry: {what}"
         summary = f"{enquiry.ref}: {what}: {check.result}" + (" The child was located." if located else "")
@@ -213,14 +222,20 @@ def checklist(enquiry: CmeEnquiry) -> list[dict]:
 
 def _check_outcome(enquiry, outcome, on, found_school, found_la, sent_to) -> None:
     if enquiry.status != CmeEnquiry.Status.OPEN:
-        raise EnquiryRefused(f"Enquiry {enquiry.ref} is already closed ({enquiry.get_outcome_display().lower()})")
+        raise EnquiryRefused(
+            f"Enquiry {enquiry.ref} is already closed ({enquiry.get_outcome_display().lower()})"
+        )
     if outcome not in Outcome.values:
         raise EnquiryRefused("Choose the outcome", "outcome")
     if on is None or on > clock.today() or on < enquiry.opened_at.date():
-        raise EnquiryRefused("Enter the date of the outcome: not in the future, nor before the enquiry opened", "on")
+        raise EnquiryRefused(
+            "Enter the date of the outcome: not in the future, nor before the enquiry opened", "on"
+        )
     if outcome == Outcome.NOT_FOUND and not [c for c in current_checks(enquiry) if c.kind in LOCATING_KINDS]:
         # CME statutory guidance (August 2024): "not found" only after reasonable enquiries, recorded.
-        raise EnquiryRefused("An enquiry cannot close as not found with no reasonable enquiries recorded", "outcome")
+        raise EnquiryRefused(
+            "An enquiry cannot close as not found with no reasonable enquiries recorded", "outcome"
+        )
     if outcome == Outcome.FOUND_HERE:
         if found_school is None:
             raise EnquiryRefused("Choose the school the child was found on the roll of", "found_school")
@@ -230,7 +245,9 @@ def _check_outcome(enquiry, outcome, on, found_school, found_la, sent_to) -> Non
         if found_la is None:
             raise EnquiryRefused("Choose the local authority the child was found in", "found_la")
         if found_la.pk == enquiry.local_authority_id:
-            raise EnquiryRefused("That is this enquiry's own LA: choose found here, or another LA", "found_la")
+            raise EnquiryRefused(
+                "That is this enquiry's own LA: choose found here, or another LA", "found_la"
+            )
         if not (sent_to or "").strip():
             raise EnquiryRefused("Say who at that local authority the referral goes to", "sent_to")
 

@@ -26,7 +26,10 @@ def school_days_after(school, day: dt.date, today: dt.date) -> int:
     if today <= day:
         return 0
     start = day + dt.timedelta(days=1)
-    if school is not None and Term.objects.filter(school=school, start_date__lte=today, end_date__gte=start).exists():
+    if (
+        school is not None
+        and Term.objects.filter(school=school, start_date__lte=today, end_date__gte=start).exists()
+    ):
         from attend.registers.calendar import school_days
 
         return len(school_days(school, start, today))
@@ -39,7 +42,10 @@ def _due(enquiry: CmeEnquiry, last_check: dt.date | None, today: dt.date) -> tup
         opened = enquiry.opened_at.date()
         days = school_days_after(enquiry.school, opened, today)
         if days >= DUE_AFTER_OPENING:
-            return opened, f"Enquiry {enquiry.ref} opened {days} school days ago and no enquiry is recorded yet."
+            return (
+                opened,
+                f"Enquiry {enquiry.ref} opened {days} school days ago and no enquiry is recorded yet.",
+            )
         return None
     days = school_days_after(enquiry.school, last_check, today)
     if days >= DUE_AFTER_LAST_CHECK:
@@ -76,7 +82,9 @@ def sync_enquiry_prompts(today: dt.date, *, enquiries=None, schools=None) -> dic
     for enquiry in open_ones:
         if (due := _due(enquiry, enquiry.last_check, today)) is not None:
             wanted[f"cme{enquiry.pk}-{due[0]:%Y%m%d}"] = (enquiry, due[1])
-    existing = Alert.objects.filter(rule=CME_ENQUIRY_DUE, details__enquiry__in=list(scope.values_list("ref", flat=True)))
+    existing = Alert.objects.filter(
+        rule=CME_ENQUIRY_DUE, details__enquiry__in=list(scope.values_list("ref", flat=True))
+    )
     latest = {a.key: a for a in existing.order_by("id")}
     raised = 0
     with transaction.atomic():
@@ -115,7 +123,9 @@ def index_panel(user, today: dt.date) -> dict:
         enquiry.days_open = (today - enquiry.opened_at.date()).days
         open_rows.append(enquiry)
     open_rows.sort(key=lambda e: e.opened_at)
-    closed = visible.filter(status=CmeEnquiry.Status.CLOSED, outcome_on__gte=term_start(today), outcome_on__lte=today)
+    closed = visible.filter(
+        status=CmeEnquiry.Status.CLOSED, outcome_on__gte=term_start(today), outcome_on__lte=today
+    )
     counts = Counter(closed.values_list("outcome", flat=True))
     by_outcome = [(label, counts[value]) for value, label in CmeEnquiry.Outcome.choices if counts[value]]
     return {

@@ -25,13 +25,17 @@ def _from_file() -> dict[str, tuple[str, str]]:
         for row in csv.DictReader(handle):
             code = (row.get("old_la_code") or "").strip()
             if row.get("geographic_level") == "Local authority" and len(code) == 3 and code.isdigit():
-                found.setdefault(code, ((row.get("la_name") or "").strip(), (row.get("region_name") or "").strip()))
+                found.setdefault(
+                    code, ((row.get("la_name") or "").strip(), (row.get("region_name") or "").strip())
+                )
     return found
 
 
 def la_choices() -> list[tuple[str, str]]:
     """Every English LA as (code, "Name (code)"), by name."""
-    return sorted(((code, f"{name} ({code})") for code, (name, _) in _from_file().items()), key=lambda c: c[1])
+    return sorted(
+        ((code, f"{name} ({code})") for code, (name, _) in _from_file().items()), key=lambda c: c[1]
+    )
 
 
 def is_english_la(code: str) -> bool:

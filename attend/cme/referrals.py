@@ -45,7 +45,9 @@ def email_text(referral: LaReferral) -> tuple[str, str]:
         lines.append(f"Our reference: {enquiry.ref}")
     lines += ["", referral.summary.strip(), ""]
     lines.append("Please confirm you have received this referral by replying to this email.")
-    lines.append("This email was sent by Attend. It is confidential: do not forward it outside your organisation.")
+    lines.append(
+        "This email was sent by Attend. It is confidential: do not forward it outside your organisation."
+    )
     return subject, "\n".join(lines)
 
 
@@ -69,7 +71,9 @@ def refer_to_la(
     if to_la is None:
         raise EntryRefused("Choose the local authority the child is referred to")
     if not (sent_to or "").strip():
-        raise EntryRefused("Say who at that local authority the referral goes to (an email address or a team)")
+        raise EntryRefused(
+            "Say who at that local authority the referral goes to (an email address or a team)"
+        )
     if not (summary or "").strip():
         raise EntryRefused("Say what is shared with the other local authority")
     pupil = pupil or (enquiry.pupil if enquiry else None)
@@ -87,7 +91,9 @@ def refer_to_la(
             "cme.referral.recorded", by=by, obj=referral, pupil=pupil, request=request,
             data={"to_la": to_la.name, "reason": reason, "enquiry": enquiry.ref if enquiry else ""},
         )  # fmt: skip
-    note = f"Referral to {to_la.name} recorded ({referral.get_reason_display().lower()}), to {referral.sent_to}"
+    note = (
+        f"Referral to {to_la.name} recorded ({referral.get_reason_display().lower()}), to {referral.sent_to}"
+    )
     if is_email(referral.sent_to):
         note += _email(referral)
     case = enquiry.case if enquiry else None
