@@ -31,6 +31,7 @@ from attend.api.models import ApiToken
 from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.casework.cases import open_case
+from attend.cme.tests.matrix_enquiries import ENQUIRY_COVERED, enquiry_attempts, southshire_enquiries
 from attend.directory.models import Service
 from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
 from attend.jobs.tests.worker import run_queued_tasks
@@ -178,6 +179,7 @@ def make_world() -> dict:
     add_south_visits(w)
     add_south_visit_lists(w)
     southshire_ladder(w)
+    southshire_enquiries(w)
     return w
 
 
@@ -812,6 +814,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *visits_attempts(w),  # before case_attempts too: a visit is planned on Kit's open case
         *[Attempt(**a) for a in ladder_attempts(w)],  # (also before case_attempts)
+        *[Attempt(**a) for a in enquiry_attempts(w)],  # CME enquiries (attend/cme/tests/matrix_enquiries.py)
         *case_attempts(w),
         *court_attempts(w),
         *network_attempts(w),
@@ -866,6 +869,8 @@ COVERED = {
     # Enforcement (court): supervision orders and prosecutions on a case.
     "enforcement:court-consider", "enforcement:court-prosecution-new", "enforcement:court-order-step",
     "enforcement:court-prosecution-step",
+    # Children missing education: enquiries (attend/cme/tests/matrix_enquiries.py).
+    *ENQUIRY_COVERED,
 }  # fmt: skip
 
 

@@ -191,7 +191,15 @@ def _write_tables():
         PenaltyNotice, NoticeEvent, NoticeSessionUse,
         # Enforcement (court): supervision orders and prosecutions.
         SupervisionOrder, Prosecution,
+        # Children missing education: enquiries, their reasonable enquiries, referrals to other LAs.
+        *_cme_enquiry_tables(),
     ]  # fmt: skip
+
+
+def _cme_enquiry_tables() -> list:
+    from attend.cme.models import CmeEnquiry, EnquiryCheck, LaReferral
+
+    return [CmeEnquiry, EnquiryCheck, LaReferral]
 
 
 def _ladder_tables() -> list:
