@@ -104,7 +104,7 @@ def detail_context(request, enquiry: CmeEnquiry) -> dict:
     if can_record:
         form = CheckForm(
             school_side=not la_side,
-            initial={"party": "la" if la_side else "school", "done_on": today,
+            initial={"party": "la" if la_side else "school", "done_on": today.isoformat(),
                      "done_by_name": user.get_full_name() or user.username},
         )  # fmt: skip
     end = enquiry.outcome_on or today

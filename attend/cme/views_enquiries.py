@@ -112,12 +112,14 @@ def enquiry_check(request: HttpRequest, ref: str) -> HttpResponse:
 
 def _check_initial(request, corrects: EnquiryCheck | None) -> dict:
     initial = {
-        "done_on": clock.today(),
+        "done_on": clock.today().isoformat(),
         "done_by_name": request.user.get_full_name() or request.user.username,
     }
     if corrects is not None:
-        initial.update(kind=corrects.kind, party=corrects.party, done_on=corrects.done_on, result=corrects.result,
-                       done_by_name=corrects.done_by_name, located=corrects.located)  # fmt: skip
+        initial.update(
+            kind=corrects.kind, party=corrects.party, done_on=corrects.done_on.isoformat(), result=corrects.result,
+            done_by_name=corrects.done_by_name, located=corrects.located,
+        )  # fmt: skip
     else:
         initial["kind"] = request.GET.get("kind", "")
     return initial
@@ -128,7 +130,7 @@ def enquiry_close(request: HttpRequest, ref: str) -> HttpResponse:
     enquiry = access.get_enquiry_for_user(request.user, ref)
     if not access.may_decide(request.user, enquiry):
         raise Http404("No enquiry with that reference that you may close.")
-    form = CloseForm(request.POST or None, enquiry=enquiry, initial={"on": clock.today()})
+    form = CloseForm(request.POST or None, enquiry=enquiry, initial={"on": clock.today().isoformat()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -241,3 +241,16 @@ def test_the_cme_page_shows_the_panel(client, w):
     shown = text(signed_in(client, w["la_officer"]).get("/cme/"))
     assert f"{enquiry.ref} Amy Khan Alder Primary 2 None yet" in shown
     assert "Closed this term (since 1 August 2025): 0" in shown
+
+
+def test_the_forms_offer_dates_they_accept_back(client, w):
+    enquiry = amys(w)
+    c = signed_in(client, w["la_officer"])
+    assert (
+        'name="done_on" type="text" value="2025-11-19"'
+        in c.get(f"/cme/enquiries/{enquiry.ref}/").content.decode()
+    )
+    assert (
+        'name="on" type="text" value="2025-11-19"'
+        in c.get(f"/cme/enquiries/{enquiry.ref}/close/").content.decode()
+    )
