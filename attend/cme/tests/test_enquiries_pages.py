@@ -254,3 +254,20 @@ def test_the_forms_offer_dates_they_accept_back(client, w):
         'name="on" type="text" value="2025-11-19"'
         in c.get(f"/cme/enquiries/{enquiry.ref}/close/").content.decode()
     )
+
+
+def test_the_work_list_offers_an_enquiry_only_on_cme_and_returned_post_alerts(client, w, settings, tmp_path):
+    from .enquiries_world import cme_alert
+
+    settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
+    other = cme_alert(w["ben"], w["cedar"], rule="persistent_absence")
+    south = signed_in(client, w["south_officer"])
+    assert (
+        "Start a children missing education enquiry"
+        not in south.get(f"/work/pupils/{w['ben'].upn}/").content.decode()
+    )
+    c = signed_in(client, w["la_officer"])
+    link = f'href="/cme/enquiries/new/?alert={w["alert"].pk}"'
+    assert link in c.get("/work/").content.decode()
+    assert link in c.get(f"/work/pupils/{w['amy'].upn}/").content.decode()
+    assert f"?alert={other.pk}" not in south.get("/work/").content.decode()
