@@ -271,3 +271,17 @@ def test_the_work_list_offers_an_enquiry_only_on_cme_and_returned_post_alerts(cl
     assert link in c.get("/work/").content.decode()
     assert link in c.get(f"/work/pupils/{w['amy'].upn}/").content.decode()
     assert f"?alert={other.pk}" not in south.get("/work/").content.decode()
+
+
+def test_viewing_an_enquiry_is_audited(client, w):
+    from attend.audit.models import AuditEvent
+
+    enquiry = amys(w)
+    by_hand = open_enquiry(by=w["la_officer"], source="by_hand", child={"surname": "Nowak"}, lives_in_la=w["north"],
+                           concern="x")  # fmt: skip
+    c = signed_in(client, w["la_officer"])
+    c.get(f"/cme/enquiries/{enquiry.ref}/")
+    c.get(f"/cme/enquiries/{by_hand.ref}/")
+    viewed = AuditEvent.objects.filter(action="people.pupil.viewed", pupil=w["amy"]).get()
+    assert viewed.data["page"] == "children missing education enquiry"
+    assert AuditEvent.objects.filter(action="cme.enquiry.viewed", data__enquiry=by_hand.ref).count() == 1
