@@ -109,6 +109,9 @@ def alerts_evaluate(
         from attend.cme.roll_prompts import sync_roll_prompts
 
         sync_roll_prompts(as_of, schools=schools)
+        from attend.cme.enquiries import sync_enquiry_prompts
+
+        sync_enquiry_prompts(as_of, schools=schools)
         sync_ehe_prompts(as_of, records=HomeEducation.objects.filter(school__in=schools))
     return total
 

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from attend.casework.models import Case
 from attend.people.models import Enrolment, Pupil
+from attend.registers.models import Mark
 
 from . import ehe
 from .models_ehe import HomeEducation
@@ -39,13 +40,25 @@ def _pick(la, on: dt.date, taken: set[int], condition: Q | None = None) -> Pupil
     return pupil
 
 
-def _notice(pupil, la, on, by, **kw) -> HomeEducation:
-    enrolment = (
+def _enrolment(pupil, la) -> Enrolment:
+    return (
         Enrolment.objects.filter(pupil=pupil, school__local_authority=la, leaving_date__isnull=True)
         .select_related("school")
         .order_by("-admission_date")
         .first()
     )
+
+
+def _leave_from(pupil, la, on: dt.date) -> None:
+    """The generated register goes on after the day the name is deleted: remove those marks (a deletion cannot
+    come before a day the pupil was present)."""
+    Mark.objects.filter(enrolment=_enrolment(pupil, la), date__gt=on).delete()
+
+
+def _notice(pupil, la, on, by, **kw) -> HomeEducation:
+    enrolment = _enrolment(pupil, la)
+    if not kw.get("special_school_la_placed"):
+        _leave_from(pupil, la, on)
     parent = f"{pupil.legal_forename[:1]}. {pupil.legal_surname}"
     return ehe.record_notice(
         by=by, pupil=pupil, school=enrolment.school, received_on=on, from_name=parent, **kw
@@ -71,6 +84,7 @@ def seed(la, today: dt.date, *, by=None) -> list[HomeEducation]:
     if pupil := _pick(la, day(40), taken, Q(sen_status=Pupil.SenStatus.EHCP)):
         record = _notice(pupil, la, day(40), by, special_school_la_placed=True,
                          note="Transport and sensory needs: parent wants to try home education")  # fmt: skip
+        _leave_from(pupil, la, day(30))
         ehe.decide_consent(
             record, by, True, day(30), "EHC plan reviewed with parents; provision at home discussed"
         )

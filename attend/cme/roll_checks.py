@@ -146,8 +146,9 @@ def census_window(school, census: dt.date) -> list[dt.date]:
 
 
 def _counts_for_cluster(d: RollDeletion) -> bool:
-    """Grounds that are plainly not off-rolling: (a) with a destination school named, (l) end of Year 11."""
-    if d.ground == DeletionGround.L:
+    """Grounds that are plainly not off-rolling: (a) with a destination school named, (l) end of Year 11. A return
+    with no ground yet (an import) counts once the school gives it: most are ordinary moves."""
+    if d.ground in (DeletionGround.L, DeletionGround.NOT_GIVEN):
         return False
     return not (d.ground == DeletionGround.A and d.destination_school_id)
 

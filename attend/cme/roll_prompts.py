@@ -83,6 +83,7 @@ def _wanted(today: dt.date, schools) -> dict[tuple[str, str], tuple[RollDeletion
                 "import) with no ground of regulation 9 recorded."
             )
             wanted[(RULE_MISSING, f"del{d.pk}")] = (d, reason, {"deletion_id": d.pk})
+            continue  # the school's to answer first; its correction carries the concerns the LA weighs
         if d.concerns:
             reason = (
                 f"Deletion under ground {d.get_ground_display()} on {d.deleted_on:%-d %B %Y}: "

@@ -79,6 +79,30 @@ def test_moves_to_a_named_school_and_deletions_before_the_window_do_not_count(mo
     assert sync_roll_prompts(D(2025, 10, 2))["raised"] == 0
 
 
+def test_imported_leavers_without_a_ground_make_no_cluster_until_the_school_gives_it(monkeypatch):
+    monkeypatch.setenv("ATTEND_TODAY", "2025-10-02")
+    w = world()
+    leavers = _school_with_pupils(w, 3)
+    for day, enrolment in zip((29, 30, 30), leavers, strict=True):
+        enrolment.leaving_date = D(2025, 9, day)  # as a pupils import writes it
+        enrolment.save()
+    result = sync_roll_prompts(D(2025, 10, 2))
+    assert result == {
+        "imported": 3,
+        "raised": 3,
+        "cleared": 0,
+    }  # three "give the ground" items, for the school
+    assert set(Alert.objects.values_list("rule", flat=True)) == {"deletion_ground_missing"}
+    # The school gives the grounds (not returned after leave, twice, and a death): now they count, and three in the
+    # 20 school days before the census are a cluster on the LA's list.
+    for ground, enrolment in zip("hhk", leavers, strict=True):
+        record_deletion(by=w["lead"], enrolment=enrolment, ground=ground, deleted_on=enrolment.leaving_date,
+                        note="Given", corrects=RollDeletion.objects.get(enrolment=enrolment))  # fmt: skip
+    result = sync_roll_prompts(D(2025, 10, 2))
+    assert result["cleared"] == 3
+    assert Alert.objects.filter(rule="off_rolling_concern", key__startswith="cluster").count() == 1
+
+
 def test_a_deletion_a_day_before_the_window_is_outside_the_cluster(monkeypatch):
     monkeypatch.setenv("ATTEND_TODAY", "2025-10-02")
     w = world()
@@ -113,13 +137,15 @@ def test_an_imported_leaving_date_gets_a_return_and_a_prompt_until_the_school_gi
     reception.save()
     w["enrolment"].leaving_date = D(2025, 11, 14)  # as the pupils import writes it
     w["enrolment"].save()
-    assert sync_roll_prompts(D(2025, 11, 19)) == {"imported": 1, "raised": 2, "cleared": 0}
+    # The school's item (give the ground); not yet the LA's off-rolling item: most imported leavers moved school.
+    assert sync_roll_prompts(D(2025, 11, 19)) == {"imported": 1, "raised": 1, "cleared": 0}
+    assert not Alert.objects.filter(rule="off_rolling_concern").exists()
     imported = RollDeletion.objects.get()
     assert (imported.enrolment, imported.ground, imported.source) == (w["enrolment"], "not_given", "import")
     assert imported.concerns == ["No ground of regulation 9 was given: the leaving date came from an import."]
     missing = Alert.objects.get(rule="deletion_ground_missing", key=f"del{imported.pk}")
     assert "no ground of regulation 9 recorded" in missing.reason
-    # The school gives the ground: a correction; both prompts clear.
+    # The school gives the ground: a correction; its item clears.
     record_deletion(
         by=w["lead"],
         enrolment=w["enrolment"],
@@ -128,7 +154,7 @@ def test_an_imported_leaving_date_gets_a_return_and_a_prompt_until_the_school_gi
         note="Told",
         corrects=imported,
     )
-    assert sync_roll_prompts(D(2025, 11, 19)) == {"imported": 0, "raised": 0, "cleared": 2}
+    assert sync_roll_prompts(D(2025, 11, 19)) == {"imported": 0, "raised": 0, "cleared": 1}
     assert Alert.objects.get(pk=missing.pk).status == Alert.Status.CLEARED
     assert import_missing_returns(D(2025, 11, 19)) == 0
 

@@ -32,6 +32,7 @@ from attend.api.tests.factories import bearer, token_for
 from attend.audit.models import AuditEvent
 from attend.casework.cases import open_case
 from attend.cme.tests.matrix_ehe import EHE_COVERED, add_south_ehe, ehe_attempts
+from attend.cme.tests.matrix_enquiries import ENQUIRY_COVERED, enquiry_attempts, southshire_enquiries
 from attend.cme.tests.matrix_s19 import S19_COVERED, add_south_s19, s19_attempts
 from attend.directory.models import Service
 from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
@@ -182,6 +183,7 @@ def make_world() -> dict:
     southshire_ladder(w)
     add_south_s19(w)
     add_south_ehe(w)  # home education (attend/cme)
+    southshire_enquiries(w)
     return w
 
 
@@ -816,6 +818,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *referral_attempts(w),  # before case_attempts, whose last attempt closes Kit's case
         *visits_attempts(w),  # before case_attempts too: a visit is planned on Kit's open case
         *[Attempt(**a) for a in ladder_attempts(w)],  # (also before case_attempts)
+        *[Attempt(**a) for a in enquiry_attempts(w)],  # CME enquiries (attend/cme/tests/matrix_enquiries.py)
         *case_attempts(w),
         *court_attempts(w),
         *network_attempts(w),
@@ -886,6 +889,8 @@ COVERED = {
     *EHE_COVERED,
     # Children missing education: deletions from the roll.
     "cme:deletion-new",
+    # Children missing education: enquiries (attend/cme/tests/matrix_enquiries.py).
+    *ENQUIRY_COVERED,
 }  # fmt: skip
 
 

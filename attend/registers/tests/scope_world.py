@@ -194,7 +194,15 @@ def _write_tables():
         SupervisionOrder, Prosecution,
         # Children missing education: home education records, their contacts, deletions from the roll.
         HomeEducation, EheContact, RollDeletion,
+        # Children missing education: enquiries, their reasonable enquiries, referrals to other LAs.
+        *_cme_enquiry_tables(),
     ]  # fmt: skip
+
+
+def _cme_enquiry_tables() -> list:
+    from attend.cme.models import CmeEnquiry, EnquiryCheck, LaReferral
+
+    return [CmeEnquiry, EnquiryCheck, LaReferral]
 
 
 def _ladder_tables() -> list:

@@ -262,8 +262,9 @@ class Command(BaseCommand):
         """The LA's duties to children out of school (attend.cme): deletion returns under several grounds (one
         cluster before a census day), children educated at home, children missing education enquiries open and
         closed; then their work-list items."""
-        from attend.cme import demo_ehe, demo_roll
+        from attend.cme import demo_ehe, demo_enquiries, demo_roll
         from attend.cme.ehe import sync_ehe_prompts
+        from attend.cme.enquiries import sync_enquiry_prompts
         from attend.cme.roll_prompts import sync_roll_prompts
 
         la = LocalAuthority.objects.get(code=la_code)
@@ -271,12 +272,13 @@ class Command(BaseCommand):
         today = clock.today()
         deletions = demo_roll.seed(la, today, by=officer)
         home = demo_ehe.seed(la, today, by=officer)
-        roll_items = sync_roll_prompts(today)
-        ehe_items = sync_ehe_prompts(today)
+        enquiries = demo_enquiries.seed(la, today, officer)
+        open_ = sum(1 for e in enquiries if e.status == "open")
+        items = [sync_roll_prompts(today), sync_ehe_prompts(today), sync_enquiry_prompts(today)]
         self.say(
-            f"  missing education: {deletions['deletions']} deletion returns ({deletions['cluster']} in a cluster "
-            f"before census day), {len(home)} home education records; work-list items: "
-            f"{roll_items['raised']} deletions, {ehe_items['raised']} home education"
+            f"  missing education: {open_} open and {len(enquiries) - open_} closed enquiries, "
+            f"{deletions['deletions']} deletion returns ({deletions['cluster']} in a cluster before census day), "
+            f"{len(home)} home education records; {sum(i['raised'] for i in items)} work-list items"
         )
 
     def report_what_works(self, la_code: str) -> None:
