@@ -15,6 +15,7 @@ leaves the organisation (README.txt says what to check). It holds:
     casework.csv        other casework records (part-time timetables)
     circumstances.csv   circumstances recorded to weigh before acting (medical condition, bereavement)
     notice_sessions.csv sessions relied on by a penalty notice or notice to improve
+    missing_education.csv children missing education enquiries, deletion returns, home education, s19 decisions
     access_log.csv      the audit trail of the pupil's records (who looked, by role; what was done)
     documents/          the documents on those cases (each checked against its checksum)
 
@@ -44,7 +45,7 @@ from attend.core.spreadsheet import cell as _cell
 from attend.people.models import Enrolment, Pupil, PupilContact
 from attend.registers.models import AttendanceCode, Mark, MarkChange
 
-from . import casework_access
+from . import casework_access, cme_access
 
 # Every stored field of the pupil (so a field added later is in the archive too), less the internal row id.
 PUPIL_FIELDS = [f.name for f in Pupil._meta.concrete_fields if f.name != "id"]
@@ -335,6 +336,10 @@ def subject_access_export(
         ),
     )
 
+    files["missing_education.csv"], counts["missing_education"] = _csv(
+        cme_access.HEADER, cme_access.rows(pupil, access)
+    )
+
     events = AuditEvent.objects.filter(pupil=pupil).order_by("at", "id")
     if not whole:
         events = events.filter(access.during("at__date"))
@@ -405,6 +410,8 @@ def _readme(
         f"circumstances.csv circumstances recorded to weigh before acting (medical condition, bereavement) "
         f"({counts['circumstances']} rows)",
         f"notice_sessions.csv  sessions relied on by a penalty notice or notice to improve ({counts['notice_sessions']} rows)",
+        f"missing_education.csv  children missing education enquiries and the enquiries made, deletion returns, "
+        f"home education, s19 decisions ({counts['missing_education']} rows)",
         f"access_log.csv    who viewed, exported or changed the pupil's records, by role ({counts['access_log']} rows)",
         f"documents/        the documents on those cases ({counts['documents']} files)",
         "",

@@ -8,7 +8,7 @@ from attend.audit.display import SENTENCES
 ROOT = Path(__file__).resolve().parents[2]
 # audit.record("code", ...), record(\\n "code", ...), action="code" and `"code" if ... else "code"` forms.
 CODE = re.compile(
-    r'"((?:accounts|alerts|api|audit|core|directory|jobs|people|privacy|web|casework|registers|letters|partnership|visits|enforcement)\.[a-z_]+\.[a-z_]+)"'
+    r'"((?:accounts|alerts|api|audit|core|directory|jobs|people|privacy|web|casework|registers|letters|partnership|visits|enforcement|cme)\.[a-z_]+\.[a-z_]+)"'
 )
 
 

@@ -28,6 +28,7 @@ R = Membership.Role
 FILES = {
     "README.txt", "pupil.json", "enrolments.csv", "marks.csv", "mark_changes.csv", "contacts.csv", "alerts.csv",
     "cases.csv", "chronology.csv", "casework.csv", "circumstances.csv", "notice_sessions.csv", "access_log.csv", "documents/",
+    "missing_education.csv",
 }  # fmt: skip
 
 
@@ -175,3 +176,27 @@ def test_the_pupil_page_links_to_the_export_for_those_who_may_make_one(client, p
     client.force_login(dsl_of(pupil))
     page = client.get(reverse("web:pupil", args=[pupil.upn])).content.decode()
     assert f'href="{reverse("privacy:subject-access", args=[pupil.upn])}"' in page
+
+
+def test_the_archive_holds_the_las_missing_education_records(client, pupil, monkeypatch):
+    """A children missing education enquiry with its reasonable enquiries, and the deletion return it allowed."""
+    from attend.cme.enquiries import open_enquiry, record_check
+    from attend.cme.models import RollDeletion
+
+    monkeypatch.setenv("ATTEND_TODAY", "2024-10-10")
+    officer = make_user("cme", role=R.LA_OFFICER, local_authority=make_la())
+    enquiry = open_enquiry(by=officer, source="school", pupil=pupil, concern="Not seen since 2 September")
+    record_check(enquiry, by=officer, kind="home_visit", party="la", done_on=dt.date(2024, 10, 9),
+                 done_by_name="A. Officer", result="House empty")  # fmt: skip
+    enrolment = pupil.enrolments.get()
+    RollDeletion.objects.create(enrolment=enrolment, pupil=pupil, school=enrolment.school, ground="not_given",
+                                deleted_on=dt.date(2024, 10, 9), source="import")  # fmt: skip
+    client.force_login(make_user("dsl2", role=R.DSL, school=enrolment.school))
+    files = read(client.post(reverse("privacy:subject-access", args=[pupil.upn])).content)
+    records = [(r["record"], r["reference"], r["status"]) for r in rows(files, "missing_education.csv")]
+    assert records == [
+        ("CME enquiry", enquiry.ref, "Open"),
+        ("Reasonable enquiry", enquiry.ref, "Home visit"),
+        ("Deletion return", f"DEL-{RollDeletion.objects.get().pk}", "Not given (a leaving date arrived in an import without a ground)"),
+    ]  # fmt: skip
+    assert "missing_education.csv" in files["README.txt"].decode()
