@@ -15,6 +15,7 @@ from attend.schools.models import LocalAuthority
 from . import access, enquiries
 from .forms_enquiries import CheckForm
 from .models_enquiries import CmeEnquiry
+from .referral_pages import may_refer, referral_targets
 
 SOURCES_FROM_PAGES = ("school", "visit", "returned_letter", "deletion")
 
@@ -115,4 +116,5 @@ def detail_context(request, enquiry: CmeEnquiry) -> dict:
         "can_close": is_open and access.may_decide(user, enquiry), "la_side": la_side, "today": today,
         "lives_elsewhere": bool(enquiry.school_id and enquiry.school.local_authority_id != enquiry.local_authority_id),
         "gaps": enquiries.joint_enquiry_gaps(enquiry.pupil, today) if enquiry.pupil_id else [],
+        "to_refer": [t for t in referral_targets(enquiry) if may_refer(user, enquiry, t)] if is_open else [],
     }  # fmt: skip

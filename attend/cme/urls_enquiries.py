@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from . import referral_pages
 from . import views_enquiries as views
 
 urlpatterns: list = [
@@ -11,4 +12,7 @@ urlpatterns: list = [
     path("enquiries/<str:ref>/", views.enquiry_detail, name="enquiry"),
     path("enquiries/<str:ref>/record/", views.enquiry_check, name="enquiry-check"),
     path("enquiries/<str:ref>/close/", views.enquiry_close, name="enquiry-close"),
+    path(
+        "enquiries/<str:ref>/refer/<str:reason>/", referral_pages.enquiry_refer, name="enquiry-refer"
+    ),  # to the LA where the child lives, or a looked-after child's virtual school
 ]

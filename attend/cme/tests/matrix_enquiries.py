@@ -5,11 +5,12 @@ the LA is a field of the form)."""
 
 from __future__ import annotations
 
-ENQUIRY_COVERED = {"cme:enquiry-new", "cme:enquiry-check", "cme:enquiry-close"}
+ENQUIRY_COVERED = {"cme:enquiry-new", "cme:enquiry-check", "cme:enquiry-close", "cme:enquiry-refer"}
 
 
 def southshire_enquiries(w: dict) -> None:
-    """Lou Mover at Cedar with an open CME enquiry (Southshire's); Mo Mover at Cedar with none yet."""
+    """Lou Mover at Cedar with an open CME enquiry (Southshire's); Mo Mover at Cedar with none yet; Pip Mover at
+    Cedar, living in Northshire, whose enquiry Southshire (the school's LA) is to refer to Northshire."""
     from attend.cme.enquiries import open_enquiry
     from attend.core.tests.factories import make_pupil
 
@@ -18,6 +19,10 @@ def southshire_enquiries(w: dict) -> None:
     w["mo"] = make_pupil(school=cedar, surname="Mover", legal_forename="Mo")
     w["south_enquiry"] = open_enquiry(
         by=None, source="school", pupil=w["lou"], concern="Not seen since half term"
+    )
+    pip = make_pupil(school=cedar, surname="Mover", legal_forename="Pip")
+    w["pip_enquiry"] = open_enquiry(
+        by=None, source="school", pupil=pip, lives_in_la=w["la"], concern="Family moved across the border"
     )
 
 
@@ -36,4 +41,7 @@ def enquiry_attempts(w: dict) -> list[dict]:
              data=check, permission="cme.enquire"),
         dict(name="close another LA's CME enquiry", url=f"/cme/enquiries/{ref}/close/",
              data={"outcome": "left_country", "on": today, "note": "Not my enquiry"}, permission="cme.decide"),
+        dict(name="refer another LA's CME enquiry to the LA where the child lives",
+             url=f"/cme/enquiries/{w['pip_enquiry'].ref}/refer/lives_there/",
+             data={"sent_to": "Intruder", "summary": "Not my referral"}, permission="cme.decide"),
     ]  # fmt: skip
