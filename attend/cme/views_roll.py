@@ -149,6 +149,21 @@ def _csv_row(d: RollDeletion) -> list:
     ]  # fmt: skip
 
 
+# Grounds that leave the child's whereabouts in doubt when no school is named: moved away, not back from leave, the
+# 20-day ground, or no ground given. A CME enquiry may follow (CME statutory guidance, August 2024).
+WHEREABOUTS_UNKNOWN = {"g", "h", "i", "not_given"}
+
+
+def _offers_enquiry(user, deletion, corrections) -> bool:
+    return (
+        has_permission(user, "cme.enquire")
+        and not corrections.exists()
+        and not deletion.cme_enquiry_id
+        and not deletion.destination_school_id
+        and deletion.ground in WHEREABOUTS_UNKNOWN
+    )
+
+
 @permission_required_for("cme.view")
 def deletion_detail(request, pk: int):
     deletion = get_object_or_404(
@@ -163,5 +178,6 @@ def deletion_detail(request, pk: int):
             "deletion": deletion,
             "corrections": corrections,
             "may_correct": has_permission(request.user, "cme.deletion") and not corrections.exists(),
+            "offers_enquiry": _offers_enquiry(request.user, deletion, corrections),
         },
     )

@@ -180,3 +180,19 @@ def test_the_cme_panel_counts_this_terms_deletions_by_ground(client):
         in page
     )
     assert "The pupil is on a child protection plan." in page
+
+
+def test_a_return_with_no_school_named_offers_a_cme_enquiry(client):
+    w = world()
+    gone = record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="h", deleted_on=TODAY,
+                           note="Not back from leave; no contact")  # fmt: skip
+    client.force_login(w["lead"])
+    page = client.get(f"/cme/deletions/{gone.pk}/").content.decode()
+    link = f"/cme/enquiries/new/?upn={w['pupil'].upn}&amp;source=deletion&amp;ref=DEL-{gone.pk}"
+    assert link in page and "No school is named: start a children missing education enquiry" in page
+    other = make_pupil(school=w["school"], surname="Excluded").enrolments.get()
+    excluded = record_deletion(by=w["lead"], enrolment=other, ground="o", deleted_on=TODAY, note="Excluded")
+    assert (
+        "start a children missing education enquiry"
+        not in client.get(f"/cme/deletions/{excluded.pk}/").content.decode()
+    )
