@@ -163,6 +163,10 @@ def test_moving_away_starts_the_children_missing_education_enquiry_on_the_work_l
     assert cme.next_step_due == TODAY
     alert = Alert.objects.get(rule=CASE_NEXT_STEP, pupil=world["maya"])
     assert alert.reason.startswith(f"Case {outcome.case.ref}: next step 'Children missing education enquiry")
+    # The outcome's page starts the enquiry itself (attend.cme), naming the visit outcome as its source.
+    page = client.get(f"/visits/visit/{world['visit'].pk}/outcome/").content.decode()
+    link = f"/cme/enquiries/new/?upn={world['maya'].upn}&amp;source=visit&amp;ref=visit-outcome-{outcome.pk}"
+    assert f'href="{link}">Start the children missing education enquiry</a>' in page
 
 
 def test_a_second_no_answer_within_20_school_days_prompts_the_enquiry_and_the_first_does_not(client, world):
