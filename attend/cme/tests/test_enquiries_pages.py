@@ -285,3 +285,16 @@ def test_viewing_an_enquiry_is_audited(client, w):
     viewed = AuditEvent.objects.filter(action="people.pupil.viewed", pupil=w["amy"]).get()
     assert viewed.data["page"] == "children missing education enquiry"
     assert AuditEvent.objects.filter(action="cme.enquiry.viewed", data__enquiry=by_hand.ref).count() == 1
+
+
+def test_the_pupil_page_links_to_the_las_duties(client, w):
+    upn = w["amy"].upn
+    school_page = text(signed_in(client, w["school_officer"]).get(f"/pupils/{upn}/"))
+    assert "Tell the LA this child may be missing education" in school_page
+    assert "Record an s19 decision" not in school_page  # the LA's decision
+    la_page = signed_in(client, w["la_officer"]).get(f"/pupils/{upn}/").content.decode()
+    assert (
+        f'href="/cme/enquiries/new/?upn={upn}&amp;source=school">Start a children missing education enquiry'
+        in la_page
+    )
+    assert f'href="/cme/s19/{upn}/decide/?trigger=health">Record an s19 decision' in la_page
