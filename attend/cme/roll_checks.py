@@ -85,13 +85,10 @@ def sickness_recorded(pupil: Pupil, on: dt.date) -> list[str]:
 
 def joint_gaps(pupil: Pupil, on: dt.date) -> list[str]:
     """The joint-enquiry gate (reg 9(1)(i): "the school and the local authority have failed, after reasonable
-    enquiry, to locate the pupil"), owned by the enquiries area: attend.cme.enquiries.joint_enquiry_gaps."""
-    from attend.cme import enquiries
+    enquiry, to locate the pupil"), owned by the enquiries area."""
+    from attend.cme.enquiries import joint_enquiry_gaps
 
-    gate = getattr(enquiries, "joint_enquiry_gaps", None)
-    if gate is None:  # the enquiries area is not merged yet: nothing shows the enquiries, so the gate is shut
-        return ["No children missing education enquiry shows the school's and the LA's reasonable enquiries."]
-    return list(gate(pupil, on))
+    return list(joint_enquiry_gaps(pupil, on))
 
 
 def ground_i_gaps(enrolment: Enrolment, on: dt.date) -> list[str]:

@@ -59,8 +59,8 @@ def world(la_code: str = "201"):
 
 
 def joint_gate(monkeypatch, gaps: list[str] | None = None) -> None:
-    """Stand-in for attend.cme.enquiries.joint_enquiry_gaps (helper c1 writes it): empty = both the school and the
-    LA have made reasonable enquiries and not located the pupil."""
+    """Set the answer of attend.cme.enquiries.joint_enquiry_gaps (its own tests are in test_enquiries.py): empty =
+    both the school and the LA have made reasonable enquiries and not located the pupil."""
     from attend.cme import enquiries
 
     monkeypatch.setattr(enquiries, "joint_enquiry_gaps", lambda pupil, on: list(gaps or []), raising=False)

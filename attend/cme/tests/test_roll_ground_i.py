@@ -1,6 +1,6 @@
 """Ground 9(1)(i): 20 continuous school days of G, N or O only, no reason to believe sickness, and the joint
-enquiry gate. The gate itself belongs to the enquiries area (attend.cme.enquiries.joint_enquiry_gaps, helper c1):
-here it is stood in with monkeypatch (roll_world.joint_gate)."""
+enquiry gate. The gate itself belongs to the enquiries area (attend.cme.enquiries.joint_enquiry_gaps): most tests
+here set its answer (roll_world.joint_gate); one goes through real enquiries."""
 
 from __future__ import annotations
 
@@ -107,15 +107,24 @@ def test_the_joint_enquiry_gate_refuses_with_its_reasons(monkeypatch):
     assert RollDeletion.objects.count() == 0
 
 
-def test_without_the_enquiries_area_the_gate_stays_shut(monkeypatch):
-    from attend.cme import enquiries
+def test_the_real_gate_needs_the_schools_and_the_las_enquiries(monkeypatch):
+    """End to end with the enquiries area: no enquiry, then the school's alone, then both."""
+    from attend.cme.enquiries import open_enquiry, record_check
 
-    monkeypatch.delattr(enquiries, "joint_enquiry_gaps", raising=False)
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     w = world()
     absent_from(w["enrolment"], D(2025, 10, 1))
-    assert ground_i_gaps(w["enrolment"], TODAY) == [
-        "No children missing education enquiry shows the school's and the LA's reasonable enquiries."
-    ]
+    assert ground_i_gaps(w["enrolment"], TODAY)  # no enquiry at all
+    enquiry = open_enquiry(by=w["officer"], source="alert", pupil=w["pupil"], concern="20 days' absence")
+    record_check(enquiry, by=w["lead"], kind="contacts", party="school", done_on=D(2025, 11, 3),
+                 done_by_name="The attendance lead", result="No answer on any number")  # fmt: skip
+    with pytest.raises(DeletionRefused) as refused:
+        record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="i", deleted_on=TODAY)
+    assert "local authority" in refused.value.reason.lower()
+    record_check(enquiry, by=w["officer"], kind="home_visit", party="la", done_on=D(2025, 11, 5),
+                 done_by_name="The LA officer", result="Property empty")  # fmt: skip
+    deletion = record_deletion(by=w["lead"], enrolment=w["enrolment"], ground="i", deleted_on=TODAY)
+    assert deletion.cme_enquiry == enquiry
 
 
 def test_the_enquiry_is_stored_on_the_deletion(monkeypatch):
