@@ -93,12 +93,3 @@ def responsible_las(
 
 def _elsewhere(la: LocalAuthority | None, other: LocalAuthority | None) -> bool:
     return la is not None and other is not None and la.pk != other.pk
-
-
-def referral_la(pupil: Pupil | None, *, school: School | None, lives_in_la=None, placing_la=None):
-    """Where a CME referral goes: the looked-after child's placing LA (its virtual school), else the LA where the
-    child lives."""
-    duties = responsible_las(pupil, school=school, lives_in_la=lives_in_la, placing_la=placing_la)
-    if duties["virtual_school"] is not None and duties["virtual_school"].la is not None:
-        return duties["virtual_school"].la
-    return duties["cme_enquiry"].la

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from attend.cme.responsibility import referral_la, responsible_las
+from attend.cme.responsibility import responsible_las
 from attend.core.tests.factories import make_la, make_pupil, make_school
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,6 @@ def test_a_child_living_in_another_la_the_enquiry_there_enforcement_at_the_schoo
     )
     assert duties["s19"].la == south
     assert duties["virtual_school"] is None
-    assert referral_la(pupil, school=school, lives_in_la=south) == south
 
 
 def test_where_the_child_lives_not_recorded_falls_back_to_the_schools_la_and_says_so(world):
@@ -63,7 +62,6 @@ def test_a_looked_after_child_placed_out_of_area_belongs_to_the_home_las_virtual
     )
     assert duties["virtual_school"].source == "Children Act 1989 s22(3A)"
     assert duties["enforcement"].la == north
-    assert referral_la(pupil, school=school, placing_la=east) == east
 
 
 def test_a_looked_after_child_with_no_placing_la_recorded_asks_for_it(world):
