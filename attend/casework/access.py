@@ -35,6 +35,12 @@ def _staff(user) -> list[Membership]:
 
 def case_scope(user) -> Q | None:
     """The condition on Case for what the user may see; None means every case (superusers)."""
+    return la_school_scope(user)
+
+
+def la_school_scope(user) -> Q | None:
+    """The condition on a record with `local_authority` and `school` (a case, a CME enquiry) for what the user may
+    see: their LA's records and those of its schools, their trust's schools', their school's; None: all (superusers)."""
     if identity.is_superuser(user):
         return None
     scope = Q(pk__in=[])

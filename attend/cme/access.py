@@ -15,6 +15,7 @@ from django.http import Http404
 from attend.accounts import identity
 from attend.accounts.models import Membership
 from attend.accounts.permissions import READ_ONLY_ROLES, has_permission
+from attend.casework.access import la_school_scope
 
 from .models_enquiries import CmeEnquiry
 
@@ -32,20 +33,9 @@ def la_ids(user) -> set[int]:
 
 
 def enquiry_scope(user) -> Q | None:
-    """The condition on CmeEnquiry for what the user may see; None: every enquiry (superusers)."""
-    if identity.is_superuser(user):
-        return None
-    scope = Q(pk__in=[])
-    for m in _staff(user):
-        if m.local_authority_id:
-            scope |= Q(local_authority_id=m.local_authority_id) | Q(
-                school__local_authority_id=m.local_authority_id
-            )
-        if m.trust_id:
-            scope |= Q(school__trust_id=m.trust_id)
-        if m.school_id:
-            scope |= Q(school_id=m.school_id)
-    return scope
+    """The condition on CmeEnquiry for what the user may see (as for cases: the enquiry's LA, which is where the
+    child lives, and the school's LA, trust and school); None: every enquiry (superusers)."""
+    return la_school_scope(user)
 
 
 def enquiries_visible_to(user) -> QuerySet[CmeEnquiry]:
