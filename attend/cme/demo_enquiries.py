@@ -2,7 +2,7 @@
 
 In `la`, with `officer` (an LA officer) acting: one open enquiry from a `cme_20_days` alert (an existing open one,
 else the pupil's school's notification) with an enquiry by the school and one by the LA; one closed as found in
-another LA (a referral to Birmingham's CME team recorded, not emailed); one closed as not found, with the
+another LA (a referral to Coventry's CME team recorded, not emailed); one closed as not found, with the
 enquiries made; and one opened by hand for a child never on a school's roll. Runs once: an LA that already has
 enquiries is left as it is. Call it after the alerts are evaluated (so an alert is there to start from), e.g. in
 attend/demo/management/commands/demo.py: `demo_enquiries.seed(la, today, la_officer)`."""
@@ -50,7 +50,7 @@ def _pupils(la, today: dt.date, count: int) -> list[Pupil]:
 
 
 def _other_la(la):
-    return las.local_authority("330" if la.code != "330" else "331")
+    return las.local_authority("331" if la.code != "331" else "330")  # Coventry (a real LA: the DfE file)
 
 
 def seed(la, today: dt.date, officer) -> list[CmeEnquiry]:
@@ -85,7 +85,7 @@ def seed(la, today: dt.date, officer) -> list[CmeEnquiry]:
     second = open_enquiry(by=officer, source="returned_letter", pupil=pupils[1], at=_at(_weekdays_back(today, 25)),
                           concern="Letter returned: gone away")  # fmt: skip
     record_check(second, by=officer, kind="lost_pupil_database", party="la", done_on=_weekdays_back(today, 20),
-                 done_by_name=name, result="On a Birmingham school's roll since the start of the month",
+                 done_by_name=name, result="On a Coventry school's roll since the start of the month",
                  located=True)  # fmt: skip
     other = _other_la(la)
     close_enquiry(second, by=officer, outcome="found_other_la", on=_weekdays_back(today, 19), found_la=other,

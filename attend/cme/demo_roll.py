@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from attend.people.models import Enrolment
@@ -45,10 +46,13 @@ def _candidates(la, today: dt.date) -> list[Enrolment]:
 
 
 def _delete(enrolment: Enrolment, on: dt.date, by, **fields) -> bool:
-    Mark.objects.filter(enrolment=enrolment, date__gt=on).delete()
-    Mark.objects.filter(enrolment=enrolment, date=on).exclude(code__in=["N", "G", "O"]).delete()
+    """Delete the name on `on` (the generated register after that day goes: a deleted pupil has no marks after it);
+    a refused deletion leaves the register as it was."""
     try:
-        record_deletion(by=by, enrolment=enrolment, deleted_on=on, **fields)
+        with transaction.atomic():
+            Mark.objects.filter(enrolment=enrolment, date__gt=on).delete()
+            Mark.objects.filter(enrolment=enrolment, date=on).exclude(code__in=["N", "G", "O"]).delete()
+            record_deletion(by=by, enrolment=enrolment, deleted_on=on, **fields)
     except DeletionRefused:
         return False
     return True

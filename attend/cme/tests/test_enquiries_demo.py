@@ -27,6 +27,6 @@ def test_the_demo_la_has_open_and_closed_enquiries_once(monkeypatch):
         ("by_hand", "open", "", 0),
     ]
     assert made[0].pupil == w["amy"] and made[3].pupil is None and made[3].case.child_name == "Zara Nowak"
-    assert LaReferral.objects.get().to_la.name == "Birmingham"
+    assert LaReferral.objects.get().to_la.name == "Coventry"
     assert demo_enquiries.seed(w["north"], TODAY, w["la_officer"]) == []
     assert CmeEnquiry.objects.count() == 4

@@ -191,7 +191,7 @@ def test_jobs_settings_and_trust_flows(browser, live_server, demo_la, tmp_path):
     from attend.schools.models import LocalAuthority, School, Trust
 
     base = live_server.url
-    la = LocalAuthority.objects.get()
+    la = LocalAuthority.objects.get(code="999")  # the demo's (its CME enquiries add a real LA)
     manager = User.objects.create_user(
         "la.manager", password="demo-la-manager-pw", first_name="Mo", last_name="Khan"
     )
