@@ -168,6 +168,9 @@ def raise_event(event: Event, *, by=None) -> Alert | None:
     return alert
 
 
+KEY_LENGTH = Alert._meta.get_field("key").max_length
+
+
 def raise_prompt(
     *,
     rule: str,
@@ -185,6 +188,8 @@ def raise_prompt(
     """Put one synced prompt on the work list (a new alert for `rule` and `key`, on the enrolment's school unless
     `school` says otherwise), audited. The caller's sync decides whether it is due and clears the ones whose reason
     has gone (`clear_alerts`)."""
+    if len(key) > KEY_LENGTH:  # SQLite would store it; PostgreSQL refuses it: fail the same way on both
+        raise ValueError(f"Work-list key {key!r} is longer than {KEY_LENGTH} characters")
     alert = Alert.objects.create(
         rule=rule,
         key=key,

@@ -413,7 +413,7 @@ def sync_ehe_prompts(today: dt.date, *, records=None) -> dict[str, int]:
     for record in scope.filter(pupil__isnull=False).select_related("pupil", "school"):
         due = next_contact_due(record)
         if due is not None and due <= today:
-            wanted[f"ehe{record.pk}-{due.isoformat()}"] = (record, due)
+            wanted[f"ehe{record.pk}-{due:%Y%m%d}"] = (record, due)
     existing = Alert.objects.filter(rule=EHE_CONTACT_DUE)
     if records is not None:
         existing = existing.filter(pupil_id__in=scope.values("pupil_id"))

@@ -108,7 +108,7 @@ def _clusters(rows, wanted) -> None:
             f"{len(cluster)} deletions from the roll of {d.school.name} in the 20 school days before the census on "
             f"{census:%-d %B %Y}: {names}."
         )
-        key = f"cluster{d.school_id}-{census.isoformat()}"
+        key = f"cl{d.school_id}-{census:%Y%m%d}"  # Alert.key holds 20 characters
         wanted[(RULE_CONCERN, key)] = (
             cluster[-1],
             reason,

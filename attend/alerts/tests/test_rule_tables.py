@@ -16,3 +16,16 @@ def test_synced_prompts_are_on_todays_list_while_new():
     not_daily = {events.TRANSLATION_NEEDED}  # a language to record, not a deadline
     missing = sorted(r for r in events.EVENT_RULES - not_daily if r not in worklist.TODAY_RULES)
     assert missing == []
+
+
+def test_a_prompt_key_too_long_for_postgresql_is_refused_on_every_engine(db):
+    import datetime as dt
+
+    import pytest
+
+    from attend.core.tests.factories import make_la, make_pupil, make_school
+
+    enrolment = make_pupil(school=make_school(la=make_la())).enrolments.get()
+    with pytest.raises(ValueError, match="longer than 20 characters"):
+        events.raise_prompt(rule="off_rolling_concern", key="cluster123-2025-10-02", enrolment=enrolment,
+                            today=dt.date(2025, 10, 2), reason="x", details={})  # fmt: skip

@@ -35,6 +35,6 @@ def test_the_demo_seeds_grounds_a_cluster_and_an_import(monkeypatch):
     grounds = sorted(RollDeletion.objects.values_list("ground", flat=True))
     assert grounds == ["a", "g", "h", "h", "h", "h", "not_given", "o"]
     assert RollDeletion.objects.get(ground="a").destination_school.name == "Hillside Primary"
-    cluster = Alert.objects.get(rule="off_rolling_concern", key__startswith="cluster")
+    cluster = Alert.objects.get(rule="off_rolling_concern", key__startswith="cl")
     assert cluster.details == {"census": "2025-10-02", "count": 3}
     assert Alert.objects.filter(rule="deletion_ground_missing").count() == 1

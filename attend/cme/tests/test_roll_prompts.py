@@ -53,7 +53,7 @@ def test_three_deletions_in_the_window_make_a_cluster_on_the_work_list(monkeypat
     ]
     result = sync_roll_prompts(D(2025, 10, 2))
     assert result == {"imported": 0, "raised": 2, "cleared": 0}
-    cluster = Alert.objects.get(rule="off_rolling_concern", key=f"cluster{w['school'].pk}-2025-10-02")
+    cluster = Alert.objects.get(rule="off_rolling_concern", key=f"cl{w['school'].pk}-20251002")
     assert cluster.reason.startswith(
         "3 deletions from the roll of Riverside Primary in the 20 school days before"
     )
@@ -100,7 +100,7 @@ def test_imported_leavers_without_a_ground_make_no_cluster_until_the_school_give
                         note="Given", corrects=RollDeletion.objects.get(enrolment=enrolment))  # fmt: skip
     result = sync_roll_prompts(D(2025, 10, 2))
     assert result["cleared"] == 3
-    assert Alert.objects.filter(rule="off_rolling_concern", key__startswith="cluster").count() == 1
+    assert Alert.objects.filter(rule="off_rolling_concern", key__startswith="cl").count() == 1
 
 
 def test_a_deletion_a_day_before_the_window_is_outside_the_cluster(monkeypatch):
