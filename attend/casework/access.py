@@ -18,19 +18,14 @@ from django.http import Http404
 
 from attend.accounts import identity
 from attend.accounts.models import Membership
-from attend.accounts.permissions import READ_ONLY_ROLES, has_permission
+from attend.accounts.permissions import has_permission
 from attend.core import clock
+from attend.core.scoping import staff_la_ids, staff_memberships
 from attend.people.models import Enrolment
 
 from .models import Case
 
 R = Membership.Role
-
-
-def _staff(user) -> list[Membership]:
-    if not identity.is_signed_in_and_active(user):
-        return []
-    return [m for m in user.memberships.all() if m.role not in READ_ONLY_ROLES and m.role != R.SYSTEM_ADMIN]
 
 
 def case_scope(user) -> Q | None:
@@ -44,7 +39,7 @@ def la_school_scope(user) -> Q | None:
     if identity.is_superuser(user):
         return None
     scope = Q(pk__in=[])
-    for m in _staff(user):
+    for m in staff_memberships(user):
         if m.local_authority_id:
             scope |= Q(local_authority_id=m.local_authority_id) | Q(
                 school__local_authority_id=m.local_authority_id
@@ -67,9 +62,8 @@ def is_la_side(user, case: Case) -> bool:
     """The user holds an LA membership covering this case (or is a superuser)."""
     if identity.is_superuser(user):
         return True
-    la_ids = {m.local_authority_id for m in _staff(user) if m.local_authority_id}
     school_la = case.school.local_authority_id if case.school_id else None
-    return bool(la_ids & {case.local_authority_id, school_la})
+    return bool(staff_la_ids(user) & {case.local_authority_id, school_la})
 
 
 def may_write(user, case: Case, *, today: dt.date | None = None) -> bool:

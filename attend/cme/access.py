@@ -14,22 +14,17 @@ from django.http import Http404
 
 from attend.accounts import identity
 from attend.accounts.models import Membership
-from attend.accounts.permissions import READ_ONLY_ROLES, has_permission
+from attend.accounts.permissions import has_permission
 from attend.casework.access import la_school_scope
+from attend.core.scoping import staff_la_ids
 
 from .models_enquiries import CmeEnquiry
 
 R = Membership.Role
 
 
-def _staff(user) -> list[Membership]:
-    if not identity.is_signed_in_and_active(user):
-        return []
-    return [m for m in user.memberships.all() if m.role not in READ_ONLY_ROLES and m.role != R.SYSTEM_ADMIN]
-
-
 def la_ids(user) -> set[int]:
-    return {m.local_authority_id for m in _staff(user) if m.local_authority_id}
+    return staff_la_ids(user)
 
 
 def enquiry_scope(user) -> Q | None:

@@ -10,49 +10,24 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from attend.accounts import identity
-from attend.accounts.models import Membership
-from attend.accounts.permissions import READ_ONLY_ROLES
+from attend.casework.access import la_school_scope
+from attend.core.scoping import staff_la_ids, staff_school_ids
 from attend.people.models import Enrolment, Pupil
 
 from .models_ehe import HomeEducation
-
-
-def _staff(user) -> list[Membership]:
-    if not identity.is_signed_in_and_active(user):
-        return []
-    return [
-        m
-        for m in user.memberships.all()
-        if m.role not in READ_ONLY_ROLES and m.role != Membership.Role.SYSTEM_ADMIN
-    ]
-
-
-def _la_ids(user) -> set[int]:
-    return {m.local_authority_id for m in _staff(user) if m.local_authority_id}
 
 
 def records_visible_to(user) -> QuerySet[HomeEducation]:
     """LA staff: their LA's records (and records from their LA's schools); school and trust staff: records of
     notices given at their schools. Read-only roles and system administrators see none."""
     records = HomeEducation.objects.select_related("pupil", "school", "local_authority", "return_school")
-    if identity.is_superuser(user):
-        return records
-    scope = Q(pk__in=[])
-    for m in _staff(user):
-        if m.local_authority_id:
-            scope |= Q(local_authority_id=m.local_authority_id) | Q(
-                school__local_authority_id=m.local_authority_id
-            )
-        if m.trust_id:
-            scope |= Q(school__trust_id=m.trust_id)
-        if m.school_id:
-            scope |= Q(school_id=m.school_id)
-    return records.filter(scope)
+    scope = la_school_scope(user)  # as for cases and CME enquiries
+    return records if scope is None else records.filter(scope)
 
 
 def is_la_side(user, record: HomeEducation) -> bool:
     """The user keeps this record for the LA: an LA membership for the record's LA (or a superuser)."""
-    return identity.is_superuser(user) or record.local_authority_id in _la_ids(user)
+    return identity.is_superuser(user) or record.local_authority_id in staff_la_ids(user)
 
 
 def get_record_for_user(user, ref: str, *, write: bool = False) -> HomeEducation:
@@ -69,13 +44,5 @@ def notice_enrolment(user, pupil: Pupil, on: dt.date) -> Enrolment | None:
         Q(leaving_date__isnull=True) | Q(leaving_date__gte=on)
     )
     if not identity.is_superuser(user):
-        scope = Q(pk__in=[])
-        for m in _staff(user):
-            if m.local_authority_id:
-                scope |= Q(school__local_authority_id=m.local_authority_id)
-            if m.trust_id:
-                scope |= Q(school__trust_id=m.trust_id)
-            if m.school_id:
-                scope |= Q(school_id=m.school_id)
-        enrolments = enrolments.filter(scope)
+        enrolments = enrolments.filter(school_id__in=staff_school_ids(user))
     return enrolments.select_related("school").order_by("-admission_date").first()

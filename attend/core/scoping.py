@@ -93,15 +93,20 @@ def get_pupil_for_user(user, upn: str) -> Pupil:
 # --- Enrolment periods: which part of one pupil's record a user may see -------------------------------------
 
 
-def _staff_memberships(user) -> list[Membership]:
+def staff_memberships(user) -> list[Membership]:
     """Memberships that see pupils through a school, trust or LA (not read-only roles, not system admins)."""
-    if not user.is_authenticated or not user.is_active:
+    if not identity.is_signed_in_and_active(user):
         return []
     return [
         m
         for m in user.memberships.all()
         if m.role not in READ_ONLY_ROLES and m.role != Membership.Role.SYSTEM_ADMIN
     ]
+
+
+def staff_la_ids(user) -> set[int]:
+    """The LAs the user is staff of (LA memberships)."""
+    return {m.local_authority_id for m in staff_memberships(user) if m.local_authority_id}
 
 
 def _holds_read_only_role(user) -> bool:
@@ -120,7 +125,7 @@ def _covers(memberships: list[Membership], school: School) -> bool:
 def staff_school_ids(user) -> list[int]:
     """Schools whose enrolment periods the user sees as staff (school, trust and LA memberships)."""
     parts = []
-    for m in _staff_memberships(user):
+    for m in staff_memberships(user):
         if m.school_id:
             parts.append(Q(pk=m.school_id))
         if m.trust_id:
@@ -285,7 +290,7 @@ def pupil_access(user, pupil: Pupil, *, today: dt.date) -> PupilAccess:
         return PupilAccess(pupil=pupil, periods=every, current=True, whole=True)
     if _holds_read_only_role(user) and PupilLink.objects.filter(user=user, pupil=pupil).exists():
         return PupilAccess(pupil=pupil, periods=every, current=True, whole=True)
-    memberships = _staff_memberships(user)
+    memberships = staff_memberships(user)
     seen = [e for e in enrolments if _covers(memberships, e.school)]
     periods = tuple(Period(e.pk, e.school_id, e.admission_date, e.leaving_date) for e in seen)
     return PupilAccess(pupil=pupil, periods=periods, current=any(e.pk in current for e in seen))
