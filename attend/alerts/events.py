@@ -53,6 +53,8 @@ S19_HEALTH = "s19_health"  # attend.cme.s19: 15 school days missed (or expected)
 S19_EXCLUSION = "s19_exclusion"  # attend.cme.s19: the sixth school day of a suspension or exclusion
 EHE_CONTACT_DUE = "ehe_contact_due"  # attend.cme.ehe: the LA's next contact with a home-educating family
 CME_ENQUIRY_DUE = "cme_enquiry_due"  # attend.cme.enquiries: an open enquiry with no enquiry recorded lately
+# A school whose registers stopped arriving (attend.registers.arrivals): the LA cannot monitor what it never gets.
+REGISTERS_NOT_RECEIVED = "registers_not_received"
 CME_RULES = frozenset(
     {
         OFF_ROLLING_CONCERN,
@@ -74,6 +76,7 @@ EVENT_RULES = (
             NTI_IN_FORCE,
             NOTICE_DECISION,
             PROSECUTION_TIME_LIMIT,
+            REGISTERS_NOT_RECEIVED,
         }
     )
     | CASE_RULES
@@ -175,7 +178,7 @@ def raise_prompt(
     *,
     rule: str,
     key: str,
-    enrolment: Enrolment,
+    enrolment: Enrolment | None,
     today: dt.date,
     reason: str,
     details: dict,
@@ -186,14 +189,17 @@ def raise_prompt(
     by=None,
 ) -> Alert:
     """Put one synced prompt on the work list (a new alert for `rule` and `key`, on the enrolment's school unless
-    `school` says otherwise), audited. The caller's sync decides whether it is due and clears the ones whose reason
+    `school` says otherwise; a school-level prompt has no enrolment and names its school), audited. The caller's sync decides whether it is due and clears the ones whose reason
     has gone (`clear_alerts`)."""
     if len(key) > KEY_LENGTH:  # SQLite would store it; PostgreSQL refuses it: fail the same way on both
         raise ValueError(f"Work-list key {key!r} is longer than {KEY_LENGTH} characters")
+    if enrolment is None and school is None:
+        raise ValueError("A school-level work-list prompt needs its school")
+    pupil = enrolment.pupil if enrolment else None
     alert = Alert.objects.create(
         rule=rule,
         key=key,
-        pupil=enrolment.pupil,
+        pupil=pupil,
         enrolment=enrolment,
         school=school or enrolment.school,
         raised_on=today,
@@ -207,7 +213,7 @@ def raise_prompt(
         priority=priority,
     )
     data = {"rule": rule, "reason": reason, **(audit_data or {})}
-    audit.record("alerts.alert.raised", by=by, obj=alert, pupil=enrolment.pupil, data=data)
+    audit.record("alerts.alert.raised", by=by, obj=alert, pupil=pupil, data=data)
     return alert
 
 

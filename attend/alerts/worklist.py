@@ -70,6 +70,7 @@ RULE_TITLES = {
     "s19_exclusion": "Sixth day of a suspension or exclusion: provision from today",
     "ehe_contact_due": "Home education: the LA's contact is due",
     "cme_enquiry_due": "Children missing education enquiry: next enquiry due",
+    "registers_not_received": "No registers received from the school",
 }
 
 # How much each rule weighs when ordering the list: what cannot wait first (domain.md §4, §5; issue 5).
@@ -108,6 +109,7 @@ RULE_WEIGHT = {
     "s19_exclusion": 88,
     "ehe_contact_due": 42,
     "cme_enquiry_due": 92,
+    "registers_not_received": 58,
 }
 
 # Whose work each rule is: the LA's named officer (statutory and enforcement work, CME, LA notifications, part-time
@@ -130,6 +132,7 @@ RULE_SIDE = {
     "s19_exclusion": LA,
     "ehe_contact_due": LA,
     "cme_enquiry_due": LA,
+    "registers_not_received": LA,
 }  # everything else: SCHOOL
 
 # On today's list whenever new (not yet acknowledged): a child possibly missing education cannot wait, and a
@@ -160,6 +163,7 @@ TIMETABLE_RULES = frozenset(
         "s19_exclusion",
         "ehe_contact_due",
         "cme_enquiry_due",
+        "registers_not_received",
     }
 )
 # A notice to improve in force (attend.enforcement.ntis) is on the list for its improvement period, then cleared.
@@ -204,6 +208,7 @@ NEXT_STEP = {
     "s19_exclusion": "Check full-time provision is in place from the sixth day; record the decision",
     "ehe_contact_due": "Contact the family about the child's education and record what you found",
     "cme_enquiry_due": "Make the next reasonable enquiry, or close the enquiry with its outcome",
+    "registers_not_received": "Ask the school to send its registers (check its MIS export or API key)",
 }
 
 LISTS = {

@@ -306,7 +306,7 @@ class ImportCreate(ApiView):
         with tempfile.TemporaryDirectory(prefix="attend-api-") as tmp:
             path = _store(upload, Path(tmp), kind)
             try:  # every row is checked against the caller's scope by the importer that reads it
-                result = import_file(kind, path, user=request.user)
+                result = import_file(kind, path, user=request.user, source="api")
             except ImportFailed as failed:
                 if failed.out_of_scope:
                     raise ImportRefused(

@@ -61,7 +61,7 @@ def _run_import(job: Job) -> dict:
         def progress(done: int, total: int, what: str) -> None:
             job_progress(job, done, total, what)
 
-        result = import_file(kind, path, user=job.created_by, progress=progress)
+        result = import_file(kind, path, user=job.created_by, progress=progress, source="web")
     except ImportFailed as failed:
         job_fail(
             job,

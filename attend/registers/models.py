@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from attend.people.models import Enrolment
+from attend.schools.models import LocalAuthority, School
 
 
 class AttendanceCode(models.Model):
@@ -76,8 +77,21 @@ class ImportRun(models.Model):
         CALENDAR = "calendar", "Calendar"
         CTF = "ctf", "Common Transfer File"
 
+    class Source(models.TextChoices):
+        WEB = "web", "Web upload"
+        API = "api", "API"
+        COMMAND = "command", "Command line"
+
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file_name = models.CharField(max_length=500)
+    # Where the file came from (issue 21): how it was sent, the import profile that read it, and for a CTF the
+    # supplier and software named in its header. The LA's "data received" page reads these per school.
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.COMMAND)
+    profile_name = models.CharField(max_length=100, blank=True)
+    supplier = models.CharField(max_length=200, blank=True)
+    # The schools whose registers (marks) the run carried, and the latest day it held a mark for.
+    schools = models.ManyToManyField(School, blank=True, related_name="import_runs")
+    latest_mark_date = models.DateField(null=True, blank=True)
     sha256 = models.CharField(max_length=64)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -114,3 +128,53 @@ class MarkChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.session}: {self.old_code} → {self.new_code}"
+
+
+class ImportProfile(models.Model):
+    """A saved mapping from an MIS report's columns to Attend's mark fields, so a school's export imports without
+    hand-editing (attend.registers.imports.profiles reads `spec`). Owned by one school or one LA; the shipped
+    profiles live in registers/data/profiles/ and are not rows. A profile never widens the importer's scope."""
+
+    class Layout(models.TextChoices):
+        LONG = "long", "One row per pupil per session"
+        WIDE = "wide", "One row per pupil, one column per session"
+
+    name = models.CharField(max_length=100)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="import_profiles"
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, null=True, blank=True, related_name="import_profiles"
+    )
+    layout = models.CharField(max_length=10, choices=Layout.choices)
+    # The mapping as profiles.ProfileSpec.to_json() writes it (columns, constants, date format, sessions, wide header).
+    spec = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(local_authority__isnull=False) & models.Q(school__isnull=True))
+                | (models.Q(local_authority__isnull=True) & models.Q(school__isnull=False)),
+                name="import_profile_la_or_school",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                condition=models.Q(school__isnull=False),
+                name="import_profile_school_name",
+            ),
+            models.UniqueConstraint(
+                fields=["local_authority", "name"],
+                condition=models.Q(local_authority__isnull=False),
+                name="import_profile_la_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school or self.local_authority})"

@@ -31,33 +31,54 @@ __all__ = ["KINDS", "ImportFailed", "ImportResult", "ImportScope", "import_file"
 Progress = Callable[[int, int, str], None]
 
 
-def import_file(kind: str, path: str | Path, *, user=None, progress: Progress | None = None) -> ImportResult:
+def import_file(
+    kind: str,
+    path: str | Path,
+    *,
+    user=None,
+    progress: Progress | None = None,
+    source: str = "command",
+    profile=None,
+) -> ImportResult:
     """Import one file of `kind` (see KINDS) as `user` (None: the whole service, for the operator's command).
-    Raises ImportFailed (nothing written) if any row is bad or outside the user's scope."""
+    Raises ImportFailed (nothing written) if any row is bad or outside the user's scope.
+
+    `source` is how the file came (ImportRun.Source: web, api, command). `profile` (marks only) names an import
+    profile, or is a profiles.ProfileSpec, that maps an MIS report's columns to Attend's (profiles.py)."""
     progress = progress or (lambda done, total, what: None)
     scope = ImportScope.of(user)
     path = Path(path)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if profile is not None and kind != "marks":
+        raise ValueError("an import profile reads marks files only")
     if not path.is_file():
         raise ImportFailed([f"{path}: file not found"])
     started = time.perf_counter()
     if kind == "marks":
         from .marks import import_marks
 
-        result = import_marks(path, user=user, scope=scope, progress=progress, on_write=record_import)
+        result = import_marks(
+            path,
+            user=user,
+            scope=scope,
+            progress=progress,
+            on_write=record_import,
+            source=source,
+            profile=profile,
+        )
     elif kind == "ctf":
         from .ctf import import_ctf
 
         progress(0, 1, "Reading, checking and writing the file")
-        result = import_ctf(path, user=user, scope=scope, on_write=record_import)
+        result = import_ctf(path, user=user, scope=scope, on_write=record_import, source=source)
     else:
         module = _SMALL[kind]
         problems = Problems(path.name)
         progress(0, 2, "Checking every row")
         clean = module.validate(path, problems, scope)
         problems.raise_if_any()
-        result = ImportResult(kind=kind, file_name=path.name)
+        result = ImportResult(kind=kind, file_name=path.name, source=source)
         progress(1, 2, "Writing")
         with transaction.atomic():
             run = start_run(kind, path, sha256_of(path), user)

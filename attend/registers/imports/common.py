@@ -70,6 +70,10 @@ class ImportResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     # Pupils (ids) whose protected details changed -> the names of those details.
     protected: dict[int, set[str]] = field(default_factory=dict)
+    # Where the file came from (ImportRun.source/profile_name/supplier): set by import_file, a profile, a CTF header.
+    source: str = "command"
+    profile_name: str = ""
+    supplier: str = ""
 
     def count(self, what: str, outcome: str, n: int = 1) -> None:
         if n:
@@ -297,8 +301,10 @@ class RowReader:
         return int(value)
 
 
-def start_run(kind: str, path: Path, sha256: str, user) -> ImportRun:
-    return ImportRun.objects.create(kind=kind, file_name=path.name, sha256=sha256, imported_by=user)
+def start_run(kind: str, path: Path, sha256: str, user, *, source: str = "command") -> ImportRun:
+    return ImportRun.objects.create(
+        kind=kind, file_name=path.name, sha256=sha256, imported_by=user, source=source
+    )
 
 
 def finish_run(run: ImportRun, result: ImportResult) -> None:
@@ -309,5 +315,21 @@ def finish_run(run: ImportRun, result: ImportResult) -> None:
         result.unchanged,
     )
     run.finished_at = timezone.now()
-    run.save(update_fields=["rows", "created", "updated", "unchanged", "finished_at"])
+    run.source, run.profile_name, run.supplier = (
+        result.source,
+        result.profile_name[:100],
+        result.supplier[:200],
+    )
+    run.save(
+        update_fields=[
+            "rows",
+            "created",
+            "updated",
+            "unchanged",
+            "finished_at",
+            "source",
+            "profile_name",
+            "supplier",
+        ]
+    )
     result.import_run_id = run.pk

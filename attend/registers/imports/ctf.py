@@ -258,7 +258,9 @@ def _check_lengths(problems: Problems, line: int, where: str, values: dict, mode
                 problems.add(line, f"{where}{name}", f"longer than {limit} characters")
 
 
-def import_ctf(path: Path, *, user=None, scope: ImportScope | None = None, on_write=None) -> ImportResult:
+def import_ctf(
+    path: Path, *, user=None, scope: ImportScope | None = None, on_write=None, source: str = "command"
+) -> ImportResult:
     problems = Problems(path.name)
     scope = scope or ImportScope.of(user)
     if not scope.whole:
@@ -378,7 +380,7 @@ def import_ctf(path: Path, *, user=None, scope: ImportScope | None = None, on_wr
             _read_year(y, upn, schools, spells, read, codes_ok, mark_rows, seen_sessions)
     problems.raise_if_any()
 
-    result = ImportResult(kind="ctf", file_name=path.name)
+    result = ImportResult(kind="ctf", file_name=path.name, source=source)
     with transaction.atomic():
         run = start_run("ctf", path, sha256_of(path), user)
         pupils_import.write(pupil_rows, result, scope, run)

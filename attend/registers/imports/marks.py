@@ -382,8 +382,18 @@ _STEPS = {"read": "Checking every mark", "validate": "Writing the marks", "write
 
 
 def import_marks(
-    path: Path, *, user=None, scope: ImportScope | None = None, progress=None, on_write=None
+    path: Path,
+    *,
+    user=None,
+    scope: ImportScope | None = None,
+    progress=None,
+    on_write=None,
+    source: str = "command",
+    profile=None,
 ) -> ImportResult:
+    """Import marks.csv, or (with `profile`) an MIS report read through an import profile (profiles.py)."""
+    if profile is not None:
+        raise NotImplementedError("import profiles: issue 21, attend/registers/imports/profiles.py")
     problems = _Problems(path.name)
     clock = [time.perf_counter()]
     phases: dict[str, float] = {}
@@ -426,7 +436,7 @@ def import_marks(
             total=bad.total + problems.total,
             out_of_scope=bad.out_of_scope,
         )
-    result = ImportResult(kind="marks", file_name=path.name, rows=len(batch), phases=phases)
+    result = ImportResult(kind="marks", file_name=path.name, rows=len(batch), phases=phases, source=source)
     with transaction.atomic():
         run = start_run("marks", path, sha256, user)
         result.created, result.updated = write_marks(batch, run=run, user=user)
