@@ -87,11 +87,13 @@ def _phones(read: Reader, c, dropped: Dropped) -> dict[str, str]:
         if field is None:
             dropped.add(
                 phone.sourceline,
-                "Contact/Phones/Phone",
+                "Pupil/Contacts/Contact/Phones/Phone",
                 f"not kept: telephone type {kind!r} (Attend keeps M mobile, H home and W work)",
             )
         elif phones[field]:
-            dropped.add(phone.sourceline, "Contact/Phones/Phone", f"not kept: a second {kind} number")
+            dropped.add(
+                phone.sourceline, "Pupil/Contacts/Contact/Phones/Phone", f"not kept: a second {kind} number"
+            )
         else:
             phones[field] = number
     return phones
@@ -115,7 +117,11 @@ def read_contacts(p, upn: str, read: Reader, pupil_address: dict, dropped: Dropp
         as_pupil = read.flag(c, "AddressAsPupil", "Contact/") or read.flag(
             c, "Address/AddressAsPupil", "Contact/"
         )
-        address = pupil_address if as_pupil else read_address(read, c.find("Address"), "Contact/", dropped)
+        address = (
+            pupil_address
+            if as_pupil
+            else read_address(read, c.find("Address"), "Pupil/Contacts/Contact/", dropped)
+        )
         email = read.text(c, "Email")
         if email and not _EMAIL.match(email):
             problems.add(read.line(c, "Email"), "Contact/Email", f"not an email address: {email!r}")

@@ -55,7 +55,7 @@ def read_year(
     sessions = y.find("AttendSessions")
     if school is None:
         if sessions is not None:
-            dropped.add(y.sourceline, "Attendance/YearData", f"not kept: school LEA {lea!r} Estab {estab!r} "
+            dropped.add(y.sourceline, "Pupil/Attendance/YearData", f"not kept: school LEA {lea!r} Estab {estab!r} "
                         "is not in Attend (its marks are not imported)")  # fmt: skip
         return
     if sessions is None:

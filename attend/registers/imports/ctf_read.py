@@ -164,7 +164,7 @@ def _enrolments(p, upn: str, person: dict, f: _File) -> dict[int, list]:
         admission = read.date(s, "EntryDate", where="School/")
         leaving = read.date(s, "LeavingDate", required=False, where="School/")
         if school is None:
-            f.dropped.add(s.sourceline, "SchoolHistory/School", f"not kept: school LEA {lea!r} Estab {estab!r} "
+            f.dropped.add(s.sourceline, "Pupil/SchoolHistory/School", f"not kept: school LEA {lea!r} Estab {estab!r} "
                           "is not in Attend (its enrolment and marks are not imported)")  # fmt: skip
             continue
         rows.append((s.sourceline, school, admission, leaving, own_year or year, own_status or status))

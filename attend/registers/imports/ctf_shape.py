@@ -137,8 +137,8 @@ def elements_not_read(root, file_name: str) -> list[str]:
                 if prefix == "Pupil/" and path in NOT_KEPT
                 else "not an element Attend knows"
             )
-            times = "once" if count == 1 else f"{count} times"
-            notes.append((line, f"{file_name}:{line}: {prefix}{path}: {what}; ignored ({times})"))
+            times = "" if count == 1 else f" ({count} times)"
+            notes.append((line, f"{file_name}:{line}: {prefix}{path}: {what}; ignored{times}"))
     return [text for _, text in sorted(notes)]
 
 
