@@ -206,3 +206,45 @@ def test_the_same_session_in_two_year_blocks_is_a_duplicate(tmp_path):
     assert failed.value.messages == [
         "in.xml:16: AttendanceMarks: duplicate mark: 2024-09-05 AM is in another YearData too",
     ]
+
+
+def test_the_export_is_ctf_25_in_the_specification_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATTEND_TODAY", "2025-11-19")
+    build_sample(tmp_path)
+    path = tmp_path / "out.xml"
+    call_command("export", "ctf", str(path), "--school", "100001")
+    root = etree.parse(str(path)).getroot()
+    assert [e.tag for e in root.find("Header")] == [
+        "DocumentName", "CTFversion", "DateTime", "DocumentQualifier", "DataDescriptor", "SupplierID",
+        "SourceSchool", "DestSchool",
+    ]  # fmt: skip
+    assert root.findtext("Header/CTFversion") == "25.0"
+    assert root.findtext("Header/SourceSchool/AcademicYear") == "2025"
+    ada = next(p for p in root.iterfind("CTFpupilData/Pupil") if p.findtext("Forename") == "Ada")
+    assert [e.tag for e in ada] == [
+        "UPN", "Surname", "Forename", "DOB", "Sex", "BasicDetails", "SENhistory", "Contacts", "Attendance",
+        "SchoolHistory", "AttendCharacteristics",
+    ]  # fmt: skip
+    assert ada.find("Gender") is None and ada.findtext("Sex") == "F"
+    assert [e.tag for e in ada.find("BasicDetails")] == [
+        "PreferredForename", "NCyearActual", "Ethnicity", "Languages", "EnrolStatus",
+    ]  # fmt: skip
+    assert (ada.findtext("BasicDetails/NCyearActual"), ada.findtext("BasicDetails/EnrolStatus")) == ("5", "C")
+    assert [e.tag for e in ada.find("Contacts/Contact")] == [
+        "Order", "Title", "Surname", "Forename", "Relationship", "Responsibility", "Address", "Phones", "Email",
+        "AttendContactRef", "AttendPriority", "AttendLivesWithPupil", "AttendPreferredLanguage",
+        "AttendInterpreterNeeded",
+    ]  # fmt: skip
+    assert [(e.tag, e.text) for e in ada.find("Contacts/Contact/Address").iter() if e.text and e.text.strip()] == [
+        ("AddressLine1", "1 Pretend Street"), ("AddressLine3", "Testtown"), ("PostCode", "ZZ99 9ZZ"),
+    ]  # fmt: skip
+    cy = next(p for p in root.iterfind("CTFpupilData/Pupil") if p.findtext("Forename") == "Cy")
+    # Cy moved on to school 100002: the current year and registration are those at the exporting school.
+    assert cy.findtext("BasicDetails/NCyearActual") == "6"
+    assert [(s.findtext("Estab"), s.findtext("LeavingDate"), s.findtext("NCyearActual")) for s in
+            cy.iterfind("SchoolHistory/School")] == [("0001", "2024-09-13", "6"), ("0002", None, "7")]  # fmt: skip
+    # What Attend writes, Attend reads without a note: nothing in its own export is unknown to it.
+    for model in (MarkChange, Mark, Enrolment, PupilContact, Contact, Pupil):
+        model.objects.all().delete()
+    result = import_file("ctf", path)
+    assert result.notes == [] and result.supplier == "Attend"
