@@ -57,6 +57,8 @@ class _File:
     contact_rows: list = field(default_factory=list)
     mark_rows: list = field(default_factory=list)
     seen_upns: dict[str, int] = field(default_factory=dict)
+    # UPN -> (the pupil's details as read, the names of those absent from the file)
+    people: dict[str, tuple[dict, list[str]]] = field(default_factory=dict)
 
     def note(self, line: int, where: str, reason: str) -> None:
         self.notes.append(f"{self.name}:{line}: {where}: {reason}")
@@ -136,6 +138,25 @@ def _person(p, read: Reader) -> dict:
     return person
 
 
+def _absent(p) -> list[str]:
+    """The pupil details whose element is not in the file at all: an existing pupil keeps what Attend holds
+    (a CTF from an MIS has no AttendCharacteristics; that must not clear a child protection plan)."""
+    sources = {
+        "preferred_forename": "BasicDetails/PreferredForename",
+        "preferred_surname": "BasicDetails/PreferredSurname",
+        "ethnicity": "BasicDetails/Ethnicity",
+        "first_language": "BasicDetails/Languages/Type/Language",
+        **{flag: "AttendCharacteristics/" + FLAG_ELEMENT[flag] for flag in FLAGS},
+    }
+    absent = [name for name, path in sources.items() if p.find(path) is None]
+    if (
+        p.find("SENhistory/SEN/SENprovision") is None
+        and p.find("BasicDetails/SENhistory/SEN/SENprovision") is None
+    ):
+        absent.append("sen_status")
+    return absent
+
+
 def _year_and_status(element, read: Reader, where: str) -> tuple[str, str]:
     """NCyearActual and EnrolStatus of a BasicDetails or SchoolHistory/School element ("" where absent)."""
     year, status = read.text(element, "NCyearActual"), read.text(element, "EnrolStatus")
@@ -203,6 +224,7 @@ def _pupil(p, f: _File, codes_ok) -> None:
         return
     f.seen_upns[upn] = p.sourceline
     person = _person(p, read)
+    f.people[upn] = (person, _absent(p))
     spells = _enrolments(p, upn, person, f)
     pupil_address = read_address(read, p.find("Address"), "Pupil/", f.dropped)
     read_contacts(p, upn, read, pupil_address, f.dropped, f.contact_rows)
@@ -244,7 +266,15 @@ def _line_of(note: str) -> int:
     return int(note.split(":", 2)[1])
 
 
+def _keep_what_the_file_leaves_out(f: _File) -> None:
+    upns = [upn for upn, (_, absent) in f.people.items() if absent]
+    for held in Pupil.objects.filter(upn__in=upns).values("upn", *pupils_import.PERSONAL):
+        person, absent = f.people[held["upn"]]
+        person.update({name: held[name] for name in absent})
+
+
 def _write(f: _File, result: ImportResult, scope: ImportScope, run, user) -> None:
+    _keep_what_the_file_leaves_out(f)
     pupils_import.write(f.pupil_rows, result, scope, run)
     pupil_ids = dict(Pupil.objects.filter(upn__in=list(f.seen_upns)).values_list("upn", "id"))
     contacts_import.write(

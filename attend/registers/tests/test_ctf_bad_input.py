@@ -9,6 +9,7 @@ from attend.people.models import Contact, Enrolment, Pupil
 from attend.people.upn import make_upn, upn_problem
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.models import ImportRun, Mark
+from attend.schools.models import School
 
 from .factories import make_school
 
@@ -227,3 +228,28 @@ def test_the_supplier_also_comes_from_suppid_and_an_empty_header_is_no_supplier(
     assert import_file("ctf", path).supplier == "Pretend MIS"
     path.write_text(text.replace("<SupplierID>Pretend MIS</SupplierID>", ""))
     assert import_file("ctf", path).supplier == ""
+
+
+def test_details_the_file_leaves_out_are_kept_for_a_pupil_attend_already_holds(tmp_path):
+    from .factories import make_enrolment, make_pupil
+
+    pupil = make_pupil(upn=UPN, forename="Eve", surname="Testperson", date_of_birth=dt.date(2015, 5, 1),
+                       ethnicity="WBRI", first_language="ENG", sen_status="K", fsm=True,
+                       child_protection_plan=True)  # fmt: skip
+    make_enrolment(pupil, School.objects.get(urn=100001), admission=dt.date(2021, 9, 1), nc_year="5")
+    path, _ = ctf(tmp_path)  # an MIS's CTF: no AttendCharacteristics, SENhistory, Ethnicity or Languages
+    import_file("ctf", path)
+    pupil.refresh_from_db()
+    assert (pupil.ethnicity, pupil.first_language, pupil.sen_status, pupil.fsm, pupil.child_protection_plan) == (
+        "WBRI", "ENG", "K", True, True,
+    )  # fmt: skip
+    # An element that is there, even empty or false, is what the file says.
+    path, text = ctf(tmp_path)
+    path.write_text(text.replace("</BasicDetails>", "<Ethnicity></Ethnicity></BasicDetails>").replace(
+        "<SchoolHistory>", "<SENhistory><SEN><SENprovision>N</SENprovision></SEN></SENhistory>"
+        "<AttendCharacteristics><Fsm>false</Fsm></AttendCharacteristics><SchoolHistory>"))  # fmt: skip
+    import_file("ctf", path)
+    pupil.refresh_from_db()
+    assert (pupil.ethnicity, pupil.first_language, pupil.sen_status, pupil.fsm, pupil.child_protection_plan) == (
+        "", "ENG", "N", False, True,
+    )  # fmt: skip
