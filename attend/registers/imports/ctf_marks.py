@@ -1,8 +1,8 @@
 """CTF attendance: `Attendance/YearData/AttendSessions` strings (two characters a date, AM then PM) read into marks,
 with Attend's `AttendTwoCharacterCodes` restoring the 2024 two-character codes.
 
-"-" and " " are no mark; "#" on a day the school does not meet (suppliers pad weekends with "##") is no mark, and on
-a day it meets it is the planned-closure code. The aggregate counts are not imported: Attend works them out.
+"-" and " " are no mark; "#" on a day the school does not meet (suppliers pad weekends with "##"), or on a holiday
+of a year whose calendar is imported, is no mark; on a term day it is the planned-closure code. The aggregate counts are not imported: Attend works them out.
 """
 
 from __future__ import annotations
@@ -11,17 +11,38 @@ import datetime as dt
 
 import numpy as np
 
+from attend.schools.models import AcademicYear, Term
+
 from .common import parse_date
 from .ctf_contacts import Dropped
 from .ctf_shape import NO_MARK, Reader
 from .marks import SESSIONS, MarkBatch
 
 
-def _marks_in(text: str, start: dt.date, school) -> dict[tuple[dt.date, str], str]:
+class NoSession:
+    """Whether "#" on a date means "no session" rather than the planned-closure code: the school does not meet on
+    that weekday, or, in an academic year with an imported calendar, the date is outside its terms (a holiday).
+    Terms are read once per school."""
+
+    def __init__(self):
+        self._terms: dict[int, tuple[set[int], list[tuple[dt.date, dt.date]]]] = {}
+
+    def __call__(self, school, day: dt.date) -> bool:
+        if not school.meets_on(day):
+            return True
+        if school.pk not in self._terms:
+            terms = list(Term.objects.filter(school=school).values_list("academic_year__start_year", "start_date",
+                                                                        "end_date"))  # fmt: skip
+            self._terms[school.pk] = ({t[0] for t in terms}, [(t[1], t[2]) for t in terms])
+        years, spans = self._terms[school.pk]
+        return AcademicYear.start_year_for(day) in years and not any(a <= day <= b for a, b in spans)
+
+
+def _marks_in(text: str, start: dt.date, school, no_session: NoSession) -> dict[tuple[dt.date, str], str]:
     found = {}
     for i, char in enumerate(text):
         day = start + dt.timedelta(days=i // 2)
-        if char in (NO_MARK, " ") or (char == "#" and not school.meets_on(day)):
+        if char in (NO_MARK, " ") or (char == "#" and no_session(school, day)):
             continue
         found[(day, SESSIONS[i % 2])] = char
     return found
@@ -46,8 +67,9 @@ def _two_character(y, found: dict, problems) -> None:
 
 
 def read_year(
-    y, upn, schools, spells, read: Reader, codes_ok, mark_rows, seen_sessions: set, dropped: Dropped
-):
+    y, upn, schools, spells, read: Reader, codes_ok, mark_rows, seen_sessions: set, dropped: Dropped,
+    no_session: NoSession,
+):  # fmt: skip
     """Append (upn, school id, admission date, date, session, code) for each mark of one YearData."""
     problems = read.problems
     lea, estab = read.text(y, "LEA"), read.text(y, "Estab")
@@ -71,7 +93,7 @@ def read_year(
             line, "AttendanceMarks", f"must have two characters per date, found {len(text)} characters"
         )
         return
-    found = _marks_in(text, start, school)
+    found = _marks_in(text, start, school, no_session)
     _two_character(y, found, problems)
     for code in sorted({c for c in found.values() if c not in codes_ok}):
         problems.add(line, "AttendanceMarks", f"unknown code {code!r}")

@@ -26,7 +26,7 @@ from . import contacts as contacts_import
 from . import pupils as pupils_import
 from .common import ImportResult, Problems, finish_run, sha256_of, start_run
 from .ctf_contacts import Dropped, read_address, read_contacts
-from .ctf_marks import batch, read_year
+from .ctf_marks import NoSession, batch, read_year
 from .ctf_shape import (
     CTF_VERSION,
     FLAG_ELEMENT,
@@ -57,6 +57,7 @@ class _File:
     contact_rows: list = field(default_factory=list)
     mark_rows: list = field(default_factory=list)
     seen_upns: dict[str, int] = field(default_factory=dict)
+    no_session: NoSession = field(default_factory=NoSession)
     # UPN -> (the pupil's details as read, the names of those absent from the file)
     people: dict[str, tuple[dict, list[str]]] = field(default_factory=dict)
 
@@ -230,7 +231,9 @@ def _pupil(p, f: _File, codes_ok) -> None:
     read_contacts(p, upn, read, pupil_address, f.dropped, f.contact_rows)
     seen_sessions: set = set()
     for y in p.iterfind("Attendance/YearData"):
-        read_year(y, upn, f.schools, spells, read, codes_ok, f.mark_rows, seen_sessions, f.dropped)
+        read_year(
+            y, upn, f.schools, spells, read, codes_ok, f.mark_rows, seen_sessions, f.dropped, f.no_session
+        )
 
 
 def import_ctf(

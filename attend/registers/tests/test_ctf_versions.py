@@ -120,3 +120,38 @@ def test_a_ctf_24_file_reads_gender_and_the_older_shapes(schools):
     assert result.supplier == "Older MIS 2024"
     assert (result.rows, result.created) == (12, 12)
     assert import_file("ctf", FIXTURES / "ctf24.xml").unchanged == 12
+
+
+HALF_TERM = """<?xml version="1.0" encoding="UTF-8"?>
+<CTfile><Header><CTFversion>25.0</CTFversion></Header><CTFpupilData><Pupil>
+<UPN>A999000115001</UPN><Surname>Testperson</Surname><Forename>Ada</Forename><DOB>2015-05-01</DOB><Sex>F</Sex>
+<Attendance><YearData><Year>2025</Year><LEA>999</LEA><Estab>{estab}</Estab><AttendSessions>
+<AttendanceStartDate>2025-10-23</AttendanceStartDate>
+<AttendanceMarks>/\\/\\##########/\\</AttendanceMarks></AttendSessions></YearData></Attendance>
+<SchoolHistory><School><LEA>999</LEA><Estab>{estab}</Estab><EntryDate>2021-09-01</EntryDate>
+<NCyearActual>5</NCyearActual></School></SchoolHistory>
+</Pupil></CTFpupilData></CTfile>
+"""
+
+
+def test_hashes_over_a_holiday_are_no_marks_where_the_calendar_is_imported(schools, tmp_path):
+    from .factories import write_csv
+
+    calendar = [[100001, "term", "2025-09-03", "2025-10-24", "", "Autumn 1"],
+                [100001, "term", "2025-11-03", "2025-12-19", "", "Autumn 2"]]  # fmt: skip
+    import_file("calendar", write_csv(tmp_path / "calendar.csv",
+                                      ["school_urn", "kind", "start_date", "end_date", "session", "name"], calendar))  # fmt: skip
+    # Thu 23, Fri 24 Oct; half term Mon 27 to Fri 31 Oct and the weekends padded with "#"; Mon 3 Nov.
+    for estab in ("0001", "0002"):
+        path = tmp_path / f"{estab}.xml"
+        path.write_text(
+            HALF_TERM.format(estab=estab).replace("/\\/\\##########/\\", "/\\/\\" + "#" * 18 + "/\\")
+        )
+        import_file("ctf", path)
+    by_school = {urn: [(d.day, s, c) for _, u, d, s, c in marks() if u == urn] for urn in (100001, 100002)}
+    # School 1 has its calendar: the half term is no session, so "#" there is no mark.
+    assert by_school[100001] == [(23, "AM", "/"), (23, "PM", "\\"), (24, "AM", "/"), (24, "PM", "\\"),
+                                 (3, "AM", "/"), (3, "PM", "\\")]  # fmt: skip
+    # School 2 has none: "#" on a weekday it meets is what the file says, the planned-closure code.
+    assert [m for m in by_school[100002] if m[2] == "#"] == [(d, s, "#") for d in (27, 28, 29, 30, 31)
+                                                             for s in ("AM", "PM")]  # fmt: skip
