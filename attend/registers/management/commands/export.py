@@ -1,4 +1,4 @@
-"""`attend export ctf --school URN [--upn UPN ...] FILE.xml`: write a Common Transfer File.
+"""`attend export ctf --school URN [--upn UPN ...] FILE.xml`: write a Common Transfer File (CTF 25, ctf_write.py).
 
 `attend export marks --format parquet DIR`: the statistics store as Parquet (attend/stats/exports.py).
 """
@@ -12,7 +12,9 @@ from attend.schools.models import School
 
 
 class Command(BaseCommand):
-    help = "Export pupils, contacts, enrolments and marks of one school as a Common Transfer File (XML)."
+    help = (
+        "Export pupils, contacts, enrolments and marks of one school as a Common Transfer File (CTF 25 XML)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["ctf", "marks"])
