@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,7 @@ def _enrolments(p, upn: str, person: dict, f: _File) -> dict[int, list]:
                    "BasicDetails/EntryDate: no enrolment is made there")  # fmt: skip
         else:
             rows.append((read.line(p, "BasicDetails/EntryDate"), f.dest, entry, None, year, status))
+    _check_spells(rows, read.problems)
     for line, school, admission, leaving, nc_year, enrol_status in rows:
         if not nc_year:
             f.dropped.add(p.sourceline, "Pupil/BasicDetails/NCyearActual",
@@ -212,6 +214,23 @@ def _enrolments(p, upn: str, person: dict, f: _File) -> dict[int, list]:
         f.note(p.sourceline, "Pupil", f"UPN {upn} has no enrolment at a school in Attend in this file: "
                "the pupil is not imported (nor contacts, unless the pupil is already in Attend)")  # fmt: skip
     return spells
+
+
+def _check_spells(rows: list, problems: Problems) -> None:
+    """A leaving date is not before its entry date; two entries at one school do not overlap."""
+    seen: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
+    for line, school, admission, leaving, *_ in rows:
+        if admission is None:
+            continue
+        if leaving is not None and leaving < admission:
+            problems.add(line, "School/LeavingDate", f"{leaving} is before the entry date {admission}")
+            continue
+        for other_line, start, end in seen[school.pk]:
+            if admission <= (end or dt.date.max) and start <= (leaving or dt.date.max):
+                problems.add(
+                    line, "School/EntryDate", f"overlaps the entry for the same school on line {other_line}"
+                )
+        seen[school.pk].append((line, admission, leaving))
 
 
 def _pupil(p, f: _File, codes_ok) -> None:

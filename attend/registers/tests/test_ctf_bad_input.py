@@ -253,3 +253,53 @@ def test_details_the_file_leaves_out_are_kept_for_a_pupil_attend_already_holds(t
     assert (pupil.ethnicity, pupil.first_language, pupil.sen_status, pupil.fsm, pupil.child_protection_plan) == (
         "", "ENG", "N", False, True,
     )  # fmt: skip
+
+
+SECOND_ENTRY = "<School><LEA>999</LEA><Estab>0001</Estab><EntryDate>{entry}</EntryDate>{leaving}</School>"
+
+
+@pytest.mark.parametrize(
+    "entry, leaving, overlaps",
+    [
+        ("2025-11-14", "", True),  # starts on the day the first entry ends
+        (
+            "2021-09-01",
+            "<LeavingDate>2021-09-01</LeavingDate>",
+            True,
+        ),  # a one-day entry on the first's first day
+        (
+            "2019-09-04",
+            "<LeavingDate>2021-08-31</LeavingDate>",
+            False,
+        ),  # ends the day before the first starts
+        ("2025-11-15", "", False),  # starts the day after the first ends
+    ],
+)
+def test_two_history_entries_at_one_school_must_not_overlap(tmp_path, entry, leaving, overlaps):
+    path, text = ctf(tmp_path)
+    second = SECOND_ENTRY.format(entry=entry, leaving=leaving)
+    text = text.replace("</SchoolHistory>", second + "</SchoolHistory>")
+    path.write_text(text)
+    if not overlaps:
+        import_file("ctf", path)
+        assert Enrolment.objects.filter(school__urn=100001).count() == 2
+        return
+    first = line(text, "<School>")
+    assert refused(path) == [
+        f"in.xml:{line(text, second)}: School/EntryDate: overlaps the entry for the same school on line {first}"
+    ]
+
+
+def test_a_leaving_date_before_the_entry_date_is_refused_and_the_same_day_is_allowed(tmp_path):
+    path, text = ctf(tmp_path)
+    path.write_text(
+        text.replace("<LeavingDate>2025-11-14</LeavingDate>", "<LeavingDate>2021-08-31</LeavingDate>")
+    )
+    assert refused(path) == [
+        f"in.xml:{line(text, '<School>')}: School/LeavingDate: 2021-08-31 is before the entry date 2021-09-01"
+    ]
+    path.write_text(
+        text.replace("<LeavingDate>2025-11-14</LeavingDate>", "<LeavingDate>2021-09-01</LeavingDate>")
+    )
+    import_file("ctf", path)
+    assert Enrolment.objects.get(school__urn=100001).leaving_date == dt.date(2021, 9, 1)
