@@ -233,6 +233,23 @@ def _check_spells(rows: list, problems: Problems) -> None:
         seen[school.pk].append((line, admission, leaving))
 
 
+def _check_held_spells(f: _File, problems: Problems) -> None:
+    """An enrolment in the file must not overlap one Attend already holds for that pupil at that school with another
+    admission date (a destination EntryDate that differs from the admission the school's own file gave)."""
+    held = defaultdict(list)
+    for upn, school_id, admission, leaving in Enrolment.objects.filter(
+        pupil__upn__in=list(f.seen_upns)
+    ).values_list("pupil__upn", "school_id", "admission_date", "leaving_date"):
+        held[(upn, school_id)].append((admission, leaving))
+    urns = {s.pk: s.urn for s in f.schools.values()}
+    for row in f.pupil_rows:
+        start, end = row["admission_date"], row["leaving_date"] or dt.date.max
+        for admission, leaving in held[(row["upn"], row["school_id"])]:
+            if admission != start and admission <= end and start <= (leaving or dt.date.max):
+                problems.add(row["line"], "School/EntryDate", f"overlaps the enrolment Attend holds for UPN "
+                             f"{row['upn']} at school {urns[row['school_id']]} from {admission}")  # fmt: skip
+
+
 def _pupil(p, f: _File, codes_ok) -> None:
     read, problems = f.read, f.read.problems
     upn = read.text(p, "UPN", required=True, where="Pupil/")
@@ -269,6 +286,7 @@ def import_ctf(
     codes_ok = valid_codes()
     for p in root.iterfind("CTFpupilData/Pupil"):
         _pupil(p, f, codes_ok)
+    _check_held_spells(f, problems)
     problems.raise_if_any()
 
     result = ImportResult(kind="ctf", file_name=path.name, source=source, supplier=supplier)

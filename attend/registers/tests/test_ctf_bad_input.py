@@ -303,3 +303,25 @@ def test_a_leaving_date_before_the_entry_date_is_refused_and_the_same_day_is_all
     )
     import_file("ctf", path)
     assert Enrolment.objects.get(school__urn=100001).leaving_date == dt.date(2021, 9, 1)
+
+
+def test_an_enrolment_overlapping_one_attend_holds_with_another_admission_date_is_refused(tmp_path):
+    from .factories import make_enrolment, make_pupil
+
+    pupil = make_pupil(upn=UPN, forename="Eve", surname="Testperson", date_of_birth=dt.date(2015, 5, 1))
+    make_enrolment(pupil, School.objects.get(urn=100002), admission=dt.date(2025, 11, 18), nc_year="5")
+    path, text = ctf(tmp_path)  # EntryDate 2025-11-17 at the destination, school 100002
+    with pytest.raises(ImportFailed) as failed:
+        import_file("ctf", path)
+    assert failed.value.messages == [
+        f"in.xml:{line(text, '<EntryDate>2025-11-17')}: School/EntryDate: overlaps the enrolment Attend holds for "
+        f"UPN {UPN} at school 100002 from 2025-11-18"
+    ]
+    assert Enrolment.objects.count() == 1 and Contact.objects.count() == 0
+    # The same admission date is the same enrolment (updated, not a second one); an earlier spell that ended
+    # before is no overlap.
+    Enrolment.objects.update(admission_date=dt.date(2025, 11, 17))
+    make_enrolment(pupil, School.objects.get(urn=100002), admission=dt.date(2020, 9, 2),
+                   leaving=dt.date(2020, 12, 18), nc_year="R")  # fmt: skip
+    import_file("ctf", path)
+    assert Enrolment.objects.filter(school__urn=100002).count() == 2
