@@ -102,10 +102,18 @@ def _phones(read: Reader, c, dropped: Dropped) -> dict[str, str]:
 def read_contacts(p, upn: str, read: Reader, pupil_address: dict, dropped: Dropped, rows: list) -> None:
     """Append one row per Contact of pupil `p` (for contacts.write) to `rows`; problems go to read.problems."""
     problems = read.problems
+    refs: dict[str, int] = {}
     for order, c in enumerate(p.iterfind("Contacts/Contact"), start=1):
         ref = read.text(c, "AttendContactRef") or f"CTF-{upn}-{read.text(c, 'Order') or order}"
         if len(ref) > 40:
             problems.add(c.sourceline, "Contact/AttendContactRef", "longer than 40 characters")
+        if ref in refs:
+            field = "Contact/AttendContactRef" if read.text(c, "AttendContactRef") else "Contact/Order"
+            problems.add(
+                c.sourceline, field, f"the same contact ({ref}) is also on line {refs[ref]} for this pupil"
+            )
+            continue
+        refs[ref] = c.sourceline
         priority_text = read.text(c, "AttendPriority") or read.text(c, "Order") or str(order)
         if not priority_text.isdigit() or int(priority_text) < 1:
             problems.add(

@@ -325,3 +325,17 @@ def test_an_enrolment_overlapping_one_attend_holds_with_another_admission_date_i
                    leaving=dt.date(2020, 12, 18), nc_year="R")  # fmt: skip
     import_file("ctf", path)
     assert Enrolment.objects.filter(school__urn=100002).count() == 2
+
+
+def test_one_contact_twice_for_a_pupil_is_a_problem_not_a_database_error(tmp_path):
+    path, text = ctf(tmp_path)
+    second = "<Contact><Order>1</Order><Surname>Other</Surname><Forename>Sam</Forename></Contact>"
+    text = text.replace("</Contacts>", second + "</Contacts>")
+    path.write_text(text)
+    assert refused(path) == [
+        f"in.xml:{line(text, second)}: Contact/Order: the same contact (CTF-{UPN}-1) is also on line "
+        f"{line(text, '<Contact>')} for this pupil"
+    ]
+    path.write_text(text.replace("<Order>1</Order><Surname>Other", "<Order>2</Order><Surname>Other"))
+    import_file("ctf", path)
+    assert sorted(Contact.objects.values_list("contact_ref", flat=True)) == [f"CTF-{UPN}-1", f"CTF-{UPN}-2"]
