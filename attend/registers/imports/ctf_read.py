@@ -117,13 +117,17 @@ def _sex(p, read: Reader) -> str:
     return value
 
 
-def _person(p, read: Reader) -> dict:
+def _person(p, read: Reader, dropped: Dropped) -> dict:
     sens = [s for s in p.findall("SENhistory/SEN") + p.findall("BasicDetails/SENhistory/SEN")]
     sen = next((read.text(s, "SENprovision") for s in reversed(sens) if read.text(s, "SENprovision")), "N")
     if sen not in ("N", "K", "E"):
         read.problems.add(p.sourceline, "Pupil/SENprovision", f"must be N, K or E, not {sen!r}")
     types = p.findall("BasicDetails/Languages/Type")
     first = next((t for t in types if read.text(t, "LanguageType") == "F"), types[0] if types else None)
+    for t in types:
+        if t is not first and read.text(t, "Language"):
+            dropped.add(t.sourceline, "Pupil/BasicDetails/Languages/Type", "not kept: Attend keeps the first "
+                        "language (LanguageType F) only")  # fmt: skip
     person = {
         "legal_forename": read.text(p, "Forename", required=True, where="Pupil/"),
         "legal_surname": read.text(p, "Surname", required=True, where="Pupil/"),
@@ -260,7 +264,7 @@ def _pupil(p, f: _File, codes_ok) -> None:
         problems.add(p.sourceline, "Pupil/UPN", f"UPN {upn} is also on line {f.seen_upns[upn]}")
         return
     f.seen_upns[upn] = p.sourceline
-    person = _person(p, read)
+    person = _person(p, read, f.dropped)
     f.people[upn] = (person, _absent(p))
     spells = _enrolments(p, upn, person, f)
     pupil_address = read_address(read, p.find("Address"), "Pupil/", f.dropped)

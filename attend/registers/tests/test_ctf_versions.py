@@ -78,7 +78,10 @@ def test_a_ctf_25_file_reads_sex_year_groups_the_destination_school_and_contacts
     ]  # fmt: skip
     assert result.notes == [
         "ctf25.xml:33: Pupil/BasicDetails/MiddleNames: a CTF element Attend does not keep; ignored",
+        "ctf25.xml:37: Pupil/BasicDetails/Languages/Type: not kept: Attend keeps the first language (LanguageType F) "
+        "only",
         "ctf25.xml:43: Pupil/FSMhistory: a CTF element Attend does not keep; ignored",
+        "ctf25.xml:44: Pupil/SENhistory/SEN/StartDate: a CTF element Attend does not keep; ignored",
         "ctf25.xml:45: Pupil/Address/County: not kept: Attend keeps no county",
         "ctf25.xml:65: Pupil/Contacts/Contact/Phones/Phone: not kept: telephone type 'D' (Attend keeps M mobile, "
         "H home and W work)",
@@ -89,7 +92,7 @@ def test_a_ctf_25_file_reads_sex_year_groups_the_destination_school_and_contacts
         "ctf25.xml:159: Pupil/SchoolHistory/School: not kept: school LEA '888' Estab '2001' is not in Attend (its "
         "enrolment and marks are not imported)",
     ]
-    assert "9 row(s) imported in part: ctf25.xml:33: Pupil/BasicDetails/MiddleNames" in result.summary()
+    assert "11 row(s) imported in part: ctf25.xml:33: Pupil/BasicDetails/MiddleNames" in result.summary()
     # 4 enrolments + 2 contact links + 16 marks
     assert (result.rows, result.created, result.updated, result.unchanged) == (22, 22, 0, 0)
     assert result.supplier == "Pretend MIS 7.4"
