@@ -248,3 +248,36 @@ def test_the_export_is_ctf_25_in_the_specification_order(tmp_path, monkeypatch):
         model.objects.all().delete()
     result = import_file("ctf", path)
     assert result.notes == [] and result.supplier == "Attend"
+
+
+def test_the_round_trip_keeps_what_the_ctf_25_writer_leaves_out_or_moves(tmp_path):
+    """Empty elements are not written, the town goes in AddressLine3, the year in BasicDetails: none of it may
+    change what comes back."""
+    a = make_school(100001)
+    dee = make_pupil(forename="Dee", surname="Testperson", preferred_surname="Testy", sen_status="E",
+                     first_language="", ethnicity="")  # fmt: skip
+    make_enrolment(dee, a, admission=D(2025, 9, 3), nc_year="N1", registration="subsidiary")
+    make_enrolment(dee, a, admission=D(2024, 9, 4), leaving=D(2025, 7, 18), nc_year="R", registration="main")
+    make_contact(dee, ref="TEST-LINE2", forename="Al", address_line2="Flat 9", town="", postcode="")
+    make_contact(dee, ref="TEST-TOWN", forename="Bo", title="Dr", town="Testtown", phone_mobile="07700 900001",
+                 phone_home="01632 960009", phone_work="0113 496 0009", email="bo@example.invalid",
+                 preferred_language="Welsh", interpreter_needed=True)  # fmt: skip
+    make_contact(dee, ref="TEST-NONE", forename="Cy")
+    PupilContact.objects.filter(contact__contact_ref="TEST-TOWN").update(priority=3, lives_with_pupil=True)
+    rows = [[dee.upn, 100001, "2025-11-19", "AM", "C2"], [dee.upn, 100001, "2025-11-19", "PM", "J1"],
+            [dee.upn, 100001, "2025-07-18", "AM", "#"]]  # fmt: skip
+    import_file("marks", write_csv(tmp_path / "marks.csv", MARK_HEADER, rows))
+    before = snapshot()
+    path = tmp_path / "out.xml"
+    call_command("export", "ctf", str(path), "--school", "100001")
+    pupil = etree.parse(str(path)).getroot().find("CTFpupilData/Pupil")
+    assert (pupil.findtext("BasicDetails/NCyearActual"), pupil.findtext("BasicDetails/EnrolStatus")) == (
+        "N1",
+        "S",
+    )
+    assert pupil.find("BasicDetails/Languages") is None and pupil.find("BasicDetails/Ethnicity") is None
+    for model in (MarkChange, Mark, Enrolment, PupilContact, Contact, Pupil):
+        model.objects.all().delete()
+    result = import_file("ctf", path)
+    assert snapshot() == before
+    assert result.notes == []
