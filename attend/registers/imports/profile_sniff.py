@@ -66,7 +66,7 @@ def sniff(path, *, rows: int = 20) -> Sniffed:
 
     path = Path(path)
     notes: list[str] = []
-    found = find_header(path, KNOWN_HEADERS)
+    found = find_header(path, KNOWN_HEADERS, two_rows=is_two_rows)
     if found is None:
         spec = ProfileSpec(layout="long", columns={})
         return Sniffed([], [], 0, "long", spec, ["No header row was found: is this a CSV file?"])
