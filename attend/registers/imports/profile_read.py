@@ -231,10 +231,10 @@ def long_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
     body, lines = grid.body, grid.lines
     cols = {f: _clean(body.column(i)).combine_chunks() for f, i in where.items()}
     n = len(lines)
-    # A repeated header (reports print it on every page) is skipped, not a problem.
-    repeat = np.zeros(n, dtype=bool)
+    # A repeated header (reports print it on every page: every mapped cell is its header) is skipped.
+    repeat = np.ones(n, dtype=bool)
     for f, i in where.items():
-        repeat |= np.asarray(
+        repeat &= np.asarray(
             pc.equal(pc.utf8_lower(cols[f]), header_name(grid.header[i])).to_numpy(zero_copy_only=False),
             dtype=bool,
         )
