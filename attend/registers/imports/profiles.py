@@ -150,7 +150,7 @@ class NamedProfile:
 def read_marks(path: Path, spec: ProfileSpec, problems: Problems):
     """The file read through `spec` as profile_read.Marks (canonical table, lines, display order), or None when
     nothing can be read (the problems say why)."""
-    from .profile_read import long_marks, read_grid
+    from .profile_read import NOT_TEXT, long_marks, read_grid, readable_copy
     from .profile_wide import is_two_rows, wide_marks
 
     spec.check()
@@ -175,7 +175,11 @@ def read_marks(path: Path, spec: ProfileSpec, problems: Problems):
         def two_rows(header, next_row):
             return False
 
-    grid = read_grid(path, problems, known=known, header_line=spec.header_line, two_rows=two_rows)
+    with readable_copy(path) as readable:
+        if readable is None:
+            problems.add(1, "file", NOT_TEXT)
+            return None
+        grid = read_grid(readable, problems, known=known, header_line=spec.header_line, two_rows=two_rows)
     if grid is None:
         return None
     return (wide_marks if spec.layout == "wide" else long_marks)(grid, spec, problems)
