@@ -262,6 +262,11 @@ def long_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
     blank = np.ones(n, dtype=bool)
     for f in where:
         blank &= np.asarray(pc.equal(cols[f], "").to_numpy(zero_copy_only=False), dtype=bool)
+    if spec.no_mark:  # a row whose code means "no mark" carries no mark
+        blank |= np.asarray(
+            pc.is_in(cols["code"], pa.array(spec.no_mark, pa.string())).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
     keep = ~(repeat | blank)
     skipped = lines[repeat].tolist()
     lines = lines[keep]
