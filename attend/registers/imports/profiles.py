@@ -223,6 +223,7 @@ def preview(path, spec: ProfileSpec, *, user=None, limit: int = 20) -> Preview:
     path = Path(path)
     problems = Problems(path.name)
     try:
+        spec = _one_school(spec, user)  # as the import will read it
         marks = read_marks(path, spec, problems)
     except ProfileError as error:
         return Preview([], [f"{path.name}:1: profile: {error}"], 0, 1)

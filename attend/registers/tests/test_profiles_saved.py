@@ -17,6 +17,7 @@ from attend.registers.imports.profiles import (
     FIELDS,
     ProfileError,
     ProfileSpec,
+    preview,
     profiles_for,
     resolve,
     save_profile,
@@ -150,6 +151,13 @@ def test_a_profile_without_a_school_reads_the_one_school_the_user_imports_for(wo
     shipped = next(p for p in profiles_for(None) if p.shipped and p.spec.layout == "long")
     assert resolve(shipped.name, world["officer_a"]).school_urn == "100001"
     assert resolve(shipped.name, world["la_officer"]).school_urn == ""  # two schools: the URN is needed
+    shown = preview(path, shipped.spec, user=world["officer_a"])
+    assert [(r["school_urn"], r["date"]) for r in shown.rows] == [("100001", "2026-11-25")]
+    assert (
+        preview(path, shipped.spec, user=world["la_officer"])
+        .problems[0]
+        .startswith("register.csv:1: school_urn:")
+    )
     result = import_file("marks", path, user=world["officer_a"], profile=shipped.name, source="web")
     assert result.rows == 1
     run = ImportRun.objects.get(pk=result.import_run_id)
