@@ -24,18 +24,28 @@ set +e
 lint=$?
 [ $lint -eq 0 ] || echo "ruff found problems (see above)" >&2
 
-echo "=== Test suite on SQLite ==="
-env -u DATABASE_URL .venv/bin/pytest "$@"
+# Two test processes on a two-core machine (pytest-xdist; each has its own test database), capped at four.
+workers=$(nproc 2>/dev/null || echo 2)
+[ "$workers" -gt 4 ] && workers=4
+# pytest's exit code 5 means "no tests selected" (a path given in "$@" with no browser flows in it): not a failure.
+ok() { [ "$1" -eq 0 ] || [ "$1" -eq 5 ]; }
+
+echo "=== Test suite on SQLite ($workers processes), without the browser flows ==="
+env -u DATABASE_URL .venv/bin/pytest -n "$workers" -m "not browser" "$@"
 sqlite=$?
+
+# The browser flows (headless Chromium, axe) run once, in one process, on SQLite: they test pages, not the database,
+# and they are the slowest tests (about 35 of them, several minutes).
+echo "=== Browser flows on SQLite ==="
+env -u DATABASE_URL .venv/bin/pytest -m browser "$@"
+browser=$?
 
 # The PostgreSQL pass runs with the process clock on a Saturday (conftest.py, attend/core/travel.py): a test that
 # reads the real date through the code under test fails here, not on the first weekend after it was written.
 # scripts/test-days.sh runs the suite on every kind of day (Saturday, Sunday, bank holiday, summer holiday, weekday).
-# The browser flows (headless Chromium, axe) run once, in the SQLite pass: they test pages, not the database, and
-# they are the slowest tests (about 24 of them, several minutes).
-echo "=== Test suite on PostgreSQL ($PG_URL), clock on a Saturday (browser flows ran on SQLite) ==="
-ATTEND_TEST_DAY=saturday DATABASE_URL="$PG_URL" .venv/bin/pytest -m "not spark and not browser" "$@"
+echo "=== Test suite on PostgreSQL ($PG_URL, $workers processes), clock on a Saturday ==="
+ATTEND_TEST_DAY=saturday DATABASE_URL="$PG_URL" .venv/bin/pytest -n "$workers" -m "not spark and not browser" "$@"
 postgres=$?
 
-echo "ruff: $lint, pytest on SQLite: $sqlite, pytest on PostgreSQL: $postgres (0 = passed)"
-[ $lint -eq 0 ] && [ $sqlite -eq 0 ] && [ $postgres -eq 0 ]
+echo "ruff: $lint, pytest on SQLite: $sqlite, browser flows: $browser, pytest on PostgreSQL: $postgres (0 = passed)"
+[ $lint -eq 0 ] && ok $sqlite && ok $browser && ok $postgres

@@ -232,14 +232,10 @@ def test_dual_registration_uses_d_at_the_other_school(frames):
     assert set(d_per_session.unique()) == {1}
 
 
-def test_marks_for_100k_pupil_year_are_vectorised_and_fast():
-    import time
-
-    t = time.perf_counter()
-    la = generate(DemoConfig(pupils=100_000, seed=2, start=dt.date(2025, 9, 1), end=dt.date(2026, 7, 31)))
-    elapsed = time.perf_counter() - t
-    assert la.mark_count() > 30_000_000
-    assert elapsed < 30, elapsed
+def test_a_year_of_marks_for_a_large_la_has_both_sessions_of_every_day():
+    # The speed target (100,000 pupils in < 30 s) is bench/generate_demo.py's: no timing in the suite.
+    la = generate(DemoConfig(pupils=10_000, seed=2, start=dt.date(2025, 9, 1), end=dt.date(2026, 7, 31)))
+    assert la.mark_count() > 3_000_000
     assert np.count_nonzero(la.am) == np.count_nonzero(la.pm)
 
 
