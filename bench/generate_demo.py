@@ -38,7 +38,9 @@ def main() -> None:
     )
     seconds = time.perf_counter() - started
     marks = la.mark_count()
-    print(f"pupils: {args.pupils:,}  marks: {marks:,}  seconds: {seconds:.1f}  marks/s: {marks / seconds:,.0f}")
+    print(
+        f"pupils: {args.pupils:,}  marks: {marks:,}  seconds: {seconds:.1f}  marks/s: {marks / seconds:,.0f}"
+    )
     if args.pupils == 100_000:
         print(f"target < {TARGET_SECONDS} s: {'met' if seconds < TARGET_SECONDS else 'NOT met'}")
 
