@@ -1,0 +1,197 @@
+"""Importing a register report from a school's MIS on the web (issue 21): upload -> match the columns ->
+preview -> import, with the real profiles engine and the real task worker."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from attend.audit.models import AuditEvent
+from attend.jobs.files import uploads_dir
+from attend.jobs.models import Job
+from attend.jobs.tests.worker import run_queued_tasks
+from attend.registers.models import ImportProfile, ImportRun, Mark
+
+from .profile_world import MARKS, long_mapping, long_report, pupils_at, upload, wide_mapping, wide_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(place, monkeypatch):
+    monkeypatch.setenv("ATTEND_TODAY", "2025-11-20")
+    monkeypatch.setenv("ATTEND_WEB_TODAY", "2025-11-20")
+    place["pupils"] = pupils_at(place["school"])
+    return place
+
+
+def draft_of(response) -> Job:
+    assert response.status_code == 302, response.content.decode()[:2000]
+    match = re.fullmatch(r"/imports/drafts/(\d+)/", response["Location"])
+    assert match, response["Location"]
+    return Job.objects.get(pk=int(match[1]))
+
+
+def selected(page: str, name: str) -> str:
+    """The selected option's value of the select called `name`."""
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, name
+    chosen = re.search(r'<option value="([^"]*)" selected>', select[1])
+    return chosen[1] if chosen else ""
+
+
+def test_a_long_report_is_matched_previewed_and_imported_with_progress(client, report):
+    school, pupils = report["school"], report["pupils"]
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "Attendance Marks.csv", long_report(pupils, repeat_header=True)))
+    assert (draft.status, draft.created_by) == ("draft", report["officer"])
+
+    page = client.get(f"/imports/drafts/{draft.pk}/").content.decode()
+    assert "Match the columns" in page and 'aria-labelledby="sample-caption"' in page
+    assert pupils[0].upn in page  # the first rows, as uploaded
+    assert selected(page, "col_upn") == "UPN"  # suggested from the header and the values
+    assert selected(page, "school") == str(school.urn)  # the officer's only school
+
+    response = client.post(f"/imports/drafts/{draft.pk}/", long_mapping(school))
+    assert response.status_code == 302 and response["Location"] == f"/imports/drafts/{draft.pk}/preview/"
+    preview = client.get(response["Location"]).content.decode()
+    assert "Check the first rows" in preview and "18 marks" in preview
+    assert "2025-11-17" in preview and ">AM<" in preview and ">PM<" in preview
+    assert "There is a problem" not in preview
+    # Nothing written before "Import"; the draft is not a job in the list yet.
+    assert not Mark.objects.exists() and not ImportRun.objects.exists()
+    assert not AuditEvent.objects.filter(action="jobs.import.started").exists()
+    assert "Attendance_Marks.csv" not in client.get("/jobs/").content.decode()
+
+    response = client.post(f"/imports/drafts/{draft.pk}/preview/")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{draft.pk}/"
+    draft.refresh_from_db()
+    assert draft.status == "queued" and draft.params["profile"]["spec"]["layout"] == "long"
+    assert b'<progress id="job-progress"' in client.get(f"/jobs/{draft.pk}/status/").content
+    assert run_queued_tasks() == 1
+    draft.refresh_from_db()
+    assert draft.status == "done", (draft.summary, draft.problems)
+    assert draft.summary.startswith("18 rows: 18 created")
+    assert Mark.objects.count() == 18
+    assert Mark.objects.get(enrolment__pupil=pupils[2], date="2025-11-18", session="AM").code == "O"
+    run = ImportRun.objects.get()
+    assert (run.source, run.kind, run.imported_by) == ("web", "marks", report["officer"])
+    started = AuditEvent.objects.get(action="jobs.import.started")
+    assert started.data["profile"] == "a mapping made for this file"
+    # The page has gone with the draft: the job page is the import's now.
+    assert client.get(f"/imports/drafts/{draft.pk}/").status_code == 404
+
+
+def test_a_wide_report_imports_one_column_per_session(client, report):
+    school, pupils = report["school"], report["pupils"]
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "register.csv", wide_report(pupils)))
+    response = client.post(f"/imports/drafts/{draft.pk}/", wide_mapping(school))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    preview = client.get(response["Location"]).content.decode()
+    assert "18 marks" in preview and "2025-11-19" in preview
+    client.post(f"/imports/drafts/{draft.pk}/preview/")
+    run_queued_tasks()
+    assert Mark.objects.count() == 18
+    codes = list(
+        Mark.objects.filter(enrolment__pupil=pupils[1])
+        .order_by("date", "session")
+        .values_list("code", flat=True)
+    )
+    assert codes == MARKS[1]
+
+
+def test_a_mapping_saved_as_a_profile_is_chosen_next_time(client, report):
+    school, pupils = report["school"], report["pupils"]
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", long_report(pupils)))
+    data = long_mapping(school, save="on", save_name="Our SIMS marks report", save_for=f"school:{school.pk}")
+    assert client.post(f"/imports/drafts/{draft.pk}/", data).status_code == 302
+    saved = ImportProfile.objects.get()
+    assert (saved.name, saved.school, saved.local_authority) == ("Our SIMS marks report", school, None)
+    assert AuditEvent.objects.filter(action="registers.profile.saved").count() == 1
+    client.post(f"/imports/drafts/{draft.pk}/preview/")
+    run_queued_tasks()
+
+    # Next week's report: choose the profile, no matching.
+    second = draft_of(upload(client, "report.csv", long_report(pupils)))
+    page = client.get(f"/imports/drafts/{second.pk}/").content.decode()
+    assert f'value="saved:{saved.pk}"' in page
+    response = client.post(f"/imports/drafts/{second.pk}/", {"profile": f"saved:{saved.pk}", "school": ""})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert (
+        "with the profile <strong>Our SIMS marks report</strong>"
+        in client.get(response["Location"]).content.decode()
+    )
+    client.post(f"/imports/drafts/{second.pk}/preview/")
+    run_queued_tasks()
+    second.refresh_from_db()
+    assert second.status == "done" and second.summary.startswith(
+        "18 rows: 0 created, 0 updated, 18 unchanged"
+    )
+    assert ImportRun.objects.order_by("pk").last().profile_name == "Our SIMS marks report"
+    started = AuditEvent.objects.filter(action="jobs.import.started").order_by("pk").last()
+    assert started.data["profile"] == "Our SIMS marks report"
+
+
+def test_a_profile_name_already_used_is_a_field_error(client, report):
+    school, pupils = report["school"], report["pupils"]
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", long_report(pupils)))
+    data = long_mapping(school, save="on", save_name="Weekly", save_for=f"school:{school.pk}")
+    assert client.post(f"/imports/drafts/{draft.pk}/", data).status_code == 302
+    again = draft_of(upload(client, "report.csv", long_report(pupils)))
+    page = client.post(f"/imports/drafts/{again.pk}/", {**data, "save_name": "weekly"}).content.decode()
+    assert "There is a problem" in page and "A profile called “weekly” already exists there" in page
+    assert ImportProfile.objects.count() == 1
+
+
+def test_an_unmapped_required_field_is_shown_against_its_select(client, report):
+    school, pupils = report["school"], report["pupils"]
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", long_report(pupils)))
+    response = client.post(f"/imports/drafts/{draft.pk}/", long_mapping(school, col_date=""))
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page
+    assert '<a href="#id_col_date">' in page  # the summary links to the field
+    assert 'id="id_col_date-error"' in page
+    assert "profile" not in Job.objects.get(pk=draft.pk).params
+
+
+def test_a_file_without_a_urn_column_needs_a_school(client, report, place):
+    from attend.accounts.models import Membership
+    from attend.core.tests.factories import make_user
+
+    la_officer = make_user("la", role=Membership.Role.LA_OFFICER, local_authority=place["la"])
+    client.force_login(la_officer)
+    draft = draft_of(upload(client, "report.csv", long_report(report["pupils"])))
+    page = client.post(
+        f"/imports/drafts/{draft.pk}/", long_mapping(place["school"], school="")
+    ).content.decode()
+    assert "Choose the school the report is from, or its school URN column" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.csv", b"", "The file is empty"),
+        ("report.pdf", b"%PDF-1.4\n\x00\x01\x02\xff\xfe binary \x00\n%%EOF\n", "could not be read"),
+        ("report.csv", "UPN,Surname,Date,Session,Mark\n", "has a header row but no rows of marks"),
+        ("report.zip", b"PK\x03\x04", "send a plain CSV"),
+    ],
+    ids=["empty", "not-csv", "header-only", "archive"],
+)
+def test_bad_files_are_refused_on_the_upload_page_and_nothing_is_kept(client, report, name, content, message):
+    client.force_login(report["officer"])
+    response = upload(client, name, content)
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page and message in page, page[:3000]
+    assert not Job.objects.exists()
+    assert not uploads_dir().exists() or not any(uploads_dir().iterdir())  # no job folder was kept
+
+
+def test_no_file_is_a_field_error(client, report):
+    client.force_login(report["officer"])
+    page = client.post("/imports/new/", {"kind": "profile"}).content.decode()
+    assert "Choose a file to upload" in page and not Job.objects.exists()
