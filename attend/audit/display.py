@@ -62,6 +62,7 @@ SENTENCES: dict[str, str] = {
     ),
     "registers.pupil_details.changed": "A {kind} import of {file} by {actor} changed protected details of {pupil}.",
     "registers.transfer.confirmed": "{actor} confirmed {pupil}'s move to school {to_school} from {admission_date}.",
+    "registers.profile.saved": "{actor} saved version {version} of the import profile {name} ({owner}, {layout} layout).",
     "registers.transfer.undone": "{actor} undid the enrolment at school {to_school} from {admission_date} made by an import.",
     "letters.template.saved": "{actor} saved version {version} of the {name} template ({owner}).",
     "letters.message.created": "{actor} prepared a {template} message (version {version}, {route}) for {pupil}.",

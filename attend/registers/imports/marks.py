@@ -377,6 +377,35 @@ def validate_marks(
 # ----- the service
 
 
+def _read_marks_csv(path: Path, problems: _Problems) -> tuple[pa.Table, np.ndarray | None]:
+    try:
+        with open_bytes(path) as f:
+            first_line = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    except (OSError, EOFError):  # a damaged compressed file
+        problems.add(1, "file", "the file cannot be read (damaged or not gzip-compressed CSV)")
+        problems.raise_if_any()
+    header = next(csv.reader([first_line]), [])
+    columns = check_header(header, COLUMNS, [], problems)
+    if columns is None:
+        problems.raise_if_any()
+    table = _read_fast(path, list(columns))
+    lines = None
+    if table is None:
+        table, lines = _read_slow(path, columns, problems)
+    return table, lines
+
+
+def _read_through_profile(path: Path, spec, problems: _Problems) -> tuple[pa.Table, np.ndarray]:
+    """An MIS report read through an import profile into the five columns (profiles.py); rows the reading
+    step refused are left out, their problems already in `problems`."""
+    from .profiles import read_marks
+
+    marks = read_marks(path, spec, problems)
+    if marks is None:
+        problems.raise_if_any()
+    return marks.table, marks.lines
+
+
 # Steps reported to a progress callback: (step just finished, what comes next).
 _STEPS = {"read": "Checking every mark", "validate": "Writing the marks", "write": "Committing"}
 
@@ -392,9 +421,12 @@ def import_marks(
     profile=None,
 ) -> ImportResult:
     """Import marks.csv, or (with `profile`) an MIS report read through an import profile (profiles.py)."""
-    if profile is not None:
-        raise NotImplementedError("import profiles: issue 21, attend/registers/imports/profiles.py")
     problems = _Problems(path.name)
+    profile_name = ""
+    if profile is not None:
+        from .profiles import resolve_named
+
+        profile, profile_name = resolve_named(profile, user)
     clock = [time.perf_counter()]
     phases: dict[str, float] = {}
     if progress:
@@ -408,25 +440,18 @@ def import_marks(
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(sha256_of, path)  # hashlib releases the GIL: hash while pyarrow parses
-        try:
-            with open_bytes(path) as f:
-                first_line = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
-        except (OSError, EOFError):  # a damaged compressed file
-            problems.add(1, "file", "the file cannot be read (damaged or not gzip-compressed CSV)")
-            problems.raise_if_any()
-        header = next(csv.reader([first_line]), [])
-        columns = check_header(header, COLUMNS, [], problems)
-        if columns is None:
-            problems.raise_if_any()
-        table = _read_fast(path, list(columns))
-        lines = None
-        if table is None:
-            table, lines = _read_slow(path, columns, problems)
+        if profile is not None:
+            table, lines = _read_through_profile(path, profile, problems)
+        else:
+            table, lines = _read_marks_csv(path, problems)
         n = table.num_rows
         lap("read")
         encoded = encode_columns(table)
         del table
         batch, bad = validate_marks(encoded, n, lines, scope)
+        if profile is not None:  # a wide report's row with an unknown UPN is one problem, not one per mark
+            bad.total -= len(bad.found) - len(set(bad.found))
+            bad.found = sorted(set(bad.found))
         sha256 = digest.result()
         lap("validate")
     if bad.total or problems.total:
@@ -436,7 +461,14 @@ def import_marks(
             total=bad.total + problems.total,
             out_of_scope=bad.out_of_scope,
         )
-    result = ImportResult(kind="marks", file_name=path.name, rows=len(batch), phases=phases, source=source)
+    result = ImportResult(
+        kind="marks",
+        file_name=path.name,
+        rows=len(batch),
+        phases=phases,
+        source=source,
+        profile_name=profile_name,
+    )
     with transaction.atomic():
         run = start_run("marks", path, sha256, user)
         result.created, result.updated = write_marks(batch, run=run, user=user)
