@@ -69,8 +69,12 @@ class MappingForm(forms.Form):
     save_name = forms.CharField(label="Profile name", required=False, max_length=100)
     save_for = forms.ChoiceField(label="Who can use the profile", required=False, widget=forms.RadioSelect)
 
-    def __init__(self, *args, header, suggested, fields, profiles, schools, targets, **kwargs):
+    def __init__(
+        self, *args, header, suggested, fields, profiles, schools, targets, date_formats=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if date_formats:  # the engine's, described in words
+            self.fields["date_format"].choices = [(k, v[:1].upper() + v[1:]) for k, v in date_formats.items()]
         self.profiles = {profile_key(p): p for p in profiles}
         self.fields["profile"].choices = [(OWN_MAPPING, "Match the columns myself")] + [
             (key, f"{p.name} ({'shipped with Attend' if p.shipped else p.owner})")

@@ -25,6 +25,7 @@ def _mapping_form(request: HttpRequest, opened: drafts.Opened) -> MappingForm:
         profiles=engine.profiles_for(request.user),
         schools=list(schools_visible_to(request.user).order_by("name")),
         targets=save_targets(request.user),
+        date_formats=getattr(engine, "DATE_FORMATS", None),
     )
     chosen = opened.job.params.get("profile")
     if chosen and not request.POST:  # back from the preview: the mapping as it was left

@@ -64,7 +64,7 @@ def upload(client, name: str, text: str | bytes):
     return client.post("/imports/new/", {"kind": "profile", "file": csv_file(name, text)})
 
 
-def long_mapping(school, **overrides) -> dict:
+def long_mapping(at, **overrides) -> dict:
     data = {
         "profile": "",
         "layout": "long",
@@ -75,13 +75,13 @@ def long_mapping(school, **overrides) -> dict:
         "col_code": "Mark",
         "date_format": "dd/mm/yyyy",
         "wide_header": "auto",
-        "school": str(school.urn),
+        "school": str(at.urn),
     }
     data.update(overrides)
     return data
 
 
-def wide_mapping(school, **overrides) -> dict:
+def wide_mapping(at, **overrides) -> dict:
     data = {
         "profile": "",
         "layout": "wide",
@@ -89,7 +89,7 @@ def wide_mapping(school, **overrides) -> dict:
         "col_school_urn": "",
         "date_format": "auto",
         "wide_header": "one_row",
-        "school": str(school.urn),
+        "school": str(at.urn),
     }
     data.update(overrides)
     return data
