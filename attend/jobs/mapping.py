@@ -31,7 +31,7 @@ def spec_from_form(form, sniffed, *, user):
     may not save there. Saving (if asked) goes through the engine's save_profile, which audits it."""
     engine = drafts.engine()
     data = form.cleaned_data
-    school = data.get("school") or ""
+    school = data.get("school") or _only_school(user)
     chosen = form.chosen_profile()
     if chosen is not None:
         spec, name = _copy(chosen.spec), chosen.name
@@ -62,6 +62,12 @@ def spec_from_form(form, sniffed, *, user):
     if data.get("save"):
         name = _save(spec, data["save_name"].strip(), data["save_for"], user=user)
     return spec, name
+
+
+def _only_school(user) -> str:
+    """The URN of the user's one school, if they see exactly one ("" otherwise: they choose)."""
+    urns = list(schools_visible_to(user).values_list("urn", flat=True)[:2])
+    return str(urns[0]) if len(urns) == 1 else ""
 
 
 def _field_of(words: str, fields: dict[str, str]) -> str | None:

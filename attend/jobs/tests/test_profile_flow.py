@@ -195,3 +195,48 @@ def test_no_file_is_a_field_error(client, report):
     client.force_login(report["officer"])
     page = client.post("/imports/new/", {"kind": "profile"}).content.decode()
     assert "Choose a file to upload" in page and not Job.objects.exists()
+
+
+def test_a_shipped_profile_reads_the_report_without_matching(client, report):
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "register.csv", wide_report(report["pupils"])))
+    shipped = "shipped:Generic wide register (UPN, one column per session)"
+    assert f'value="{shipped}"' in client.get(f"/imports/drafts/{draft.pk}/").content.decode()
+    response = client.post(f"/imports/drafts/{draft.pk}/", {"profile": shipped})  # the officer's one school
+    assert response.status_code == 302, response.content.decode()[:3000]
+    preview = client.get(response["Location"]).content.decode()
+    assert "with the profile <strong>Generic wide register" in preview and "18 marks" in preview
+    client.post(f"/imports/drafts/{draft.pk}/preview/")
+    run_queued_tasks()
+    assert Mark.objects.count() == 18
+    assert ImportRun.objects.get().profile_name == "Generic wide register (UPN, one column per session)"
+
+
+def test_the_preview_shows_the_first_problems_and_offers_no_import(client, report):
+    pupils = report["pupils"]
+    client.force_login(report["officer"])
+    text = long_report(pupils).replace("17/11/2025,Morning,/", "31/11/2025,Morning,/", 1)
+    text = text.replace("18/11/2025,Afternoon,O", "18/11/2025,Afternoon,ZZ", 1)
+    draft = draft_of(upload(client, "report.csv", text))
+    client.post(f"/imports/drafts/{draft.pk}/", long_mapping(report["school"]))
+    page = client.get(f"/imports/drafts/{draft.pk}/preview/").content.decode()
+    assert "There are problems in the file" in page and "2 problems found" in page
+    assert re.search(r"report\.csv:\d+: date: ", page) and re.search(r"report\.csv:\d+: code: ", page)
+    assert ">Import</button>" not in page
+    # Importing anyway (a crafted request) fails in the job with every problem, writing nothing.
+    client.post(f"/imports/drafts/{draft.pk}/preview/")
+    run_queued_tasks()
+    draft.refresh_from_db()
+    assert draft.status == "failed" and draft.problems_total == 2 and not Mark.objects.exists()
+
+
+def test_a_long_report_of_marks_for_a_pupil_of_another_school_is_a_problem_in_the_preview(
+    client, report, place
+):
+    other_pupils = pupils_at(place["other"], 1)
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", long_report(report["pupils"][:1] + other_pupils)))
+    client.post(f"/imports/drafts/{draft.pk}/", long_mapping(report["school"]))
+    page = client.get(f"/imports/drafts/{draft.pk}/preview/").content.decode()
+    assert "6 problems found" in page and ">Import</button>" not in page
+    assert not Mark.objects.exists()
