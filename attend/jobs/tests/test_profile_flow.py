@@ -240,3 +240,25 @@ def test_a_long_report_of_marks_for_a_pupil_of_another_school_is_a_problem_in_th
     page = client.get(f"/imports/drafts/{draft.pk}/preview/").content.decode()
     assert "6 problems found" in page and ">Import</button>" not in page
     assert not Mark.objects.exists()
+
+
+def test_a_wide_report_of_six_weeks_shows_its_columns_in_a_scrolling_table_and_imports(client, report):
+    """A register report as wide as half a term: 60 session columns, one row per pupil."""
+    import datetime as dt
+
+    pupils = report["pupils"]
+    days = [dt.date(2025, 10, 6) + dt.timedelta(days=n) for n in range(40)]
+    days = [d for d in days if d.weekday() < 5][:30]
+    header = "UPN,Name," + ",".join(f"{d:%a %d/%m/%Y} {s}" for d in days for s in ("AM", "PM"))
+    rows = [f"{p.upn},{p.legal_surname}," + ",".join(["/", "\\"] * len(days)) for p in pupils]
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "half-term.csv", "\n".join([header, *rows]) + "\n"))
+    page = client.get(f"/imports/drafts/{draft.pk}/").content.decode()
+    assert 'class="attend-table-wrap" tabindex="0" role="region"' in page and "Fri 14/11/2025 PM" in page
+    assert selected(page, "col_upn") == "UPN"
+    response = client.post(f"/imports/drafts/{draft.pk}/", wide_mapping(report["school"], wide_header="auto"))
+    preview = client.get(response["Location"]).content.decode()
+    assert "180 marks" in preview and preview.count('<tr class="govuk-table__row">') == 21  # header + 20 rows
+    client.post(f"/imports/drafts/{draft.pk}/preview/")
+    run_queued_tasks()
+    assert Mark.objects.count() == 180
