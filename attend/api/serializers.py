@@ -48,6 +48,17 @@ class AlertQuery(serializers.Serializer):
 class ImportRequest(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KINDS)
     file = serializers.FileField(allow_empty_file=True, max_length=200)
+    profile = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="marks only: the name of an import profile to read an MIS report through (docs/import-profiles.md)",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("profile") and attrs["kind"] != "marks":
+            raise serializers.ValidationError({"profile": ["An import profile reads marks files only."]})
+        return attrs
 
 
 # --- responses --------------------------------------------------------------------------------------------------

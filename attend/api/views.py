@@ -285,7 +285,8 @@ def _store(upload, folder: Path, kind: str) -> Path:
     responses={201: s.ImportResultSerializer, 413: s.ErrorSerializer, **WRITE_ERRORS},
 )
 class ImportCreate(ApiView):
-    """Import one file (multipart: `kind`, `file`). All or nothing: 400 lists every problem as
+    """Import one file (multipart: `kind`, `file`, and for marks optionally `profile`, the name of an import
+    profile that reads an MIS report; 400 for a profile unknown to you). All or nothing: 400 lists every problem as
     `file:line: field: reason` and nothing is written. The file may only name schools and pupils in your scope.
     It may be compressed once (.gz, .bz2, .lz4, .zst); 413 if it is larger than the upload limit as sent or once
     decompressed (docs/api.md)."""
@@ -303,10 +304,11 @@ class ImportCreate(ApiView):
         serializer = s.ImportRequest(data=data)
         serializer.is_valid(raise_exception=True)
         kind, upload = serializer.validated_data["kind"], serializer.validated_data["file"]
+        profile = serializer.validated_data.get("profile") or None
         with tempfile.TemporaryDirectory(prefix="attend-api-") as tmp:
             path = _store(upload, Path(tmp), kind)
             try:  # every row is checked against the caller's scope by the importer that reads it
-                result = import_file(kind, path, user=request.user, source="api")
+                result = import_file(kind, path, user=request.user, source="api", profile=profile)
             except ImportFailed as failed:
                 if failed.out_of_scope:
                     raise ImportRefused(

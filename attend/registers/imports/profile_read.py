@@ -83,16 +83,23 @@ def _looks_like_header(record: list[str], known: set[str]) -> bool:
     return named >= 1 or dated >= 2
 
 
-def find_header(path: Path, known: set[str], header_line: int = 0) -> tuple[int, list[str]] | None:
+def find_header(
+    path: Path, known: set[str], header_line: int = 0, two_rows=None
+) -> tuple[int, list[str]] | None:
     """(line, cells) of the header row: the given line, or the first row that names a known column (or carries
-    two or more session headers), or failing that the first row with two or more cells filled."""
+    two or more session headers), or failing that the first row with two or more cells filled. When that row
+    is the second of a two-row header (`two_rows(row above, row)`: a date row above an AM/PM row), the first."""
     rows = _head_rows(path)
     if header_line:
         return next(((n, r) for n, r in rows if n == header_line), None)
-    for n, record in rows:
-        if _looks_like_header(record, known):
-            return n, record
-    return next(((n, r) for n, r in rows if _filled(r) >= 2), None)
+    found = next(((n, r) for n, r in rows if _looks_like_header(r, known)), None)
+    if found is None:
+        found = next(((n, r) for n, r in rows if _filled(r) >= 2), None)
+    if found is not None and two_rows is not None:
+        above = dict(rows).get(found[0] - 1)
+        if above is not None and two_rows(above, found[1]):
+            return found[0] - 1, above
+    return found
 
 
 def _fast_body(path: Path, skip: int, width: int) -> pa.Table | None:
@@ -142,7 +149,7 @@ def read_grid(path: Path, problems: Problems, *, known: set[str], header_line: i
             bad_line, "file", "the file is not UTF-8 text (save it from the MIS or Excel as CSV UTF-8)"
         )
         return None
-    found = find_header(path, known, header_line)
+    found = find_header(path, known, header_line, two_rows)
     if found is None:
         what = f"line {header_line} is not in the file" if header_line else "no header row was found"
         problems.add(header_line or 1, "header", what)
@@ -224,10 +231,10 @@ def long_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
     body, lines = grid.body, grid.lines
     cols = {f: _clean(body.column(i)).combine_chunks() for f, i in where.items()}
     n = len(lines)
-    # A repeated header (reports print it on every page) is skipped, not a problem.
-    repeat = np.zeros(n, dtype=bool)
+    # A repeated header (reports print it on every page: every mapped cell is its header) is skipped.
+    repeat = np.ones(n, dtype=bool)
     for f, i in where.items():
-        repeat |= np.asarray(
+        repeat &= np.asarray(
             pc.equal(pc.utf8_lower(cols[f]), header_name(grid.header[i])).to_numpy(zero_copy_only=False),
             dtype=bool,
         )

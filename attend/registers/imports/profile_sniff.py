@@ -66,7 +66,7 @@ def sniff(path, *, rows: int = 20) -> Sniffed:
 
     path = Path(path)
     notes: list[str] = []
-    found = find_header(path, KNOWN_HEADERS)
+    found = find_header(path, KNOWN_HEADERS, two_rows=is_two_rows)
     if found is None:
         spec = ProfileSpec(layout="long", columns={})
         return Sniffed([], [], 0, "long", spec, ["No header row was found: is this a CSV file?"])
@@ -77,7 +77,8 @@ def sniff(path, *, rows: int = 20) -> Sniffed:
     labels = list(header)
     if two_rows:
         second = head[line + 1]
-        labels = [a if a.strip() else (second[i] if i < len(second) else "") for i, a in enumerate(header)]
+        second = second + [""] * (len(header) - len(second))
+        labels = [second[i] if second[i].strip() else a for i, a in enumerate(header)]
     body_start = line + (2 if two_rows else 1)
     sample = [r for n, r in sorted(head.items()) if n >= body_start and any(c.strip() for c in r)]
     sample = [r for r in sample if [header_name(c) for c in r] != [header_name(c) for c in header]][:rows]

@@ -121,6 +121,8 @@ def wide_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
         urn = _clean(body.column(where["school_urn"])).combine_chunks().filter(keep_arr)
         if "school_urn" in spec.fill_down:
             urn = fill_down(urn)
+        else:
+            bad_rows |= blank_below_filled(urn, lines, "school_urn", "school URN", problems)
     return _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems)
 
 

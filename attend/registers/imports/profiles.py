@@ -29,7 +29,7 @@ from attend.core.locking import VersionConflict, update_if_version
 from attend.registers.models import ImportProfile
 
 from .common import MAX_PROBLEMS_KEPT, ImportFailed, Problem, Problems
-from .profile_dates import DATE_FORMATS
+from .profile_dates import DATE_FORMATS, parse_session
 from .scope import ImportScope
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "profiles"
@@ -167,7 +167,9 @@ def read_marks(path: Path, spec: ProfileSpec, problems: Problems):
         mode = spec.wide_header
 
         def two_rows(header, next_row):
-            return mode == "two_rows" or (mode == "auto" and is_two_rows(header, next_row, spec.date_format))
+            if mode == "two_rows":  # the row under it must still be an AM/PM row
+                return bool(next_row) and any(c.strip() and parse_session(c) for c in next_row)
+            return mode == "auto" and is_two_rows(header, next_row, spec.date_format)
     else:
 
         def two_rows(header, next_row):

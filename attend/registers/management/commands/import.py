@@ -21,8 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=[*KINDS, "users"])
         parser.add_argument("file")
         parser.add_argument("--user", help="username to record as the importer")
+        parser.add_argument(
+            "--profile",
+            help="marks only: read an MIS report through this import profile (docs/import-profiles.md)",
+        )
 
-    def handle(self, *args, kind: str, file: str, user: str | None = None, **options):
+    def handle(
+        self, *args, kind: str, file: str, user: str | None = None, profile: str | None = None, **options
+    ):
         if (
             kind == "users"
         ):  # accounts are not register data: attend.accounts.provisioning validates and audits
@@ -35,8 +41,10 @@ class Command(BaseCommand):
             importer = get_user_model().objects.filter(username=user).first()
             if importer is None:
                 raise CommandError(f"no user called {user!r}")
+        if profile and kind != "marks":
+            raise CommandError("--profile reads marks files only")
         try:
-            result = import_file(kind, file, user=importer)
+            result = import_file(kind, file, user=importer, profile=profile or None)
         except ImportFailed as failed:
             for message in failed.messages[:SHOW_PROBLEMS]:
                 self.stderr.write(message)
