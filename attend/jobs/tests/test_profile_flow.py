@@ -201,7 +201,9 @@ def test_a_shipped_profile_reads_the_report_without_matching(client, report):
     client.force_login(report["officer"])
     draft = draft_of(upload(client, "register.csv", wide_report(report["pupils"])))
     shipped = "shipped:Generic wide register (UPN, one column per session)"
-    assert f'value="{shipped}"' in client.get(f"/imports/drafts/{draft.pk}/").content.decode()
+    page = client.get(f"/imports/drafts/{draft.pk}/").content.decode()
+    assert f'value="{shipped}"' in page
+    assert "Not a supplier&#x27;s documented shape" in page  # what each profile reads, in a details
     response = client.post(f"/imports/drafts/{draft.pk}/", {"profile": shipped})  # the officer's one school
     assert response.status_code == 302, response.content.decode()[:3000]
     preview = client.get(response["Location"]).content.decode()
