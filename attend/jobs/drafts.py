@@ -16,7 +16,9 @@ attend.registers.imports.profiles.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from attend.core.scoping import schools_visible_to
 
 from .files import delete_upload, uploads_dir
 from .models import Job
-from .uploads import UploadRefused, store_upload
+from .uploads import CHUNK, UploadRefused, max_expanded_bytes, open_private, size_text, store_upload
 
 PROFILE_KIND = "profile"
 SAMPLE_ROWS = 20
@@ -86,6 +88,41 @@ def sniff_or_refuse(path: Path, name: str):
     return sniffed
 
 
+def as_utf8(path: Path) -> list[str]:
+    """Store the file as UTF-8. Excel's "CSV" and many MIS exports are Windows-1252 ("ANSI") text, where a name
+    like Renée is not UTF-8: such a file is rewritten as UTF-8, chunk by chunk (one byte is one character, so no
+    character is split). Returns a note for the page, or nothing when the file already was UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return []
+    except UnicodeDecodeError:
+        pass
+    converted = path.with_name(path.name + ".utf8")
+    try:
+        with path.open("rb") as f, open_private(converted) as out:
+            while chunk := f.read(CHUNK):
+                out.write(chunk.decode("cp1252", errors="strict").encode("utf-8"))
+    except UnicodeDecodeError:
+        converted.unlink(missing_ok=True)
+        return []  # not text in either: the reading says so
+    if converted.stat().st_size > max_expanded_bytes():
+        converted.unlink(missing_ok=True)
+        raise UploadRefused(
+            f"{path.name} is larger than {size_text(max_expanded_bytes())} once read as UTF-8 text, the most "
+            "Attend imports from one file. Nothing was imported.",
+            too_large=True,
+        )
+    os.replace(converted, path)
+    return [
+        "The file was saved as Windows (ANSI) text, not UTF-8: Attend read it as Windows text. Check that names "
+        "with accents look right in the rows below."
+    ]
+
+
 @transaction.atomic
 def draft_start(*, user, upload: UploadedFile) -> Job:
     """Store an uploaded register report as a draft import. UploadRefused (nothing kept) if it is too large,
@@ -103,12 +140,15 @@ def draft_start(*, user, upload: UploadedFile) -> Job:
     folder = uploads_dir() / str(job.pk)
     try:
         path = store_upload(upload, folder, default_name="register.csv")
+        notes = as_utf8(path)
         sniff_or_refuse(path, path.name)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     job.title = f"Import marks from {path.name}"
-    job.params.update(file_name=path.name, path=str(path.relative_to(settings.VAR_DIR)), sent_as=upload.name)
+    job.params.update(
+        file_name=path.name, path=str(path.relative_to(settings.VAR_DIR)), sent_as=upload.name, notes=notes
+    )
     job.save(update_fields=["title", "params"])
     return job
 
@@ -176,7 +216,9 @@ def draft_import(job: Job, *, user) -> Job:
     """Queue the draft's import with its profile (attend.jobs.tasks.run_import), audited as jobs.import.started."""
     from .tasks import run_import
 
-    job = Job.objects.select_for_update().get(pk=job.pk, status=Job.Status.DRAFT, created_by=user)
+    job = Job.objects.select_for_update().filter(pk=job.pk, status=Job.Status.DRAFT, created_by=user).first()
+    if job is None:  # imported by a second click meanwhile, or expired
+        raise Http404("No such upload.")
     profile = job.params.get("profile")
     if not profile:
         raise ValueError("Choose how to read the file first.")

@@ -264,3 +264,43 @@ def test_a_wide_report_of_six_weeks_shows_its_columns_in_a_scrolling_table_and_i
     client.post(f"/imports/drafts/{draft.pk}/preview/")
     run_queued_tasks()
     assert Mark.objects.count() == 180
+
+
+def test_a_windows_text_report_is_read_as_windows_text_and_says_so(client, report):
+    """Excel's and many MIS's "CSV" is Windows-1252: an accented name is not UTF-8."""
+    pupils = report["pupils"]
+    text = long_report(pupils).replace(pupils[0].legal_surname, "Renée")
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", text.encode("cp1252")))
+    page = client.get(f"/imports/drafts/{draft.pk}/").content.decode()
+    assert "saved as Windows (ANSI) text" in page and "Renée" in page
+    client.post(f"/imports/drafts/{draft.pk}/", long_mapping(report["school"]))
+    client.post(f"/imports/drafts/{draft.pk}/preview/")
+    run_queued_tasks()
+    assert Mark.objects.count() == 18
+
+
+def test_a_second_click_on_import_queues_nothing_more(client, report):
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", long_report(report["pupils"])))
+    client.post(f"/imports/drafts/{draft.pk}/", long_mapping(report["school"]))
+    assert client.post(f"/imports/drafts/{draft.pk}/preview/").status_code == 302
+    assert client.post(f"/imports/drafts/{draft.pk}/preview/").status_code == 404
+    assert run_queued_tasks() == 1
+    assert AuditEvent.objects.filter(action="jobs.import.started").count() == 1
+
+
+def test_a_report_over_the_upload_limit_is_refused_and_nothing_kept(client, report, settings):
+    settings.ATTEND_UPLOAD_MAX_BYTES = 200
+    client.force_login(report["officer"])
+    page = upload(client, "report.csv", long_report(report["pupils"])).content.decode()
+    assert "There is a problem" in page and "The file is larger than 200 bytes" in page
+    assert not Job.objects.exists()
+
+
+def test_a_draft_whose_file_has_gone_says_to_upload_again(client, report):
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", long_report(report["pupils"])))
+    (uploads_dir() / str(draft.pk) / "report.csv").unlink()
+    response = client.get(f"/imports/drafts/{draft.pk}/")
+    assert response.status_code == 404
