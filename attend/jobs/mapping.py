@@ -25,7 +25,7 @@ def _copy(spec):
     return drafts.engine().ProfileSpec.from_json(spec.to_json())
 
 
-def spec_from_form(form, sniffed, *, user):
+def spec_from_form(form, *, user):
     """(spec, profile name) from a valid MappingForm. Raises MappingRefused with the field errors: an
     unmapped required field, no school for a file without a URN column, a name already used, a profile the user
     may not save there. Saving (if asked) goes through the engine's save_profile, which audits it."""
@@ -40,7 +40,8 @@ def spec_from_form(form, sniffed, *, user):
             layout=data["layout"],
             columns=form.columns(),
             date_format=data["date_format"],
-            header_line=getattr(sniffed, "header_line", 0) or 0,
+            # 0: found afresh in each file (next week's report may have another number of title lines).
+            header_line=0,
             wide_header=data.get("wide_header") or "auto",
         )
         name = ""

@@ -47,7 +47,7 @@ def draft_map(request: HttpRequest, pk: int) -> HttpResponse:
     form = _mapping_form(request, opened)
     if request.method == "POST" and form.is_valid():
         try:
-            spec, name = spec_from_form(form, opened.sniffed, user=request.user)
+            spec, name = spec_from_form(form, user=request.user)
         except MappingRefused as refused:
             for field, message in refused.errors:
                 form.add_error(field, message)

@@ -48,6 +48,12 @@ def test_an_mis_report_is_uploaded_matched_previewed_and_imported(browser, live_
     sign_in(page, base, w["officer"].username, PASSWORD)
 
     page.goto(base + "/imports/new/")
+    page.get_by_role("link", name="How to lay out the file").click()
+    page.get_by_role("heading", name="How to lay out the file").wait_for()
+    fits(page, width)
+    check_accessibility(page, f"profiles-00-help-{width}")
+    page.get_by_role("link", name="Back to import a file").click()
+    fits(page, width)
     page.get_by_label("Register report from your MIS (any layout)").check()
     page.get_by_label("Upload a file").set_input_files(str(w["report"]))
     fits(page, width)
