@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .common import Problems, header_name, is_gzip, non_utf8_line, open_text
+from .common import Problems, header_name, is_gzip, non_utf8_line, open_bytes, open_text
 from .profile_dates import SESSION_REASON, date_problem, parse_any_date, parse_header, parse_session
 
+NOT_TEXT = "the file is neither UTF-8 nor Windows-1252 text (save it from the MIS or Excel as CSV)"
 # How far down a file the header is looked for (report titles, filters, run dates above it).
 HEADER_SEARCH_LINES = 60
 
@@ -51,6 +54,26 @@ class Marks:
     lines: np.ndarray
     order: np.ndarray  # sorts rows as the file shows them (line, then column for a wide report)
     skipped_headers: list[int] = field(default_factory=list)  # lines of repeated header rows (not problems)
+
+
+@contextmanager
+def readable_copy(path: Path):
+    """The file as UTF-8: itself, or (a file that is not UTF-8 but is Windows-1252, as Excel's plain "CSV" saves
+    it) a UTF-8 copy for as long as the block runs; None if it is neither. Only the text changes encoding: lines
+    stay where they were, and UPNs, dates and codes are plain ASCII in both."""
+    if non_utf8_line(path) is None:
+        yield path
+        return
+    try:
+        with open_bytes(path) as f:
+            text = f.read().decode("cp1252")
+    except (UnicodeDecodeError, OSError, EOFError):
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="attend-profile-") as tmp:
+        copy = Path(tmp) / path.name.removesuffix(".gz")
+        copy.write_text(text, encoding="utf-8", newline="")
+        yield copy
 
 
 def _head_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -145,9 +168,7 @@ def read_grid(path: Path, problems: Problems, *, known: set[str], header_line: i
     """The grid, or None (with a problem) if the file cannot be read. `two_rows(header, next_row) -> bool` says
     whether the header continues on the next row (a wide report's AM/PM row under its date row)."""
     if (bad_line := non_utf8_line(path)) is not None:
-        problems.add(
-            bad_line, "file", "the file is not UTF-8 text (save it from the MIS or Excel as CSV UTF-8)"
-        )
+        problems.add(bad_line, "file", NOT_TEXT)
         return None
     found = find_header(path, known, header_line, two_rows)
     if found is None:
@@ -241,6 +262,11 @@ def long_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
     blank = np.ones(n, dtype=bool)
     for f in where:
         blank &= np.asarray(pc.equal(cols[f], "").to_numpy(zero_copy_only=False), dtype=bool)
+    if spec.no_mark:  # a row whose code means "no mark" carries no mark
+        blank |= np.asarray(
+            pc.is_in(cols["code"], pa.array(spec.no_mark, pa.string())).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
     keep = ~(repeat | blank)
     skipped = lines[repeat].tolist()
     lines = lines[keep]

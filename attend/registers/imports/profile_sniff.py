@@ -12,7 +12,7 @@ from attend.registers.codes import valid_codes
 
 from .common import header_name
 from .profile_dates import parse_any_date, parse_header, parse_session
-from .profile_read import _head_rows, find_header
+from .profile_read import _head_rows, find_header, readable_copy
 from .profile_wide import is_two_rows, session_cells
 
 # Header names (case-folded) that say what a column holds. UPN only for the pupil: admission numbers and MIS ids
@@ -64,7 +64,16 @@ def _by_values(columns: dict[int, list[str]], taken: set[int]) -> dict[str, int]
 def sniff(path, *, rows: int = 20) -> Sniffed:
     from .profiles import ProfileSpec
 
-    path = Path(path)
+    with readable_copy(Path(path)) as readable:
+        if readable is None:
+            spec = ProfileSpec(layout="long", columns={})
+            return Sniffed([], [], 0, "long", spec, ["The file is neither UTF-8 nor Windows-1252 text."])
+        return _sniff(readable, rows)
+
+
+def _sniff(path: Path, rows: int) -> Sniffed:
+    from .profiles import ProfileSpec
+
     notes: list[str] = []
     found = find_header(path, KNOWN_HEADERS, two_rows=is_two_rows)
     if found is None:

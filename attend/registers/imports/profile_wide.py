@@ -123,10 +123,10 @@ def wide_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
             urn = fill_down(urn)
         else:
             bad_rows |= blank_below_filled(urn, lines, "school_urn", "school URN", problems)
-    return _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems)
+    return _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems, spec.no_mark)
 
 
-def _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems: Problems) -> Marks:
+def _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems: Problems, no_mark=()) -> Marks:
     n, k = len(lines), len(sessions)
     codes = pa.chunked_array(marks, pa.string()) if marks else pa.chunked_array([], pa.string())
     dates = pa.chunked_array([pa.repeat(pa.scalar(d), n) for _, d, _, _ in sessions], pa.string())
@@ -136,7 +136,7 @@ def _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems: Problem
     all_lines = np.tile(lines, k)
     column = np.repeat(np.arange(k, dtype=np.int64), n)
     # A blank cell is "no mark"; a row already refused (blank UPN under a filled one) adds nothing more.
-    keep = ~_mask(pc.equal(codes, "")) & ~np.tile(bad_rows, k)
+    keep = ~_mask(pc.is_in(codes, pa.array(["", *no_mark], pa.string()))) & ~np.tile(bad_rows, k)
     # Codes are checked here, per distinct value, so a problem can name the column it is in.
     encoded = pc.dictionary_encode(codes).combine_chunks() if k else None
     if encoded is not None and len(encoded):

@@ -26,6 +26,7 @@ from attend import audit
 from attend.accounts import identity
 from attend.accounts.permissions import PERMISSIONS
 from attend.core.locking import VersionConflict, update_if_version
+from attend.registers.codes import valid_codes
 from attend.registers.models import ImportProfile
 
 from .common import MAX_PROBLEMS_KEPT, ImportFailed, Problem, Problems
@@ -65,6 +66,12 @@ class ProfileSpec:
     # Fields whose blank cells take the value above (a report that prints a pupil's UPN once over several rows,
     # as merged cells). Without it, such a blank is a problem: Attend does not guess silently.
     fill_down: list[str] = field(default_factory=list)
+    # Cell values that mean "no mark" (e.g. "-" where a report prints one for a session not yet marked): such a
+    # wide cell is no mark, such a long row is skipped. Blank is always no mark in a wide report.
+    no_mark: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.no_mark = [v.strip() for v in self.no_mark if v.strip()]
 
     def required(self) -> list[str]:
         fields = ["upn", "date", "session", "code"] if self.layout == "long" else ["upn"]
@@ -99,6 +106,8 @@ class ProfileSpec:
             raise ProfileError(f"unknown Attend field(s): {', '.join(unknown)}")
         if self.school_urn and not self.school_urn.isdigit():
             raise ProfileError(f"the school's URN must be digits, not {self.school_urn!r}")
+        if valid := sorted(set(self.no_mark) & valid_codes()):
+            raise ProfileError(f"{', '.join(valid)} is a register code, so it cannot also mean no mark")
         if self.header_line < 0:
             raise ProfileError("the header line must be 0 (find it) or a line number")
 
@@ -111,6 +120,7 @@ class ProfileSpec:
             "header_line": self.header_line,
             "wide_header": self.wide_header,
             "fill_down": list(self.fill_down),
+            "no_mark": list(self.no_mark),
         }
 
     @classmethod
@@ -126,6 +136,7 @@ class ProfileSpec:
                 header_line=int(data.get("header_line", 0) or 0),
                 wide_header=str(data.get("wide_header", "auto")),
                 fill_down=[str(f) for f in data.get("fill_down", [])],
+                no_mark=[str(v) for v in data.get("no_mark", [])],
             )
         except (TypeError, ValueError) as error:
             raise ProfileError(f"the profile cannot be read: {error}") from None
@@ -150,7 +161,7 @@ class NamedProfile:
 def read_marks(path: Path, spec: ProfileSpec, problems: Problems):
     """The file read through `spec` as profile_read.Marks (canonical table, lines, display order), or None when
     nothing can be read (the problems say why)."""
-    from .profile_read import long_marks, read_grid
+    from .profile_read import NOT_TEXT, long_marks, read_grid, readable_copy
     from .profile_wide import is_two_rows, wide_marks
 
     spec.check()
@@ -175,7 +186,11 @@ def read_marks(path: Path, spec: ProfileSpec, problems: Problems):
         def two_rows(header, next_row):
             return False
 
-    grid = read_grid(path, problems, known=known, header_line=spec.header_line, two_rows=two_rows)
+    with readable_copy(path) as readable:
+        if readable is None:
+            problems.add(1, "file", NOT_TEXT)
+            return None
+        grid = read_grid(readable, problems, known=known, header_line=spec.header_line, two_rows=two_rows)
     if grid is None:
         return None
     return (wide_marks if spec.layout == "wide" else long_marks)(grid, spec, problems)

@@ -10,7 +10,7 @@ import pytest
 
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.imports.profile_dates import parse_any_date, parse_header, parse_session
-from attend.registers.imports.profiles import ProfileSpec, preview, sniff
+from attend.registers.imports.profiles import ProfileError, ProfileSpec, preview, sniff
 from attend.registers.models import Mark
 
 from .factories import make_enrolment, make_pupil, make_school
@@ -75,11 +75,22 @@ def test_header_cells_that_are_not_sessions():
     assert parse_header("Fri 21/11/2025 PM").date == dt.date(2025, 11, 21)
 
 
-def test_a_file_that_is_not_utf8_is_refused_on_its_line(tmp_path, ada):
+def test_a_windows_1252_file_is_read_and_a_file_in_neither_encoding_is_refused(tmp_path, ada):
+    upn = ada.pupil.upn
     path = tmp_path / "r.csv"
-    path.write_bytes(f"UPN,Date,Session,Mark\n{ada.pupil.upn},19/11/2025,AM,/\nÉlodie,,,\n".encode("cp1252"))
-    assert refused(path, LONG) == [
-        "r.csv:3: file: the file is not UTF-8 text (save it from the MIS or Excel as CSV UTF-8)"
+    path.write_bytes(
+        f"Register – Année 5\nUPN,Name,Date,Session,Mark\n{upn},Zoë,19/11/2025,AM,/\n".encode("cp1252")
+    )
+    assert sniff(path).header == ["UPN", "Name", "Date", "Session", "Mark"]
+    assert sniff(path).rows == [[upn, "Zoë", "19/11/2025", "AM", "/"]]
+    shown = preview(path, LONG)
+    assert (shown.problems, shown.rows[0]["line"]) == ([], 3)
+    assert import_file("marks", path, profile=LONG).rows == 1
+    path.write_bytes(b"UPN,Date,Session,Mark\n\x81\x8d,19/11/2025,AM,/\n")  # undefined in Windows-1252
+    with pytest.raises(ImportFailed) as failed:
+        import_file("marks", path, profile=LONG)
+    assert failed.value.messages == [
+        "r.csv:1: file: the file is neither UTF-8 nor Windows-1252 text (save it from the MIS or Excel as CSV)"
     ]
 
 
@@ -171,3 +182,22 @@ def test_a_header_only_report_imports_nothing(tmp_path, ada):
     path.write_text("UPN,Date,Session,Mark\n", encoding="utf-8")
     result = import_file("marks", path, profile=LONG)
     assert (result.rows, result.created) == (0, 0)
+
+
+def test_a_value_the_profile_says_means_no_mark(tmp_path, ada):
+    upn = ada.pupil.upn
+    wide = tmp_path / "w.csv"
+    wide.write_text(f"UPN,19/11/2025 AM,19/11/2025 PM,20/11/2025 AM\n{upn},/,-,-\n", encoding="utf-8")
+    assert refused(wide, WIDE) == [
+        "w.csv:2: code (19/11/2025 PM): unknown code '-'",
+        "w.csv:2: code (20/11/2025 AM): unknown code '-'",
+    ]
+    assert import_file("marks", wide, profile=ProfileSpec(**{**WIDE.to_json(), "no_mark": ["-"]})).rows == 1
+    long = tmp_path / "r.csv"
+    long.write_text(
+        f"UPN,Date,Session,Mark\n{upn},20/11/2025,PM,-\n{upn},20/11/2025,AM,/\n", encoding="utf-8"
+    )
+    result = import_file("marks", long, profile=ProfileSpec(**{**LONG.to_json(), "no_mark": [" - "]}))
+    assert (result.rows, result.created) == (1, 1)
+    with pytest.raises(ProfileError, match="N is a register code, so it cannot also mean no mark"):
+        ProfileSpec.from_json({**LONG.to_json(), "no_mark": ["N"]})
