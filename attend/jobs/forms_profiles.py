@@ -60,6 +60,14 @@ class MappingForm(forms.Form):
     wide_header = forms.ChoiceField(
         label="Session headers (one row per pupil only)", choices=WIDE_HEADERS, initial="auto"
     )
+    fill_upn = forms.BooleanField(
+        label="Each pupil's UPN is printed once, with blank cells below it for the same pupil",
+        required=False,
+        help_text="Reports with merged cells export them as blanks. Without this, a blank UPN is a problem.",
+    )
+    fill_date = forms.BooleanField(
+        label="Each date is printed once, with blank cells below it for the same day", required=False
+    )
     school = forms.ChoiceField(
         label="Which school the report is from",
         required=False,
@@ -113,6 +121,10 @@ class MappingForm(forms.Form):
             if self.cleaned_data.get(name) and field in keep:
                 out[field] = self.cleaned_data[name]
         return out
+
+    def fill_down(self) -> list[str]:
+        wanted = [("upn", "fill_upn"), ("date", "fill_date")]
+        return [field for field, name in wanted if self.cleaned_data.get(name)]
 
     def clean(self):
         data = super().clean()

@@ -43,6 +43,7 @@ def spec_from_form(form, *, user):
             # 0: found afresh in each file (next week's report may have another number of title lines).
             header_line=0,
             wide_header=data.get("wide_header") or "auto",
+            fill_down=form.fill_down(),
         )
         name = ""
     if not spec.columns.get("school_urn"):

@@ -34,6 +34,8 @@ def _mapping_form(request: HttpRequest, opened: drafts.Opened) -> MappingForm:
             layout=spec.get("layout", "long"),
             date_format=spec.get("date_format", "auto"),
             wide_header=spec.get("wide_header", "auto"),
+            fill_upn="upn" in spec.get("fill_down", []),
+            fill_date="date" in spec.get("fill_down", []),
             **{f"col_{k}": v for k, v in (spec.get("columns") or {}).items()},
         )
         if spec.get("school_urn"):

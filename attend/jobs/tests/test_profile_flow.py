@@ -304,3 +304,31 @@ def test_a_draft_whose_file_has_gone_says_to_upload_again(client, report):
     (uploads_dir() / str(draft.pk) / "report.csv").unlink()
     response = client.get(f"/imports/drafts/{draft.pk}/")
     assert response.status_code == 404
+
+
+def test_merged_cells_are_a_problem_until_the_mapping_says_to_fill_them_down(client, report):
+    pupils = report["pupils"]
+    lines = long_report(pupils).splitlines()
+    # The report prints each pupil's UPN on their first row only (merged cells, exported as blanks).
+    merged = [
+        line if i < 3 or (i - 3) % 6 == 0 else "," + line.split(",", 1)[1] for i, line in enumerate(lines)
+    ]
+    client.force_login(report["officer"])
+    draft = draft_of(upload(client, "report.csv", "\n".join(merged) + "\n"))
+    client.post(f"/imports/drafts/{draft.pk}/", long_mapping(report["school"]))
+    page = client.get(f"/imports/drafts/{draft.pk}/preview/").content.decode()
+    assert "15 problems found" in page and "merged cells exported as blanks?" in page
+    assert ">Import</button>" not in page
+
+    back = client.get(f"/imports/drafts/{draft.pk}/").content.decode()  # the mapping as it was left
+    assert selected(back, "col_date") == "Date" and selected(back, "date_format") == "dd/mm/yyyy"
+    client.post(f"/imports/drafts/{draft.pk}/", long_mapping(report["school"], fill_upn="on"))
+    page = client.get(f"/imports/drafts/{draft.pk}/preview/").content.decode()
+    assert "There are problems" not in page and "18 marks" in page
+    assert (
+        'name="fill_upn" type="checkbox" value="on" checked'
+        in client.get(f"/imports/drafts/{draft.pk}/").content.decode()
+    )
+    client.post(f"/imports/drafts/{draft.pk}/preview/")
+    run_queued_tasks()
+    assert Mark.objects.filter(enrolment__pupil=pupils[2]).count() == 6
