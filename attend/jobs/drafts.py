@@ -161,12 +161,14 @@ def get_draft_for_user(user, pk: int) -> Job:
     return job
 
 
-def open_draft(user, pk: int) -> Opened:
-    """The draft and its sniffed file; 404 if it is not the user's or its file has gone (expired)."""
+def open_draft(user, pk: int, *, sniff: bool = True) -> Opened:
+    """The draft and (with `sniff`) its sniffed file; 404 if it is not the user's or its file has gone."""
     job = get_draft_for_user(user, pk)
     path = draft_path(job)
     if not path.is_file():
         raise Http404("The uploaded file is no longer on the server. Upload it again.")
+    if not sniff:
+        return Opened(job, None)
     try:
         sniffed = sniff_or_refuse(path, job.params["file_name"])
     except UploadRefused:  # it was read at upload; it cannot have become unreadable

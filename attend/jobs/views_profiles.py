@@ -65,7 +65,7 @@ def draft_map(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required_for("import.run")
 def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    opened = drafts.open_draft(request.user, pk)
+    opened = drafts.open_draft(request.user, pk, sniff=False)
     job = opened.job
     if drafts.draft_spec(job) is None:
         return redirect("jobs:draft-map", pk=job.pk)
