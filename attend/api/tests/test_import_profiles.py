@@ -58,3 +58,19 @@ def test_a_profile_for_a_file_that_is_not_marks_is_refused(world, client):
     )
     assert response.status_code == 400
     assert response.json()["errors"]["profile"] == ["An import profile reads marks files only."]
+
+
+def test_a_profile_never_widens_scope_rows_of_another_school_are_403(world, client):
+    officer = world["school_officer"]
+    spec = ProfileSpec(layout="long", columns={"school_urn": "URN", "upn": "UPN", "date": "Date",
+                                               "session": "AM/PM", "code": "Mark"})  # fmt: skip
+    save_profile(by=officer, name="Alder with URN", spec=spec, school=world["a"])
+    elsewhere = world["elsewhere"].upn
+    text = f"URN,UPN,Date,AM/PM,Mark\n{world['c'].urn},{elsewhere},29/09/2025,AM,/\n"
+    marks = Mark.objects.count()
+    response = post(client, officer, text, profile="Alder with URN")
+    assert response.status_code == 403
+    assert response.json()["problems"] == [
+        f"register.csv:2: school_urn: school {world['c'].urn} is not one of your schools"
+    ]
+    assert Mark.objects.count() == marks

@@ -398,9 +398,13 @@ def _read_marks_csv(path: Path, problems: _Problems) -> tuple[pa.Table, np.ndarr
 def _read_through_profile(path: Path, spec, problems: _Problems) -> tuple[pa.Table, np.ndarray]:
     """An MIS report read through an import profile into the five columns (profiles.py); rows the reading
     step refused are left out, their problems already in `problems`."""
-    from .profiles import read_marks
+    from .profiles import ProfileError, read_marks
 
-    marks = read_marks(path, spec, problems)
+    try:
+        marks = read_marks(path, spec, problems)
+    except ProfileError as error:  # a spec built in code and never checked
+        problems.add(1, "profile", str(error))
+        marks = None
     if marks is None:
         problems.raise_if_any()
     return marks.table, marks.lines

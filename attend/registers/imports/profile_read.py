@@ -280,12 +280,16 @@ def long_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
         else:
             bad |= blank_below_filled(cols[f], lines, f, label, problems)
     cols["upn"] = pc.utf8_upper(cols["upn"])
-    cols["date"], bad_date = map_values(cols["date"], lambda v: _iso(v, spec.date_format))
-    _report_dates(bad_date & ~bad, where, grid, body, keep, lines, spec, problems)
+    # Each distinct date and session is read once; a bad one is reported as the file has it (after fill-down).
+    raw_date, raw_session = cols["date"], cols["session"]
+    cols["date"], bad_date = map_values(raw_date, lambda v: _iso(v, spec.date_format))
+    _report_values(
+        bad_date & ~bad, raw_date, lines, "date", lambda v: date_problem(v, spec.date_format), problems
+    )
     bad |= bad_date
-    cols["session"], bad_session = map_values(cols["session"], parse_session)
-    _report_values(bad_session & ~bad, grid.body.column(where["session"]).filter(pa.array(keep)), lines,
-                   "session", lambda v: f"{SESSION_REASON}, not {v.strip()!r}", problems)  # fmt: skip
+    cols["session"], bad_session = map_values(raw_session, parse_session)
+    _report_values(bad_session & ~bad, raw_session, lines, "session", lambda v: f"{SESSION_REASON}, not {v!r}",
+                   problems)  # fmt: skip
     bad |= bad_session
     if spec.school_urn:
         cols["school_urn"] = pa.repeat(pa.scalar(spec.school_urn), len(lines))
@@ -298,11 +302,6 @@ def long_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
 def _iso(value: str, date_format: str) -> str | None:
     parsed = parse_any_date(value, date_format)
     return parsed.isoformat() if parsed else None
-
-
-def _report_dates(mask, where, grid, body, keep, lines, spec, problems) -> None:
-    raw = _clean(body.column(where["date"])).combine_chunks().filter(pa.array(keep))
-    _report_values(mask, raw, lines, "date", lambda v: date_problem(v, spec.date_format), problems)
 
 
 def _report_values(mask, raw, lines, field_name, reason, problems: Problems) -> None:

@@ -104,6 +104,7 @@ def wide_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
     for column in marks:
         no_marks &= _mask(pc.equal(column, ""))
     keep = ~repeat & ~(no_marks & upn_blank)
+    has_marks = ~no_marks[keep]
     skipped = lines[repeat].tolist()
     lines = lines[keep]
     keep_arr = pa.array(keep)
@@ -115,6 +116,7 @@ def wide_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
     else:
         bad_rows |= blank_below_filled(upn, lines, "upn", "UPN", problems)
     upn = pc.utf8_upper(upn)
+    bad_rows |= _bad_upns(upn, lines, has_marks & ~bad_rows, problems)
     if spec.school_urn:
         urn = pa.repeat(pa.scalar(spec.school_urn), len(lines))
     else:
@@ -124,6 +126,31 @@ def wide_marks(grid: Grid, spec, problems: Problems) -> Marks | None:
         else:
             bad_rows |= blank_below_filled(urn, lines, "school_urn", "school URN", problems)
     return _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems, spec.no_mark)
+
+
+def _bad_upns(upn: pa.Array, lines: np.ndarray, rows: np.ndarray, problems: Problems) -> np.ndarray:
+    """Rows (of those in `rows`) whose UPN the marks importer would refuse, each named once for the row rather
+    than once per mark (same reasons as marks.py: required, the UPN check, unknown)."""
+    from attend.people.models import Enrolment
+    from attend.people.upn import upn_problem
+
+    encoded = pc.dictionary_encode(upn)
+    distinct = encoded.dictionary.to_pylist()
+    known: set[str] = set()
+    for start in range(0, len(distinct), 5000):
+        chunk = distinct[start : start + 5000]
+        known.update(Enrolment.objects.filter(pupil__upn__in=chunk).values_list("pupil__upn", flat=True))
+    reasons = [
+        "a UPN is required" if not v else upn_problem(v) or (None if v in known else f"unknown UPN {v!r}")
+        for v in distinct
+    ]
+    indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    bad = np.array([r is not None for r in reasons] + [False], dtype=bool)[indices] & rows
+    found = np.flatnonzero(bad)
+    for row in found[:1000].tolist():
+        problems.add(int(lines[row]), "upn", reasons[indices[row]])
+    problems.total += max(0, len(found) - 1000)
+    return bad
 
 
 def _melt(upn, urn, marks, sessions, lines, bad_rows, skipped, problems: Problems, no_mark=()) -> Marks:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from attend import audit
 from attend.accounts import identity
@@ -223,6 +223,7 @@ def preview(path, spec: ProfileSpec, *, user=None, limit: int = 20) -> Preview:
     path = Path(path)
     problems = Problems(path.name)
     try:
+        spec = _one_school(spec, user)  # as the import will read it
         marks = read_marks(path, spec, problems)
     except ProfileError as error:
         return Preview([], [f"{path.name}:1: profile: {error}"], 0, 1)
@@ -385,9 +386,13 @@ def save_profile(
                 raise ProfileError(
                     f"there is already a profile called {name!r} for {existing.school or existing.local_authority}"
                 )
-            profile = ImportProfile.objects.create(
-                name=name, layout=spec.layout, spec=spec.to_json(), created_by=by, **owner
-            )
+            try:
+                with transaction.atomic():  # someone saving the same name at the same moment
+                    profile = ImportProfile.objects.create(
+                        name=name, layout=spec.layout, spec=spec.to_json(), created_by=by, **owner
+                    )
+            except IntegrityError:
+                raise ProfileError(f"there is already a profile called {name!r} there") from None
         else:
             if existing is None or not update_if_version(
                 ImportProfile,

@@ -201,3 +201,14 @@ def test_a_value_the_profile_says_means_no_mark(tmp_path, ada):
     assert (result.rows, result.created) == (1, 1)
     with pytest.raises(ProfileError, match="N is a register code, so it cannot also mean no mark"):
         ProfileSpec.from_json({**LONG.to_json(), "no_mark": ["N"]})
+
+
+def test_an_unusable_spec_given_in_code_is_a_problem_not_a_crash(tmp_path, ada):
+    path = tmp_path / "r.csv"
+    path.write_text("UPN,Date,Session,Mark\n", encoding="utf-8")
+    from attend.registers.imports.profiles import NamedProfile
+
+    bad = NamedProfile("Typo", ProfileSpec(**{**LONG.to_json(), "layout": "tall"}), owner="x", shipped=False)
+    with pytest.raises(ImportFailed) as failed:
+        import_file("marks", path, profile=bad)
+    assert failed.value.messages == ["r.csv:1: profile: layout must be long or wide, not 'tall'"]

@@ -17,6 +17,7 @@ from attend.registers.imports.profiles import (
     FIELDS,
     ProfileError,
     ProfileSpec,
+    preview,
     profiles_for,
     resolve,
     save_profile,
@@ -150,6 +151,13 @@ def test_a_profile_without_a_school_reads_the_one_school_the_user_imports_for(wo
     shipped = next(p for p in profiles_for(None) if p.shipped and p.spec.layout == "long")
     assert resolve(shipped.name, world["officer_a"]).school_urn == "100001"
     assert resolve(shipped.name, world["la_officer"]).school_urn == ""  # two schools: the URN is needed
+    shown = preview(path, shipped.spec, user=world["officer_a"])
+    assert [(r["school_urn"], r["date"]) for r in shown.rows] == [("100001", "2026-11-25")]
+    assert (
+        preview(path, shipped.spec, user=world["la_officer"])
+        .problems[0]
+        .startswith("register.csv:1: school_urn:")
+    )
     result = import_file("marks", path, user=world["officer_a"], profile=shipped.name, source="web")
     assert result.rows == 1
     run = ImportRun.objects.get(pk=result.import_run_id)
@@ -236,3 +244,18 @@ def test_sniff_recognises_a_wide_report_with_two_header_rows(tmp_path):
     assert (found.layout, found.header_line, found.suggested.wide_header) == ("wide", 1, "two_rows")
     assert found.suggested.columns == {"upn": "UPN"}
     assert found.rows == [["A999200115001", "/", "\\", "/", "\\"]]
+
+
+def test_a_named_profile_passed_in_code_records_its_name_on_the_run(world, tmp_path):
+    # The web flow imports the spec it previewed; passing it as a NamedProfile names the run in the same write.
+    from attend.registers.imports.profiles import NamedProfile
+
+    upn = world["a"].enrolments.get().pupil.upn
+    path = tmp_path / "register.csv"
+    path.write_text(f"UPN,Date,Session,Mark\n{upn},25/11/2026,AM,/\n", encoding="utf-8")
+    named = NamedProfile("Alder SIMS", LONG, owner="Alder Primary", shipped=False)
+    result = import_file("marks", path, user=world["officer_a"], profile=named, source="web")
+    assert result.profile_name == "Alder SIMS"
+    assert ImportRun.objects.get(pk=result.import_run_id).profile_name == "Alder SIMS"
+    bare = import_file("marks", path, user=world["officer_a"], profile=LONG)
+    assert (bare.profile_name, bare.unchanged) == ("", 1)

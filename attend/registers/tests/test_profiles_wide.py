@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 
+from attend.people.upn import make_upn
 from attend.registers.imports import ImportFailed, import_file
 from attend.registers.imports.profiles import ProfileSpec, preview
 from attend.registers.models import Mark
 
-from .factories import make_enrolment, make_pupil, make_school
+from .factories import make_enrolment, make_pupil, make_school, weekdays
 
 pytestmark = pytest.mark.django_db
 
@@ -160,13 +161,25 @@ def test_repeated_page_headers_are_skipped_and_a_blank_upn_under_a_pupil_is_a_pr
     assert import_file("marks", write(path, text), profile=WIDE).rows == 4
 
 
-def test_an_unknown_upn_is_one_problem_per_row_not_per_mark(tmp_path, pupils):
+def test_a_bad_or_unknown_upn_is_one_problem_per_row_not_per_mark(tmp_path, pupils):
     ada, _ = pupils
-    text = f"UPN,19/11/2025 AM,19/11/2025 PM,20/11/2025 AM\n{ada.pupil.upn},/,/,/\nA999200115001,/,/,/\n"
+    unknown = make_upn("999", "2001", 25, 77)
+    # 400 sessions: an unknown pupil's row is still one problem.
+    headers = [
+        f"{d:%d/%m/%Y} {s}" for d in weekdays(dt.date(2025, 9, 1), dt.date(2026, 7, 31))[:200] for s in "AP"
+    ]
+    cells = ",".join("/" for _ in headers)
+    text = (
+        f"UPN,{','.join(h + 'M' for h in headers)}\n{ada.pupil.upn},{cells}\n"
+        f"A999200115001,{cells}\n{unknown},{cells}\n{unknown},{','.join('' for _ in headers)}\n"
+    )
     with pytest.raises(ImportFailed) as failed:
         import_file("marks", write(tmp_path / "w.csv", text), profile=WIDE)
-    assert failed.value.total == 1
-    assert len(failed.value.messages) == 1 and failed.value.messages[0].startswith("w.csv:3: upn: ")
+    assert failed.value.total == 2
+    assert failed.value.messages[1] == f"w.csv:4: upn: unknown UPN {unknown!r}"
+    assert (
+        failed.value.messages[0].startswith("w.csv:3: upn: ") and "check letter" in failed.value.messages[0]
+    )
 
 
 def test_a_mark_outside_enrolment_is_the_marks_importers_problem(tmp_path, pupils):
