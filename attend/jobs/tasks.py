@@ -61,11 +61,10 @@ def _run_import(job: Job) -> dict:
         def progress(done: int, total: int, what: str) -> None:
             job_progress(job, done, total, what)
 
-        profile, profile_name = _profile_of(job)
+        profile = _profile_of(job)
         result = import_file(
             kind, path, user=job.created_by, progress=progress, source="web", profile=profile
         )
-        _name_the_run(result, profile_name)
     except ImportFailed as failed:
         job_fail(
             job,
@@ -100,24 +99,18 @@ def _run_import(job: Job) -> dict:
 
 
 def _profile_of(job: Job):
-    """(the ProfileSpec an MIS report is read with, its name) from the job (attend/jobs/drafts.py), or (None, "")
-    for a file in Attend's own layouts. The spec is the one previewed, not looked up again by name: a profile
-    changed since the preview cannot change what this import reads."""
+    """The profile an MIS report is read with (attend/jobs/drafts.py), or None for a file in Attend's own layouts:
+    the spec previewed, not looked up again by name (a profile changed since the preview cannot change what this
+    import reads), named so the import run records the profile's name in the same write."""
     chosen = job.params.get("profile")
     if not chosen:
-        return None, ""
-    from attend.registers.imports.profiles import ProfileSpec
+        return None
+    from attend.registers.imports.profiles import NamedProfile, ProfileSpec
 
-    return ProfileSpec.from_json(chosen["spec"]), chosen.get("name") or ""
-
-
-def _name_the_run(result, profile_name: str) -> None:
-    """Record the profile's name on the import run when the importer, given the spec itself, did not."""
-    from attend.registers.models import ImportRun
-
-    if profile_name and not result.profile_name and result.import_run_id:
-        result.profile_name = profile_name
-        ImportRun.objects.filter(pk=result.import_run_id).update(profile_name=profile_name[:100])
+    spec = ProfileSpec.from_json(chosen["spec"])
+    if not chosen.get("name"):
+        return spec  # a mapping made for this file only
+    return NamedProfile(name=chosen["name"], spec=spec, owner="", shipped=False)
 
 
 @task()

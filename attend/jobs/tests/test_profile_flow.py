@@ -76,7 +76,12 @@ def test_a_long_report_is_matched_previewed_and_imported_with_progress(client, r
     assert Mark.objects.count() == 18
     assert Mark.objects.get(enrolment__pupil=pupils[2], date="2025-11-18", session="AM").code == "O"
     run = ImportRun.objects.get()
-    assert (run.source, run.kind, run.imported_by) == ("web", "marks", report["officer"])
+    assert (run.source, run.kind, run.imported_by, run.profile_name) == (
+        "web",
+        "marks",
+        report["officer"],
+        "",
+    )
     started = AuditEvent.objects.get(action="jobs.import.started")
     assert started.data["profile"] == "a mapping made for this file"
     # The page has gone with the draft: the job page is the import's now.
