@@ -3,6 +3,8 @@
 - Uploaded import files (`uploads/<job>/`) are deleted by the task as soon as its import has finished, imported
   or refused. The retention schedule removes any left behind: by a job that finished without removing it, whose
   job is gone, or whose job has been waiting or running for more than ABANDONED_DAYS (its worker was stopped).
+  A draft (an MIS report uploaded and never imported, attend/jobs/drafts.py) is such a job: after ABANDONED_DAYS
+  its file and the draft itself are deleted.
 - Built reports (`reports/<job>/`) are kept ATTEND_RETENTION_REPORT_DAYS days (7 by default) after they were built,
   for downloading, then deleted by the retention schedule; the job page then says to build the report again.
 
@@ -88,4 +90,7 @@ def uploads_due(as_of: dt.date) -> list[LeftUpload]:
 def delete_uploads(due: list[LeftUpload]) -> int:
     for left in due:
         shutil.rmtree(left.folder, ignore_errors=True)
+    # A draft whose file has gone can never be imported: it goes with its file.
+    pks = [int(left.folder.name) for left in due]
+    Job.objects.filter(pk__in=pks, status=Job.Status.DRAFT).delete()
     return len(due)

@@ -18,6 +18,9 @@ class Job(models.Model):
         REPORT = "report", "Report"
 
     class Status(models.TextChoices):
+        # An upload whose columns are still being matched (a register report from an MIS, attend/jobs/drafts.py):
+        # only its uploader sees it, and nothing runs until they choose "Import".
+        DRAFT = "draft", "Not started: matching the columns"
         QUEUED = "queued", "Waiting to start"
         RUNNING = "running", "Running"
         DONE = "done", "Finished"

@@ -21,6 +21,7 @@ from .uploads import store_upload
 # Import kinds offered on the web page. Schools and CTF files change schools and pupils across the whole service,
 # so only someone who sees every school (a system administrator) may upload them here.
 WEB_IMPORT_KINDS = {
+    "profile": "Register report from your MIS (any layout)",
     "marks": "Attendance marks (marks.csv)",
     "pupils": "Pupils and enrolments (pupils.csv)",
     "contacts": "Contacts (contacts.csv)",
@@ -29,6 +30,18 @@ WEB_IMPORT_KINDS = {
     "ctf": "Common Transfer File (XML)",
 }
 WHOLE_SERVICE_KINDS = {"schools", "ctf"}
+# What each kind of file holds, in words a school user knows (the import page; issue 23 item 19).
+IMPORT_KIND_HOLDS = {
+    "profile": "The attendance register as your MIS exports it, in any layout: you match its columns to Attend's "
+    "once, see the first rows, then import. You can save the matching for next time.",
+    "marks": "Attendance marks in Attend's own layout: one row per pupil per session, with the date, AM or PM and "
+    "the register code.",
+    "pupils": "The pupils on your admission register: names, date of birth, year group, when they joined and left.",
+    "contacts": "Parents and carers: who to contact about each pupil, and how.",
+    "calendar": "Your school's term dates, INSET days and planned closures.",
+    "schools": "The schools Attend covers, their local authority and trust.",
+    "ctf": "A Common Transfer File sent between schools when a pupil moves, with their details and marks.",
+}
 REPORTS = {
     "schools": "Schools: DfE attendance and absence figures, one row per school",
     "pupils": "Pupils: attendance, absence, persistent and severe absence, one row per enrolment",
@@ -40,11 +53,17 @@ def import_kinds_for(user) -> dict[str, str]:
     return {k: v for k, v in WEB_IMPORT_KINDS.items() if whole or k not in WHOLE_SERVICE_KINDS}
 
 
+def import_kinds_described(kinds: dict[str, str]) -> list[tuple[str, str, str]]:
+    return [(k, label, IMPORT_KIND_HOLDS.get(k, "")) for k, label in kinds.items()]
+
+
 def jobs_visible_to(user):
-    """Jobs a person started (superusers see every job)."""
+    """Jobs a person started (superusers see every job). Drafts (an MIS report whose columns are being matched,
+    attend/jobs/drafts.py) are not jobs yet: only their uploader opens them, from their own pages."""
+    jobs = Job.objects.exclude(status=Job.Status.DRAFT)
     if user.is_superuser:
-        return Job.objects.all()
-    return Job.objects.filter(created_by=user)
+        return jobs
+    return jobs.filter(created_by=user)
 
 
 def get_job_for_user(user, pk: int) -> Job:
@@ -67,7 +86,7 @@ def job_import_start(*, user, kind: str, upload: UploadedFile) -> Job:
     was created and nothing was kept. The task deletes the file when the import has finished."""
     from .tasks import run_import
 
-    if kind not in import_kinds_for(user):
+    if kind not in import_kinds_for(user) or kind == "profile":
         raise ValueError(f"You cannot import {kind} files here.")
     schools = list(schools_visible_to(user).values_list("pk", flat=True))
     default_name = f"{kind}.{'xml' if kind == 'ctf' else 'csv'}"

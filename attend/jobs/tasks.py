@@ -61,7 +61,10 @@ def _run_import(job: Job) -> dict:
         def progress(done: int, total: int, what: str) -> None:
             job_progress(job, done, total, what)
 
-        result = import_file(kind, path, user=job.created_by, progress=progress, source="web")
+        profile = _profile_of(job)
+        result = import_file(
+            kind, path, user=job.created_by, progress=progress, source="web", profile=profile
+        )
     except ImportFailed as failed:
         job_fail(
             job,
@@ -93,6 +96,21 @@ def _run_import(job: Job) -> dict:
         },
     )
     return {"status": "done", "summary": summary}
+
+
+def _profile_of(job: Job):
+    """The profile an MIS report is read with (attend/jobs/drafts.py), or None for a file in Attend's own layouts:
+    the spec previewed, not looked up again by name (a profile changed since the preview cannot change what this
+    import reads), named so the import run records the profile's name in the same write."""
+    chosen = job.params.get("profile")
+    if not chosen:
+        return None
+    from attend.registers.imports.profiles import NamedProfile, ProfileSpec
+
+    spec = ProfileSpec.from_json(chosen["spec"])
+    if not chosen.get("name"):
+        return spec  # a mapping made for this file only
+    return NamedProfile(name=chosen["name"], spec=spec, owner="", shipped=False)
 
 
 @task()

@@ -13,10 +13,12 @@ from attend import audit
 from attend.accounts.permissions import permission_required_for
 from attend.core import clock
 
+from .drafts import PROFILE_KIND, draft_start
 from .forms import ImportForm, ReportForm
 from .models import Job
 from .services import (
     get_job_for_user,
+    import_kinds_described,
     import_kinds_for,
     job_import_start,
     job_report_start,
@@ -41,15 +43,30 @@ def import_new(request: HttpRequest) -> HttpResponse:
     # A file over the upload limit is not read to the end (UploadLimitHandler): the form says so.
     form = ImportForm(data, files, kinds=kinds, refusal=upload_refusal(request))
     if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
         try:
-            job = job_import_start(
-                user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
-            )
+            if kind == PROFILE_KIND:  # an MIS report: match its columns first (attend/jobs/drafts.py)
+                draft = draft_start(user=request.user, upload=form.cleaned_data["file"])
+                return redirect("jobs:draft-map", pk=draft.pk)
+            job = job_import_start(user=request.user, kind=kind, upload=form.cleaned_data["file"])
         except UploadRefused as refused:
             form.add_error("file", str(refused))
         else:
             return redirect("jobs:job", pk=job.pk)
-    return render(request, "jobs/import_new.html", {"form": form, "limits": upload_limits_text()})
+    return render(
+        request,
+        "jobs/import_new.html",
+        {"form": form, "limits": upload_limits_text(), "kinds": import_kinds_described(kinds)},
+    )
+
+
+@require_GET
+@permission_required_for("import.run")
+def import_help(request: HttpRequest) -> HttpResponse:
+    """How to lay out each kind of file, in words (the full reference is docs/import-formats.md)."""
+    return render(
+        request, "jobs/import_help.html", {"kinds": import_kinds_described(import_kinds_for(request.user))}
+    )
 
 
 @permission_required_for("report.build")

@@ -36,6 +36,7 @@ from attend.cme.tests.matrix_enquiries import ENQUIRY_COVERED, enquiry_attempts,
 from attend.cme.tests.matrix_s19 import S19_COVERED, add_south_s19, s19_attempts
 from attend.directory.models import Service
 from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
+from attend.jobs.tests.matrix_profiles import PROFILE_COVERED, profile_attempts
 from attend.jobs.tests.worker import run_queued_tasks
 from attend.letters import library
 from attend.letters.batches import batch_create
@@ -827,6 +828,7 @@ def attempts(w: dict, me) -> list[Attempt]:
         *notice_attempts(w),
         *[Attempt(**a) for a in s19_attempts(w)],
         *ehe_attempts(w, Attempt),
+        *profile_attempts(w, Attempt),  # an MIS register report (attend/jobs/tests/matrix_profiles.py)
         *roll_attempts(w),  # last: the superuser's run deletes Kit from Cedar's roll
     ]  # fmt: skip
 
@@ -891,6 +893,8 @@ COVERED = {
     "cme:deletion-new",
     # Children missing education: enquiries (attend/cme/tests/matrix_enquiries.py).
     *ENQUIRY_COVERED,
+    # Imports: an MIS register report matched and imported (attend/jobs/tests/matrix_profiles.py).
+    *PROFILE_COVERED,
 }  # fmt: skip
 
 
