@@ -25,6 +25,7 @@ urlpatterns = [
     path("visits/", include("attend.visits.urls")),
     path("enforcement/", include("attend.enforcement.urls")),
     path("cme/", include("attend.cme.urls")),
+    path("registers/", include("attend.registers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -113,6 +113,10 @@ def alerts_evaluate(
 
         sync_enquiry_prompts(as_of, schools=schools)
         sync_ehe_prompts(as_of, records=HomeEducation.objects.filter(school__in=schools))
+        # Schools whose registers stopped arriving (attend.registers.arrivals): the LA's item.
+        from attend.registers.arrivals import sync_arrival_prompts
+
+        sync_arrival_prompts(as_of, schools=schools)
     return total
 
 

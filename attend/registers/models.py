@@ -92,6 +92,9 @@ class ImportRun(models.Model):
     # The schools whose registers (marks) the run carried, and the latest day it held a mark for.
     schools = models.ManyToManyField(School, blank=True, related_name="import_runs")
     latest_mark_date = models.DateField(null=True, blank=True)
+    # The service's day (attend.core.clock.today()) the registers arrived on: the day the "no registers received"
+    # rule counts from (attend.registers.arrivals). Set for runs that carried registers; a pinned clock pins it too.
+    received_on = models.DateField(null=True, blank=True, db_index=True)
     sha256 = models.CharField(max_length=64)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -30,6 +30,11 @@ def action_for(alert, user) -> tuple[str, str] | None:
         return reverse("cme:s19-decide", args=[alert.pupil.upn]) + query, "Record the s19 decision"
     if rule == "ehe_contact_due" and details.get("ehe_ref") and has_permission(user, "cme.ehe"):
         return reverse("cme:ehe-record", args=[details["ehe_ref"]]), "Record a contact with the family"
+    if rule == "registers_not_received" and has_permission(user, "school.dashboard"):
+        return (
+            f"{reverse('registers:arrivals')}?school={alert.school.urn}",
+            "See when its registers last arrived",
+        )
     return None
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from .. import arrivals
+from ..models import ImportRun
 from ..signals import import_completed
 from . import calendar_file, contacts, pupils, schools
 from .audit import record_import
@@ -55,6 +57,7 @@ def import_file(
     if not path.is_file():
         raise ImportFailed([f"{path}: file not found"])
     started = time.perf_counter()
+    arrived: list[int] = []  # the schools whose registers the file carried (marks, CTF)
     if kind == "marks":
         from .marks import import_marks
 
@@ -72,6 +75,7 @@ def import_file(
 
         progress(0, 1, "Reading, checking and writing the file")
         result = import_ctf(path, user=user, scope=scope, on_write=record_import, source=source)
+        arrived = _record_ctf_arrival(path, result)
     else:
         module = _SMALL[kind]
         problems = Problems(path.name)
@@ -86,7 +90,23 @@ def import_file(
             finish_run(run, result)
             record_import(run, result)
     result.seconds = time.perf_counter() - started
+    if kind == "marks":
+        arrived = result.school_ids or []
+    if arrived:
+        # Registers arrived: the schools' "no registers received" items clear now, even for an unchanged re-send.
+        transaction.on_commit(lambda: arrivals.after_import(arrived))
     if result.created or result.updated:
         # After the commit (and after an outer transaction's commit, if the caller holds one).
         transaction.on_commit(lambda: import_completed.send(sender=import_file, kind=kind, result=result))
     return result
+
+
+def _record_ctf_arrival(path: Path, result: ImportResult) -> list[int]:
+    """Straight after a CTF's transaction: the destination school's registers arrived (attend.registers.arrivals).
+    Not on result.school_ids: followers of that (deletion returns) look at every school a CTF touched."""
+    school_ids, latest = arrivals.ctf_arrival(path)
+    if school_ids and result.import_run_id:
+        with transaction.atomic():
+            run = ImportRun.objects.get(pk=result.import_run_id)
+            arrivals.record_arrival(run, school_ids=school_ids, latest_mark_date=latest)
+    return school_ids

@@ -31,6 +31,7 @@ from django.db import transaction
 
 from attend.people.models import Enrolment
 from attend.people.upn import upn_problem
+from attend.registers.arrivals import record_arrival
 from attend.registers.codes import valid_codes
 
 from .common import (
@@ -473,6 +474,13 @@ def import_marks(
         source=source,
         profile_name=profile_name,
     )
+    if len(batch):
+        # The schools whose registers the file carried (from its distinct enrolments, no loop over marks) and the
+        # latest day it held a mark for: ISO dates sort as text; date_idx indexes the file's distinct dates.
+        result.school_ids = _school_ids_of(batch)
+        result.latest_date = dt.date.fromisoformat(
+            max(batch.dates[i] for i in np.unique(batch.date_idx).tolist())
+        )
     with transaction.atomic():
         run = start_run("marks", path, sha256, user)
         result.created, result.updated = write_marks(batch, run=run, user=user)
@@ -480,16 +488,12 @@ def import_marks(
         result.count("marks", "created", result.created)
         result.count("marks", "changed", result.updated)
         finish_run(run, result)
+        # Registers arrived, even when every mark was unchanged (a re-sent export): attend.registers.arrivals.
+        record_arrival(run, school_ids=result.school_ids, latest_mark_date=result.latest_date)
         if on_write:
             on_write(run, result)
         lap("write")
     lap("commit")
-    if len(batch):
-        result.school_ids = _school_ids_of(batch)
-        # ISO dates sort as text; date_idx indexes the file's distinct dates in no particular order.
-        result.latest_date = dt.date.fromisoformat(
-            max(batch.dates[i] for i in np.unique(batch.date_idx).tolist())
-        )
     return result
 
 
