@@ -20,7 +20,7 @@ from attend.casework.demo import record_demo_part_time_timetables
 from attend.core import clock
 from attend.demo.generator import FILES, DemoConfig, generate
 from attend.letters.demo import record_demo_letters
-from attend.registers.models import Mark
+from attend.registers.models import ImportRun, Mark
 from attend.schools.models import LocalAuthority, School
 
 # Obviously-demo sign-ins, created only together with the demo data. Never use these anywhere real.
@@ -293,6 +293,8 @@ class Command(BaseCommand):
         last = Mark.objects.aggregate(last=Max("date"))["last"]
         if last is not None:
             clock.pin(last, "the last school day in the demo data")
+            # The files were imported before the pin, on the real day: they arrived on the demo's today.
+            ImportRun.objects.filter(received_on__gt=last).update(received_on=last)
 
     @transaction.atomic
     def create_users(self, la_code: str) -> None:
