@@ -42,6 +42,7 @@ SENTENCES: dict[str, str] = {
     "alerts.alert.acknowledged": "{actor} acknowledged the {rule} alert about {pupil}.",
     "alerts.alert.dismissed": "{actor} dismissed the {rule} alert about {pupil}: {reason}",
     "alerts.alert.linked": "{actor} linked the {rule} alert about {pupil} to case {case}.",
+    "alerts.alert.reopened": "{actor} reopened the {rule} alert about {pupil}, dismissed before as: {dismissed_reason}",
     "alerts.rule_setting.changed": "{actor} changed the alert setting {setting} from {old} to {new}.",
     "alerts.rule_setting.removed": "{actor} removed the alert setting {setting} (it was {old}).",
     "alerts.work_list.exported": "{actor} exported the {list} work list as CSV ({rows} rows).",

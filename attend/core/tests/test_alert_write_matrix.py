@@ -101,6 +101,32 @@ def test_web_alert_actions_outside_scope_are_refused_and_change_nothing(client, 
         assert snapshot() == before, (persona, target, action)
 
 
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_reopening_a_dismissed_alert_outside_scope_is_refused_and_changes_nothing(
+    client, world, persona, target
+):
+    """Issue 23: reopening a dismissed alert is a write like the other alert actions, with the same scope."""
+    user, alert = world["users"][persona], world[target]
+    Alert.objects.filter(pk=alert.pk).update(status=Alert.Status.DISMISSED, dismissed_reason="Moved away")
+    alert.refresh_from_db()
+    if user is not None:
+        client.force_login(user)
+    outcome = expected(persona, target)
+    before = snapshot()
+    response = client.post(f"/work/alerts/{alert.pk}/reopen/", {"version": alert.version})
+    if outcome == "allow":
+        assert response.status_code == 302
+        alert.refresh_from_db()
+        assert alert.status == Alert.Status.ACKNOWLEDGED
+        return
+    status = {"sign-in": 302, "deny": 403, "hidden": 404}[outcome]
+    assert response.status_code == status, (persona, target)
+    if outcome == "sign-in":
+        assert response["Location"].startswith("/sign-in/")
+    assert snapshot() == before, (persona, target)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_api_alert_endpoints_take_no_writes_from_anyone(client, world, persona):
     """The API reads alerts only: every writing method on the list and on each alert is refused, for every
