@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Max
 
 from attend.analytics.reports import SCHOOL_FIELDS
+from attend.people.ethnicity import ETHNICITY, ethnicity_label
 from attend.people.models import Enrolment, Pupil
 from attend.registers.models import ImportRun, Mark
 from attend.schools.models import School
@@ -30,7 +31,7 @@ PUPIL_GROUPS = [
     ("sen_status", "Special educational needs", SEN),
     ("sex", "Sex", SEX),
     ("looked_after", "Looked after", YES_NO),
-    ("ethnicity", "Ethnicity", None),
+    ("ethnicity", "Ethnicity", ETHNICITY),
 ]
 # Pupil-list filters: query parameter -> (Pupil field, parse).
 LIST_FILTERS = {
@@ -267,7 +268,11 @@ def _school_overview(school, today: dt.date) -> dict:
             rows = group_rows(enrolments, by.fillna(""))
             for r in rows:
                 value = r["value"]
-                r["label"] = (labels or {}).get(value, value or "Not recorded")
+                r["label"] = (
+                    ethnicity_label(value)
+                    if field == "ethnicity"
+                    else (labels or {}).get(value, value or "Not recorded")
+                )
                 r["value"] = str(value)
                 r["gap"] = (
                     r["overall_absence_perc"] - school_absence

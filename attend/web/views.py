@@ -14,7 +14,7 @@ from attend.core import clock, spreadsheet
 from attend.core.scoping import contact_links_visible, get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
-from . import charts, dashboards, pupil_panels, selectors
+from . import charts, dashboards, pupil_filters, pupil_panels, selectors
 
 
 def _school_for_user(user, urn: int) -> School:
@@ -209,6 +209,8 @@ def school_pupils(request: HttpRequest, urn: int) -> HttpResponse:
         "sexes": dashboards.SEX,
         "sen": dashboards.SEN,
         "years": ["R", *[str(y) for y in range(1, 14)]],
+        "ethnicities": pupil_filters.ethnicity_choices(filters.get("ethnicity", "")),
+        "active_filters": pupil_filters.active_filters(request.GET, filters),
     }
     template = "web/_pupil_table.html" if request.headers.get("HX-Request") else "web/school_pupils.html"
     return render(request, template, context)
