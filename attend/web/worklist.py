@@ -175,6 +175,7 @@ def _work_pupil_page(request: HttpRequest, upn: str, error: dict | None = None) 
         "today": today,
         "titles": worklist.RULE_TITLES,
         "error": error,
+        "timetable_rules": sorted(worklist.NEXT_STEP_ANCHOR),
         "errors": [(error["field"], error["message"])] if error else [],
     }
     return render(request, "web/work_pupil.html", context)

@@ -94,6 +94,11 @@ def test_the_timetable_alerts_next_step_links_to_the_panel(client, world):
         '<a class="govuk-link" href="#part-time-timetable">Record or review the part-time timetable</a>'
         in body
     )
+    alerts_page = client.get(f"/work/pupils/{pupil.upn}/").content.decode()
+    assert (
+        f'href="/pupils/{pupil.upn}/#part-time-timetable">Record or review the part-time timetable</a>'
+        in alerts_page
+    )
     OfficerAssignment.objects.create(school=school, side="school", officer=world["officer"])
     listing = client.get("/work/?list=all").content.decode()
     assert (
