@@ -441,6 +441,50 @@ def alert_link(*, alert: Alert, case, by=None, expected_version: int | None = No
     )
 
 
+def alert_reopen(*, alert: Alert, by, expected_version: int | None = None) -> Alert:
+    """Reopen a dismissed alert (dismissed by mistake, or the reason no longer holds): it is acknowledged again,
+    back on the work lists, and comes back whatever its measure. Refused if a newer alert of the same kind is open
+    for the pupil (that one is the one to act on)."""
+    expected = alert.version if expected_version is None else expected_version
+    if alert.status != Alert.Status.DISMISSED:
+        raise AlertError(
+            f"Only a dismissed alert can be reopened: this one is {alert.get_status_display().lower()}."
+        )
+    same = Alert.objects.filter(rule=alert.rule, key=alert.key, status__in=OPEN_STATUSES).exclude(pk=alert.pk)
+    same = (
+        same.filter(enrolment_id=alert.enrolment_id)
+        if alert.enrolment_id
+        else same.filter(enrolment=None, school_id=alert.school_id)
+    )
+    if same.exists():
+        raise AlertError(
+            "A newer alert of this kind is already open for this pupil: act on that one instead."
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        won = update_if_version(
+            Alert.objects.filter(status=Alert.Status.DISMISSED), alert.pk, expected,
+            status=Alert.Status.ACKNOWLEDGED, dismissed_reason="", dismissed_measure=None,
+            status_changed_at=now, status_changed_by=by, updated_at=now,
+        )  # fmt: skip
+        if not won:
+            current = Alert.objects.select_related("status_changed_by", "case").filter(pk=alert.pk).first()
+            raise AlertConflict(conflict_message(current), current)
+        before = {"status": alert.status, "version": expected, "dismissed_reason": alert.dismissed_reason}
+        alert.refresh_from_db()
+        audit.record(
+            "alerts.alert.reopened",
+            by=by,
+            obj=alert,
+            pupil=alert.pupil,
+            school=alert.school,
+            before=before,
+            after={"status": alert.status, "version": alert.version},
+            data={"rule": alert.rule, "dismissed_reason": before["dismissed_reason"]},
+        )
+    return alert
+
+
 def alerts_list(
     *, rule: str | None = None, school: School | None = None, status: str | None = None
 ) -> QuerySet[Alert]:

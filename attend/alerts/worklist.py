@@ -211,6 +211,12 @@ NEXT_STEP = {
     "registers_not_received": "Ask the school to send its registers (check its MIS export or API key)",
 }
 
+# Next steps done on a panel of the pupil page: the work list links there (web/pupil_detail.html ids).
+NEXT_STEP_ANCHOR = {
+    "part_time_timetable": "part-time-timetable",
+    "timetable_review_due": "part-time-timetable",
+}
+
 LISTS = {
     "mine": "My list today",
     "team": "Team list today (no named officer)",
@@ -286,6 +292,11 @@ class Row:
     @property
     def next_step(self) -> str:
         return NEXT_STEP.get(self.top.rule, "Review the alert")
+
+    @property
+    def next_step_anchor(self) -> str:
+        """The pupil page panel where the next step is done, if it is done there (issue 23)."""
+        return NEXT_STEP_ANCHOR.get(self.top.rule, "") if self.pupil is not None else ""
 
     @property
     def case(self):

@@ -38,10 +38,11 @@ SENTENCES: dict[str, str] = {
     "accounts.user.reactivated": "{actor} reactivated a user account.",
     "accounts.membership.added": "{actor} gave {user} the role {role}.",
     "accounts.membership.changed": "{actor} changed {user}'s role from {old} to {new}.",
-    "alerts.alert.raised": "An alert ({rule}) was raised about {pupil}: {reason}",
-    "alerts.alert.acknowledged": "{actor} acknowledged the {rule} alert about {pupil}.",
-    "alerts.alert.dismissed": "{actor} dismissed the {rule} alert about {pupil}: {reason}",
-    "alerts.alert.linked": "{actor} linked the {rule} alert about {pupil} to case {case}.",
+    "alerts.alert.raised": "An alert, “{rule}”, was raised about {pupil}: {reason}",
+    "alerts.alert.acknowledged": "{actor} acknowledged the alert “{rule}” about {pupil}.",
+    "alerts.alert.dismissed": "{actor} dismissed the alert “{rule}” about {pupil}: {reason}",
+    "alerts.alert.linked": "{actor} linked the alert “{rule}” about {pupil} to case {case}.",
+    "alerts.alert.reopened": "{actor} reopened the alert “{rule}” about {pupil} (dismissed before: {dismissed_reason}).",
     "alerts.rule_setting.changed": "{actor} changed the alert setting {setting} from {old} to {new}.",
     "alerts.rule_setting.removed": "{actor} removed the alert setting {setting} (it was {old}).",
     "alerts.work_list.exported": "{actor} exported the {list} work list as CSV ({rows} rows).",
@@ -247,6 +248,37 @@ SENTENCES: dict[str, str] = {
 }
 
 
+# Pages a pupil was viewed on (audit.pupil_viewed's `page`), in people's words (issue 23).
+PAGES: dict[str, str] = {
+    "web.pupil": "attendance record",
+    "web.work_pupil": "alerts",
+    "letters.template_preview": "letter preview",
+    "letters.send": "letter sending page",
+    "letters.messages": "letters and messages",
+    "casework.safeguarding": "safeguarding page",
+    "casework.meetings": "case meetings",
+    "casework.consent": "consent record",
+    "casework.meeting_new": "new meeting form",
+    "casework.meeting": "meeting record",
+    "casework.meeting_record": "meeting notes form",
+    "casework.contact_safety": "contact safety record",
+}
+
+
+def page_words(page: str) -> str:
+    """A page name in words: the table above, else an internal name's last part with spaces."""
+    if page in PAGES:
+        return PAGES[page]
+    return page.rsplit(".", 1)[-1].replace("_", " ") if "." in page else page
+
+
+def rule_words(rule: str) -> str:
+    """A work-list rule id as its title ("severe_absence" -> "Severe absence")."""
+    from attend.alerts.worklist import rule_title  # alerts builds on audit: imported when needed
+
+    return rule_title(rule)
+
+
 def describe(event) -> str:
     """One sentence for an event; unknown codes fall back to the code itself."""
     template = SENTENCES.get(event.action)
@@ -259,4 +291,8 @@ def describe(event) -> str:
     if event.actor_id and event.actor is not None:
         values["actor"] = event.actor.get_full_name() or event.actor.get_username()
     values["pupil"] = event.pupil.display_name if event.pupil_id else "a pupil"
+    if "page" in values:
+        values["page"] = page_words(values["page"])
+    if "rule" in values:
+        values["rule"] = rule_words(values["rule"])
     return template.format_map(values)

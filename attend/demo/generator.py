@@ -146,7 +146,8 @@ class DemoConfig:
     end: dt.date | None = None  # default: last day of the summer term (the command passes today)
     la_code: str = "999"
     la_name: str = "Demoshire County Council (DEMO)"
-    region_name: str = "Demoland (fictional region)"
+    # A real region, so the DfE regional figures show; the LA's own are a real LA's (stats.benchmarks.STAND_IN_LAS).
+    region_name: str = "South West"
 
 
 @dataclass

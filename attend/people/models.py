@@ -117,6 +117,12 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.title + ' ' if self.title else ''}{self.forename} {self.surname}"
 
+    @property
+    def address(self) -> str:
+        """The postal address on one line, parts left blank in the contacts file left out."""
+        parts = (self.address_line1, self.address_line2, self.town, self.postcode)
+        return ", ".join(p.strip() for p in parts if p.strip())
+
 
 class PupilContact(models.Model):
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contact_links")

@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from .models import BenchmarkFigure, BenchmarkRelease
@@ -237,6 +238,16 @@ def _as_dict(f: BenchmarkFigure, role: str) -> dict[str, Any]:
     }
 
 
+# A local authority with no DfE figures of its own (the demo's fictional Demoshire, code 999, attend.demo) is
+# compared with a real LA's published figures, which the pages name as a stand-in (issue 23). Wiltshire (865): a
+# county council in the South West, the demo's region. `ATTEND_LA_STAND_INS` ({code: code}) overrides this.
+STAND_IN_LAS = {"999": "865"}
+
+
+def stand_in_las() -> dict[str, str]:
+    return getattr(settings, "ATTEND_LA_STAND_INS", STAND_IN_LAS)
+
+
 def comparators(
     *,
     school=None,
@@ -267,19 +278,23 @@ def comparators(
         "release"
     )
     out = []
+    stand_in = None
     if la_code:
-        la = figures.filter(
-            geographic_level=BenchmarkFigure.Level.LOCAL_AUTHORITY, old_la_code=la_code
-        ).first()
+        la_rows = figures.filter(geographic_level=BenchmarkFigure.Level.LOCAL_AUTHORITY)
+        la = la_rows.filter(old_la_code=la_code).first()
+        if la is None and la_code in stand_in_las():
+            la = stand_in = la_rows.filter(old_la_code=stand_in_las()[la_code]).first()
         if la:
-            out.append(_as_dict(la, "local_authority"))
+            out.append({**_as_dict(la, "local_authority"), "stands_in_for": la_code if stand_in else ""})
             region_name = region_name or la.region_name
-    if region_name:
-        region = figures.filter(
-            geographic_level=BenchmarkFigure.Level.REGIONAL, region_name=region_name
-        ).first()
-        if region:
-            out.append(_as_dict(region, "region"))
+    regions = figures.filter(geographic_level=BenchmarkFigure.Level.REGIONAL)
+    region = regions.filter(region_name=region_name).first() if region_name else None
+    if region is None and stand_in is not None:
+        region = regions.filter(
+            region_name=stand_in.region_name
+        ).first()  # a fictional region: the stand-in's
+    if region:
+        out.append(_as_dict(region, "region"))
     england = figures.filter(geographic_level=BenchmarkFigure.Level.NATIONAL).first()
     if england:
         out.append(_as_dict(england, "england"))

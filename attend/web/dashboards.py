@@ -15,9 +15,10 @@ from django.db import connection
 from django.db.models import Max
 
 from attend.analytics.reports import SCHOOL_FIELDS
+from attend.people.ethnicity import ETHNICITY, ethnicity_label
 from attend.people.models import Enrolment, Pupil
 from attend.registers.models import ImportRun, Mark
-from attend.schools.models import School
+from attend.schools.models import LocalAuthority, School
 from attend.stats import benchmarks, store
 from attend.stats import queries as q
 
@@ -30,7 +31,7 @@ PUPIL_GROUPS = [
     ("sen_status", "Special educational needs", SEN),
     ("sex", "Sex", SEX),
     ("looked_after", "Looked after", YES_NO),
-    ("ethnicity", "Ethnicity", None),
+    ("ethnicity", "Ethnicity", ETHNICITY),
 ]
 # Pupil-list filters: query parameter -> (Pupil field, parse).
 LIST_FILTERS = {
@@ -138,7 +139,23 @@ def records(df: pd.DataFrame) -> list[dict]:
 def comparator_columns(school=None, *, la_code=None, region_name=None, phase=None) -> list[dict]:
     found = benchmarks.comparators(school=school, la_code=la_code, region_name=region_name, phase=phase)
     names = {"local_authority": "LA", "region": "Region", "england": "England"}
-    return [{**c, "label": f"{names[c['comparator']]}: {c['area_name']}"} for c in found]
+    out = []
+    for c in found:
+        # "England", not "England: England" (issue 23); an LA or region is named.
+        name = names[c["comparator"]]
+        label = name if c["area_name"] in ("", name) else f"{name}: {c['area_name']}"
+        note = ""
+        if c.get("stands_in_for"):
+            label += " (stand-in)"
+            ours = (
+                LocalAuthority.objects.filter(code=c["stands_in_for"]).values_list("name", flat=True).first()
+            )
+            note = (
+                f"{ours or 'This local authority'} is fictional and has no DfE figures of its own: the LA column "
+                f"shows {c['area_name']}'s published figures instead, as a stand-in."
+            )
+        out.append({**c, "label": label, "note": note})
+    return out
 
 
 def school_overview(school, today: dt.date) -> dict:
@@ -267,7 +284,11 @@ def _school_overview(school, today: dt.date) -> dict:
             rows = group_rows(enrolments, by.fillna(""))
             for r in rows:
                 value = r["value"]
-                r["label"] = (labels or {}).get(value, value or "Not recorded")
+                r["label"] = (
+                    ethnicity_label(value)
+                    if field == "ethnicity"
+                    else (labels or {}).get(value, value or "Not recorded")
+                )
                 r["value"] = str(value)
                 r["gap"] = (
                     r["overall_absence_perc"] - school_absence

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from attend.accounts.permissions import permission_required_for
 from attend.core import clock
 from attend.core.scoping import schools_visible_to
-from attend.schools.models import Trust
+from attend.schools.models import School, Trust
 
 from . import dashboards
 
@@ -41,12 +41,26 @@ def trust_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     descending = request.GET.get("order") == "desc"
     today = clock.today()
     data = dashboards.la_overview(schools, today, sort=sort, descending=descending, by="trust")
+    # A member who sees only some of the trust's schools (a school's officer) must not read them as the trust's.
+    in_trust = School.objects.filter(trust=trust).count()
+    seen = len(schools)
+    partial = (
+        {
+            "seen": seen,
+            "all": in_trust,
+            "names": ", ".join(sorted(school.name for school in schools)),
+            "label": f"{trust.name}: only the {seen} school{'s' if seen != 1 else ''} you can see",
+        }
+        if seen < in_trust
+        else None
+    )
     return render(
         request,
         "web/trust_dashboard.html",
         {
             **data,
             "trust": trust,
+            "partial": partial,
             "columns": dashboards.sort_columns(data["sort"], descending),
             "descending": descending,
             "today": today,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("work/list.csv", worklist.work_list_csv, name="work-list-csv"),
     path("work/pupils/<str:upn>/", worklist.work_pupil, name="work-pupil"),
     path("work/alerts/<int:pk>/", worklist.alert_action, name="alert-action"),
+    path("work/alerts/<int:pk>/reopen/", worklist.alert_reopen_view, name="alert-reopen"),
     # /pupils/
     path("pupils/", views.pupil_search, name="pupil-search"),
     path("pupils/<str:upn>/", views.pupil_detail, name="pupil"),

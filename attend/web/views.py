@@ -9,11 +9,12 @@ from django.shortcuts import render
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
+from attend.alerts import worklist
 from attend.core import clock, spreadsheet
 from attend.core.scoping import contact_links_visible, get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
-from . import charts, dashboards, selectors
+from . import charts, dashboards, pupil_filters, pupil_panels, selectors
 
 
 def _school_for_user(user, urn: int) -> School:
@@ -50,6 +51,8 @@ def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
         "flags": selectors.pupil_flags(pupil) if access.current else [],
         "today": today,
         "rule_title": selectors.rule_title,
+        "timetables": pupil_panels.pupil_timetables(access),
+        "timetable_rules": sorted(worklist.NEXT_STEP_ANCHOR),
         "alerts": list(
             pupil.alerts.filter(access.rows())
             .select_related("school")
@@ -206,6 +209,8 @@ def school_pupils(request: HttpRequest, urn: int) -> HttpResponse:
         "sexes": dashboards.SEX,
         "sen": dashboards.SEN,
         "years": ["R", *[str(y) for y in range(1, 14)]],
+        "ethnicities": pupil_filters.ethnicity_choices(filters.get("ethnicity", "")),
+        "active_filters": pupil_filters.active_filters(request.GET, filters),
     }
     template = "web/_pupil_table.html" if request.headers.get("HX-Request") else "web/school_pupils.html"
     return render(request, template, context)

@@ -22,7 +22,14 @@ from attend.alerts import worklist
 from attend.alerts.events import EVENT_RULES
 from attend.alerts.models import Alert, OfficerAssignment
 from attend.alerts.rules import RULE_IDS
-from attend.alerts.services import AlertError, alert_acknowledge, alert_dismiss, alert_link
+from attend.alerts.services import (
+    AlertConflict,
+    AlertError,
+    alert_acknowledge,
+    alert_dismiss,
+    alert_link,
+    alert_reopen,
+)
 from attend.core import clock, spreadsheet
 from attend.core.scoping import get_pupil_access, schools_visible_to
 from attend.schools.models import School
@@ -131,6 +138,12 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
 def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
     """One pupil's alerts, open first, with the actions (the work-list area of the pupil's record). A school the
     pupil has left sees its own alerts, without actions."""
+    return _work_pupil_page(request, upn)
+
+
+def _work_pupil_page(request: HttpRequest, upn: str, error: dict | None = None) -> HttpResponse:
+    """The pupil's alerts page; with `error` (a refused dismiss or link: alert, field, message, value) the page
+    again with the GOV.UK error summary and the field's error (issue 23)."""
     today = clock.today()
     access = get_pupil_access(request.user, upn, today=today)
     pupil = access.pupil
@@ -161,6 +174,9 @@ def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
         "next": request.get_full_path(),
         "today": today,
         "titles": worklist.RULE_TITLES,
+        "error": error,
+        "timetable_rules": sorted(worklist.NEXT_STEP_ANCHOR),
+        "errors": [(error["field"], error["message"])] if error else [],
     }
     return render(request, "web/work_pupil.html", context)
 
@@ -170,6 +186,30 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
+
+
+# The form field a refused action's error belongs to (its id is "<field>-<alert pk>" on the pupil's alerts page).
+FORM_FIELDS = {"dismiss": "reason", "link": "link"}
+
+
+@require_POST
+@permission_required_for("alerts.act")
+def alert_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a dismissed alert from the pupil's alerts page (issue 23): audited, with optimistic locking."""
+    alert = worklist.alert_for_user(request.user, pk, today=clock.today(), act=True)
+    back = f"/work/pupils/{alert.pupil.upn}/" if alert.pupil_id else "/work/"
+    who = alert.pupil.display_name if alert.pupil_id else alert.school.name
+    title = worklist.rule_title(alert.rule)
+    try:
+        version = int(request.POST.get("version", ""))
+        alert_reopen(alert=alert, by=request.user, expected_version=version)
+    except ValueError:
+        messages.error(request, "The form was incomplete: reload the page and try again.")
+    except AlertError as problem:
+        messages.error(request, f"{title} for {who}: {problem}")
+    else:
+        messages.success(request, f"{title} for {who}: reopened. It is on the work lists again.")
+    return redirect(back)
 
 
 @require_POST
@@ -200,6 +240,17 @@ def alert_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise AlertError("Choose acknowledge, dismiss or link to a case.")
     except AlertError as problem:  # AlertConflict included: it names who changed the alert first
+        field = FORM_FIELDS.get(action)
+        if (
+            field
+            and alert.pupil_id
+            and not isinstance(problem, AlertConflict)
+            and not request.headers.get("HX-Request")
+        ):
+            # A form filled in wrongly: the form again, with the error summary and the field's error.
+            error = {"alert": alert.pk, "field": f"{field}-{alert.pk}", "message": str(problem),
+                     "value": request.POST.get("reason", "")[:600]}  # fmt: skip
+            return _work_pupil_page(request, alert.pupil.upn, error=error)
         notice, ok = f"{title} for {who}: {problem}", False
     else:
         notice, ok = done, True

@@ -64,9 +64,17 @@ def holiday_adjacent(p: PupilInput) -> RuleHit | None:
     )
 
 
+def _agreed_c2(p: PupilInput, day: dt.date, code: str | None) -> bool:
+    """A C2 session inside a recorded part-time timetable (start to planned end): the agreed time out of school,
+    not a spell of absence. C2 past the review date is still inside the timetable here; the part_time_timetable
+    rule asks for the review."""
+    return code == "C2" and any(start <= day <= end for start, end, _ in p.part_time)
+
+
 def short_spells(p: PupilInput) -> RuleHit | None:
     """Many short spells of absence: at least 6 spells this year of 4 sessions (2 days) or fewer, a spell being
-    consecutive school sessions marked absent (U left out)."""
+    consecutive school sessions marked absent (U left out). C2 inside a recorded part-time timetable is the
+    agreed timetable, not absence: it ends a spell like a session attended (issue 23)."""
     sc = p.school
     longest = sc.setting("short_spells", "max_spell_sessions")
     spells: list[list[MarkT]] = []
@@ -75,7 +83,7 @@ def short_spells(p: PupilInput) -> RuleHit | None:
         if day < sc.year_start:
             continue
         code = p.by_session.get((day, session))
-        if code in ABSENCE_NOT_LATE:
+        if code in ABSENCE_NOT_LATE and not _agreed_c2(p, day, code):
             current.append((day, session, code))
         elif current:
             spells.append(current)

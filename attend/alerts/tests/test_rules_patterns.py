@@ -146,3 +146,50 @@ def test_sharp_drop_needs_at_least_4_missed_sessions():
     assert sharp_drop(_pupil(three, drop_pp=5.0)) is None
     four = {(d, "AM"): "O" for d in RECENT[:4]}
     assert sharp_drop(_pupil(four, drop_pp=5.0)).measure == 10.0
+
+
+def _c2_afternoons(days):
+    return {(d, "PM"): "C2" for d in days}
+
+
+def test_short_spells_leaves_out_c2_inside_a_recorded_part_time_timetable():
+    # Mornings in school, afternoons C2 for 8 weeks: 40 one-session "spells" unless the timetable is known.
+    days = [d for d in DAYS if D(2025, 9, 8) <= d <= D(2025, 10, 31)]
+    overrides = _c2_afternoons(days)
+    sc = context(AS_OF, DAYS)
+    marks = marks_for(sc, overrides=overrides)
+    assert short_spells(pupil_input(sc, marks)).measure == len(days)
+    agreed = ((D(2025, 9, 8), D(2025, 10, 31), D(2025, 10, 17)),)
+    assert short_spells(pupil_input(sc, marks, part_time=agreed)) is None
+
+
+def test_short_spells_c2_on_the_first_and_last_day_of_the_timetable_is_agreed_and_outside_is_not():
+    sc = context(AS_OF, DAYS)
+    start, end = D(2025, 9, 15), D(2025, 9, 26)
+    # C2 on the start and end days (inside), and on six Tuesdays outside the timetable.
+    outside = [d for d in DAYS if d.isoweekday() == 2 and d > D(2025, 10, 1)][:6]
+    overrides = _c2_afternoons([start, end, *outside])
+    marks = marks_for(sc, overrides=overrides)
+    agreed = ((start, end, end),)
+    hit = short_spells(pupil_input(sc, marks, part_time=agreed))
+    assert hit is not None and hit.measure == 6
+    assert "C2×6" in hit.reason
+    # The day after the planned end is outside: seven spells.
+    overrides[(end + dt.timedelta(days=3), "PM")] = "C2"  # Monday 29 Sep
+    hit = short_spells(pupil_input(sc, marks_for(sc, overrides=overrides), part_time=agreed))
+    assert hit.measure == 7
+    # Five outside spells is under the threshold once the inside ones are left out.
+    five = _c2_afternoons([start, end, *outside[:5]])
+    assert short_spells(pupil_input(sc, marks_for(sc, overrides=five), part_time=agreed)) is None
+    assert short_spells(pupil_input(sc, marks_for(sc, overrides=five))).measure == 7
+
+
+def test_short_spells_other_absence_inside_a_timetable_still_counts():
+    # Absence (I) on the mornings the pupil should attend is absence, timetable or not; the C2 afternoon ends it.
+    days = [d for d in DAYS if d.isoweekday() == 3][:6]
+    overrides = {(d, "AM"): "I" for d in days} | _c2_afternoons(days)
+    sc = context(AS_OF, DAYS)
+    agreed = ((D(2025, 9, 1), D(2025, 12, 12), D(2025, 12, 12)),)
+    hit = short_spells(pupil_input(sc, marks_for(sc, overrides=overrides), part_time=agreed))
+    assert hit is not None and hit.measure == 6
+    assert "6 sessions (3 days) in all: I×6." in hit.reason

@@ -91,7 +91,10 @@ def test_an_officer_marks_a_sent_letter_returned_and_the_work_lists_ask_for_an_a
     )
     raised = AuditEvent.objects.get(action="alerts.alert.raised")
     assert raised.pupil_id == pupil.pk
-    assert describe(raised).startswith(f"An alert (returned_post) was raised about {pupil.display_name}: ")
+    assert describe(raised).startswith(
+        f"An alert, “Letter returned by the post: check the address (possible child missing education)”, "
+        f"was raised about {pupil.display_name}: "
+    )
 
     # The nightly evaluation neither clears it nor raises it again.
     alerts_evaluate(as_of=dt.date(2026, 11, 25))
