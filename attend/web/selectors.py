@@ -35,14 +35,14 @@ def work_today(user, today: dt.date) -> dict:
     )
     registers = list(alerts.filter(rule="missing_register", key__startswith=today.isoformat())[:20])
     others = alerts.exclude(rule__in=("first_day", "missing_register"))
-    new_today = list(others.filter(raised_on=today).order_by("priority", "school__name", "rule", "id")[:20])
     counts = Counter(others.values_list("rule", flat=True))
     return {
         "today": today,
         "calls": calls,
         "calls_total": alerts.filter(rule="first_day", key=today.isoformat()).count(),
         "registers": registers,
-        "new_today": new_today,
+        # Every alert raised today, counted in the database (not the length of a list capped for display).
+        "raised_today": others.filter(raised_on=today).count(),
         "open_by_rule": [
             {"rule": r, "title": rule_title(r), "count": counts[r]}
             for r in (*RULE_IDS, *sorted(EVENT_RULES))
