@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
@@ -34,8 +35,20 @@ def pupil_search(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def upper_case_upn(request: HttpRequest, url_name: str, upn: str) -> HttpResponse | None:
+    """UPNs are upper case by definition: a page asked for with a lower-case one (typed, or pasted from a
+    search) redirects to the upper-case address, query string kept; None when the UPN is upper case already.
+    The redirect does not say whether the pupil exists: the upper-case page decides that, in scope."""
+    if upn == upn.upper():
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse(url_name, args=[upn.upper()]) + (f"?{query}" if query else ""), permanent=True)
+
+
 @permission_required_for("pupil.view")
 def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
+    if response := upper_case_upn(request, "web:pupil", upn):
+        return response
     today = clock.today()
     access = get_pupil_access(request.user, upn, today=today)
     pupil = access.pupil

@@ -27,6 +27,8 @@ from attend.core import clock, spreadsheet
 from attend.core.scoping import get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
+from .views import upper_case_upn
+
 PAGE_SIZE = 100
 
 
@@ -131,6 +133,8 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
 def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
     """One pupil's alerts, open first, with the actions (the work-list area of the pupil's record). A school the
     pupil has left sees its own alerts, without actions."""
+    if response := upper_case_upn(request, "web:work-pupil", upn):
+        return response
     today = clock.today()
     access = get_pupil_access(request.user, upn, today=today)
     pupil = access.pupil
