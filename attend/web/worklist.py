@@ -54,8 +54,16 @@ def _choose(request: HttpRequest) -> tuple[str, School | None, str]:
     if which == "la" and not has_permission(request.user, "la.dashboard"):
         which = "all"
     if which == "school" and school is None:
-        school = schools_visible_to(request.user).order_by("name").first()
+        school = default_school(request.user)
     return which, school, rule
+
+
+def default_school(user) -> School | None:
+    """The school a school list opens on when none is asked for: the first (by name) of the schools the user is
+    the named officer for, else the first school they can see."""
+    visible = schools_visible_to(user)
+    named = visible.filter(officer_assignments__officer=user).order_by("name").first()
+    return named or visible.order_by("name").first()
 
 
 def _query(which: str, school: School | None, rule: str, **extra) -> str:
@@ -71,8 +79,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
     fallback = None
     if not listing.rows and which in ("mine", "team") and "list" not in request.GET:
         # Nothing that cannot wait today: open the school list of my (first named, or first visible) school.
-        named = OfficerAssignment.objects.filter(officer=request.user).select_related("school").first()
-        school = named.school if named else schools_visible_to(request.user).order_by("name").first()
+        school = default_school(request.user)
         fallback = listing.title
         which = "school"
         listing = worklist.work_list(request.user, which, today, school=school)
