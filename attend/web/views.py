@@ -29,8 +29,10 @@ def pupil_search(request: HttpRequest) -> HttpResponse:
     """Searches are POSTed (with CSRF), so a pupil's name never sits in a URL: not in access logs, browser
     history or Referer headers (issue 14). A GET shows the empty form, whatever its query string says."""
     query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
-    results = selectors.search_pupils(request.user, query) if query else []
-    response = render(request, "web/pupil_search.html", {"query": query, "results": results})
+    limit = selectors.SEARCH_LIMIT
+    results = selectors.search_pupils(request.user, query, limit=limit + 1) if query else []
+    context = {"query": query, "results": results[:limit], "more": len(results) > limit, "limit": limit}
+    response = render(request, "web/pupil_search.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
