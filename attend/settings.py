@@ -215,6 +215,13 @@ ATTEND_SIGN_IN_MAX_FAILURES_PER_ADDRESS = env_int("ATTEND_SIGN_IN_MAX_FAILURES_P
 # Two-factor authentication (accounts/two_factor.py): on by default in production, off for the local demo.
 ATTEND_REQUIRE_2FA = env_bool("ATTEND_REQUIRE_2FA", SECURE)
 OTP_TOTP_ISSUER = os.environ.get("ATTEND_2FA_ISSUER", "Attend")
+# Wrong codes are throttled by count (accounts/two_factor.py code_allowed): this many wrong codes in a row lock
+# the prompt for this long. django-otp's own throttle (a doubling wait between any two attempts, so a typo and
+# the right code a second later was refused) is off.
+ATTEND_2FA_MAX_FAILURES = env_int("ATTEND_2FA_MAX_FAILURES", 5)
+ATTEND_2FA_LOCK_SECONDS = env_int("ATTEND_2FA_LOCK_SECONDS", 15 * 60)
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # --- end of security ---
 
 # Where demo import files and analytics copies live.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/password/", account_views.password_change, name="password-change"),
     path("two-factor/recovery-codes/", account_views.recovery_codes, name="two-factor-recovery-codes"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("audit/", include("attend.audit.urls")),
     path("privacy/", include("attend.privacy.urls")),
     path("transfers/", include("attend.people.urls")),
@@ -29,7 +30,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Errors outside the DRF views answer JSON under /api/ and Django's pages elsewhere (attend/api/errors.py).
+# Errors outside the DRF views: GOV.UK error pages in the service's layout, JSON under /api/ (attend/core/errors.py,
+# attend/api/errors.py). The 500 page needs no database or request context.
 handler400 = "attend.api.errors.bad_request"
-handler403 = "attend.api.errors.permission_denied"
-handler500 = "attend.api.errors.server_error"
+handler403 = "attend.core.errors.permission_denied"
+handler404 = "attend.core.errors.page_not_found"
+handler500 = "attend.core.errors.server_error"

@@ -7,12 +7,15 @@ codes, accepted at the same prompt when the phone is lost; a new set voids the o
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
 import secrets
 from base64 import b32encode
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
@@ -88,5 +91,26 @@ def recovery_code_allowed(user) -> tuple[bool, str]:
     device = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return True, ""
-    allowed, _ = device.verify_is_allowed()
-    return allowed, "" if allowed else "Too many wrong codes. Wait a minute, then try again."
+    return code_allowed(device)
+
+
+# ----- throttling: by the number of wrong codes, not by the time between attempts
+
+
+def code_allowed(device) -> tuple[bool, str]:
+    """(may this device be tried now, the error if not). ATTEND_2FA_MAX_FAILURES wrong codes in a row (django-otp
+    counts them on the device; a right code resets the count) lock it for ATTEND_2FA_LOCK_SECONDS from the last
+    one; after that the count starts again. A typo followed at once by the right code is never refused."""
+    failures = device.throttling_failure_count
+    if failures < settings.ATTEND_2FA_MAX_FAILURES or device.throttling_failure_timestamp is None:
+        return True, ""
+    until = device.throttling_failure_timestamp + dt.timedelta(seconds=settings.ATTEND_2FA_LOCK_SECONDS)
+    left = (until - timezone.now()).total_seconds()
+    if left <= 0:
+        device.throttle_reset()
+        return True, ""
+    minutes = max(1, math.ceil(left / 60))
+    return False, (
+        f"You entered a wrong code {failures} times. For your security, wait {minutes} "
+        f"minute{'s' if minutes != 1 else ''}, then try again."
+    )

@@ -46,7 +46,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         token = "".join(request.POST.get("token", "").split())
-        allowed, _ = device.verify_is_allowed()
+        allowed, locked_error = two_factor_codes.code_allowed(device)
         if not setting_up and two_factor_codes.looks_like_recovery_code(token):
             # A recovery code, accepted only once an app is set up (setting up must prove the new app works).
             allowed, error = two_factor_codes.recovery_code_allowed(user)
@@ -70,7 +70,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 )
                 error = "That recovery code is not right, or it has been used already."
         elif not allowed:
-            error = "Too many wrong codes. Wait a minute, then try again."
+            error = locked_error
         elif token.isdigit() and device.verify_token(token):
             otp_login(request, device)
             if setting_up:

@@ -4,8 +4,9 @@ input and "problems" (file:line: field: reason) for refused imports.
 That holds for server errors too. An exception a DRF view does not handle answers 500 with a plain "detail" and a
 "reference", and its traceback goes to the server log (logger `attend.api`) with the same reference, never into
 the response. Errors outside the DRF views (middleware, URL resolution, request parsing) reach Django's handlers:
-`attend.urls` names `bad_request`, `permission_denied` and `server_error` below, which answer JSON under /api/ and
-Django's own pages elsewhere (Django logs those 500s to `django.request`, traceback included).
+`attend.urls` names `bad_request` below and attend.core.errors' pages, which hand /api/ requests to
+`permission_denied` and `server_error` below for JSON (Django logs those 500s to `django.request`, traceback
+included).
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def pupils_visible_to(user) -> QuerySet[Pupil]:
 def get_pupil_for_user(user, upn: str) -> Pupil:
     """The pupil with this UPN if the user may see them; 404 otherwise (never reveal that a UPN exists)."""
     scope = _pupil_scope(user)
-    pupil = Pupil.objects.filter(upn=upn).first()
+    pupil = Pupil.objects.filter(upn=upn.upper()).first()  # UPNs are upper case by definition
     # One pupil checked against the scope (not the whole scope listed first: ~80 ms at 50,000 pupils on SQLite).
     if pupil is None or (scope is not None and not Pupil.objects.filter(scope, pk=pupil.pk).exists()):
         raise Http404("No pupil with that UPN in your scope.")

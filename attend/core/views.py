@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from attend.accounts.permissions import has_permission, permission_required_for, public
 from attend.core import clock
@@ -58,3 +59,12 @@ def _my_work(user) -> dict:
 @public
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@public
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the service's icon, not a 404 (which
+    also filled the logs)."""
+    response = HttpResponsePermanentRedirect(static("core/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -26,6 +26,9 @@ def upn_problem(upn: str) -> str | None:
     """Why `upn` is not a valid UPN, in plain words, or None if it is valid."""
     if len(upn) != 13:
         return f"UPN must be 13 characters, not {len(upn)}"
+    if upn != upn.upper():
+        # UPNs are upper case by definition; say so rather than call a lower-case check letter a wrong one.
+        return f"UPN must be upper case: {upn.upper()}, not {upn}"
     if upn[0] not in CHECK_LETTERS:
         return "UPN must start with a check letter (A-Z, not I, O or S)"
     if not upn[1:12].isdigit():

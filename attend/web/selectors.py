@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from attend.alerts import worklist
 from attend.alerts.events import EVENT_RULES
@@ -35,14 +36,14 @@ def work_today(user, today: dt.date) -> dict:
     )
     registers = list(alerts.filter(rule="missing_register", key__startswith=today.isoformat())[:20])
     others = alerts.exclude(rule__in=("first_day", "missing_register"))
-    new_today = list(others.filter(raised_on=today).order_by("priority", "school__name", "rule", "id")[:20])
     counts = Counter(others.values_list("rule", flat=True))
     return {
         "today": today,
         "calls": calls,
         "calls_total": alerts.filter(rule="first_day", key=today.isoformat()).count(),
         "registers": registers,
-        "new_today": new_today,
+        # Every alert raised today, counted in the database (not the length of a list capped for display).
+        "raised_today": others.filter(raised_on=today).count(),
         "open_by_rule": [
             {"rule": r, "title": rule_title(r), "count": counts[r]}
             for r in (*RULE_IDS, *sorted(EVENT_RULES))
@@ -61,7 +62,12 @@ def work_list(user, *, rule: str = "", school: str = "") -> QuerySet[Alert]:
     return alerts.order_by("priority", "-raised_on", "school__name", "pupil__legal_surname", "id")
 
 
-def search_pupils(user, query: str, limit: int = 50) -> list[Pupil]:
+SEARCH_LIMIT = 50
+
+
+def search_pupils(user, query: str, limit: int = SEARCH_LIMIT) -> list[Pupil]:
+    """Pupils in scope whose UPN is `query`, or whose names (legal or preferred) hold every word of it, by
+    preferred surname and forename; at most `limit` (ask for one more to know whether there are more)."""
     query = query.strip()
     if not query:
         return []
@@ -84,7 +90,15 @@ def search_pupils(user, query: str, limit: int = 50) -> list[Pupil]:
             | Q(preferred_surname__icontains=term)
             | Q(upn__istartswith=term)
         )
-    return list(pupils.filter(condition).order_by("legal_surname", "legal_forename", "upn")[:limit])
+    # Sorted by the name the page shows (the preferred name where there is one), matched on either.
+    return list(
+        pupils.filter(condition)
+        .annotate(
+            shown_surname=Lower(Coalesce(NullIf("preferred_surname", Value("")), "legal_surname")),
+            shown_forename=Lower(Coalesce(NullIf("preferred_forename", Value("")), "legal_forename")),
+        )
+        .order_by("shown_surname", "shown_forename", "upn")[:limit]
+    )
 
 
 def visible_enrolment(access: PupilAccess, today: dt.date) -> Enrolment | None:

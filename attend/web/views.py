@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
@@ -29,14 +30,28 @@ def pupil_search(request: HttpRequest) -> HttpResponse:
     """Searches are POSTed (with CSRF), so a pupil's name never sits in a URL: not in access logs, browser
     history or Referer headers (issue 14). A GET shows the empty form, whatever its query string says."""
     query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
-    results = selectors.search_pupils(request.user, query) if query else []
-    response = render(request, "web/pupil_search.html", {"query": query, "results": results})
+    limit = selectors.SEARCH_LIMIT
+    results = selectors.search_pupils(request.user, query, limit=limit + 1) if query else []
+    context = {"query": query, "results": results[:limit], "more": len(results) > limit, "limit": limit}
+    response = render(request, "web/pupil_search.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
 
+def upper_case_upn(request: HttpRequest, url_name: str, upn: str) -> HttpResponse | None:
+    """UPNs are upper case by definition: a page asked for with a lower-case one (typed, or pasted from a
+    search) redirects to the upper-case address, query string kept; None when the UPN is upper case already.
+    The redirect does not say whether the pupil exists: the upper-case page decides that, in scope."""
+    if upn == upn.upper():
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse(url_name, args=[upn.upper()]) + (f"?{query}" if query else ""), permanent=True)
+
+
 @permission_required_for("pupil.view")
 def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
+    if response := upper_case_upn(request, "web:pupil", upn):
+        return response
     today = clock.today()
     access = get_pupil_access(request.user, upn, today=today)
     pupil = access.pupil

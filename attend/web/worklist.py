@@ -34,6 +34,8 @@ from attend.core import clock, spreadsheet
 from attend.core.scoping import get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
+from .views import upper_case_upn
+
 PAGE_SIZE = 100
 
 
@@ -59,8 +61,16 @@ def _choose(request: HttpRequest) -> tuple[str, School | None, str]:
     if which == "la" and not has_permission(request.user, "la.dashboard"):
         which = "all"
     if which == "school" and school is None:
-        school = schools_visible_to(request.user).order_by("name").first()
+        school = default_school(request.user)
     return which, school, rule
+
+
+def default_school(user) -> School | None:
+    """The school a school list opens on when none is asked for: the first (by name) of the schools the user is
+    the named officer for, else the first school they can see."""
+    visible = schools_visible_to(user)
+    named = visible.filter(officer_assignments__officer=user).order_by("name").first()
+    return named or visible.order_by("name").first()
 
 
 def _query(which: str, school: School | None, rule: str, **extra) -> str:
@@ -76,8 +86,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
     fallback = None
     if not listing.rows and which in ("mine", "team") and "list" not in request.GET:
         # Nothing that cannot wait today: open the school list of my (first named, or first visible) school.
-        named = OfficerAssignment.objects.filter(officer=request.user).select_related("school").first()
-        school = named.school if named else schools_visible_to(request.user).order_by("name").first()
+        school = default_school(request.user)
         fallback = listing.title
         which = "school"
         listing = worklist.work_list(request.user, which, today, school=school)
@@ -138,6 +147,8 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
 def work_pupil(request: HttpRequest, upn: str) -> HttpResponse:
     """One pupil's alerts, open first, with the actions (the work-list area of the pupil's record). A school the
     pupil has left sees its own alerts, without actions."""
+    if response := upper_case_upn(request, "web:work-pupil", upn):
+        return response
     return _work_pupil_page(request, upn)
 
 

@@ -134,6 +134,7 @@ def test_each_url_pattern_gets_a_concrete_url(entry):
 # Pages that answer a signed-in GET with something other than 200 by design.
 NOT_200 = {
     "login": (302,),
+    "favicon": (301,),  # to the static icon
     "two-factor-recovery-codes": (302,),
     "logout": (405,),
     "admin:login": (302,),

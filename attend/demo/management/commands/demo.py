@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +37,23 @@ DEMO_USERS = (
     ("admin", "demo-admin-pw", "superuser (Django admin at /admin/)"),
 )
 IMPORT_ORDER = ("schools", "calendar", "pupils", "contacts", "marks")
+
+
+@contextmanager
+def no_evaluation_after_imports() -> Iterator[None]:
+    """Load first, evaluate once: while the demo loads, its imports queue no alert evaluation
+    (ALERTS_AFTER_IMPORT "off"), so the task worker that scripts/demo.sh starts beside it does not evaluate every
+    school after each file while later files are still importing; `load` evaluates once, when the data is in."""
+    missing = object()
+    previous = getattr(settings, "ALERTS_AFTER_IMPORT", missing)
+    settings.ALERTS_AFTER_IMPORT = "off"
+    try:
+        yield
+    finally:
+        if previous is missing:
+            del settings.ALERTS_AFTER_IMPORT
+        else:
+            settings.ALERTS_AFTER_IMPORT = previous
 
 
 class Command(BaseCommand):
@@ -70,7 +89,8 @@ class Command(BaseCommand):
         if School.objects.exists():
             self.say("The database already has schools: not loading the demo data again.")
         else:
-            self.load(options)
+            with no_evaluation_after_imports():
+                self.load(options)
         if day := clock.pinned_today():
             self.say(
                 f"The demo's today is {day:%A %-d %B %Y} ({clock.pin_and_reason()[1]}): every page is as of that day."
