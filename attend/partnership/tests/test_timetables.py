@@ -88,9 +88,10 @@ def test_the_school_records_a_timetable_from_the_pupil_page_and_the_la_is_told(c
     page = client.get(response["Location"]).content.decode()
     assert "15.0 hours, 6 sessions a week" in page and "Mrs Grace Okafor" in page
     pupil_page = client.get(f"/pupils/{world['maya'].upn}/").content.decode()
+    # The pupil page's part-time timetables panel links each timetable by its start date (issue 23 item 2).
     assert (
-        f'href="/partnership/timetables/{timetable.pk}/">Part-time timetable from 10 November 2025'
-        in pupil_page
+        f'href="/partnership/timetables/{timetable.pk}/">10 November 2025'
+        '<span class="govuk-visually-hidden"> part-time timetable</span>' in pupil_page
     )
 
 
