@@ -24,7 +24,9 @@ set +e
 lint=$?
 [ $lint -eq 0 ] || echo "ruff found problems (see above)" >&2
 
-# Two test processes on a two-core machine (pytest-xdist; each has its own test database), capped at four.
+# Two test processes on a two-core machine (pytest-xdist; each has its own test database), capped at four. Not
+# --dist loadfile: it runs a file whole, which breaks pytest-django's order (transactional tests, which flush the
+# database and with it the data migrations' rows, run last) and so fails tests that read migrated data.
 workers=$(nproc 2>/dev/null || echo 2)
 [ "$workers" -gt 4 ] && workers=4
 # pytest's exit code 5 means "no tests selected" (a path given in "$@" with no browser flows in it): not a failure.
