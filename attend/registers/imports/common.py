@@ -63,6 +63,9 @@ class ImportResult:
     # look at these schools as of this day instead of everything as of today.
     school_ids: list[int] | None = None
     latest_date: dt.date | None = None
+    # The enrolments whose marks the file carried (marks imports): the alert evaluation after the import looks at
+    # these pupils (and the school-level rules of school_ids) instead of every pupil in those schools.
+    enrolment_ids: list[int] | None = None
     # Rows imported only in part, as `file:line: field: reason` (a pupil already registered at another school:
     # the enrolment is made, the pupil's details are left alone, and the LA confirms the transfer).
     notes: list[str] = field(default_factory=list)

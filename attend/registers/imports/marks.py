@@ -386,6 +386,7 @@ def import_marks(
         # The schools whose registers the file carried (from its distinct enrolments, no loop over marks) and the
         # latest day it held a mark for: ISO dates sort as text; date_idx indexes the file's distinct dates.
         result.school_ids = _school_ids_of(batch)
+        result.enrolment_ids = np.unique(batch.enrolment_id).tolist()
         result.latest_date = dt.date.fromisoformat(
             max(batch.dates[i] for i in np.unique(batch.date_idx).tolist())
         )
