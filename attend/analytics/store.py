@@ -112,6 +112,72 @@ def read_meta(directory: Path | str) -> dict[str, str] | None:
         con.close()
 
 
+def coded_marks_sql(staged: str) -> str:
+    """Marks in `staged` (enrolment_id, day, session, code_id) with the columns the store derives: the school from
+    the enrolment, the academic year (1 August to 31 July) and the DfE cohort age (age on 31 August before the
+    academic year starts). Marks whose enrolment is not in the enrolments table are dropped."""
+    return f"""
+        with m as (
+            select *, (year(date '1970-01-01' + day) - case when month(date '1970-01-01' + day) < 8
+                       then 1 else 0 end)::smallint as academic_year
+            from {staged}
+        )
+        select m.enrolment_id, e.school_id, m.day, m.session, m.code_id, m.academic_year,
+               {cohort_age_sql("m.academic_year", "e.birth_day")} as age
+        from m join enrolments e using (enrolment_id)
+    """
+
+
+def cohort_age_sql(academic_year: str, birth_day: str) -> str:
+    """The DfE cohort age of a mark: age on 31 August before its academic year starts."""
+    return (
+        f"({academic_year} - year(date '1970-01-01' + {birth_day}) "
+        f"- case when month(date '1970-01-01' + {birth_day}) > 8 then 1 else 0 end)::tinyint"
+    )
+
+
+def daily_sql(where: str = "") -> str:
+    """The daily rollup: marks counted per school, day, code and cohort age band, kept beside the marks so
+    school-by-day breakdowns (weekday, week, month, trend) read ~1/50 of the rows. Age bands are the cohort
+    boundaries (under 4 -> 3, 4, 5 to 15 -> 5, 16 and over -> 16), so every standard cohort's age filter selects
+    exactly the same marks from it as from the marks table."""
+    return f"""
+        select school_id, day, code_id,
+               (case when age < 4 then 3 when age = 4 then 4 when age <= 15 then 5 else 16 end)::tinyint as age,
+               count(*)::bigint as n
+        from marks {where} group by all
+    """
+
+
+def stage_marks(con, marks: Iterable[pa.RecordBatch | pa.Table], table: str = "staged") -> None:
+    """Load batches of marks (RAW_MARK_SCHEMA or CODED_MARK_SCHEMA) into a temporary table of coded marks.
+    Unknown codes raise."""
+    con.execute(
+        f"create temp table {table} (enrolment_id integer, day integer, session tinyint, code_id tinyint)"
+    )
+    unknown: set[str] = set()
+    for batch in marks:
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
+        if batch.num_rows == 0:
+            continue
+        con.register("batch_in", batch)
+        if "code_id" in batch.column_names:
+            con.execute(f"insert into {table} select enrolment_id, day, session, code_id from batch_in")
+        else:
+            found = con.execute(
+                "select distinct b.code from batch_in b anti join codes c on b.code = c.code"
+            ).fetchall()
+            unknown.update(r[0] for r in found)
+            con.execute(
+                f"insert into {table} select b.enrolment_id, b.day, b.session, c.code_id "
+                "from batch_in b join codes c on b.code = c.code"
+            )
+        con.unregister("batch_in")
+    if unknown:
+        raise ValueError(f"Marks use codes not in the code table: {sorted(unknown)}")
+
+
 def write_store(
     directory: Path | str,
     *,
@@ -149,61 +215,11 @@ def write_store(
         con.register("codes_in", codes_table(codes))
         con.execute("create table codes as select * from codes_in")
         con.unregister("codes_in")
-        con.execute(
-            "create temp table staged (enrolment_id integer, day integer, session tinyint, code_id tinyint)"
-        )
-        unknown: set[str] = set()
-        for batch in marks:
-            if isinstance(batch, pa.RecordBatch):
-                batch = pa.Table.from_batches([batch])
-            if batch.num_rows == 0:
-                continue
-            con.register("batch_in", batch)
-            if "code_id" in batch.column_names:
-                con.execute("insert into staged select enrolment_id, day, session, code_id from batch_in")
-            else:
-                found = con.execute(
-                    "select distinct b.code from batch_in b anti join codes c on b.code = c.code"
-                ).fetchall()
-                unknown.update(r[0] for r in found)
-                con.execute(
-                    "insert into staged select b.enrolment_id, b.day, b.session, c.code_id "
-                    "from batch_in b join codes c on b.code = c.code"
-                )
-            con.unregister("batch_in")
-        if unknown:
-            raise ValueError(f"Marks use codes not in the code table: {sorted(unknown)}")
+        stage_marks(con, marks)
         order = "order by e.school_id, m.enrolment_id, m.day, m.session" if sort else ""
-        # Academic year runs 1 August to 31 July; DfE cohort age is age on 31 August before it starts.
-        con.execute(
-            f"""
-            create table marks as
-            with m as (
-                select *, (year(date '1970-01-01' + day) - case when month(date '1970-01-01' + day) < 8
-                           then 1 else 0 end)::smallint as academic_year
-                from staged
-            )
-            select m.enrolment_id, e.school_id, m.day, m.session, m.code_id, m.academic_year,
-                   (m.academic_year - year(date '1970-01-01' + e.birth_day)
-                    - case when month(date '1970-01-01' + e.birth_day) > 8 then 1 else 0 end)::tinyint as age
-            from m join enrolments e using (enrolment_id)
-            {order}
-            """
-        )
+        con.execute(f"create table marks as {coded_marks_sql('staged')} {order}")
         con.execute("drop table staged")
-        # The daily table: marks counted per school, day, code and cohort age band, kept beside the marks so
-        # school-by-day breakdowns (weekday, week, month, trend) read ~1/50 of the rows. Age bands are the
-        # cohort boundaries (under 4 -> 3, 4, 5 to 15 -> 5, 16 and over -> 16), so every standard cohort's
-        # age filter selects exactly the same marks from it as from the marks table.
-        con.execute(
-            """
-            create table daily as
-            select school_id, day, code_id,
-                   (case when age < 4 then 3 when age = 4 then 4 when age <= 15 then 5 else 16 end)::tinyint
-                   as age, count(*)::bigint as n
-            from marks group by all order by school_id, day, code_id
-            """
-        )
+        con.execute(f"create table daily as {daily_sql()} order by school_id, day, code_id")
         con.execute("create table meta (key varchar, value varchar)")
         rows = [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in meta.items()]
         rows.append(("marks", str(con.execute("select count(*) from marks").fetchone()[0])))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 
@@ -81,3 +83,19 @@ class BenchmarkFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_name} {self.education_phase} {self.time_identifier} {self.time_period}"
+
+
+class StoreState(models.Model):
+    """One row that ties the columnar statistics store (attend.stats.store) to this database.
+
+    The store records the token and generation it was built from. A different token (another database, a restored
+    copy, a test's rolled-back transaction) or a higher generation (bumped by writers that change marks without a
+    MarkChange row, such as retention) means the store cannot be brought up to date by applying the changes since
+    it was built: it is rebuilt whole."""
+
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
+    generation = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.token}:{self.generation}"

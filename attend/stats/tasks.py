@@ -1,4 +1,5 @@
-"""Background tasks for statistics: rebuilding the columnar store off the request path (run by `attend db_worker`)."""
+"""Background tasks for statistics: bringing the columnar store up to date off the request path (run by
+`attend db_worker`)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from django_tasks import task
 
 @task()
 def refresh_store() -> dict:
-    """Rebuild the statistics store if the database has moved on since it was built (queued after imports and by
-    web requests that find the store stale)."""
-    from .store import is_stale, refresh, status
+    """Bring the statistics store up to date (queued after imports and by web requests that find it stale): the
+    changes since it was built are applied when they can be, else it is rebuilt whole (attend.stats.store.update).
+    Several imports landing while this task waits are covered by the one run."""
+    from .store import status, update
 
-    rebuilt = is_stale()
-    if rebuilt:
-        refresh(force=False)
+    outcome = update()
     built = status().built_at
-    return {"rebuilt": rebuilt, "built_at": built.isoformat() if built else None}
+    return {
+        **outcome,
+        "rebuilt": outcome["kind"] != "none",
+        "built_at": built.isoformat() if built else None,
+    }

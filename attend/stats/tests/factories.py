@@ -44,8 +44,8 @@ def enrolment(
     **pupil_fields,
 ) -> Enrolment:
     n = next(_seq)
+    pupil_fields.setdefault("upn", f"T{n:012d}")
     pupil = Pupil.objects.create(
-        upn=f"T{n:012d}",
         legal_forename=f"Pupil{n}",
         legal_surname="Test",
         date_of_birth=born,
