@@ -93,6 +93,7 @@ def _run_import(job: Job) -> dict:
             "unchanged": result.unchanged,
             "seconds": round(result.seconds, 1),
             "notes": result.notes[:1000],
+            "import_run_id": result.import_run_id,
         },
     )
     return {"status": "done", "summary": summary}

@@ -14,6 +14,7 @@ from attend.accounts.permissions import permission_required_for
 from attend.core import clock
 
 from .drafts import PROFILE_KIND, draft_start
+from .figures import figures_for
 from .forms import ImportForm, ReportForm
 from .models import Job
 from .services import (
@@ -81,7 +82,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @permission_required_for("job.view")
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
-    return render(request, "jobs/job_detail.html", {"job": job})
+    return render(request, "jobs/job_detail.html", {"job": job, "figures": figures_for(job)})
 
 
 @require_GET
@@ -89,8 +90,10 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress and result fragment, polled by htmx every second until the job has finished."""
     job = get_job_for_user(request.user, pk)
-    response = render(request, "jobs/_status.html", {"job": job})
-    if job.is_finished:
+    figures = figures_for(job)
+    response = render(request, "jobs/_status.html", {"job": job, "figures": figures})
+    # A finished import keeps the page polling until the dashboards' figures include it (for a while).
+    if job.is_finished and (figures is None or not figures["waiting"]):
         response.status_code = STOP_POLLING
     return response
 

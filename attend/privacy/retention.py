@@ -510,7 +510,9 @@ def retention_apply(*, as_of: dt.date, by=None) -> ApplyResult:
 
 
 def _statistics_changed() -> None:
-    """The statistics store is a copy of the marks: queue its rebuild so deleted marks leave it too."""
+    """The statistics store is a copy of the marks: queue its rebuild so deleted marks leave it too. Marks deleted
+    by date (not with their enrolment) are invisible to the incremental refresh, so it rebuilds whole."""
     from attend.stats import store
 
+    store.invalidate()
     store.request_refresh()

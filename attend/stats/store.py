@@ -145,6 +145,15 @@ def status() -> Status:
     )
 
 
+def figures_include(import_run_id: int) -> dt.datetime | None:
+    """When the store's figures came to include this import run (the moment its file was swapped in), or None if
+    they do not yet."""
+    key, meta = _file_key(), _meta()
+    if key is None or meta is None or int(meta.get("db_last_import_run_id", 0)) < import_run_id:
+        return None
+    return dt.datetime.fromtimestamp(key[1] / 1e9, dt.UTC)
+
+
 @contextmanager
 def serving_last_good():
     """Within this block, statistics calls serve a stale store as it is and queue a rebuild (web requests)."""

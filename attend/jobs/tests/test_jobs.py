@@ -37,7 +37,17 @@ def pupils_csv(*rows: tuple[str, int]) -> str:
     return PUPIL_HEADER + "".join(lines)
 
 
-def test_an_uploaded_file_is_imported_by_the_worker_with_progress_and_a_result(client, place):
+def run_worker_and_followers(capture) -> None:
+    """Run the queued jobs, then what their commits queued (the statistics refresh, the alerts): on_commit
+    callbacks do not fire inside a test's transaction unless captured."""
+    with capture(execute=True):
+        run_worker()
+    run_queued_tasks()
+
+
+def test_an_uploaded_file_is_imported_by_the_worker_with_progress_and_a_result(
+    client, place, django_capture_on_commit_callbacks
+):
     client.force_login(place["officer"])
     upns = [make_upn("201", "2000", 25, n) for n in (1, 2)]
     response = upload(client, "pupils", "pupils.csv", pupils_csv(*[(u, place["school"].urn) for u in upns]))
@@ -52,7 +62,7 @@ def test_an_uploaded_file_is_imported_by_the_worker_with_progress_and_a_result(c
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in page and "Refresh to check progress" in page
 
-    run_worker()
+    run_worker_and_followers(django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert job.status == "done" and job.finished_at is not None
     assert (job.progress_done, job.progress_total) == (2, 2)
@@ -174,3 +184,32 @@ def test_contacts_for_pupils_outside_the_uploaders_scope_are_refused(client, pla
     job = Job.objects.get()
     assert job.status == "failed"
     assert job.problems == [f"contacts.csv:3: upn: pupil {theirs.upn} is not one of your pupils"]
+
+
+def test_the_job_page_says_when_the_figures_include_the_import(
+    client, place, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from attend.jobs.tests.worker import run_one_task
+
+    client.force_login(place["officer"])
+    pupil = make_pupil(school=place["school"])
+    text = "upn,school_urn,date,session,code\n" + "".join(
+        f"{pupil.upn},{place['school'].urn},2025-09-{d:02d},{s},N\n" for d in (1, 2) for s in ("AM", "PM")
+    )
+    upload(client, "marks", "marks.csv", text)
+    job = Job.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_one_task() == "attend.jobs.tasks.run_import"
+    assert DBTaskResult.objects.filter(task_path="attend.stats.tasks.refresh_store", status="READY").exists()
+    waiting = client.get(f"/jobs/{job.pk}/status/")
+    assert waiting.status_code == 200  # the import is done, but the page keeps polling for the figures
+    assert "Dashboards will include this import in a few seconds" in waiting.content.decode()
+    assert 'hx-trigger="every 1s"' in client.get(f"/jobs/{job.pk}/").content.decode()
+
+    run_worker()  # the statistics refresh (and the alerts after the import)
+    done = client.get(f"/jobs/{job.pk}/status/")
+    assert done.status_code == 286
+    text = done.content.decode()
+    assert "Dashboards include this import: figures updated at" in text and "after it finished" in text

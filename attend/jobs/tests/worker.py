@@ -28,3 +28,23 @@ def run_queued_tasks() -> int:
         worker.run_task(result)
         ran += 1
     return ran
+
+
+def run_one_task() -> str | None:
+    """Run the oldest queued task only; returns its task path (None if nothing was queued)."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    result = DBTaskResult.objects.ready().order_by("enqueued_at").first()
+    if result is None:
+        return None
+    result.claim(worker.worker_id)
+    worker.run_task(result)
+    return result.task_path
