@@ -64,7 +64,13 @@ def apply_changes(meta: dict, now: dict, started: dt.datetime) -> store_delta.Ap
         enrolments=enrolment_table(),
         upserts=upserts,
         gone=gone,
-        meta={**now, "built_at": started.isoformat(timespec="seconds"), "increments": str(increments)},
+        meta={
+            **now,
+            "built_at": started.isoformat(timespec="seconds"),
+            "refresh_started_at": started.isoformat(),
+            "refresh_kind": "incremental",
+            "increments": str(increments),
+        },
     )
 
 

@@ -154,3 +154,25 @@ def test_readers_of_the_old_store_keep_their_figures_until_they_reopen(la_with_m
     assert after.version != before.version and not after.stale
     with store.source() as src:
         assert src.con.con.execute("select count(*) from marks").fetchone()[0] == old + 2
+
+
+def test_several_imports_landing_together_cost_one_refresh(
+    la_with_marks, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from attend.jobs.tests.worker import run_queued_tasks
+    from attend.stats.tasks import refresh_store
+
+    _, enrolments = la_with_marks
+    for n, enrolment in enumerate(enrolments[:3]):
+        rows = [(enrolment, DAYS[25], s, "N") for s in ("AM", "PM")]
+        with django_capture_on_commit_callbacks(execute=True):
+            import_file("marks", marks_file(tmp_path, rows, f"school-upload-{n}.csv"))
+    queued = DBTaskResult.objects.filter(task_path=refresh_store.module_path)
+    assert queued.count() == 1
+    assert run_queued_tasks() == 1
+    done = queued.get()
+    assert done.return_value["kind"] == "incremental" and done.return_value["marks_in"] == 6
+    assert not store.status().stale
+    assert_same_as_full_rebuild(settings, tmp_path)
