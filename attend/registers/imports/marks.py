@@ -42,7 +42,7 @@ from .common import (
     start_run,
 )
 from .common import Problems as _Problems
-from .marks_read import COLUMNS, encode_column, read_marks_csv
+from .marks_read import COLUMNS, encode_column, read_marks_encoded
 from .marks_write import write_marks
 from .scope import ImportScope, not_yours_school
 
@@ -355,12 +355,12 @@ def import_marks(
         digest = pool.submit(sha256_of, path)  # hashlib releases the GIL: hash while pyarrow parses
         if profile is not None:
             table, lines = _read_through_profile(path, profile, problems)
+            n = table.num_rows
+            encoded = encode_columns(table)
+            del table
         else:
-            table, lines = read_marks_csv(path, problems)
-        n = table.num_rows
+            encoded, n, lines = read_marks_encoded(path, problems)
         lap("read")
-        encoded = encode_columns(table)
-        del table
         batch, bad = validate_marks(encoded, n, lines, scope)
         if profile is not None:  # a wide report's row with an unknown UPN is one problem, not one per mark
             bad.total -= len(bad.found) - len(set(bad.found))
