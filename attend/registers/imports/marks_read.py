@@ -99,7 +99,9 @@ def _read_streaming(
             rows += table.num_rows
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, EOFError):
         return None
-    return {name: dictionary.finish() for name, dictionary in columns.items()}, rows
+    encoded = {name: dictionary.finish() for name, dictionary in columns.items()}
+    pa.default_memory_pool().release_unused()  # the blocks' buffers, kept by the allocator for reuse
+    return encoded, rows
 
 
 def _read_slow(path: Path, columns: dict[str, int], problems: Problems) -> tuple[pa.Table, np.ndarray]:
