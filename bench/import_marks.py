@@ -148,13 +148,18 @@ def phases_of(summary: str) -> dict[str, float]:
     return {m[1]: float(m[2]) for m in re.finditer(r"(\w+) ([\d.]+) s", found[1])} if found else {}
 
 
-def verdict(engine: str, marks: int, seconds: float, rss_mb: float) -> str:
-    """PASS/MISS against issue 22's targets; below 20 million marks the time target is scaled down linearly."""
+def verdict(engine: str, marks: int, seconds: float, import_seconds: float, rss_mb: float) -> str:
+    """PASS/MISS against issue 22's targets. At 20 million marks the whole child process's wall time counts; a
+    scaled-down run compares the import's own phases (process start excluded: it does not scale) with the time
+    target scaled linearly, which is only a hint."""
     target = TARGETS[engine] * marks / TARGET_MARKS
-    scaled = "" if marks == TARGET_MARKS else f" (scaled to {marks:,} marks)"
-    time_ok = "PASS" if seconds < target else "MISS"
+    if marks == TARGET_MARKS:
+        timed, what = seconds, ""
+    else:
+        timed, what = import_seconds, f" (hint only: import phases vs target scaled to {marks:,} marks)"
+    time_ok = "PASS" if timed < target else "MISS"
     rss_ok = "PASS" if rss_mb < TARGET_RSS_MB else "MISS"
-    return (f"{time_ok} time {seconds:.1f} s vs < {target:.1f} s{scaled}; "
+    return (f"{time_ok} time {timed:.1f} s vs < {target:.1f} s{what}; "
             f"{rss_ok} peak memory {rss_mb:,.0f} MB vs < {TARGET_RSS_MB:,} MB")  # fmt: skip
 
 
@@ -213,7 +218,7 @@ def one_engine(args, postgres: str | None, csv_path: Path) -> None:
                   + f", process start and shutdown {startup:.1f} s")  # fmt: skip
             print(f"    {summary}")
             if label == "first import":
-                print(f"    {engine} {verdict(engine, rows, seconds, rss_kb / 1024)}")
+                print(f"    {engine} {verdict(engine, rows, seconds, sum(phases.values()), rss_kb / 1024)}")
         from attend.registers.models import Mark
 
         print(f"  marks in database: {Mark.objects.count():,}")
