@@ -42,11 +42,13 @@ from .common import (
     start_run,
 )
 from .common import Problems as _Problems
-from .marks_read import COLUMNS, encode_column, read_marks_csv
+from .marks_read import COLUMNS, encode_column, read_marks_encoded
 from .marks_write import write_marks
 from .scope import ImportScope, not_yours_school
 
 SESSIONS = ["AM", "PM"]
+# Rows matched to enrolments per step (bounds the 64-bit temporaries: memory, not speed).
+_ROWS_PER_STEP = 2_000_000
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -215,13 +217,15 @@ def validate_marks(
         ("session", session_idx, session_map, session_reasons),
         ("code", code_idx, code_map, code_reasons),
     ]:
-        row_bad = mapped[idx] < 0 if len(mapped) else np.zeros(n, bool)
+        row_bad = (mapped < 0)[idx] if len(mapped) else np.zeros(n, bool)
         if row_bad.any():
             bad.add(row_bad, name, lambda row, idx=idx, reasons=reasons: reasons[idx[row]])
             ok &= ~row_bad
 
     # ----- match each row to the enrolment of that pupil at that school whose admission is the latest on or
-    # before the date, then check the date is not after its leaving date.
+    # before the date, then check the date is not after its leaving date. Rows are matched in steps of a few
+    # million so that the 64-bit temporaries stay small (memory, not speed: at 20 million rows in one go they
+    # peaked at 2.2 GB).
     n_schools = len(schools) + 1_000_001
     enrol_ids = np.array([s[0] for s in spells], dtype=np.int64)
     e_pair = np.array([pupils[s[1]] * n_schools + schools[str(s[2])] for s in spells], dtype=np.int64)
@@ -231,17 +235,16 @@ def validate_marks(
     enrol_ids, e_pair, e_start, e_end = enrol_ids[order], e_pair[order], e_start[order], e_end[order]
     span = 1 << 20  # days since 1970 stay far below this
     e_key = e_pair * span + e_start
-
-    pair = upn_map[upn_idx] * n_schools + urn_map[urn_idx]
-    day = day_map[date_idx]
-    row_key = np.where(ok, pair * span + day, -1)
-    pos = np.searchsorted(e_key, row_key, side="right") - 1
-    safe = np.clip(pos, 0, max(len(e_key) - 1, 0))
-    if len(e_key):
-        on_roll = ok & (pos >= 0) & (e_pair[safe] == pair) & (day <= e_end[safe])
-    else:
-        on_roll = np.zeros(n, dtype=bool)
-    outside = ok & ~on_roll
+    row_spell = np.full(n, -1, dtype=np.int32)  # position in the sorted spells, -1 for a refused row
+    for start in range(0, n if len(e_key) else 0, _ROWS_PER_STEP):
+        sl = slice(start, start + _ROWS_PER_STEP)
+        pair = upn_map[upn_idx[sl]] * n_schools + urn_map[urn_idx[sl]]
+        day = day_map[date_idx[sl]]
+        pos = np.searchsorted(e_key, np.where(ok[sl], pair * span + day, -1), side="right") - 1
+        safe = np.clip(pos, 0, len(e_key) - 1)
+        on_roll = ok[sl] & (pos >= 0) & (e_pair[safe] == pair) & (day <= e_end[safe])
+        row_spell[sl] = np.where(on_roll, safe, -1)
+    outside = ok & (row_spell < 0)
     if outside.any():
 
         def reason(row: int) -> str:
@@ -252,21 +255,30 @@ def validate_marks(
 
         bad.add(outside, "date", reason)
         ok &= ~outside
-    row_enrolment = np.where(ok, enrol_ids[safe] if len(e_key) else 0, 0)
+    del outside
 
-    # ----- sort by (enrolment, date, session); adjacent equal keys are duplicates.
-    # Dates are ranked in calendar order so that the sort key follows the unique index.
+    # ----- sort by (enrolment, date, session); adjacent equal keys are duplicates. Enrolments are ranked by id
+    # and dates in calendar order, so that the sort key follows the unique index and fits 32 bits when it can.
+    spell_rank = np.empty(len(enrol_ids), dtype=np.int64)
+    spell_rank[np.argsort(enrol_ids, kind="stable")] = np.arange(len(enrol_ids))
     date_rank = np.zeros(len(date_values), dtype=np.int64)
     valid_dates = [i for i, d in enumerate(day_map.tolist()) if d >= 0]
     for rank, i in enumerate(sorted(valid_dates, key=lambda i: day_map[i])):
         date_rank[i] = rank
-    good = np.flatnonzero(ok)
-    key = (row_enrolment[good] * (len(date_values) + 1) + date_rank[date_idx[good]]) * 2 + session_map[
-        session_idx[good]
-    ]
+    key_type = np.int32 if (len(enrol_ids) + 1) * (len(date_values) + 1) * 2 < 1 << 31 else np.int64
+    session_of = np.where(session_map >= 0, session_map, 0).astype(np.int8)
+    good = np.flatnonzero(ok).astype(np.int32 if n < 1 << 31 else np.int64)
+    key = np.empty(len(good), dtype=key_type)
+    for start in range(0, len(good), _ROWS_PER_STEP):
+        rows = good[start : start + _ROWS_PER_STEP]
+        key[start : start + len(rows)] = (
+            spell_rank[row_spell[rows]] * (len(date_values) + 1) + date_rank[date_idx[rows]]
+        ) * 2 + session_of[session_idx[rows]]
     if len(key) > 1 and not np.all(key[1:] > key[:-1]):
         order = np.argsort(key, kind="stable")
-        good, key = good[order], key[order]
+        good = good[order]
+        key = key[order]
+        del order
     if len(key) > 1:
         same = np.flatnonzero(key[1:] == key[:-1]) + 1
         if len(same):
@@ -290,11 +302,12 @@ def validate_marks(
             keep = np.ones(len(good), dtype=bool)
             keep[same] = False
             good = good[keep]
+    del key
     batch = MarkBatch(
-        enrolment_id=row_enrolment[good],
+        enrolment_id=enrol_ids[row_spell[good]] if len(good) else np.zeros(0, dtype=np.int64),
         date_idx=date_idx[good],
         dates=date_values,
-        session_idx=session_map[session_idx[good]],
+        session_idx=session_of[session_idx[good]],
         code_idx=code_idx[good],
         codes=code_values,
     )
@@ -355,12 +368,12 @@ def import_marks(
         digest = pool.submit(sha256_of, path)  # hashlib releases the GIL: hash while pyarrow parses
         if profile is not None:
             table, lines = _read_through_profile(path, profile, problems)
+            n = table.num_rows
+            encoded = encode_columns(table)
+            del table
         else:
-            table, lines = read_marks_csv(path, problems)
-        n = table.num_rows
+            encoded, n, lines = read_marks_encoded(path, problems)
         lap("read")
-        encoded = encode_columns(table)
-        del table
         batch, bad = validate_marks(encoded, n, lines, scope)
         if profile is not None:  # a wide report's row with an unknown UPN is one problem, not one per mark
             bad.total -= len(bad.found) - len(set(bad.found))

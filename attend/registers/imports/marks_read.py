@@ -1,5 +1,12 @@
-"""Reading marks.csv into a table of text columns (pyarrow, or Python's csv module for exact line numbers when
-pyarrow cannot parse the file), and dictionary-encoding a column. Validation and writing are marks.py's."""
+"""Reading marks.csv into dictionary-encoded columns, and dictionary-encoding a column. Validation and writing are
+marks.py's.
+
+The fast path (`read_marks_encoded`) streams the file through pyarrow's CSV reader one block at a time and keeps
+only, per column, a compact numpy array of indexes into the column's distinct values (about 8 bytes a mark), never
+the text of all rows: at 20 million marks the text table alone was over 1 GB. Row i of the file is line i + 2
+(the fast path refuses blank lines and newlines inside quotes, so rows and lines match one for one). If pyarrow
+cannot parse the file line for line, Python's csv module reads it instead, which knows exact physical line numbers.
+"""
 
 from __future__ import annotations
 
@@ -12,26 +19,89 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .common import Problems, check_header, is_gzip, non_utf8_line, open_bytes, open_text
+from .common import Problems, check_header, non_utf8_line, open_bytes, open_text
 
 COLUMNS = ["upn", "school_urn", "date", "session", "code"]
 
 
-def _read_fast(path: Path, header: list[str]) -> pa.Table | None:
-    """The whole file as a table of strings with the columns named `header` (the normalised names of the
-    file's first line, which is skipped), or None if pyarrow cannot parse it line for line."""
-    try:
-        source = pa.input_stream(str(path), compression="gzip" if is_gzip(path) else None)
-        return pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(block_size=16 << 20, column_names=header, skip_rows=1),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header}, strings_can_be_null=False
-            ),
+# Bytes of CSV parsed per block by the streaming reader (tests make it tiny to cross block boundaries).
+BLOCK_SIZE = 32 << 20
+
+
+def _smallest(size: int) -> type:
+    """The smallest integer type that indexes `size` distinct values."""
+    return np.uint8 if size <= 1 << 8 else np.uint16 if size <= 1 << 16 else np.int32
+
+
+class _GlobalDictionary:
+    """One column's distinct values across blocks: each block's dictionary is mapped onto the file-wide one, so
+    an index means the same value in every block. Python touches each block's distinct values, never its rows."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, column: pa.Array) -> None:
+        encoded = pc.dictionary_encode(column)
+        local = encoded.dictionary.to_pylist()
+        index = self.index
+        remap = np.fromiter(
+            (index.setdefault(v, len(index)) for v in local), dtype=np.int32, count=len(local)
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError):
+        part = remap[_indices(encoded)] if len(local) else np.zeros(len(column), np.int32)
+        self.parts.append(part.astype(_smallest(len(index)), copy=False))
+
+    def finish(self) -> tuple[np.ndarray, list[str]]:
+        """The indexes in the smallest unsigned type that holds them, and the distinct values."""
+        out = np.empty(sum(len(p) for p in self.parts), dtype=_smallest(len(self.index)))
+        at = 0
+        while self.parts:
+            part = self.parts.pop(0)
+            out[at : at + len(part)] = part
+            at += len(part)
+        return out, list(self.index)
+
+
+def _blocks(path: Path):
+    """The file after its header in pieces of about BLOCK_SIZE bytes, each ending at the end of a line.
+
+    Our own blocks rather than pyarrow's streaming reader: that one reads ahead as fast as the disk allows and held
+    most of a 900 MB file in memory before the first block was encoded (measured). Cutting at newlines is safe
+    because the fast path refuses newlines inside quoted values."""
+    with open_bytes(path) as f:
+        f.readline()
+        while block := f.read(BLOCK_SIZE):
+            if not block.endswith(b"\n"):
+                block += f.readline()
+            yield block
+
+
+def _read_streaming(
+    path: Path, header: list[str]
+) -> tuple[dict[str, tuple[np.ndarray, list[str]]], int] | None:
+    """The file's five columns dictionary-encoded block by block, and its number of rows; None if pyarrow
+    cannot parse it line for line (the caller then reads it with Python's csv module)."""
+    columns = {name: _GlobalDictionary() for name in COLUMNS}
+    rows = 0
+    read_options = pacsv.ReadOptions(column_names=header, block_size=4 << 20)
+    parse_options = pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=False)
+    convert_options = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in header},
+        strings_can_be_null=False,
+        include_columns=COLUMNS,
+    )
+    try:
+        for block in _blocks(path):
+            table = pacsv.read_csv(pa.py_buffer(block), read_options, parse_options, convert_options)
+            for name, dictionary in columns.items():
+                for chunk in table.column(name).chunks:
+                    dictionary.add(chunk)
+            rows += table.num_rows
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, EOFError):
         return None
+    encoded = {name: dictionary.finish() for name, dictionary in columns.items()}
+    pa.default_memory_pool().release_unused()  # the blocks' buffers, kept by the allocator for reuse
+    return encoded, rows
 
 
 def _read_slow(path: Path, columns: dict[str, int], problems: Problems) -> tuple[pa.Table, np.ndarray]:
@@ -79,7 +149,7 @@ def encode_column(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[
     return indices, dictionary.to_pylist()
 
 
-def read_marks_csv(path: Path, problems: Problems) -> tuple[pa.Table, np.ndarray | None]:
+def _checked_header(path: Path, problems: Problems) -> dict[str, int]:
     try:
         with open_bytes(path) as f:
             first_line = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
@@ -90,8 +160,18 @@ def read_marks_csv(path: Path, problems: Problems) -> tuple[pa.Table, np.ndarray
     columns = check_header(header, COLUMNS, [], problems)
     if columns is None:
         problems.raise_if_any()
-    table = _read_fast(path, list(columns))
-    lines = None
-    if table is None:
-        table, lines = _read_slow(path, columns, problems)
-    return table, lines
+    return columns
+
+
+def read_marks_encoded(
+    path: Path, problems: Problems
+) -> tuple[dict[str, tuple[np.ndarray, list[str]]], int, np.ndarray | None]:
+    """marks.csv as {column: (indexes, distinct values)}, its number of rows, and each row's physical line
+    (None when row i is line i + 2). Streams the file; falls back to the csv module (see the module note)."""
+    columns = _checked_header(path, problems)
+    streamed = _read_streaming(path, list(columns))
+    if streamed is not None:
+        encoded, rows = streamed
+        return encoded, rows, None
+    table, lines = _read_slow(path, columns, problems)
+    return {name: encode_column(table[name]) for name in COLUMNS}, table.num_rows, lines

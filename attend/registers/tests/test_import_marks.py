@@ -250,7 +250,8 @@ def test_the_bulk_path_leaves_the_table_constraints_as_they_were(tmp_path, two_p
             return None
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "SELECT conname, pg_get_constraintdef(oid), convalidated, condeferrable, condeferred "
+                "FROM pg_constraint "
                 "WHERE conrelid = 'registers_mark'::regclass ORDER BY conname"
             )
             keys = cursor.fetchall()
