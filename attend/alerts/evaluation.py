@@ -286,6 +286,9 @@ def _apply_hits(hits, latest, school, as_of, contacts, result) -> tuple[list[Ale
         previous = latest.get(key)
         fields = _fields(hit, contacts, as_of)
         if previous is not None and previous.is_open:
+            returned_after = (previous.details or {}).get("returned_after_dismissed_alert")
+            if returned_after:  # kept: the work list marks an alert that came back after a dismissal
+                fields["details"] = {**fields["details"], "returned_after_dismissed_alert": returned_after}
             if all(getattr(previous, name) == fields[name] for name in COMPARED):
                 result.unchanged += 1  # nothing to write: the alert is as of its last change
                 continue
