@@ -6,7 +6,9 @@ worker), "inline" (evaluate now, in the importing process: the command line and 
 
 Which schools and which day: an ImportResult that reports `school_ids` and `latest_date` (the latest marked date)
 narrows the evaluation to those schools (and, for a load of an earlier school year, to that year's last marked day);
-without them, every school is evaluated as of today. The scheduled evaluation (docs/alerts.md, "Schedule") catches anything else.
+without them, every school is evaluated as of today. A marks import also reports `enrolment_ids`: only those
+enrolments' pupil rules are evaluated (with the schools' school-level rules). An evaluation waiting in the queue
+absorbs later imports (merge_into_waiting). The scheduled evaluation (docs/alerts.md, "Schedule") catches anything else.
 """
 
 from __future__ import annotations

@@ -177,3 +177,20 @@ def test_a_narrowed_load_sees_the_same_school_as_a_whole_school_load():
     assert some == [p for p in everyone if p.enrolment_id in wanted]
     # No query per pupil: one enrolment costs what five do.
     assert _load_queries(school, {pupils[1].pk}) == _load_queries(school, {p.pk for p in pupils[1:]})
+
+
+def test_a_narrowed_evaluation_of_today_runs_the_s19_sync_for_its_pupils_only(monkeypatch):
+    monkeypatch.setenv("ATTEND_TODAY", AS_OF.isoformat())
+    school = make_school()
+    ill, also_ill = make_enrolment(school), make_enrolment(school)
+    for enrolment in (ill, also_ill):
+        fill_marks(enrolment, DAYS, _absent(DAYS[:15], "I"))  # 15 school days missed for health
+    alerts_evaluate(as_of=AS_OF, at=EVENING, school_ids=[school.pk], enrolment_ids=[ill.pk])
+    assert list(Alert.objects.filter(rule="s19_health").values_list("enrolment", flat=True)) == [ill.pk]
+    alerts_evaluate(as_of=AS_OF, at=EVENING)  # the scheduled full evaluation
+    assert Alert.objects.filter(rule="s19_health").count() == 2
+    # A correction brings the first child below 15 days: the narrowed run clears that item, and only that one.
+    Mark.objects.filter(enrolment=ill, date=DAYS[0]).update(code="/")
+    alerts_evaluate(as_of=AS_OF, at=EVENING, school_ids=[school.pk], enrolment_ids=[ill.pk])
+    statuses = dict(Alert.objects.filter(rule="s19_health").values_list("enrolment", "status"))
+    assert statuses == {ill.pk: "cleared", also_ill.pk: "new"}
