@@ -302,10 +302,12 @@ def _health_due(
     from attend.casework.models import PupilCircumstance
 
     year_start = year_start_for(today)
-    enrolments = {e.pupil_id: e for e in _current_enrolments(today, schools, pupils)}
+    # Subqueries, not lists of every current pupil: the enrolments are loaded for the candidates only.
+    current = _current_enrolments(today, schools, pupils)
+    on_roll = current.values("pupil_id")
     counted = set(
         Mark.objects.filter(
-            enrolment__pupil_id__in=list(enrolments), date__range=(year_start, today), code__in=HEALTH_CODES
+            enrolment__pupil_id__in=on_roll, date__range=(year_start, today), code__in=HEALTH_CODES
         )
         .values("enrolment__pupil_id")
         .annotate(n=Count("id"))
@@ -314,13 +316,14 @@ def _health_due(
     )
     ill = set(
         PupilCircumstance.objects.filter(
-            pupil_id__in=list(enrolments),
+            pupil_id__in=on_roll,
             kind=PupilCircumstance.Kind.MEDICAL_CONDITION,
             start__lte=today,
             end__gt=today,
         ).values_list("pupil_id", flat=True)
     )
     candidates = sorted(counted | ill)
+    enrolments = {e.pupil_id: e for e in current.filter(pupil_id__in=candidates)}
     decided = set(
         ProvisionDecision.objects.filter(
             pupil_id__in=candidates,
@@ -345,18 +348,18 @@ def _health_due(
 def exclusion_due(today: dt.date, *, schools=None, pupils=None) -> list[ExclusionRun]:
     """Runs this academic year that have reached their sixth school day, with no decision recorded for the run."""
     year_start = year_start_for(today)
-    enrolments = list(_current_enrolments(today, schools, pupils))
+    current = _current_enrolments(today, schools, pupils)
     candidates = set(
-        Mark.objects.filter(enrolment__in=enrolments, date__range=(year_start, today), code=EXCLUSION_CODE)
+        Mark.objects.filter(
+            enrolment__in=current.values("pk"), date__range=(year_start, today), code=EXCLUSION_CODE
+        )
         .values("enrolment_id")
         .annotate(days=Count("date", distinct=True))
         .filter(days__gte=SIXTH_DAY - 1)
         .values_list("enrolment_id", flat=True)
     )
     due = []
-    for enrolment in enrolments:
-        if enrolment.pk not in candidates:
-            continue
+    for enrolment in current.filter(pk__in=candidates):  # loaded for the candidates only, in the same order
         for run in exclusion_runs(enrolment, year_start, today):
             if run.sixth_day and exclusion_decision_for(enrolment.pupil, run.start) is None:
                 due.append(run)
