@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Count, Q
 
 from attend.people.models import Enrolment
 from attend.registers.models import Mark
@@ -22,6 +24,9 @@ LOOKBACK_DAYS = 371
 # Without an imported term calendar, a school is expected to meet on one of its weekdays only if it has recorded
 # marks recently (so that holidays do not raise missing-register alerts every day).
 RECENT_MARKS_DAYS = 14
+# A narrowed load of up to this many enrolments reads their marks by enrolment; more, and reading the whole
+# school's marks once is quicker.
+NARROW_MAX = 2000
 
 
 def rule_settings_for(school: School) -> dict[str, dict[str, Any]]:
@@ -109,14 +114,92 @@ def _term_facts(school: School, as_of: dt.date) -> tuple[bool, dt.date | None, i
     return True, term_end, remaining, today
 
 
+def _plain_rows(rows):
+    """(enrolment_id, date, session, code) from a values_list query, read with a plain cursor: Django's per-row
+    converters cost more than the rules themselves over an LA's year of marks (18 million rows). SQLite gives
+    dates as text: each distinct day is parsed once."""
+    sql, params = rows.query.sql_with_params()
+    days: dict = {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(20000):
+            for enrolment_id, day, session, code in chunk:
+                if not isinstance(day, dt.date):
+                    day = days.get(day) or days.setdefault(day, dt.date.fromisoformat(day))
+                yield enrolment_id, day, session, code
+
+
+def _all_marks(school: School, start: dt.date, end: dt.date):
+    """Every mark of the school's enrolments in [start, end]: (marks by enrolment, session -> has a mark other
+    than '#', the school's [possible, attended] by day)."""
+    marks: dict[int, list] = defaultdict(list)
+    session_codes: dict[SessionT, bool] = {}
+    rows = (
+        Mark.objects.filter(enrolment__school=school, date__gte=start, date__lte=end)
+        .order_by("enrolment_id", "date", "session")
+        .values_list("enrolment_id", "date", "session", "code")
+    )
+    by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for enrolment_id, day, session, code in _plain_rows(rows):
+        marks[enrolment_id].append((day, session, code))
+        key = (day, session)
+        session_codes[key] = session_codes.get(key, False) or code != "#"
+        if code in POSSIBLE:
+            counts = by_day[day]
+            counts[0] += 1
+            counts[1] += code in ATTENDED
+    return marks, session_codes, by_day
+
+
+def _school_sessions(school: School, start: dt.date, end: dt.date):
+    """What _all_marks says about the school as a whole, from one grouped query instead of every mark."""
+    rows = (
+        Mark.objects.filter(enrolment__school=school, date__gte=start, date__lte=end)
+        .values("date", "session")
+        .annotate(
+            met=Count("id", filter=~Q(code="#")),
+            possible=Count("id", filter=Q(code__in=POSSIBLE)),
+            attended=Count("id", filter=Q(code__in=POSSIBLE) & Q(code__in=ATTENDED)),
+        )
+        .order_by("date", "session")
+        .values_list("date", "session", "met", "possible", "attended")
+    )
+    session_codes: dict[SessionT, bool] = {}
+    by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, session, met, possible, attended in rows:
+        session_codes[(day, session)] = met > 0
+        if possible:
+            by_day[day][0] += possible
+            by_day[day][1] += attended
+    return session_codes, by_day
+
+
+def _marks_of(enrolment_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list]:
+    marks: dict[int, list] = defaultdict(list)
+    for first in range(0, len(enrolment_ids), 500):
+        rows = (
+            Mark.objects.filter(
+                enrolment_id__in=enrolment_ids[first : first + 500], date__gte=start, date__lte=end
+            )
+            .order_by("enrolment_id", "date", "session")
+            .values_list("enrolment_id", "date", "session", "code")
+        )
+        for enrolment_id, day, session, code in _plain_rows(rows):
+            marks[enrolment_id].append((day, session, code))
+    return marks
+
+
 def load_school(
     school: School,
     *,
     as_of: dt.date,
     now: dt.time,
     settings: dict[str, dict[str, Any]] | None = None,
+    enrolment_ids: Collection[int] | None = None,
 ) -> tuple[SchoolContext, list[PupilInput]]:
-    """One SchoolContext and a PupilInput per enrolment on roll on as_of."""
+    """One SchoolContext and a PupilInput per enrolment on roll on as_of (only those of `enrolment_ids` when
+    given: their marks are then read by enrolment, and the school's sessions and daily attendance, which the
+    rules compare pupils with, by one grouped query, so the context is the same as a whole-school load's)."""
     start = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     settings = settings if settings is not None else rule_settings_for(school)
 
@@ -139,27 +222,19 @@ def load_school(
         )
     )
 
-    marks: dict[int, list] = defaultdict(list)
-    session_codes: dict[SessionT, bool] = {}  # session -> has a mark other than '#'
-    rows = (
-        Mark.objects.filter(enrolment__school=school, date__gte=start, date__lte=as_of)
-        .order_by("enrolment_id", "date", "session")
-        .values_list("enrolment_id", "date", "session", "code")
-    )
-    by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])  # the school's possible, attended
-    for enrolment_id, day, session, code in rows.iterator(chunk_size=20000):
-        marks[enrolment_id].append((day, session, code))
-        key = (day, session)
-        session_codes[key] = session_codes.get(key, False) or code != "#"
-        if code in POSSIBLE:
-            counts = by_day[day]
-            counts[0] += 1
-            counts[1] += code in ATTENDED
+    if enrolment_ids is not None:
+        enrolments = [row for row in enrolments if row[0] in enrolment_ids]
+    if enrolment_ids is not None and len(enrolments) <= NARROW_MAX:
+        session_codes, by_day = _school_sessions(school, start, as_of)
+        marks = _marks_of([row[0] for row in enrolments], start, as_of)
+    else:
+        marks, session_codes, by_day = _all_marks(school, start, as_of)
 
     used: dict[int, set[SessionT]] = defaultdict(set)
-    for enrolment_id, day, session in NoticeSessionUse.objects.filter(enrolment__school=school).values_list(
-        "enrolment_id", "date", "session"
-    ):
+    uses = NoticeSessionUse.objects.filter(enrolment__school=school)
+    if enrolment_ids is not None:
+        uses = uses.filter(enrolment_id__in=[row[0] for row in enrolments])
+    for enrolment_id, day, session in uses.values_list("enrolment_id", "date", "session"):
         used[enrolment_id].add((day, session))
 
     part_time = _part_time_timetables(school)

@@ -16,7 +16,15 @@ from attend import audit
 from attend.people.models import Enrolment
 
 from .models_roll import DeletionGround, RollDeletion
-from .roll_checks import NOT_COMPULSORY_YEARS, cluster_at, cluster_size, concerns_for, current_deletions
+from .roll_checks import (
+    NOT_COMPULSORY_YEARS,
+    census_window,
+    cluster_at,
+    cluster_size,
+    concerns_for,
+    current_deletions,
+    next_census,
+)
 
 log = logging.getLogger(__name__)
 RULE_CONCERN = "off_rolling_concern"  # attend.alerts.events.OFF_ROLLING_CONCERN
@@ -98,9 +106,22 @@ def _wanted(today: dt.date, schools) -> dict[tuple[str, str], tuple[RollDeletion
 def _clusters(rows, wanted) -> None:
     """One item per school and census day where the school's deletions in the window make a cluster."""
     seen: set[dt.date] = set()
+    windows: dict[dt.date, list[dt.date]] = {}
+    clusters: dict[dt.date, list[RollDeletion]] = {}
     for d in rows.order_by("deleted_on", "id"):
-        census, cluster = cluster_at(d.school, d.deleted_on)
-        if census in seen or len(cluster) < cluster_size():
+        # The same school and census day give the same window and cluster: worked out once each, not per
+        # deletion (thousands of deletions across an LA in the nightly evaluation).
+        census = next_census(d.deleted_on)
+        if census in seen:
+            continue
+        if census not in windows:
+            windows[census] = census_window(d.school, census)
+        if not windows[census][0] <= d.deleted_on <= census:
+            continue
+        if census not in clusters:
+            clusters[census] = cluster_at(d.school, d.deleted_on)[1]
+        cluster = clusters[census]
+        if len(cluster) < cluster_size():
             continue
         seen.add(census)
         names = ", ".join(f"{c.pupil.display_name} ({c.ground}, {c.deleted_on:%-d %b})" for c in cluster)

@@ -291,30 +291,56 @@ def _current_enrolments(today: dt.date, schools=None, pupils=None):
 def health_due(today: dt.date, *, schools=None, pupils=None) -> list[tuple[Enrolment, HealthCount]]:
     """Current enrolments whose child has missed (or is expected to miss) 15 school days for health this year and
     has no health decision recorded for the year. Candidates come from one grouped count over the marks."""
+    return _health_due(today, schools=schools, pupils=pupils)  # type: ignore[return-value]
+
+
+def _health_due(
+    today: dt.date, *, schools=None, pupils=None, listed: frozenset[str] = frozenset()
+) -> list[tuple[Enrolment, HealthCount | None]]:
+    """health_due; a child already past 15 days by the marks alone whose item key is in `listed` (on the work
+    list already) comes with None instead of the full count (the sync needs only to know it is still due)."""
     from attend.casework.models import PupilCircumstance
 
     year_start = year_start_for(today)
-    enrolments = {e.pupil_id: e for e in _current_enrolments(today, schools, pupils)}
-    counted = (
+    # Subqueries, not lists of every current pupil: the enrolments are loaded for the candidates only.
+    current = _current_enrolments(today, schools, pupils)
+    on_roll = current.values("pupil_id")
+    counted = set(
         Mark.objects.filter(
-            enrolment__pupil_id__in=list(enrolments), date__range=(year_start, today), code__in=HEALTH_CODES
+            enrolment__pupil_id__in=on_roll, date__range=(year_start, today), code__in=HEALTH_CODES
         )
         .values("enrolment__pupil_id")
         .annotate(n=Count("id"))
         .filter(n__gte=int(THRESHOLD_DAYS * 2))
         .values_list("enrolment__pupil_id", flat=True)
     )
-    ill = PupilCircumstance.objects.filter(
-        pupil_id__in=list(enrolments),
-        kind=PupilCircumstance.Kind.MEDICAL_CONDITION,
-        start__lte=today,
-        end__gt=today,
-    ).values_list("pupil_id", flat=True)
-    due = []
-    for pupil_id in sorted(set(counted) | set(ill)):
+    ill = set(
+        PupilCircumstance.objects.filter(
+            pupil_id__in=on_roll,
+            kind=PupilCircumstance.Kind.MEDICAL_CONDITION,
+            start__lte=today,
+            end__gt=today,
+        ).values_list("pupil_id", flat=True)
+    )
+    candidates = sorted(counted | ill)
+    enrolments = {e.pupil_id: e for e in current.filter(pupil_id__in=candidates)}
+    decided = set(
+        ProvisionDecision.objects.filter(
+            pupil_id__in=candidates,
+            trigger=ProvisionDecision.Trigger.HEALTH,
+            counted_to__range=(year_start, dt.date(year_start.year + 1, 7, 31)),
+        ).values_list("pupil_id", flat=True)
+    )  # health_decision_for, for every candidate at once
+    due: list[tuple[Enrolment, HealthCount | None]] = []
+    for pupil_id in candidates:
+        if pupil_id in decided:
+            continue
         enrolment = enrolments[pupil_id]
+        if pupil_id in counted and health_key(enrolment, year_start) in listed:
+            due.append((enrolment, None))  # 15 days or more by the marks: still due, and listed already
+            continue
         count = health_days(enrolment.pupil, year_start, today)
-        if count.reaches_threshold and health_decision_for(enrolment.pupil, year_start) is None:
+        if count.reaches_threshold:
             due.append((enrolment, count))
     return due
 
@@ -322,18 +348,18 @@ def health_due(today: dt.date, *, schools=None, pupils=None) -> list[tuple[Enrol
 def exclusion_due(today: dt.date, *, schools=None, pupils=None) -> list[ExclusionRun]:
     """Runs this academic year that have reached their sixth school day, with no decision recorded for the run."""
     year_start = year_start_for(today)
-    enrolments = list(_current_enrolments(today, schools, pupils))
+    current = _current_enrolments(today, schools, pupils)
     candidates = set(
-        Mark.objects.filter(enrolment__in=enrolments, date__range=(year_start, today), code=EXCLUSION_CODE)
+        Mark.objects.filter(
+            enrolment__in=current.values("pk"), date__range=(year_start, today), code=EXCLUSION_CODE
+        )
         .values("enrolment_id")
         .annotate(days=Count("date", distinct=True))
         .filter(days__gte=SIXTH_DAY - 1)
         .values_list("enrolment_id", flat=True)
     )
     due = []
-    for enrolment in enrolments:
-        if enrolment.pk not in candidates:
-            continue
+    for enrolment in current.filter(pk__in=candidates):  # loaded for the candidates only, in the same order
         for run in exclusion_runs(enrolment, year_start, today):
             if run.sixth_day and exclusion_decision_for(enrolment.pupil, run.start) is None:
                 due.append(run)
@@ -356,8 +382,20 @@ def sync_s19_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
     from attend.alerts.events import S19_EXCLUSION, S19_HEALTH, clear_alerts, raise_prompt
     from attend.alerts.models import Alert
 
-    wanted: dict[tuple[str, str], tuple] = {}
-    for enrolment, count in health_due(today, schools=schools, pupils=pupils):
+    existing = Alert.objects.filter(rule__in=[S19_HEALTH, S19_EXCLUSION])
+    if pupils is not None:
+        existing = existing.filter(pupil__in=pupils)
+    elif schools is not None:
+        existing = existing.filter(school__in=schools)
+    latest = {(a.rule, a.key): a for a in existing.order_by("id")}
+    listed = frozenset(
+        k for (r, k), a in latest.items() if r == S19_HEALTH and a.status != Alert.Status.CLEARED
+    )
+    wanted: dict[tuple[str, str], tuple | None] = {}
+    for enrolment, count in _health_due(today, schools=schools, pupils=pupils, listed=listed):
+        if count is None:  # on the list already (or dismissed): nothing to raise, nothing to clear
+            wanted[(S19_HEALTH, health_key(enrolment, year_start_for(today)))] = None
+            continue
         details = {"days": str(count.days), "expected": str(count.expected), "trigger": "health"}
         wanted[(S19_HEALTH, health_key(enrolment, count.year_start))] = (
             enrolment, count.words(), details, float(count.total)
@@ -374,17 +412,13 @@ def sync_s19_prompts(today: dt.date, *, schools=None, pupils=None) -> dict[str, 
             details,
             float(len(run.e_days)),
         )
-    existing = Alert.objects.filter(rule__in=[S19_HEALTH, S19_EXCLUSION])
-    if pupils is not None:
-        existing = existing.filter(pupil__in=pupils)
-    elif schools is not None:
-        existing = existing.filter(school__in=schools)
-    latest = {(a.rule, a.key): a for a in existing.order_by("id")}
     raised = 0
     with transaction.atomic():
-        for (rule, key), (enrolment, reason, details, measure) in wanted.items():
-            if (rule, key) in latest and latest[(rule, key)].status != Alert.Status.CLEARED:
-                continue  # on the list already, or dismissed (a dismissal stands); a cleared one comes back
+        for (rule, key), item in wanted.items():
+            # On the list already, or dismissed (a dismissal stands); a cleared one comes back.
+            if item is None or ((rule, key) in latest and latest[(rule, key)].status != Alert.Status.CLEARED):
+                continue
+            enrolment, reason, details, measure = item
             raise_prompt(
                 rule=rule, key=key, enrolment=enrolment, today=today, reason=reason, details=details, measure=measure
             )  # fmt: skip

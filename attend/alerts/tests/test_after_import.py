@@ -80,10 +80,10 @@ def test_the_default_queues_a_background_task_for_the_worker(
         # A second file correcting the same days: the same evaluation is already waiting, so no second task.
         import_file("marks", _marks_file(tmp_path, enrolment, DAYS[:2], "N"))
     queued = DBTaskResult.objects.get(task_path=evaluate_schools.module_path)
-    # The marks import reports its schools and its latest marked date (in the past here), so only this school
-    # is evaluated, as at that day.
+    # The marks import reports its schools, its enrolments and its latest marked date (in the past here), so
+    # only this pupil (and the school-level rules of this school) is evaluated, as at that day.
     assert (queued.args_kwargs["kwargs"], queued.queue_name) == (
-        {"school_ids": [school.pk], "as_of": DAYS[1].isoformat()},
+        {"school_ids": [school.pk], "as_of": DAYS[1].isoformat(), "enrolment_ids": [enrolment.pk]},
         "default",
     )
     assert queued.status == "READY" and Alert.objects.count() == 0

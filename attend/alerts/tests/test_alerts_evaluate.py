@@ -57,7 +57,7 @@ def test_it_raises_one_alert_per_rule_and_never_twice_for_the_same_evidence():
     assert alert.evidence[0] == ["2025-09-01", "AM", "I"] and len(alert.evidence) == 10
 
     again = alerts_evaluate(as_of=AS_OF, at=EVENING)
-    assert (again.raised, again.updated) == (0, 1)
+    assert (again.raised, again.updated, again.unchanged) == (0, 0, 1)
     assert Alert.objects.count() == 1
 
 
