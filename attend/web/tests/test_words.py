@@ -1,0 +1,158 @@
+"""Issue 23 item 19: words a person meets on the work list, the alerts page and the pupil page, not the service's
+arithmetic, ISO dates or internal flags: why a row is high (the figures kept in a details element), one date
+format, what "review context first" asks you to review, and the SEN flag in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from attend.accounts.models import Membership
+from attend.alerts import wording, worklist
+from attend.alerts.models import Alert
+from attend.casework.models import PupilCircumstance
+from attend.core.tests.factories import make_pupil, make_school, make_user
+from attend.people.models import Enrolment, Pupil
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2025, 11, 19)  # a Wednesday in the autumn term
+
+
+def text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def _alert(pupil, school, rule, *, raised_on=TODAY, since=None, flags=(), measure=12):
+    return Alert.objects.create(
+        rule=rule, pupil=pupil, enrolment=Enrolment.objects.get(pupil=pupil), school=school, raised_on=raised_on,
+        last_evaluated_on=TODAY, reason=f"{rule} reason", evidence=[], measure=measure, peak_measure=measure,
+        details={"since": since.isoformat()} if since else {}, flags=list(flags),
+        review_context_first="review_context_first" in flags,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world(settings, tmp_path, monkeypatch):
+    settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
+    monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
+    school = make_school(name="Alder Primary")
+    pupil = make_pupil(school=school, surname="Ashdown", legal_forename="Robin", looked_after=True)
+    severe = _alert(pupil, school, "severe_absence", since=dt.date(2025, 11, 17), measure=52)
+    _alert(pupil, school, "persistent_absence", raised_on=dt.date(2025, 10, 1))
+    officer = make_user("la.officer", role=Membership.Role.LA_OFFICER, local_authority=school.local_authority)
+    return {"school": school, "pupil": pupil, "severe": severe, "officer": officer}
+
+
+def test_and_list_joins_parts_as_a_sentence():
+    assert wording.and_list([]) == ""
+    assert wording.and_list(["a"]) == "a"
+    assert wording.and_list(["a", "b"]) == "a and b"
+    assert wording.and_list(["a", "", "b", "c"]) == "a, b, and c"
+
+
+def test_a_rows_priority_is_said_in_words_and_the_figures_sit_in_a_details_element(client, world):
+    client.force_login(world["officer"])
+    response = client.get(f"/work/?list=school&school={world['school'].urn}")
+    body, words = response.content.decode(), text(response)
+    why = "Severe absence, another open alert, a social worker (looked after), and newly raised"
+    assert f"{why}" in words
+    # The arithmetic is still there, but inside "How the priority is worked out", not as the row's text.
+    assert "How the priority is worked out" in words
+    details = re.search(r'<details class="govuk-details[^"]*">(.*?)</details>', body, re.S).group(1)
+    workings = text(type("R", (), {"content": details.encode()}))
+    assert "Severe absence: 70" in workings and "Also persistent absence: +5" in workings
+    assert "Looked after (has a social worker): +30" in workings and "Newly raised (since 17 Nov): +15" in workings
+    assert "Priority: 120" in workings
+    outside = body.replace(details, "")
+    assert "Severe absence 70" not in outside and "+15" not in outside and "Priority 120" not in text(
+        type("R", (), {"content": outside.encode()})
+    )
+
+
+def test_the_alerts_page_says_why_in_words_and_keeps_the_figures_in_details(client, world):
+    client.force_login(world["officer"])
+    words = text(client.get(f"/work/pupils/{world['pupil'].upn}/"))
+    assert (
+        "Why this is high on the work list: Severe absence, another open alert, a social worker (looked after), "
+        "and newly raised." in words
+    )
+    assert "How the priority is worked out" in words and "Priority: 120" in words
+    assert "Priority 120:" not in words
+
+
+def test_a_row_with_nothing_extra_is_one_phrase():
+    school = make_school()
+    pupil = make_pupil(school=school)
+    alert = _alert(pupil, school, "persistent_absence", raised_on=dt.date(2025, 10, 1))
+    (row,) = worklist.group_rows([alert], TODAY)
+    assert row.why_text == "Persistent absence" and row.score == 30
+
+
+def test_dates_on_the_alerts_page_are_in_one_format_not_iso(client, world):
+    client.force_login(world["officer"])
+    words = text(client.get(f"/work/pupils/{world['pupil'].upn}/"))
+    assert "Raised 19 November 2025; threshold met 17 November 2025." in words
+    assert "2025-11-17" not in words and "19 Nov 2025" not in words and "1 Oct 2025" not in words
+    assert "raised 1 October 2025" not in words  # open alerts are cards, each "Raised ..."
+    assert "Raised 1 October 2025" in words
+
+
+def test_dates_in_the_pupil_pages_alert_list_are_in_the_same_format(client, world):
+    client.force_login(world["officer"])
+    words = text(client.get(f"/pupils/{world['pupil'].upn}/"))
+    assert "Severe absence (raised 19 November 2025)" in words
+    assert "Persistent absence (raised 1 October 2025)" in words
+    assert "19 Nov 2025" not in words
+
+
+def test_review_context_first_says_what_to_review_on_the_row_and_the_alerts_page(client, world):
+    pupil, school = world["pupil"], world["school"]
+    Pupil.objects.filter(pk=pupil.pk).update(sen_status="E")
+    PupilCircumstance.objects.create(pupil=pupil, kind="bereavement", summary="Grandparent died in October",
+                                     start=dt.date(2025, 10, 20))  # fmt: skip
+    PupilCircumstance.objects.create(pupil=pupil, kind="medical_condition", summary="Broken leg, healed",
+                                     start=dt.date(2025, 9, 1), end=dt.date(2025, 10, 1))  # fmt: skip
+    Alert.objects.filter(pk=world["severe"].pk).update(review_context_first=True, flags=["review_context_first"])
+    client.force_login(world["officer"])
+    said = "Before acting, weigh an EHC plan and a bereavement (Grandparent died in October)."
+    row = text(client.get(f"/work/?list=school&school={school.urn}"))
+    assert f"Review context first {said}" in row
+    assert "Broken leg" not in row  # ended before today: not current context
+    page = text(client.get(f"/work/pupils/{pupil.upn}/"))
+    assert f"Review context first. {said}" in page
+    assert "(EHC plan or a recorded circumstance)" not in page
+
+
+def test_review_context_first_with_nothing_current_says_so(client, world):
+    Alert.objects.filter(pk=world["severe"].pk).update(review_context_first=True)
+    client.force_login(world["officer"])
+    row = text(client.get(f"/work/?list=school&school={world['school'].urn}"))
+    assert "one was recorded when the alert was raised, and none is current now" in row
+
+
+def test_a_row_without_the_flag_says_nothing_about_context(client, world):
+    Pupil.objects.filter(pk=world["pupil"].pk).update(sen_status="E")
+    client.force_login(world["officer"])
+    row = text(client.get(f"/work/?list=school&school={world['school'].urn}"))
+    assert "Review context first" not in row and "Before acting" not in row
+
+
+@pytest.mark.parametrize(
+    ("status", "shown", "not_shown"),
+    [
+        ("K", "Special educational needs: SEN support", "SEN: SEN support"),
+        ("E", "Education, health and care (EHC) plan", "SEN: Education"),
+        ("N", None, "special educational needs"),
+    ],
+)
+def test_the_sen_flag_is_in_words_without_repeating_sen(client, world, status, shown, not_shown):
+    Pupil.objects.filter(pk=world["pupil"].pk).update(sen_status=status)
+    client.force_login(world["officer"])
+    words = text(client.get(f"/pupils/{world['pupil'].upn}/"))
+    if shown:
+        assert shown in words
+    assert not_shown not in words
