@@ -65,11 +65,16 @@ def test_a_rows_priority_is_said_in_words_and_the_figures_sit_in_a_details_eleme
     details = re.search(r'<details class="govuk-details[^"]*">(.*?)</details>', body, re.S).group(1)
     workings = text(type("R", (), {"content": details.encode()}))
     assert "Severe absence: 70" in workings and "Also persistent absence: +5" in workings
-    assert "Looked after (has a social worker): +30" in workings and "Newly raised (since 17 Nov): +15" in workings
+    assert (
+        "Looked after (has a social worker): +30" in workings
+        and "Newly raised (since 17 Nov): +15" in workings
+    )
     assert "Priority: 120" in workings
     outside = body.replace(details, "")
-    assert "Severe absence 70" not in outside and "+15" not in outside and "Priority 120" not in text(
-        type("R", (), {"content": outside.encode()})
+    assert (
+        "Severe absence 70" not in outside
+        and "+15" not in outside
+        and "Priority 120" not in text(type("R", (), {"content": outside.encode()}))
     )
 
 
@@ -116,7 +121,9 @@ def test_review_context_first_says_what_to_review_on_the_row_and_the_alerts_page
                                      start=dt.date(2025, 10, 20))  # fmt: skip
     PupilCircumstance.objects.create(pupil=pupil, kind="medical_condition", summary="Broken leg, healed",
                                      start=dt.date(2025, 9, 1), end=dt.date(2025, 10, 1))  # fmt: skip
-    Alert.objects.filter(pk=world["severe"].pk).update(review_context_first=True, flags=["review_context_first"])
+    Alert.objects.filter(pk=world["severe"].pk).update(
+        review_context_first=True, flags=["review_context_first"]
+    )
     client.force_login(world["officer"])
     said = "Before acting, weigh an EHC plan and a bereavement (Grandparent died in October)."
     row = text(client.get(f"/work/?list=school&school={school.urn}"))
