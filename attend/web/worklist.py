@@ -138,7 +138,7 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
     name = f"work-{which}{'-' + str(school.urn) if school else ''}{'-' + rule if rule else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    for row in worklist.csv_rows(listing):
+    for row in worklist.csv_rows(listing, base=request.build_absolute_uri("/").rstrip("/")):
         writer.writerow(spreadsheet.row(row))
     return response
 
