@@ -163,3 +163,52 @@ def test_the_sen_flag_is_in_words_without_repeating_sen(client, world, status, s
     if shown:
         assert shown in words
     assert not_shown not in words
+
+
+def _back(response) -> str:
+    found = re.findall(r'<a href="([^"]*)" class="govuk-back-link"[^>]*>Back</a>', response.content.decode())
+    assert len(found) == 1, found
+    return html.unescape(found[0])
+
+
+@pytest.mark.parametrize(
+    ("referer", "expected"),
+    [
+        ("http://testserver/work/?list=school&school={urn}", "/work/?list=school&school={urn}"),
+        ("http://testserver/schools/{urn}/pupils/?sen_status=K", "/schools/{urn}/pupils/?sen_status=K"),
+        ("http://testserver/pupils/", "/pupils/"),
+        ("https://evil.example/work/", "/schools/{urn}/"),  # another site: never
+        ("//evil.example/work/", "/schools/{urn}/"),
+        ("http://testserver/sign-in/?next=/", "/schools/{urn}/"),  # not back to signing in
+        ("http://testserver/no/such/page/", "/schools/{urn}/"),
+        ("http://testserver/pupils/{upn}/", "/schools/{urn}/"),  # itself
+        ("", "/schools/{urn}/"),
+    ],
+)
+def test_the_pupil_page_has_a_back_link_to_a_safe_page_of_the_service(client, world, referer, expected):
+    urn, upn = world["school"].urn, world["pupil"].upn
+    client.force_login(world["officer"])
+    response = client.get(f"/pupils/{upn}/", HTTP_REFERER=referer.format(urn=urn, upn=upn))
+    assert _back(response) == expected.format(urn=urn, upn=upn)
+
+
+def test_without_the_school_dashboard_the_pupil_pages_back_link_falls_back_to_search(client, world):
+    social_worker = make_user(
+        "sw", role=Membership.Role.SOCIAL_WORKER, local_authority=world["school"].local_authority
+    )
+    from attend.core.tests.factories import link
+
+    link(social_worker, world["pupil"])
+    client.force_login(social_worker)
+    response = client.get(f"/pupils/{world['pupil'].upn}/")
+    assert response.status_code == 200 and _back(response) == "/pupils/"
+
+
+def test_the_alerts_page_has_a_back_link_to_the_list_it_came_from_else_the_work_list(client, world):
+    client.force_login(world["officer"])
+    upn, urn = world["pupil"].upn, world["school"].urn
+    came = client.get(
+        f"/work/pupils/{upn}/", HTTP_REFERER=f"http://testserver/work/?list=school&school={urn}"
+    )
+    assert _back(came) == f"/work/?list=school&school={urn}"
+    assert _back(client.get(f"/work/pupils/{upn}/")) == "/work/"
