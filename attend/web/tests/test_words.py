@@ -212,3 +212,36 @@ def test_the_alerts_page_has_a_back_link_to_the_list_it_came_from_else_the_work_
     )
     assert _back(came) == f"/work/?list=school&school={urn}"
     assert _back(client.get(f"/work/pupils/{upn}/")) == "/work/"
+
+
+def test_the_work_list_tabs_are_sub_navigation_with_the_current_list_marked(client, world):
+    client.force_login(world["officer"])
+    urn = world["school"].urn
+    body = client.get(f"/work/?list=school&school={urn}").content.decode()
+    nav = re.search(r'<nav class="govuk-tabs" aria-labelledby="work-tabs-title"[^>]*>(.*?)</nav>', body, re.S)
+    assert nav, "the lists are a labelled navigation landmark"
+    items = re.findall(
+        r'<li class="([^"]*)"><a class="govuk-tabs__tab" href="([^"]*)"([^>]*)>([^<]*)</a></li>', nav[1]
+    )
+    assert [(title, href) for _, href, _, title in items] == [
+        ("My list today", "?list=mine"),
+        ("Team list today (no named officer)", "?list=team"),
+        ("School list", f"?list=school&amp;school={urn}"),
+        ("Local authority list", "?list=la"),
+        ("All open alerts", "?list=all"),
+    ]
+    current = [(cls, attrs, title) for cls, _, attrs, title in items if 'aria-current="page"' in attrs]
+    assert current == [
+        ("govuk-tabs__list-item govuk-tabs__list-item--selected", ' aria-current="page"', "School list")
+    ]
+    assert sum("--selected" in cls for cls, *_ in items) == 1
+    assert '<h2 class="govuk-tabs__title" id="work-tabs-title">Work lists</h2>' in nav[1]
+
+
+def test_a_school_officer_has_no_la_tab_and_their_current_list_is_marked(client, world):
+    officer = make_user("school.officer", role=Membership.Role.SCHOOL_OFFICER, school=world["school"])
+    client.force_login(officer)
+    body = client.get("/work/?list=team").content.decode()
+    assert "Local authority list" not in body
+    assert '<a class="govuk-tabs__tab" href="?list=team" aria-current="page">' in body
+    assert body.count('aria-current="page"') == 2  # the service menu's "Work" and this tab
