@@ -245,3 +245,39 @@ def test_a_school_officer_has_no_la_tab_and_their_current_list_is_marked(client,
     assert "Local authority list" not in body
     assert '<a class="govuk-tabs__tab" href="?list=team" aria-current="page">' in body
     assert body.count('aria-current="page"') == 2  # the service menu's "Work" and this tab
+
+
+def test_the_work_list_csv_has_headings_in_words_and_a_link_instead_of_alert_ids(client, world):
+    import csv
+    import io
+
+    client.force_login(world["officer"])
+    urn = world["school"].urn
+    response = client.get(f"/work/list.csv?list=school&school={urn}")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == worklist.CSV_COLUMNS
+    assert "alert_ids" not in rows[0] and not [h for h in rows[0] if "_" in h]
+    (row,) = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    upn = world["pupil"].upn
+    assert row["Alerts page"] == f"http://testserver/work/pupils/{upn}/"
+    assert row["Alerts"] == "Severe absence; Persistent absence"
+    assert row["Statuses"] == "New; New" and row["On today's list"] == "Yes"  # severe absence, newly crossed
+    assert (
+        row["Why this order"]
+        == "Severe absence, another open alert, a social worker (looked after), and newly raised"
+    )
+    assert row["Priority"] == "120" and row["How the priority is worked out"].endswith("= 120")
+    assert row["Raised on"] == "2025-10-01" and row["School URN"] == str(urn)
+    assert str(world["severe"].pk) not in [row["Alerts"], row["Statuses"]]
+
+
+def test_a_whole_school_row_links_to_the_schools_list():
+    school = make_school()
+    alert = Alert.objects.create(
+        rule="missing_register", school=school, raised_on=TODAY, last_evaluated_on=TODAY, key="2025-11-19 AM",
+        reason="Register not taken", evidence=[], measure=1, peak_measure=1,
+    )  # fmt: skip
+    (row,) = worklist.group_rows([alert], TODAY)
+    assert worklist.row_link(row, "https://attend.example") == (
+        f"https://attend.example/work/?list=school&school={school.urn}"
+    )
