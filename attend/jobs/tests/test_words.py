@@ -127,3 +127,19 @@ def test_for_people_renames_and_drops_ids_and_reads_unknown_columns_as_words():
     df = pd.DataFrame({"school_id": [1], "enrolment_id": [2], "upn": ["A"], "new_measure_perc": [1.0]})
     assert list(for_people(df).columns) == ["UPN", "New measure perc"]
     assert heading("days_missed") == "Days missed"
+
+
+def test_no_import_page_sends_a_person_to_a_docs_folder(client, place):
+    client.force_login(place["officer"])
+    upload(client, "marks", "marks.csv", "upn,school_urn,date,session,code\nNOPE,1,2025-09-01,AM,/\n")
+    run_worker()
+    job = Job.objects.get()
+    for url in (
+        "/imports/new/",
+        "/imports/how-to-lay-out-the-file/",
+        f"/jobs/{job.pk}/",
+        f"/jobs/{job.pk}/status/",
+    ):
+        body = client.get(url).content.decode()
+        assert "docs/" not in body and ".md" not in body, url
+    assert 'href="/imports/how-to-lay-out-the-file/"' in client.get("/imports/new/").content.decode()
