@@ -235,7 +235,7 @@ def test_the_work_list_tabs_are_sub_navigation_with_the_current_list_marked(clie
         ("govuk-tabs__list-item govuk-tabs__list-item--selected", ' aria-current="page"', "School list")
     ]
     assert sum("--selected" in cls for cls, *_ in items) == 1
-    assert '<h2 class="govuk-tabs__title" id="work-tabs-title">Work lists</h2>' in nav[1]
+    assert '<h2 class="govuk-tabs__title" id="work-tabs-title">Lists</h2>' in nav[1]
 
 
 def test_a_school_officer_has_no_la_tab_and_their_current_list_is_marked(client, world):
