@@ -281,3 +281,18 @@ def test_a_whole_school_row_links_to_the_schools_list():
     assert worklist.row_link(row, "https://attend.example") == (
         f"https://attend.example/work/?list=school&school={school.urn}"
     )
+
+
+def test_the_message_after_a_lost_change_gives_the_date_in_the_same_format(client, world):
+    from django.utils import timezone
+
+    from attend.alerts.services import conflict_message
+
+    alert = world["severe"]
+    when = timezone.make_aware(dt.datetime(2025, 11, 19, 9, 5))
+    Alert.objects.filter(pk=alert.pk).update(
+        status="acknowledged", status_changed_at=when, status_changed_by=None
+    )
+    alert.refresh_from_db()
+    message = conflict_message(alert)
+    assert "09:05 on 19 November 2025" in message and "19 Nov 2025" not in message
