@@ -328,7 +328,10 @@ class Row:
 
     @property
     def context_text(self) -> str:
-        """What to review before acting, in words (see `context_of`)."""
+        """What to review before acting, in words (see `context_of`). A pupil who has left the user's schools: not
+        their circumstances as they are now (attend.core.scoping, "each school sees its own period")."""
+        if self.read_only:
+            return "When the alert was raised, the pupil had an EHC plan or a circumstance to weigh."
         return context_words(self.context)
 
     @property
@@ -444,14 +447,15 @@ def context_of(pupil_ids: list[int], today: dt.date) -> dict[int, list[str]]:
     from django.apps import apps
 
     found: dict[int, list[str]] = defaultdict(list)
-    if not pupil_ids:
-        return found
-    for pk in Pupil.objects.filter(pk__in=pupil_ids, sen_status="E").values_list("pk", flat=True):
-        found[pk].append("an EHC plan")
-    if apps.is_installed("attend.casework"):
-        model = apps.get_model("casework", "PupilCircumstance")
+    model = apps.get_model("casework", "PupilCircumstance") if apps.is_installed("attend.casework") else None
+    for start in range(0, len(pupil_ids), 500):  # bounded IN lists, as _with_social_worker
+        chunk = pupil_ids[start : start + 500]
+        for pk in Pupil.objects.filter(pk__in=chunk, sen_status="E").values_list("pk", flat=True):
+            found[pk].append("an EHC plan")
+        if model is None:
+            continue
         current = (
-            model.objects.filter(pupil_id__in=pupil_ids, start__lte=today)
+            model.objects.filter(pupil_id__in=chunk, start__lte=today)
             .filter(Q(end__isnull=True) | Q(end__gte=today))
             .order_by("pupil_id", "start", "pk")
             .values_list("pupil_id", "kind", "summary")
@@ -473,7 +477,7 @@ def context_words(context: list[str]) -> str:
 
 def add_context(rows: list[Row], today: dt.date) -> None:
     """Fill in `Row.context` for rows whose alerts say "review context first"."""
-    wanted = [r for r in rows if r.pupil is not None and r.review_context_first]
+    wanted = [r for r in rows if r.pupil is not None and not r.read_only and r.review_context_first]
     found = context_of([r.pupil.pk for r in wanted], today)
     for row in wanted:
         row.context = found.get(row.pupil.pk, [])

@@ -296,3 +296,18 @@ def test_the_message_after_a_lost_change_gives_the_date_in_the_same_format(clien
     alert.refresh_from_db()
     message = conflict_message(alert)
     assert "09:05 on 19 November 2025" in message and "19 Nov 2025" not in message
+
+
+def test_a_pupil_who_has_left_shows_no_current_circumstance_on_the_old_schools_row(world):
+    pupil = world["pupil"]
+    PupilCircumstance.objects.create(pupil=pupil, kind="bereavement", summary="Private detail",
+                                     start=dt.date(2025, 10, 20))  # fmt: skip
+    Alert.objects.filter(pk=world["severe"].pk).update(review_context_first=True)
+    alerts = list(Alert.objects.filter(pupil=pupil))
+    (row,) = worklist.group_rows(alerts, TODAY, read_only={pupil.pk})
+    assert row.context == [] and "Private detail" not in row.context_text
+    assert (
+        row.context_text == "When the alert was raised, the pupil had an EHC plan or a circumstance to weigh."
+    )
+    (current,) = worklist.group_rows(alerts, TODAY)
+    assert current.context == ["a bereavement (Private detail)"]
