@@ -5,8 +5,10 @@ the figures open from "How the priority is worked out"; the pupil page has a bac
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from attend.accounts.models import Membership
 from attend.alerts.models import Alert
@@ -18,6 +20,12 @@ from .test_browser import check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date(2025, 11, 19)
+SCREENS = Path(settings.BASE_DIR) / "docs" / "screens"
+
+
+def _shot(page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -55,6 +63,7 @@ def test_sign_in_work_list_words_and_back_link(browser, live_server, world, widt
     assert page.get_by_label("Username").input_value() == "la.words"
     assert page.get_by_label("Password").input_value() == ""
     check_accessibility(page, f"words-sign-in-error-{width}")
+    _shot(page, f"item19-sign-in-error-{width}")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Your work today").wait_for()
@@ -73,11 +82,13 @@ def test_sign_in_work_list_words_and_back_link(browser, live_server, world, widt
     row.get_by_text("How the priority is worked out").click()
     assert workings.is_visible() and "Priority: 120" in workings.inner_text()
     check_accessibility(page, f"words-work-list-{width}")
+    _shot(page, f"item19-work-list-{width}")
 
     row.get_by_role("link", name="Robin Ashdown").click()
     page.get_by_role("heading", level=1, name="Robin Ashdown").wait_for()
     back = page.locator("a.govuk-back-link")
     assert back.is_visible() and back.inner_text() == "Back"
+    _shot(page, f"item19-pupil-back-link-{width}")
     back.click()
     page.wait_for_url(f"{base}/work/?list=school&school={urn}")
     context.close()
