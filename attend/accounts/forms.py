@@ -11,7 +11,21 @@ from . import throttle
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, refusing a username + address pair, or an address, that failed too often (see
     throttle.py). Failures are counted there; the audit trail gets the first of each pair, locks and the first
-    refusal of each lock, so guessing cannot grow it without bound."""
+    refusal of each lock, so guessing cannot grow it without bound.
+
+    The errors are in plain words (issue 23), not Django's stock "Please enter a correct username and password.
+    Note that both fields may be case-sensitive."."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password.",
+        "inactive": "This account cannot sign in. Ask your system administrator to help.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username."
+        self.fields["password"].error_messages["required"] = "Enter your password."
 
     def _locked_error(self, until) -> forms.ValidationError:
         return forms.ValidationError(

@@ -40,7 +40,7 @@ def conflict_message(current: Alert | None) -> str:
     if current is None:
         return "This alert no longer exists. Your change was not saved."
     when = timezone.localtime(current.status_changed_at or current.updated_at)
-    stamp = f"{when:%H:%M} on {when.day} {when:%b %Y}"
+    stamp = f"{when:%H:%M} on {when.day} {when:%B %Y}"  # the service's one date format (issue 23)
     if current.status_changed_by_id:
         user = current.status_changed_by
         who = user.get_full_name() or user.get_username()

@@ -47,3 +47,11 @@ def code_tally(codes: Iterable[str]) -> str:
 def percent(value: float) -> str:
     """'10%', '10.6%'."""
     return f"{round(value, 1):g}%"
+
+
+def and_list(items: Iterable[str]) -> str:
+    """'a', 'a and b', 'a, b, and c' (the serial comma keeps parts with their own commas apart)."""
+    items = [i for i in items if i]
+    if len(items) <= 2:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])}, and {items[-1]}"

@@ -31,6 +31,7 @@ from attend.core.scoping import current_pupil_ids, period_visible, pupil_access,
 from attend.people.models import Pupil
 from attend.schools.models import School
 
+from . import wording
 from .models import OPEN_STATUSES, Alert, OfficerAssignment
 
 LA, SCHOOL = OfficerAssignment.Side.LA, OfficerAssignment.Side.SCHOOL
@@ -274,6 +275,10 @@ class Row:
     alerts: list[Alert]
     score: int = 0
     because: list[tuple[str, int]] = field(default_factory=list)
+    # The same parts in a few words each, for the sentence saying why the row is high on the list (issue 23).
+    why: list[str] = field(default_factory=list)
+    # What to weigh before acting (an EHC plan, a current circumstance), when an alert says "review context first".
+    context: list[str] = field(default_factory=list)
     today: bool = False
     routed_to: dict[str, str] = field(default_factory=dict)
     social_worker: bool = False  # a social worker is linked to the pupil in Attend (PupilLink)
@@ -313,6 +318,23 @@ class Row:
         )
 
     @property
+    def why_text(self) -> str:
+        """Why the row is where it is, in words: 'Severe absence, a social worker, and newly raised'."""
+        return wording.and_list(self.why)
+
+    @property
+    def review_context_first(self) -> bool:
+        return any(a.review_context_first for a in self.alerts)
+
+    @property
+    def context_text(self) -> str:
+        """What to review before acting, in words (see `context_of`). A pupil who has left the user's schools: not
+        their circumstances as they are now (attend.core.scoping, "each school sees its own period")."""
+        if self.read_only:
+            return "When the alert was raised, the pupil had an EHC plan or a circumstance to weigh."
+        return context_words(self.context)
+
+    @property
     def key(self) -> str:
         return f"p{self.pupil.pk}" if self.pupil is not None else f"s{self.school.pk}"
 
@@ -339,9 +361,11 @@ def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None
     if top.rule == "first_day" and "vulnerable" in top.flags:
         weight += 5  # called first (the rule's own priority 0)
     because = [(rule_title(top.rule), weight)]
+    why = [rule_title(top.rule)]
     others = sorted({a.rule for a in row.alerts[1:]} - {top.rule}, key=lambda r: -RULE_WEIGHT.get(r, 10))
     if others:
         because.append((f"also {', '.join(_lower(rule_title(r)) for r in others)}", 5 * min(len(others), 4)))
+        why.append("another open alert" if len(others) == 1 else f"{len(others)} other open alerts")
     pupil = row.pupil
     if pupil is not None and not row.read_only:
         care = [
@@ -360,10 +384,13 @@ def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None
                     max(p for _, p in care),
                 )
             )
+            why.append(f"a social worker ({', '.join(label for label, _ in care)})")
         elif row.social_worker:
             because.append(("Has a social worker (linked in Attend)", 20))
+            why.append("a social worker")
         if pupil.sen_status == "E":
             because.append(("EHC plan", 10))
+            why.append("an EHC plan")
     fresh = [
         a
         for a in row.alerts
@@ -372,16 +399,20 @@ def score_row(row: Row, today: dt.date, primary: set[int] | None = None) -> None
     if fresh:
         first = min(_since(a) for a in fresh)
         because.append((f"newly raised (since {first.day} {first:%b})", 15))
+        why.append("newly raised")
     back = [a for a in row.alerts if returned(a)]
     worse = [a for a in row.alerts if a.raised_measure is not None and a.measure > a.raised_measure]
     if back:
         because.append((f"back after being dismissed, and worse ({_lower(rule_title(back[0].rule))})", 10))
+        why.append("back after being dismissed because it got worse")
     elif worse:
         a = worse[0]
         because.append(
             (f"worse since raised ({_lower(rule_title(a.rule))}: {a.raised_measure:g} to {a.measure:g})", 10)
         )
+        why.append("worse since it was raised")
     row.because = because
+    row.why = why
     row.score = sum(points for _, points in because)
     row.today = any(is_for_today(a, today) for a in row.alerts)
 
@@ -399,6 +430,57 @@ def _with_social_worker(pupil_ids: list[int]) -> set[int]:
             ).values_list("pupil_id", flat=True)
         )
     return found
+
+
+# How each kind of circumstance (casework.PupilCircumstance.Kind) reads in a sentence.
+CIRCUMSTANCE_WORDS = {
+    "medical_condition": "a medical condition",
+    "bereavement": "a bereavement",
+    "other": "a circumstance",
+}
+
+
+def context_of(pupil_ids: list[int], today: dt.date) -> dict[int, list[str]]:
+    """What an officer should weigh before acting on a pupil's alerts (the reasons an alert says "review context
+    first": rules/base.py PupilInput.review_context_first): an EHC plan, and each circumstance recorded in
+    casework that is current today, with its one-line summary."""
+    from django.apps import apps
+
+    found: dict[int, list[str]] = defaultdict(list)
+    model = apps.get_model("casework", "PupilCircumstance") if apps.is_installed("attend.casework") else None
+    for start in range(0, len(pupil_ids), 500):  # bounded IN lists, as _with_social_worker
+        chunk = pupil_ids[start : start + 500]
+        for pk in Pupil.objects.filter(pk__in=chunk, sen_status="E").values_list("pk", flat=True):
+            found[pk].append("an EHC plan")
+        if model is None:
+            continue
+        current = (
+            model.objects.filter(pupil_id__in=chunk, start__lte=today)
+            .filter(Q(end__isnull=True) | Q(end__gte=today))
+            .order_by("pupil_id", "start", "pk")
+            .values_list("pupil_id", "kind", "summary")
+        )
+        for pk, kind, summary in current:
+            found[pk].append(f"{CIRCUMSTANCE_WORDS.get(kind, 'a circumstance')} ({summary})")
+    return found
+
+
+def context_words(context: list[str]) -> str:
+    """'Before acting, weigh the pupil's EHC plan and a bereavement (grandparent died in October).'"""
+    if not context:
+        return (
+            "Before acting, check the pupil's EHC plan or circumstances: one was recorded when the alert was "
+            "raised, and none is current now."
+        )
+    return f"Before acting, weigh {wording.and_list(context)}."
+
+
+def add_context(rows: list[Row], today: dt.date) -> None:
+    """Fill in `Row.context` for rows whose alerts say "review context first"."""
+    wanted = [r for r in rows if r.pupil is not None and not r.read_only and r.review_context_first]
+    found = context_of([r.pupil.pk for r in wanted], today)
+    for row in wanted:
+        row.context = found.get(row.pupil.pk, [])
 
 
 def group_rows(
@@ -427,6 +509,7 @@ def group_rows(
             for side in {side_of(a.rule) for a in row.alerts}:
                 officer = assignments.get((row.school.pk, side))
                 row.routed_to[side] = (officer.get_full_name() or officer.get_username()) if officer else ""
+    add_context(out, today)
     out.sort(
         key=lambda r: (
             -r.score,
@@ -556,6 +639,7 @@ def _with_other_alerts(rows: list[Row], alerts: QuerySet[Alert], today, assignme
             primary = {a.pk for a in row.alerts}
             row.alerts.extend(extra[row.pupil.pk])
             score_row(row, today, primary)
+    add_context(rows, today)
     rows.sort(key=lambda r: (-r.score, r.school.name, r.pupil.legal_surname if r.pupil else "", r.key))
     return rows
 
@@ -565,44 +649,62 @@ def today_counts(user, today: dt.date) -> dict[str, int]:
     return {which: work_list(user, which, today).total for which in ("mine", "team")}
 
 
+# Headings in words (issue 23): the CSV is for people (a spreadsheet for the targeting support meeting). Codes a
+# person cannot use (rule ids, alert ids) are given as titles and a link to the pupil's alerts page; dates stay ISO
+# (YYYY-MM-DD), which spreadsheets sort. The API's JSON keeps its own names (attend.api).
 CSV_COLUMNS = [
-    "rank",
-    "score",
-    "why_this_order",
-    "upn",
-    "pupil",
-    "school_urn",
-    "school",
-    "rules",
-    "reason",
-    "next_step",
-    "routed_to",
-    "on_todays_list",
-    "raised_on",
-    "statuses",
-    "alert_ids",
+    "Rank",
+    "Priority",
+    "Why this order",
+    "UPN",
+    "Pupil",
+    "School URN",
+    "School",
+    "Alerts",
+    "Reason",
+    "Next step",
+    "Routed to",
+    "On today's list",
+    "Raised on",
+    "Statuses",
+    "Alerts page",
+    "How the priority is worked out",
 ]
 
 
-def csv_rows(worklist: WorkList):
-    """The list as CSV rows (header first), every row with its score explained."""
+def row_link(row: Row, base: str = "") -> str:
+    """The page a person acts on the row from: the pupil's alerts page (a whole-school row: the school's list).
+    `base` is the service's address (https://attend.example.gov.uk), else the link is a path."""
+    from urllib.parse import quote
+
+    if row.pupil is not None:
+        return f"{base}/work/pupils/{quote(row.pupil.upn)}/"
+    return f"{base}/work/?list=school&school={row.school.urn}"
+
+
+def csv_rows(worklist: WorkList, *, base: str = ""):
+    """The list as CSV rows (header first), every row with its order explained in words and in figures."""
     yield CSV_COLUMNS
     for rank, row in enumerate(worklist.rows, start=1):
         pupil = row.pupil
         yield [
             rank,
             row.score,
-            row.because_text,
+            row.why_text,
             pupil.upn if pupil else "",
             f"{pupil.preferred_forename or pupil.legal_forename} {pupil.legal_surname}" if pupil else "",
             row.school.urn,
             row.school.name,
-            " ".join(a.rule for a in row.alerts),
+            "; ".join(rule_title(a.rule) for a in row.alerts),
             row.reason,
             row.next_step,
-            "; ".join(f"{side}: {name or 'team'}" for side, name in sorted(row.routed_to.items())),
-            "yes" if row.today else "no",
+            "; ".join(
+                f"{'LA' if side == LA else 'School'}: {name or 'team list'}"
+                for side, name in sorted(row.routed_to.items())
+            ),
+            "Yes" if row.today else "No",
             min(a.raised_on for a in row.alerts).isoformat(),
-            " ".join(a.status for a in row.alerts),
-            " ".join(str(a.pk) for a in row.alerts),
+            "; ".join(a.get_status_display() for a in row.alerts),
+            row_link(row, base),
+            f"{row.because_text} = {row.score}",
         ]

@@ -133,7 +133,7 @@ def draft_start(*, user, upload: UploadedFile) -> Job:
         status=Job.Status.DRAFT,
         title="Import a register report",
         params={"import_kind": "marks", "profile_draft": True, "schools": schools},
-        scope=f"{len(schools)} school{'s' if len(schools) != 1 else ''}",
+        scope="",  # the schools the file covered, once imported (services.import_covered)
         message="Match the columns, preview, then import",
         created_by=user,
     )

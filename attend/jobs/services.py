@@ -73,9 +73,13 @@ def get_job_for_user(user, pk: int) -> Job:
         raise Http404("No such job.") from None
 
 
-def _scope_label(schools) -> str:
-    n = len(schools)
+def schools_phrase(n: int) -> str:
+    """'1 school', '20 schools'."""
     return f"{n} school{'s' if n != 1 else ''}"
+
+
+def _scope_label(schools) -> str:
+    return schools_phrase(len(schools))
 
 
 @transaction.atomic
@@ -94,7 +98,9 @@ def job_import_start(*, user, kind: str, upload: UploadedFile) -> Job:
         kind=Job.Kind.IMPORT,
         title=f"Import {kind}",
         params={"import_kind": kind, "schools": schools},
-        scope=_scope_label(schools),
+        # The schools the file covered are known once it is read (import_covered): not every school the
+        # uploader may import for (issue 23: "covering 20 schools" on a one-school file).
+        scope="",
         message="Waiting for the task worker to start",
         created_by=user,
     )
@@ -138,6 +144,22 @@ def job_report_start(*, user, report: str, end) -> Job:
     job.save(update_fields=["task_id"])
     audit.record("jobs.report.started", by=user, obj=job, data={"report": report, "schools": len(schools)})
     return job
+
+
+def import_covered(job: Job, result) -> None:
+    """Say which schools an import covered: the schools whose registers it carried (ImportResult.school_ids, or
+    the ImportRun's schools). An import that does not know (pupils, contacts) says nothing rather than a guess."""
+    school_ids = set(result.school_ids or ())
+    if not school_ids and result.import_run_id:
+        from attend.registers.models import ImportRun
+
+        school_ids = set(
+            ImportRun.schools.through.objects.filter(importrun_id=result.import_run_id).values_list(
+                "school_id", flat=True
+            )
+        )
+    job.scope = schools_phrase(len(school_ids)) if school_ids else ""
+    Job.objects.filter(pk=job.pk).update(scope=job.scope)
 
 
 def job_progress(job: Job, done: int, total: int, message: str) -> None:

@@ -14,7 +14,8 @@ from django_tasks import task
 
 from .files import delete_upload
 from .models import Job
-from .services import job_fail, job_finish, job_progress, job_started
+from .report_columns import for_people
+from .services import import_covered, job_fail, job_finish, job_progress, job_started, schools_phrase
 from .uploads import open_private, private_folder
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def _run_import(job: Job) -> dict:
             job, summary=_stopped(job, "The import stopped with an unexpected error; nothing was imported.")
         )
         raise
+    import_covered(job, result)
     summary = (
         f"{result.rows} row{'s' if result.rows != 1 else ''}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
@@ -138,13 +140,14 @@ def build_report(job_id: int) -> dict:
         private_folder(path.parent)
         path.unlink(missing_ok=True)  # a retried task writes the file afresh
         with open_private(path) as out:
-            df.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
+            for_people(df).to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
     except Exception:
         job_fail(job, summary=_stopped(job, "The report stopped with an unexpected error."))
         raise
     job_finish(
         job,
-        summary=f"{len(df)} row{'s' if len(df) != 1 else ''} over {len(schools)} schools, to {end:%-d %B %Y}.",
+        summary=f"{len(df)} row{'s' if len(df) != 1 else ''} over {schools_phrase(len(schools))}, "
+        f"to {end:%-d %B %Y}.",
         result={"rows": len(df)},
         output_file=str(relative),
     )

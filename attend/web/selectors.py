@@ -219,6 +219,9 @@ def pupil_flags(pupil: Pupil) -> list[tuple[str, bool]]:
     ):
         if getattr(pupil, field):
             flags.append((label, safeguarding))
-    if pupil.sen_status and pupil.sen_status != "N":
-        flags.append((f"SEN: {pupil.get_sen_status_display()}", False))
+    # In words, without repeating "SEN" (issue 23): support, or the plan by its name.
+    if pupil.sen_status == Pupil.SenStatus.SEN_SUPPORT:
+        flags.append(("Special educational needs: SEN support", False))
+    elif pupil.sen_status == Pupil.SenStatus.EHCP:
+        flags.append(("Education, health and care (EHC) plan", False))
     return flags

@@ -16,6 +16,7 @@ from attend.core.scoping import contact_links_visible, get_pupil_access, schools
 from attend.schools.models import School
 
 from . import charts, dashboards, pupil_filters, pupil_panels, selectors
+from .back import back_url
 
 
 def _school_for_user(user, urn: int) -> School:
@@ -48,6 +49,14 @@ def upper_case_upn(request: HttpRequest, url_name: str, upn: str) -> HttpRespons
     return redirect(reverse(url_name, args=[upn.upper()]) + (f"?{query}" if query else ""), permanent=True)
 
 
+def _pupil_parent(user, enrolment) -> str:
+    """Where a pupil page's back link goes when the person did not come from a page of the service: the pupil's
+    school (for those who see its dashboard), else the pupil search."""
+    if enrolment is not None and has_permission(user, "school.dashboard"):
+        return reverse("web:school", args=[enrolment.school.urn])
+    return reverse("web:pupil-search")
+
+
 @permission_required_for("pupil.view")
 def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
     if response := upper_case_upn(request, "web:pupil", upn):
@@ -63,6 +72,7 @@ def pupil_detail(request: HttpRequest, upn: str) -> HttpResponse:
         "pupil": pupil,
         "access": access,
         "enrolment": enrolment,
+        "back": back_url(request, fallback=_pupil_parent(request.user, enrolment)),
         "flags": selectors.pupil_flags(pupil) if access.current else [],
         "today": today,
         "rule_title": selectors.rule_title,

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,7 @@ from attend.core import clock, spreadsheet
 from attend.core.scoping import get_pupil_access, schools_visible_to
 from attend.schools.models import School
 
+from .back import back_url
 from .views import upper_case_upn
 
 PAGE_SIZE = 100
@@ -138,7 +140,7 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
     name = f"work-{which}{'-' + str(school.urn) if school else ''}{'-' + rule if rule else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    for row in worklist.csv_rows(listing):
+    for row in worklist.csv_rows(listing, base=request.build_absolute_uri("/").rstrip("/")):
         writer.writerow(spreadsheet.row(row))
     return response
 
@@ -177,6 +179,7 @@ def _work_pupil_page(request: HttpRequest, upn: str, error: dict | None = None) 
     context = {
         "pupil": pupil,
         "row": row,
+        "back": back_url(request, fallback=reverse("web:work-list")),
         "closed": [a for a in alerts if not a.is_open],
         "can_act": has_permission(request.user, "alerts.act") and access.current,
         "can_open_case": has_permission(request.user, "cases.write") and access.current,

@@ -163,8 +163,15 @@ def test_worklist_prints_a_users_list_as_csv():
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == worklist.CSV_COLUMNS
     # The penalty threshold was met on 14 Nov (the 10th G): newly crossed, routed to the school's LA officer.
-    assert [(r[0], r[3], r[5], r[7].split()[0], r[11]) for r in rows[1:]] == [
-        ("1", "B801200021002", "654321", "penalty_threshold", "yes")
+    assert [(r[0], r[3], r[5], r[7].split("; ")[0], r[11], r[14]) for r in rows[1:]] == [
+        (
+            "1",
+            "B801200021002",
+            "654321",
+            "Penalty notice threshold reached",
+            "Yes",
+            "/work/pupils/B801200021002/",
+        )
     ]
     assert err.getvalue().strip() == "My list today for lena on 2025-11-14: 1 rows"
     with pytest.raises(CommandError, match="No user 'nobody'"):

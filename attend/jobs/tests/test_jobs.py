@@ -168,8 +168,8 @@ def test_a_report_is_built_in_the_background_and_downloaded(client, place):
     download = client.get(f"/jobs/{job.pk}/download/")
     assert download.status_code == 200
     rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
-    assert len(rows) == 1 and rows[0]["school_urn"] == str(place["school"].urn)
-    assert rows[0]["possible_sessions"] == "10" and rows[0]["overall_absence"] == "2"
+    assert len(rows) == 1 and rows[0]["School URN"] == str(place["school"].urn)
+    assert rows[0]["Possible sessions"] == "10" and rows[0]["Overall absence sessions"] == "2"
     assert AuditEvent.objects.filter(action="jobs.report.downloaded").count() == 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from django import template
@@ -52,6 +53,17 @@ def rule_title(rule: str) -> str:
     from attend.web.selectors import rule_title as title
 
     return title(rule)
+
+
+@register.filter
+def iso_date(value):
+    """A date kept as ISO text (alert details) as a date, for the `date` filter; anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 @register.filter

@@ -249,7 +249,7 @@ def test_jobs_settings_and_trust_flows(browser, live_server, demo_la, tmp_path):
     with page.expect_download() as download:
         page.get_by_test_id("job-download").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert [r["school_urn"] for r in rows] == [str(school.urn)]
+    assert [r["School URN"] for r in rows] == [str(school.urn)]  # headings in words (issue 23)
     check_accessibility(page, "18-report-ready")
     page.get_by_role("button", name="Sign out").click()
 

@@ -94,7 +94,7 @@ def test_the_la_officers_list_today_is_short_ordered_and_every_row_explains_itse
     assert "Work list: my list today" in body
     assert body.count("All alerts, dismiss or open a case") == mine.total
     for row in mine.rows:
-        assert row.reason in body and row.because_text in body
+        assert row.reason in body and row.why_text in body
 
 
 def test_home_shows_the_top_of_my_list_with_reasons(client, patch_demo):
@@ -104,8 +104,8 @@ def test_home_shows_the_top_of_my_list_with_reasons(client, patch_demo):
     assert "My list today" in body and "You are the named officer for" in body
     shown = mine.rows[:5]
     for row in shown:
-        assert f"{row.next_step}. (priority {row.score}: {row.because_text})" in body
-    assert body.count("(priority ") == len(shown)
+        assert f"{row.next_step}. (high on the list: {row.why_text})" in body
+    assert body.count("(high on the list: ") == len(shown)
     if mine.total > 5:
         assert f"See all {mine.total} on my list" in body
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -94,7 +95,7 @@ class Command(BaseCommand):
         as_of = _as_of(options["as_of"])[0] if options.get("as_of") else clock.today()
         listing = worklist.work_list(user, options["list"], as_of, school=_school(options.get("school")))
         writer = csv.writer(self.stdout, lineterminator="\n")
-        for row in worklist.csv_rows(listing):
+        for row in worklist.csv_rows(listing, base=settings.ATTEND_BASE_URL):
             writer.writerow(row)
         self.stderr.write(f"{listing.title} for {user.get_username()} on {as_of}: {listing.total} rows")
 
