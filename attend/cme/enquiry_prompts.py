@@ -50,7 +50,7 @@ def _due(enquiry: CmeEnquiry, last_check: dt.date | None, today: dt.date) -> tup
     days = school_days_after(enquiry.school, last_check, today)
     if days >= DUE_AFTER_LAST_CHECK:
         return last_check, (
-            f"Enquiry {enquiry.ref}: the last reasonable enquiry was on {last_check:%d %B %Y}, {days} school days "
+            f"Enquiry {enquiry.ref}: the last reasonable enquiry was on {last_check:%-d %B %Y}, {days} school days "
             "ago. Record the next one, or close the enquiry with its outcome."
         )
     return None
