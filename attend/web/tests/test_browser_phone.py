@@ -173,7 +173,7 @@ def test_tables_and_charts_fit_the_screen(browser, live_server, demo_la, width):
     # The school dashboard: both charts, the year groups' persistent and severe absence.
     page.goto(f"{base}/schools/{school.urn}/")
     _shot(page, "school", width)
-    problems += _fits(page, width, _first_row("year-groups"))
+    problems += _fits(page, width, _first_row("year-groups"), _first_row("group-fsm"))
     problems += _charts(page, expected_charts=2)
     check_accessibility(page, f"phone-school-{width}")
 
