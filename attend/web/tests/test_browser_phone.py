@@ -173,7 +173,7 @@ def test_tables_and_charts_fit_the_screen(browser, live_server, demo_la, width):
     # The school dashboard: both charts, the year groups' persistent and severe absence.
     page.goto(f"{base}/schools/{school.urn}/")
     _shot(page, "school", width)
-    problems += _fits(page, width, _first_row("year-groups"), _first_row("group-fsm"))
+    problems += _fits(page, width, _first_row("headline"), _first_row("year-groups"), _first_row("group-fsm"))
     problems += _charts(page, expected_charts=2)
     check_accessibility(page, f"phone-school-{width}")
 
@@ -181,7 +181,8 @@ def test_tables_and_charts_fit_the_screen(browser, live_server, demo_la, width):
     for url, name in ((f"{base}/la/", "la"), (f"{base}/trusts/{trust.pk}/", "trust")):
         page.goto(url)
         _shot(page, name, width)
-        problems += _fits(page, width, _first_row("la-schools"), '[data-testid="la-schools"] thead a')
+        totals = f'[data-testid="{name}-totals"] tbody tr > *'
+        problems += _fits(page, width, totals, _first_row("la-schools"), '[data-testid="la-schools"] thead a')
         inside = page.evaluate(
             """() => { const t = document.querySelector('[data-testid="la-schools"]');
                        return [t.getBoundingClientRect().width, t.parentElement.clientWidth]; }"""

@@ -182,8 +182,8 @@ def test_every_stacked_cell_is_labelled_with_its_column_heading(client, demo_la)
         "/": ["call-list"],
         f"/work/?list=school&school={school.urn}": ["work-list"],
         f"/pupils/{pupil.upn}/": ["reasons"],
-        f"/schools/{school.urn}/": ["year-groups", "group-fsm"],
-        "/la/": ["la-schools"],
+        f"/schools/{school.urn}/": ["headline", "year-groups", "group-fsm"],
+        "/la/": ["la-totals", "la-schools"],
     }
     search = client.post("/pupils/", {"q": pupil.legal_surname}, follow=True).content.decode()
     seen = _stacked_tables(search)
