@@ -139,6 +139,10 @@ def test_tables_and_charts_fit_the_screen(browser, live_server, demo_la, width):
     # Home: the call list, with every contact number on screen.
     _shot(page, "home-calls", width)
     problems += _fits(page, width, _first_row("call-list"), '[data-testid="call-list"] a[href^="tel:"]')
+    # Still a table to a screen reader at every width: its name, its column headings and cells.
+    calls = page.get_by_role("table", name="First-day absence calls for 20 November 2025")
+    assert calls.get_by_role("columnheader", name="Contacts").count() == 1
+    assert calls.get_by_role("cell", name="Mr Bartholomew Featherstonehaugh (Father)").count() == 1
     check_accessibility(page, f"phone-home-{width}")
 
     # The school work list: the next step and the Acknowledge button of the first row.
