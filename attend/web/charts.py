@@ -38,23 +38,72 @@ def _frame(chart_id: str, title: str, width: int, height: int, body: list[str]) 
     )
 
 
-def _y_axis(top: int, bottom: int, left: int, right: int, y_max: float, y_min: float, unit: str) -> list[str]:
+# Charts are drawn 400 units wide and scaled to the page: about 345 px on a 375 px phone, at most 560 px (the
+# stylesheet's .attend-chart-wrap). Text of 14 units is therefore 12 px on a phone and 19.6 px on a desktop, the size
+# of GOV.UK body text (issue 23 item 10: at least 11 px on a phone).
+FONT = 14
+WIDTH, LEFT, RIGHT = 400, 50, 384
+ASCENT, DESCENT = 0.905 * FONT, 0.212 * FONT  # Arial's, as a browser measures a text's box
+
+
+def _text_width(text: str) -> float:
+    """A generous estimate of a label's drawn width (Arial's widest digits and letters are about 0.6 em)."""
+    return 0.6 * FONT * len(text)
+
+
+def _y_axis(top: int, bottom: int, y_max: float, y_min: float, unit: str) -> list[str]:
     out = []
     for i in range(5):
         value = y_min + (y_max - y_min) * i / 4
         y = bottom - (bottom - top) * i / 4
         out.append(
-            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e6e7" stroke-width="1"/>'
+            f'<line x1="{LEFT}" x2="{RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e6e7" stroke-width="1"/>'
         )
         label = f"{value:g}{unit}"
         out.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{GREY}">{label}</text>'
+            f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end" font-size="{FONT}" fill="{GREY}">{label}</text>'
         )
-    out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{bottom}" stroke="{BLACK}" stroke-width="1"/>')
+    out.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{top}" y2="{bottom}" stroke="{BLACK}" stroke-width="1"/>')
     out.append(
-        f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="{BLACK}" stroke-width="1"/>'
+        f'<line x1="{LEFT}" x2="{RIGHT}" y1="{bottom}" y2="{bottom}" stroke="{BLACK}" stroke-width="1"/>'
     )
     return out
+
+
+def _x_labels(positions: Sequence[tuple[float, str]], y: float) -> list[str]:
+    """Labels centred under their points, moved inwards at the chart's edges (the last one is not clipped) and
+    thinned so that no two touch."""
+    out, last_right = [], -1.0
+    for x, label in positions:
+        half = _text_width(label) / 2
+        x = min(max(x, half + 2), WIDTH - half - 2)
+        if x - half < last_right + 8:
+            continue
+        last_right = x + half
+        out.append(
+            f'<text x="{x:.1f}" y="{y}" text-anchor="middle" font-size="{FONT}" fill="{GREY}">{escape(label)}</text>'
+        )
+    return out
+
+
+def _legend(items: Sequence[dict], y: float) -> tuple[list[str], float]:
+    """A key of line samples and names below the chart, wrapped onto further rows when it is wider than the chart.
+    Returns the drawing and the y of its last row."""
+    out, x = [], float(LEFT)
+    for item in items:
+        span = 30 + _text_width(item["name"])
+        if x > LEFT and x + span > WIDTH - 2:
+            x, y = float(LEFT), y + FONT + 10
+        dash = ' stroke-dasharray="6 4"' if item.get("dashed") else ""
+        out.append(
+            f'<line x1="{x:.1f}" x2="{x + 24:.1f}" y1="{y - 5:.1f}" y2="{y - 5:.1f}" stroke="{item["colour"]}" '
+            f'stroke-width="3"{dash}/>'
+        )
+        out.append(
+            f'<text x="{x + 30:.1f}" y="{y:.1f}" font-size="{FONT}" fill="{BLACK}">{escape(item["name"])}</text>'
+        )
+        x += span + 16
+    return out, y
 
 
 def line_chart(
@@ -68,7 +117,7 @@ def line_chart(
     y_max: float | None = None,
 ) -> SafeString:
     """series: [{"name", "values", "colour", "dashed"}]; a None value leaves a gap in that line."""
-    width, height, left, right, top, bottom = 640, 300, 48, 624, 16, 240
+    top, bottom = 12, 200
     values = _finite(v for s in series for v in s["values"])
     if y_max is None:
         y_max = _nice_max(max(values, default=0) * 1.1)
@@ -76,22 +125,16 @@ def line_chart(
         y_min = 0.0
     span = (y_max - y_min) or 1
     n = len(x_labels)
-    step = (right - left) / max(n - 1, 1)
+    step = (RIGHT - LEFT) / max(n - 1, 1)
 
     def xy(i, v):
-        return left + i * step, bottom - (min(max(v, y_min), y_max) - y_min) / span * (bottom - top)
+        return LEFT + i * step, bottom - (min(max(v, y_min), y_max) - y_min) / span * (bottom - top)
 
-    body = _y_axis(top, bottom, left, right, y_max, y_min, unit)
-    every = max(1, math.ceil(n / 8))
-    for i, label in enumerate(x_labels):
-        if i % every == 0:
-            x, _ = xy(i, y_min)
-            body.append(
-                f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" font-size="12" fill="{GREY}">'
-                f"{escape(label)}</text>"
-            )
+    body = _y_axis(top, bottom, y_max, y_min, unit)
+    body += _x_labels([(xy(i, y_min)[0], label) for i, label in enumerate(x_labels)], bottom + 22)
     for s in series:
-        dash = ' stroke-dasharray="6 4"' if s.get("dashed") else ""
+        # A dashed series is the reference (England): the browser test checks that no text touches it.
+        dash = ' class="attend-chart__reference" stroke-dasharray="6 4"' if s.get("dashed") else ""
         segment: list[str] = []
         segments = []
         for i, v in enumerate(s["values"]):
@@ -113,19 +156,24 @@ def line_chart(
                     f'<polyline points="{" ".join(seg)}" fill="none" stroke="{s["colour"]}" '
                     f'stroke-width="3"{dash}/>'
                 )
-    # Legend below the axis.
-    x = left
-    for s in series:
-        dash = ' stroke-dasharray="6 4"' if s.get("dashed") else ""
-        body.append(
-            f'<line x1="{x}" x2="{x + 24}" y1="{height - 22}" y2="{height - 22}" stroke="{s["colour"]}" '
-            f'stroke-width="3"{dash}/>'
+    legend, last_row = _legend(series, bottom + 52)
+    return _frame(chart_id, title, WIDTH, int(last_row + 10), body + legend)
+
+
+def _value_label_y(bar_top: float, bar_height: float, reference_y: float | None) -> tuple[float, bool]:
+    """Where a bar's value goes: above the bar, else inside its top (white), else above the reference line, so
+    that it never touches the dashed line. Returns the baseline and whether the text sits inside the bar."""
+
+    def clear(baseline: float) -> bool:
+        return reference_y is None or not (
+            baseline - ASCENT - 2 < reference_y + 1 and reference_y - 1 < baseline + DESCENT + 2
         )
-        body.append(
-            f'<text x="{x + 30}" y="{height - 18}" font-size="13" fill="{BLACK}">{escape(s["name"])}</text>'
-        )
-        x += 40 + 8 * len(s["name"])
-    return _frame(chart_id, title, width, height, body)
+
+    if clear(bar_top - 4):
+        return bar_top - 4, False
+    if bar_height >= ASCENT + DESCENT + 6 and clear(bar_top + ASCENT + 3):
+        return bar_top + ASCENT + 3, True
+    return reference_y - DESCENT - 4, False
 
 
 def bar_chart(
@@ -138,39 +186,38 @@ def bar_chart(
     reference: float | None = None,
     reference_label: str = "",
 ) -> SafeString:
-    width, height, left, right, top, bottom = 640, 280, 48, 624, 16, 236
+    """Bars with their values; the reference (e.g. England) is a dashed line across the chart, named in a key below
+    it rather than on the line, so no label is struck through by it."""
+    top, bottom = 12, 200
     y_max = _nice_max(max(_finite([*values, reference or 0]), default=0) * 1.1)
     n = max(len(labels), 1)
-    slot = (right - left) / n
+    slot = (RIGHT - LEFT) / n
     bar = slot * 0.6
-    body = _y_axis(top, bottom, left, right, y_max, 0, unit)
+    ref_y = None if reference is None else bottom - reference / y_max * (bottom - top)
+    body = _y_axis(top, bottom, y_max, 0, unit)
     for i, (label, v) in enumerate(zip(labels, values, strict=True)):
-        x = left + i * slot + (slot - bar) / 2
+        x = LEFT + i * slot + (slot - bar) / 2
         if v is not None and not (isinstance(v, float) and math.isnan(v)):
             h = v / y_max * (bottom - top)
             body.append(
                 f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{BLUE}">'
                 f"<title>{escape(label)}: {v:.1f}{unit}</title></rect>"
             )
+            y, inside = _value_label_y(bottom - h, h, ref_y)
             body.append(
-                f'<text x="{x + bar / 2:.1f}" y="{bottom - h - 4:.1f}" text-anchor="middle" font-size="12" '
-                f'fill="{BLACK}">{v:.1f}{unit}</text>'
+                f'<text x="{x + bar / 2:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{FONT}" '
+                f'fill="{"#ffffff" if inside else BLACK}">{v:.1f}{unit}</text>'
             )
+    body += _x_labels([(LEFT + i * slot + slot / 2, label) for i, label in enumerate(labels)], bottom + 22)
+    last_row = bottom + 22
+    if ref_y is not None:
         body.append(
-            f'<text x="{x + bar / 2:.1f}" y="{bottom + 18}" text-anchor="middle" font-size="12" fill="{GREY}">'
-            f"{escape(label)}</text>"
+            f'<line class="attend-chart__reference" x1="{LEFT}" x2="{RIGHT}" y1="{ref_y:.1f}" y2="{ref_y:.1f}" '
+            f'stroke="{BLACK}" stroke-width="2" stroke-dasharray="6 4"/>'
         )
-    if reference is not None:
-        y = bottom - reference / y_max * (bottom - top)
-        body.append(
-            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{BLACK}" stroke-width="2" '
-            f'stroke-dasharray="6 4"/>'
-        )
-        body.append(
-            f'<text x="{right}" y="{y - 6:.1f}" text-anchor="end" font-size="12" fill="{BLACK}">'
-            f"{escape(reference_label)}</text>"
-        )
-    return _frame(chart_id, title, width, height, body)
+        legend, last_row = _legend([{"name": reference_label, "colour": BLACK, "dashed": True}], bottom + 52)
+        body += legend
+    return _frame(chart_id, title, WIDTH, int(last_row + 10), body)
 
 
 WEEKDAY_INITIALS = ["M", "T", "W", "T", "F"]

@@ -71,6 +71,15 @@ def get(mapping, key):
     return mapping.get(key) if mapping else None
 
 
+@register.filter
+def label_at(columns, index: int) -> str:
+    """The label of the index-th column (a dict with "label"): a stacked table cell's data-label on a phone."""
+    try:
+        return columns[index]["label"]
+    except (IndexError, KeyError, TypeError):
+        return ""
+
+
 def _has_trust(user) -> bool:
     from attend.web.trusts import trusts_visible_to
 
