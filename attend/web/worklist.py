@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from attend import audit
 from attend.accounts.permissions import has_permission, permission_required_for
-from attend.alerts import worklist
+from attend.alerts import worklist, worklist_csv
 from attend.alerts.events import EVENT_RULES
 from attend.alerts.models import Alert, OfficerAssignment
 from attend.alerts.rules import RULE_IDS
@@ -140,7 +140,7 @@ def work_list_csv(request: HttpRequest) -> HttpResponse:
     name = f"work-{which}{'-' + str(school.urn) if school else ''}{'-' + rule if rule else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    for row in worklist.csv_rows(listing, base=request.build_absolute_uri("/").rstrip("/")):
+    for row in worklist_csv.csv_rows(listing, base=request.build_absolute_uri("/").rstrip("/")):
         writer.writerow(spreadsheet.row(row))
     return response
 

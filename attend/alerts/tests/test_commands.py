@@ -137,7 +137,7 @@ def test_commands_reject_bad_arguments():
 
 def test_worklist_prints_a_users_list_as_csv():
     from attend.accounts.models import Membership, User
-    from attend.alerts import worklist
+    from attend.alerts import worklist_csv
     from attend.alerts.models import OfficerAssignment
 
     school, other = _setup()
@@ -161,7 +161,7 @@ def test_worklist_prints_a_users_list_as_csv():
         stderr=err,
     )
     rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0] == worklist.CSV_COLUMNS
+    assert rows[0] == worklist_csv.CSV_COLUMNS
     # The penalty threshold was met on 14 Nov (the 10th G): newly crossed, routed to the school's LA officer.
     assert [(r[0], r[3], r[5], r[7].split("; ")[0], r[11], r[14]) for r in rows[1:]] == [
         (

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from attend.accounts.models import Membership
-from attend.alerts import wording, worklist
+from attend.alerts import wording, worklist, worklist_csv
 from attend.alerts.models import Alert
 from attend.casework.models import PupilCircumstance
 from attend.core.tests.factories import make_pupil, make_school, make_user
@@ -255,7 +255,7 @@ def test_the_work_list_csv_has_headings_in_words_and_a_link_instead_of_alert_ids
     urn = world["school"].urn
     response = client.get(f"/work/list.csv?list=school&school={urn}")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == worklist.CSV_COLUMNS
+    assert rows[0] == worklist_csv.CSV_COLUMNS
     assert "alert_ids" not in rows[0] and not [h for h in rows[0] if "_" in h]
     (row,) = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     upn = world["pupil"].upn
@@ -278,7 +278,7 @@ def test_a_whole_school_row_links_to_the_schools_list():
         reason="Register not taken", evidence=[], measure=1, peak_measure=1,
     )  # fmt: skip
     (row,) = worklist.group_rows([alert], TODAY)
-    assert worklist.row_link(row, "https://attend.example") == (
+    assert worklist_csv.row_link(row, "https://attend.example") == (
         f"https://attend.example/work/?list=school&school={school.urn}"
     )
 

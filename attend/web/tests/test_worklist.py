@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from attend.accounts.models import Membership
-from attend.alerts import worklist
+from attend.alerts import worklist, worklist_csv
 from attend.alerts.events import EVENT_RULES
 from attend.alerts.models import OPEN_STATUSES, Alert, OfficerAssignment
 from attend.audit.models import AuditEvent
@@ -130,7 +130,7 @@ def test_each_list_exports_as_csv_with_the_reasons_and_is_audited(client, demo_l
     response = client.get("/work/list.csv?list=la")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == worklist.CSV_COLUMNS
+    assert rows[0] == worklist_csv.CSV_COLUMNS
     assert len(rows) == listing.total + 1
     assert [r[0] for r in rows[1:4]] == ["1", "2", "3"]
     assert all(r[8] and r[9] and r[2] for r in rows[1:])  # reason, next step, why this order

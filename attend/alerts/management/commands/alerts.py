@@ -87,7 +87,7 @@ class Command(BaseCommand):
     def _worklist(self, options):
         from django.contrib.auth import get_user_model
 
-        from attend.alerts import worklist
+        from attend.alerts import worklist, worklist_csv
 
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
@@ -95,7 +95,7 @@ class Command(BaseCommand):
         as_of = _as_of(options["as_of"])[0] if options.get("as_of") else clock.today()
         listing = worklist.work_list(user, options["list"], as_of, school=_school(options.get("school")))
         writer = csv.writer(self.stdout, lineterminator="\n")
-        for row in worklist.csv_rows(listing, base=settings.ATTEND_BASE_URL):
+        for row in worklist_csv.csv_rows(listing, base=settings.ATTEND_BASE_URL):
             writer.writerow(row)
         self.stderr.write(f"{listing.title} for {user.get_username()} on {as_of}: {listing.total} rows")
 
