@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+import shutil
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -194,20 +197,11 @@ def write_store(
     Marks whose enrolment is unknown are dropped; unknown codes raise. Readers holding the old file keep
     reading it until they reopen (POSIX rename semantics).
     """
-    import duckdb
-
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    final = store_path(directory)
-    tmp = directory / f".{STORE_FILE}.{os.getpid()}.tmp"
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
-        leftover.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
+    with new_version(directory) as con:
         if memory_limit:
             con.execute(f"set memory_limit = '{memory_limit}'")
-        con.execute("set preserve_insertion_order = false")
-        con.execute("set enable_progress_bar = false")
         enrolments = enrolments.select(ENROLMENT_SCHEMA.names).cast(ENROLMENT_SCHEMA)
         con.register("enrolments_in", enrolments)
         con.execute("create table enrolments as select * from enrolments_in order by enrolment_id")
@@ -224,12 +218,38 @@ def write_store(
         rows = [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in meta.items()]
         rows.append(("marks", str(con.execute("select count(*) from marks").fetchone()[0])))
         con.executemany("insert into meta values (?, ?)", rows)
+    return store_path(directory)
+
+
+@contextmanager
+def new_version(directory: Path, *, from_current: bool = False) -> Iterator:
+    """A read-write DuckDB connection on a temporary file beside the store (a copy of the current store when
+    `from_current`). When the block ends without an error the file is checkpointed and swapped in by an atomic
+    rename, so readers never see a half-written store and a reader holding the old file keeps reading it until it
+    reopens (POSIX rename semantics); on an error it is removed and the store is left as it was."""
+    import duckdb
+
+    final = store_path(directory)
+    tmp = directory / f".{STORE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+    wal = Path(str(tmp) + ".wal")
+    for leftover in (tmp, wal):
+        leftover.unlink(missing_ok=True)
+    if from_current:
+        shutil.copyfile(final, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("set preserve_insertion_order = false")
+        con.execute("set enable_progress_bar = false")
+        yield con
         con.execute("checkpoint")
-    finally:
+    except BaseException:
         con.close()
+        tmp.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+        raise
+    con.close()
     os.replace(tmp, final)
-    Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return final
+    wal.unlink(missing_ok=True)
 
 
 def export_parquet(directory: Path | str, out_dir: Path | str) -> Path:

@@ -15,8 +15,6 @@ What the change touches is worked out here, set-based in DuckDB:
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +23,11 @@ import pyarrow as pa
 
 from .store import (
     ENROLMENT_SCHEMA,
-    STORE_FILE,
     coded_marks_sql,
     cohort_age_sql,
     daily_sql,
+    new_version,
     stage_marks,
-    store_path,
 )
 
 GONE_SCHEMA = pa.schema([("enrolment_id", pa.int32()), ("day", pa.int32()), ("session", pa.int8())])
@@ -61,18 +58,7 @@ def apply_delta(
     `upserts`: batches of marks (RAW_MARK_SCHEMA or CODED_MARK_SCHEMA), each replacing any stored mark with the same
     (enrolment, day, session). `gone`: keys (GONE_SCHEMA) of marks deleted from the database. `meta`: keys to set in
     the meta table (the rest stay)."""
-    import duckdb
-
-    directory = Path(directory)
-    final = store_path(directory)
-    tmp = directory / f".{STORE_FILE}.{os.getpid()}.delta.tmp"
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
-        leftover.unlink(missing_ok=True)
-    shutil.copyfile(final, tmp)
-    con = duckdb.connect(str(tmp))
-    try:
-        con.execute("set preserve_insertion_order = false")
-        con.execute("set enable_progress_bar = false")
+    with new_version(Path(directory), from_current=True) as con:
         con.execute("begin")
         applied = Applied()
         con.execute("create temp table touched (school_id integer, day integer)")
@@ -118,11 +104,6 @@ def apply_delta(
         con.executemany("delete from meta where key = ?", [(k,) for k in rows])
         con.executemany("insert into meta values (?, ?)", list(rows.items()))
         con.execute("commit")
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    os.replace(tmp, final)
-    Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return applied
 
 

@@ -11,8 +11,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 
-def run_queued_tasks() -> int:
-    worker = Worker(
+def _worker() -> Worker:
+    return Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -22,26 +22,19 @@ def run_queued_tasks() -> int:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
+
+
+def run_queued_tasks() -> int:
+    """Run queued tasks, oldest first, until none is left (tasks queued by a task run too). Returns how many ran."""
     ran = 0
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
+    while run_one_task() is not None:
         ran += 1
     return ran
 
 
 def run_one_task() -> str | None:
     """Run the oldest queued task only; returns its task path (None if nothing was queued)."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = _worker()
     result = DBTaskResult.objects.ready().order_by("enqueued_at").first()
     if result is None:
         return None
