@@ -91,22 +91,18 @@ def corrected_marks(after: int, upto: int) -> tuple[pa.Table, pa.Table]:
     present = [r for r in rows if r[3] is not None]
     missing = [r for r in rows if r[3] is None]
     return (
-        pa.table(
-            {
-                "enrolment_id": pa.array([r[0] for r in present], pa.int32()),
-                "day": pa.array([_day(r[1]) for r in present], pa.int32()),
-                "session": pa.array([1 if r[2] == "PM" else 0 for r in present], pa.int8()),
-                "code": pa.array([r[3] for r in present], pa.string()),
-            }
-        ),
-        pa.table(
-            {
-                "enrolment_id": pa.array([r[0] for r in missing], pa.int32()),
-                "day": pa.array([_day(r[1]) for r in missing], pa.int32()),
-                "session": pa.array([1 if r[2] == "PM" else 0 for r in missing], pa.int8()),
-            }
-        ),
+        pa.table({**_keys(present), "code": pa.array([r[3] for r in present], pa.string())}),
+        pa.table(_keys(missing)),
     )
+
+
+def _keys(rows: list[tuple]) -> dict[str, pa.Array]:
+    """(enrolment, day, session) columns of (enrolment_id, date, session, ...) rows, as the store codes them."""
+    return {
+        "enrolment_id": pa.array([r[0] for r in rows], pa.int32()),
+        "day": pa.array([_day(r[1]) for r in rows], pa.int32()),
+        "session": pa.array([1 if r[2] == "PM" else 0 for r in rows], pa.int8()),
+    }
 
 
 def _day(value) -> int:

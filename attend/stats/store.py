@@ -41,7 +41,6 @@ from .codes import code_specs
 from .models import StoreState
 
 log = logging.getLogger(__name__)
-EPOCH = dt.date(1970, 1, 1)
 BATCH = 500_000
 _lock = threading.Lock()
 # Idle sources on the current store file, keyed by (path, mtime, inode): a new file empties the pool.
@@ -115,11 +114,16 @@ def _meta() -> dict[str, str] | None:
     return meta
 
 
+def _agrees(meta: dict[str, str], now: dict[str, str]) -> bool:
+    """Was the store built from the database as it is now (every fingerprint value the same)?"""
+    return all(meta.get(k) == v for k, v in now.items())
+
+
 def is_stale() -> bool:
     meta = _meta()
     if meta is None:
         return True
-    return any(meta.get(k) != v for k, v in fingerprint().items())
+    return not _agrees(meta, fingerprint())
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def status() -> Status:
     built = meta.get("built_at")
     return Status(
         True,
-        any(meta.get(k) != v for k, v in fingerprint().items()),
+        not _agrees(meta, fingerprint()),
         dt.datetime.fromisoformat(built) if built else None,
         f"{key[0]}:{key[1]}:{key[2]}",
     )
@@ -363,7 +367,7 @@ def update() -> dict:
     started = dt.datetime.now(dt.UTC)
     with _lock:
         meta, now = _meta(), fingerprint()
-        if meta is not None and all(meta.get(k) == v for k, v in now.items()):
+        if meta is not None and _agrees(meta, now):
             return {"kind": "none", "seconds": 0.0, "reason": "up to date"}
         reason = delta.why_not_incremental(meta, now)
         outcome: dict = {"reason": reason}
