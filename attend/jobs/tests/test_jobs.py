@@ -146,19 +146,24 @@ def test_a_job_is_only_visible_to_the_person_who_started_it(client, place):
     assert "pupils.csv" not in client.get("/jobs/").content.decode()
 
 
-def test_a_report_is_built_in_the_background_and_downloaded(client, place):
+def ask_for_a_schools_report(client, place):
+    """An LA officer asks for the schools report over one pupil's week (8 present, 2 unauthorised absent)."""
+    import datetime as dt
+
     from attend.stats.tests import factories as f
 
     la_officer = make_user("la", role=R.LA_OFFICER, local_authority=place["la"])
     client.force_login(la_officer)
-    import datetime as dt
-
     enrolment = f.enrolment(place["school"], born=dt.date(2015, 3, 1))
     days = f.school_days(dt.date(2025, 9, 8), 5)
     f.marks(enrolment, days, ["/"] * 8 + ["N", "N"])
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ATTEND_TODAY", days[-1].isoformat())
-        response = client.post("/reports/new/", {"report": "schools"})
+        return client.post("/reports/new/", {"report": "schools"})
+
+
+def test_a_report_is_built_in_the_background_and_downloaded(client, place):
+    response = ask_for_a_schools_report(client, place)
     job = Job.objects.get()
     assert response["Location"] == f"/jobs/{job.pk}/"
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404  # not built yet

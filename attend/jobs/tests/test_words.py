@@ -5,7 +5,6 @@ internal ids."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 
@@ -16,7 +15,7 @@ from attend.core.tests.factories import make_pupil, make_school, make_user
 from attend.jobs.models import Job
 from attend.jobs.report_columns import for_people, heading
 from attend.jobs.services import schools_phrase
-from attend.jobs.tests.test_jobs import pupils_csv, run_worker, upload
+from attend.jobs.tests.test_jobs import ask_for_a_schools_report, pupils_csv, run_worker, upload
 from attend.people.upn import make_upn
 
 pytestmark = pytest.mark.django_db
@@ -86,16 +85,7 @@ def test_a_failed_import_claims_no_schools(client, la_world):
 
 
 def test_the_report_csv_has_headings_in_words_and_no_internal_ids(client, place):
-    from attend.stats.tests import factories as f
-
-    la_officer = make_user("la", role=R.LA_OFFICER, local_authority=place["la"])
-    client.force_login(la_officer)
-    enrolment = f.enrolment(place["school"], born=dt.date(2015, 3, 1))
-    days = f.school_days(dt.date(2025, 9, 8), 5)
-    f.marks(enrolment, days, ["/"] * 8 + ["N", "N"])
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATTEND_TODAY", days[-1].isoformat())
-        client.post("/reports/new/", {"report": "schools"})
+    ask_for_a_schools_report(client, place)
     run_worker()
     job = Job.objects.get()
     assert job.status == "done" and "over 2 schools" in job.summary

@@ -11,12 +11,11 @@ import pytest
 from django.conf import settings
 
 from attend.accounts.models import Membership
-from attend.alerts.models import Alert
 from attend.core.tests.factories import PASSWORD, make_pupil, make_school, make_user
-from attend.people.models import Enrolment
 
 from .browser_kit import AXE, CHROMIUM, LAUNCH_ARGS  # noqa: F401  (the browser fixture is in the root conftest)
 from .test_browser import check_accessibility
+from .test_words import _alert
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date(2025, 11, 19)
@@ -35,13 +34,8 @@ def world(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("ATTEND_WEB_TODAY", TODAY.isoformat())
     school = make_school(name="Alder Primary")
     pupil = make_pupil(school=school, surname="Ashdown", legal_forename="Robin", looked_after=True)
-    enrolment = Enrolment.objects.get(pupil=pupil)
-    for rule, raised, since in (("severe_absence", TODAY, "2025-11-17"), ("persistent_absence", TODAY, None)):
-        Alert.objects.create(
-            rule=rule, pupil=pupil, enrolment=enrolment, school=school, raised_on=raised, last_evaluated_on=TODAY,
-            reason=f"Missed 52% ({rule})", evidence=[], measure=52, peak_measure=52,
-            details={"since": since} if since else {},
-        )  # fmt: skip
+    _alert(pupil, school, "severe_absence", since=dt.date(2025, 11, 17), measure=52)
+    _alert(pupil, school, "persistent_absence", measure=52)
     make_user(
         "la.words", role=Membership.Role.LA_OFFICER, local_authority=school.local_authority, password=PASSWORD
     )
