@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
@@ -18,6 +19,9 @@ from attend.schools.models import AcademicYear, NonSchoolDay, School, Term
 
 from .models import NoticeSessionUse, RuleSetting
 from .rules import ATTENDED, DEFAULTS, POSSIBLE, PupilInput, SchoolContext, SessionT, parse_setting
+from .store_marks import school_marks
+
+log = logging.getLogger(__name__)
 
 # Marks are read a year back so that rolling windows (penalty threshold, CME run, baselines) can span the summer.
 LOOKBACK_DAYS = 371
@@ -27,6 +31,9 @@ RECENT_MARKS_DAYS = 14
 # A narrowed load of up to this many enrolments reads their marks by enrolment; more, and reading the whole
 # school's marks once is quicker.
 NARROW_MAX = 2000
+# A whole school of at least this many enrolments on roll reads its marks from the statistics store (store_marks.py:
+# columns, not rows); a smaller one reads the database, which is quicker than bringing a store up to date for it.
+STORE_MIN_ENROLMENTS = 150
 
 
 def rule_settings_for(school: School) -> dict[str, dict[str, Any]]:
@@ -174,6 +181,19 @@ def _school_sessions(school: School, start: dt.date, end: dt.date):
     return session_codes, by_day
 
 
+def _whole_school(school: School, start: dt.date, end: dt.date, on_roll: int, marks_from: str | None):
+    """_all_marks from the statistics store for a big school (or when asked), else from the database; a store
+    that cannot be read is logged and the database read instead."""
+    if marks_from == "store" or (marks_from is None and on_roll >= STORE_MIN_ENROLMENTS):
+        try:
+            return school_marks(school.pk, start, end)
+        except Exception:
+            if marks_from == "store":
+                raise
+            log.exception("alerts: statistics store unreadable, reading %s's marks from the database", school)
+    return _all_marks(school, start, end)
+
+
 def _marks_of(enrolment_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list]:
     marks: dict[int, list] = defaultdict(list)
     for first in range(0, len(enrolment_ids), 500):
@@ -196,10 +216,12 @@ def load_school(
     now: dt.time,
     settings: dict[str, dict[str, Any]] | None = None,
     enrolment_ids: Collection[int] | None = None,
+    marks_from: str | None = None,
 ) -> tuple[SchoolContext, list[PupilInput]]:
     """One SchoolContext and a PupilInput per enrolment on roll on as_of (only those of `enrolment_ids` when
     given: their marks are then read by enrolment, and the school's sessions and daily attendance, which the
-    rules compare pupils with, by one grouped query, so the context is the same as a whole-school load's)."""
+    rules compare pupils with, by one grouped query, so the context is the same as a whole-school load's).
+    `marks_from`: "store" or "database" for a whole-school load (default: by the school's size)."""
     start = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     settings = settings if settings is not None else rule_settings_for(school)
 
@@ -228,7 +250,7 @@ def load_school(
         session_codes, by_day = _school_sessions(school, start, as_of)
         marks = _marks_of([row[0] for row in enrolments], start, as_of)
     else:
-        marks, session_codes, by_day = _all_marks(school, start, as_of)
+        marks, session_codes, by_day = _whole_school(school, start, as_of, len(enrolments), marks_from)
 
     used: dict[int, set[SessionT]] = defaultdict(set)
     uses = NoticeSessionUse.objects.filter(enrolment__school=school)

@@ -23,7 +23,7 @@ def first_day(p: PupilInput) -> RuleHit | None:
         return None
     unexplained: list[MarkT] = []
     for session in sc.today_expected:
-        code = p.by_session.get((sc.as_of, session))
+        code = p.code_on(sc.as_of, session)
         if code == "N":
             unexplained.append((sc.as_of, session, "N"))
         elif code is None and session in sc.today_taken and sc.register_closed(session):
@@ -84,7 +84,7 @@ def n_not_resolved(p: PupilInput) -> RuleHit | None:
     """An N (reason not yet established) still on the register more than 5 school days later: a data-quality item.
     N must be replaced by the correct code within 5 school days (WTISA 2024; domain.md §1.1, §4)."""
     limit = p.school.setting("n_not_resolved", "school_days")
-    stale = tuple(m for m in p.marks if m[2] == "N" and p.school.school_days_after(m[0]) > limit)
+    stale = tuple(m for m in p.absences if m[2] == "N" and p.school.school_days_after(m[0]) > limit)
     if not stale:
         return None
     oldest = p.school.school_days_after(stale[0][0])
@@ -106,7 +106,7 @@ def part_time_timetable(p: PupilInput) -> RuleHit | None:
     after the timetable's review date. A part-time timetable must be agreed with a parent, time-limited and
     formally reviewed, and the LA told; C2 is its only code (2024 Regs reg 11; domain.md §5). Timetables are
     recorded in casework (PartTimeTimetable)."""
-    c2 = [m for m in p.ytd if m[2] == "C2"]
+    c2 = [m for m in p.ytd_absence if m[2] == "C2"]
     if not c2:
         return None
     uncovered = tuple(m for m in c2 if not any(s <= m[0] <= min(e, r) for s, e, r in p.part_time))

@@ -7,12 +7,10 @@ from typing import Any
 
 from ..wording import code_tally, days_phrase, percent, sessions_phrase, short_date
 from .base import (
-    ABSENCE,
     ABSENCE_NOT_LATE,
     ATTENDED,
     DEFAULTS,
     POSSIBLE,
-    MarkT,
     PupilInput,
     RuleHit,
     _since,
@@ -24,7 +22,7 @@ def monday_friday_pattern(p: PupilInput) -> RuleHit | None:
     Friday, and they are at least 60% of all absent sessions (late after close, U, is left out). Unauthorised
     absence is highest on Mondays and Fridays nationally (domain.md §2.5)."""
     sc = p.school
-    absent = [m for m in p.ytd if m[2] in ABSENCE_NOT_LATE]
+    absent = [m for m in p.ytd_absence if m[2] in ABSENCE_NOT_LATE]
     edge = tuple(m for m in absent if m[0].isoweekday() in (1, 5))
     if len(edge) < sc.setting("monday_friday_pattern", "min_sessions"):
         return None
@@ -48,7 +46,7 @@ def holiday_adjacent(p: PupilInput) -> RuleHit | None:
     holidays or half-terms this year (a break is 3 or more weekdays without school sessions)."""
     sc = p.school
     edges = sc.break_edges(sc.setting("holiday_adjacent", "min_break_weekdays"))
-    hits = tuple(m for m in p.ytd if m[2] in ABSENCE_NOT_LATE and m[0] in edges)
+    hits = tuple(m for m in p.ytd_absence if m[2] in ABSENCE_NOT_LATE and m[0] in edges)
     touched = sorted({edges[m[0]] for m in hits})
     if len(touched) < sc.setting("holiday_adjacent", "min_breaks"):
         return None
@@ -77,20 +75,8 @@ def short_spells(p: PupilInput) -> RuleHit | None:
     agreed timetable, not absence: it ends a spell like a session attended (issue 23)."""
     sc = p.school
     longest = sc.setting("short_spells", "max_spell_sessions")
-    spells: list[list[MarkT]] = []
-    current: list[MarkT] = []
-    for day, session in sc.sessions:
-        if day < sc.year_start:
-            continue
-        code = p.by_session.get((day, session))
-        if code in ABSENCE_NOT_LATE and not _agreed_c2(p, day, code):
-            current.append((day, session, code))
-        elif current:
-            spells.append(current)
-            current = []
-    if current:
-        spells.append(current)
-    short = [s for s in spells if len(s) <= longest]
+    absent = [m for m in p.ytd_absence if m[2] in ABSENCE_NOT_LATE and not _agreed_c2(p, m[0], m[2])]
+    short = [s for s in p.spells(absent) if len(s) <= longest]
     if len(short) < sc.setting("short_spells", "min_spells"):
         return None
     evidence = tuple(m for s in short for m in s)
@@ -111,7 +97,7 @@ def repeated_late_u(p: PupilInput) -> RuleHit | None:
     sc = p.school
     weeks = sc.setting("repeated_late_u", "school_weeks")
     since = sc.start_of_last_weeks(weeks) or (sc.school_days[0] if sc.school_days else sc.as_of)
-    late = tuple(m for m in p.marks if m[2] == "U" and m[0] >= since)
+    late = tuple(m for m in p.absences if m[2] == "U" and m[0] >= since)
     if len(late) < sc.setting("repeated_late_u", "min_sessions"):
         return None
     return RuleHit(
@@ -128,19 +114,8 @@ def repeated_late_u(p: PupilInput) -> RuleHit | None:
 def _illness_spells(p: PupilInput, since: dt.date) -> set[tuple[dt.date, str]]:
     """School sessions from `since` in spells of absence marked only I (illness): a spell of illness is a reason,
     not a warning sign, and winter illness waves hit every pupil (domain.md §2.5)."""
-    covered: set[tuple[dt.date, str]] = set()
-    spell: list[tuple[dt.date, str]] = []
-    only_illness = True
-    for day, session in (*p.school.sessions, (None, None)):  # the sentinel closes the last spell
-        code = p.by_session.get((day, session)) if session else None
-        if session and day >= since and code in ABSENCE:
-            spell.append((day, session))
-            only_illness = only_illness and code == "I"
-            continue
-        if spell and only_illness:
-            covered.update(spell)
-        spell, only_illness = [], True
-    return covered
+    absent = [m for m in p.absences if m[0] >= since]
+    return {(d, s) for spell in p.spells(absent) if all(m[2] == "I" for m in spell) for d, s, _ in spell}
 
 
 def _cohort_rate(sc, start: dt.date, end: dt.date | None, min_pupils: int) -> float | None:
@@ -173,7 +148,7 @@ def sharp_drop(p: PupilInput) -> RuleHit | None:
         return None
     base_from = sc.start_of_last_weeks(get("recent_weeks") + get("baseline_weeks")) or sc.school_days[0]
     illness = _illness_spells(p, base_from)
-    counted = [m for m in p.marks if m[0] >= base_from and m[2] in POSSIBLE and (m[0], m[1]) not in illness]
+    counted = [m for m in p.since(base_from) if m[2] in POSSIBLE and (m[0], m[1]) not in illness]
     recent = [m for m in counted if m[0] >= recent_from]
     base = [m for m in counted if m[0] < recent_from]
     if len(recent) < get("min_recent_sessions") or len(base) < get("min_baseline_sessions"):

@@ -89,7 +89,7 @@ def at_risk_persistent(p: PupilInput) -> RuleHit | None:
     weeks = sc.setting(rule, "recent_weeks")
     since = sc.start_of_last_weeks(weeks)
     if sc.remaining_term_sessions and since is not None:
-        recent = [m for m in p.ytd if m[0] >= since and m[2] in POSSIBLE]
+        recent = [m for m in p.since(max(since, sc.year_start)) if m[2] in POSSIBLE]
         if recent:
             recent_rate = sum(1 for m in recent if m[2] in ABSENCE) / len(recent)
             remaining = sc.remaining_term_sessions
@@ -126,7 +126,7 @@ def penalty_threshold(p: PupilInput) -> RuleHit | None:
     span = sc.setting("penalty_threshold", "school_weeks")
     usable = []
     excluded = 0
-    for m in p.marks:
+    for m in p.absences:
         if m[2] not in UNAUTHORISED or m[0] < PENALTY_FRAMEWORK_START:
             continue
         if (m[0], m[1]) in p.used_sessions:
@@ -201,7 +201,7 @@ def cme_20_days(p: PupilInput) -> RuleHit | None:
     run: list[MarkT] = []
     trailing = True
     for day, session in reversed(sc.sessions):
-        code = p.by_session.get((day, session))
+        code = p.code_on(day, session)
         if code is None and trailing:
             continue  # not recorded yet (e.g. today's register)
         trailing = False
