@@ -180,6 +180,9 @@ class Alert(models.Model):
     # succeeds only if nobody changed the alert since. Re-evaluation does not bump it (it never changes status
     # of an alert someone is acting on, except clearing, which does).
     version = models.PositiveIntegerField(default=1)
+    # A fingerprint of what the rule last said (evaluation._digest): an unchanged alert is found without reading
+    # its JSON. Blank on alerts stored before it existed, which the next evaluation fills in.
+    evaluated_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
     cleared_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
