@@ -12,6 +12,12 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
+
+# No test is timed (speed lives in bench/): Hypothesis's default 200 ms deadline per example fails property tests
+# on a loaded machine (seen: test_measures_from_counts under two xdist workers and a benchmark).
+hypothesis_settings.register_profile("attend", deadline=None)
+hypothesis_settings.load_profile("attend")
 
 # One headless Chromium for the whole run (attend/web/tests/browser_kit.py says why it must be one).
 from attend.web.tests.browser_kit import browser  # noqa: E402, F401

@@ -33,7 +33,7 @@ RECENT_MARKS_DAYS = 14
 NARROW_MAX = 2000
 # A whole school of at least this many enrolments on roll reads its marks from the statistics store (store_marks.py:
 # columns, not rows); a smaller one reads the database, which is quicker than bringing a store up to date for it.
-STORE_MIN_ENROLMENTS = 150
+STORE_MIN_ENROLMENTS = 50
 
 
 def rule_settings_for(school: School) -> dict[str, dict[str, Any]]:
@@ -47,13 +47,16 @@ def rule_settings_for(school: School) -> dict[str, dict[str, Any]]:
     return merged
 
 
-def _calendar_sessions(school: School, start: dt.date, end: dt.date) -> list[SessionT] | None:
-    """The shared calendar (registers/calendar.py) when it is installed, else None."""
+def _calendar_sessions(
+    school: School, start: dt.date, end: dt.date, met: list[SessionT]
+) -> list[SessionT] | None:
+    """The shared calendar (registers/calendar.py) when it is installed, else None. `met`: the sessions the
+    marks already read show the school met (for years without an imported calendar)."""
     try:
         from attend.registers.calendar import school_sessions
     except ImportError:
         return None
-    return [(d, s) for d, s in school_sessions(school, start, end)]
+    return [(d, s) for d, s in school_sessions(school, start, end, met_by_marks=met)]
 
 
 def _part_time_timetables(school: School) -> dict[int, tuple[tuple[dt.date, dt.date, dt.date], ...]]:
@@ -262,10 +265,11 @@ def load_school(
     part_time = _part_time_timetables(school)
     circumstances = _circumstances(school, as_of)
 
-    sessions = _calendar_sessions(school, start, as_of)
+    # A session with any mark is a session the school met, unless all its marks are '#' (planned closure).
+    met_by_marks = [key for key, met in session_codes.items() if met]
+    sessions = _calendar_sessions(school, start, as_of, met_by_marks)
     if sessions is None:
-        # A session with any mark is a session the school met, unless all its marks are '#' (planned closure).
-        sessions = [key for key, met in session_codes.items() if met]
+        sessions = met_by_marks
     sessions = sorted(set(sessions), key=lambda s: (s[0], s[1]))
 
     has_terms, _, remaining, today = _term_facts(school, as_of)

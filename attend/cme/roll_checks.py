@@ -151,12 +151,12 @@ def _counts_for_cluster(d: RollDeletion) -> bool:
 
 
 def cluster_at(
-    school, day: dt.date, *, extra: RollDeletion | None = None
+    school, day: dt.date, *, extra: RollDeletion | None = None, window: list[dt.date] | None = None
 ) -> tuple[dt.date, list[RollDeletion]]:
     """The census day after `day` and the school's current deletions in its window that count for a cluster
-    (`extra`: one not saved yet)."""
+    (`extra`: one not saved yet; `window`: census_window of that census day, when the caller has it)."""
     census = next_census(day)
-    window = census_window(school, census)
+    window = window or census_window(school, census)
     if not window[0] <= day <= census:
         return census, []
     rows = list(

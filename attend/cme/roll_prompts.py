@@ -119,7 +119,7 @@ def _clusters(rows, wanted) -> None:
         if not windows[census][0] <= d.deleted_on <= census:
             continue
         if census not in clusters:
-            clusters[census] = cluster_at(d.school, d.deleted_on)[1]
+            clusters[census] = cluster_at(d.school, d.deleted_on, window=windows[census])[1]
         cluster = clusters[census]
         if len(cluster) < cluster_size():
             continue

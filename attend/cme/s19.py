@@ -32,6 +32,7 @@ from attend.people.models import Enrolment, Pupil
 from attend.registers.codes import code_table
 from attend.registers.models import Mark
 from attend.schools.models import AcademicYear, Term
+from attend.stats import counts
 
 from .models_s19 import ProvisionDecision
 
@@ -288,6 +289,50 @@ def _current_enrolments(today: dt.date, schools=None, pupils=None):
     return rows.select_related("pupil", "school")
 
 
+def _over_health_threshold(current, year_start: dt.date, today: dt.date, *, whole: bool) -> set[int]:
+    """Pupils on roll (`current` enrolments) with 15 days (30 sessions) of health codes this year by the marks,
+    over all their enrolments. Whole schools or LAs count in the statistics store when it is up to date (one
+    columnar count); a few pupils, or a stale store, count in the database."""
+    need = int(THRESHOLD_DAYS * 2)
+    found = (
+        counts.marked_at_least(HEALTH_CODES, year_start, today, minimum=need, per="pupil") if whole else None
+    )
+    if found is not None:
+        return found & set(current.values_list("pupil_id", flat=True))
+    return set(
+        Mark.objects.filter(
+            enrolment__pupil_id__in=current.values("pupil_id"),
+            date__range=(year_start, today),
+            code__in=HEALTH_CODES,
+        )
+        .values("enrolment__pupil_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=need)
+        .values_list("enrolment__pupil_id", flat=True)
+    )
+
+
+def _excluded_five_days(current, year_start: dt.date, today: dt.date, *, whole: bool) -> set[int]:
+    """`current` enrolments with E marks on five school days or more this year (candidates for a sixth day)."""
+    need = SIXTH_DAY - 1
+    found = (
+        counts.marked_at_least((EXCLUSION_CODE,), year_start, today, minimum=need, distinct_days=True)
+        if whole
+        else None
+    )
+    if found is not None:
+        return found & set(current.values_list("pk", flat=True))
+    return set(
+        Mark.objects.filter(
+            enrolment__in=current.values("pk"), date__range=(year_start, today), code=EXCLUSION_CODE
+        )
+        .values("enrolment_id")
+        .annotate(days=Count("date", distinct=True))
+        .filter(days__gte=need)
+        .values_list("enrolment_id", flat=True)
+    )
+
+
 def health_due(today: dt.date, *, schools=None, pupils=None) -> list[tuple[Enrolment, HealthCount]]:
     """Current enrolments whose child has missed (or is expected to miss) 15 school days for health this year and
     has no health decision recorded for the year. Candidates come from one grouped count over the marks."""
@@ -305,15 +350,7 @@ def _health_due(
     # Subqueries, not lists of every current pupil: the enrolments are loaded for the candidates only.
     current = _current_enrolments(today, schools, pupils)
     on_roll = current.values("pupil_id")
-    counted = set(
-        Mark.objects.filter(
-            enrolment__pupil_id__in=on_roll, date__range=(year_start, today), code__in=HEALTH_CODES
-        )
-        .values("enrolment__pupil_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=int(THRESHOLD_DAYS * 2))
-        .values_list("enrolment__pupil_id", flat=True)
-    )
+    counted = _over_health_threshold(current, year_start, today, whole=pupils is None)
     ill = set(
         PupilCircumstance.objects.filter(
             pupil_id__in=on_roll,
@@ -349,15 +386,7 @@ def exclusion_due(today: dt.date, *, schools=None, pupils=None) -> list[Exclusio
     """Runs this academic year that have reached their sixth school day, with no decision recorded for the run."""
     year_start = year_start_for(today)
     current = _current_enrolments(today, schools, pupils)
-    candidates = set(
-        Mark.objects.filter(
-            enrolment__in=current.values("pk"), date__range=(year_start, today), code=EXCLUSION_CODE
-        )
-        .values("enrolment_id")
-        .annotate(days=Count("date", distinct=True))
-        .filter(days__gte=SIXTH_DAY - 1)
-        .values_list("enrolment_id", flat=True)
-    )
+    candidates = _excluded_five_days(current, year_start, today, whole=pupils is None)
     due = []
     for enrolment in current.filter(pk__in=candidates):  # loaded for the candidates only, in the same order
         for run in exclusion_runs(enrolment, year_start, today):

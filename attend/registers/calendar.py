@@ -59,8 +59,12 @@ def _from_marks(school: School, start: dt.date, end: dt.date) -> list[Session]:
     return list(met)
 
 
-def school_sessions(school: School, start: dt.date, end: dt.date) -> list[Session]:
-    """Every (date, "AM"|"PM") from start to end inclusive on which the school met, in order."""
+def school_sessions(
+    school: School, start: dt.date, end: dt.date, *, met_by_marks: list[Session] | None = None
+) -> list[Session]:
+    """Every (date, "AM"|"PM") from start to end inclusive on which the school met, in order. `met_by_marks`:
+    the sessions the school's marks show it met over [start, end] (a mark other than '#'), when the caller has
+    already read them (the alert evaluation): years without a calendar then take them instead of a query."""
     terms_by_year: dict[int, list[Term]] = {}
     for term in Term.objects.filter(school=school, start_date__lte=end, end_date__gte=start).select_related(
         "academic_year"
@@ -73,6 +77,8 @@ def school_sessions(school: School, start: dt.date, end: dt.date) -> list[Sessio
     for year, span_start, span_end in _academic_year_spans(start, end):
         if year in years_with_calendar:
             sessions += _from_calendar(school, terms_by_year.get(year, []), span_start, span_end)
+        elif met_by_marks is not None:
+            sessions += [(d, s) for d, s in met_by_marks if span_start <= d <= span_end]
         else:
             sessions += _from_marks(school, span_start, span_end)
     return sorted(sessions)

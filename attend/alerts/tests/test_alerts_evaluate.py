@@ -342,7 +342,7 @@ def test_it_uses_the_shared_calendar_when_installed(monkeypatch):
 
     calls = []
 
-    def school_sessions(school_, start, end):
+    def school_sessions(school_, start, end, *, met_by_marks=None):
         calls.append((school_, start, end))
         return [(d, s) for d in DAYS for s in ("AM", "PM") if start <= d <= end]
 
