@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from attend.registers.codes import code_table
@@ -227,8 +229,8 @@ class PupilInput:
 
     @cached_property
     def absences(self) -> tuple[MarkT, ...]:
-        """Every absence mark (authorised or unauthorised) in the look-back, in order."""
-        return tuple(m for m in self.marks if m[2] in ABSENCE)
+        """Every absence mark (authorised or unauthorised) in the look-back, in order (filtered at C speed)."""
+        return tuple(compress(self.marks, map(ABSENCE.__contains__, map(_code, self.marks))))
 
     @cached_property
     def ytd(self) -> tuple[MarkT, ...]:
@@ -236,7 +238,7 @@ class PupilInput:
 
     @cached_property
     def ytd_possible(self) -> int:
-        return sum(1 for m in self.ytd if m[2] in POSSIBLE)
+        return sum(map(POSSIBLE.__contains__, map(_code, self.ytd)))
 
     @cached_property
     def ytd_absence(self) -> tuple[MarkT, ...]:
@@ -288,6 +290,9 @@ class PupilInput:
     @property
     def vulnerable(self) -> bool:
         return self.looked_after or self.child_in_need or self.child_protection_plan or self.has_ehcp
+
+
+_code = itemgetter(2)
 
 
 def _mark_day(mark: MarkT) -> dt.date:

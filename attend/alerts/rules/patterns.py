@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from ..wording import code_tally, days_phrase, percent, sessions_phrase, short_date
@@ -148,9 +151,12 @@ def sharp_drop(p: PupilInput) -> RuleHit | None:
         return None
     base_from = sc.start_of_last_weeks(get("recent_weeks") + get("baseline_weeks")) or sc.school_days[0]
     illness = _illness_spells(p, base_from)
-    counted = [m for m in p.since(base_from) if m[2] in POSSIBLE and (m[0], m[1]) not in illness]
-    recent = [m for m in counted if m[0] >= recent_from]
-    base = [m for m in counted if m[0] < recent_from]
+    window = p.since(base_from)
+    counted = list(compress(window, map(POSSIBLE.__contains__, map(itemgetter(2), window))))
+    if illness:
+        counted = [m for m in counted if (m[0], m[1]) not in illness]
+    split = bisect.bisect_left(counted, recent_from, key=itemgetter(0))  # counted is in date order
+    recent, base = counted[split:], counted[:split]
     if len(recent) < get("min_recent_sessions") or len(base) < get("min_baseline_sessions"):
         return None
     missed = tuple(m for m in recent if m[2] not in ATTENDED)
