@@ -47,6 +47,37 @@ def _sums(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.astype({c: float for c in columns}).groupby(keys, dropna=False)[columns].sum()
 
 
+def _gap(school_row, la_row) -> tuple[float, float] | None:
+    """(the school group's absence rate, the same group's rate in the LA's other schools)."""
+    others_possible = la_row.possible_sessions - school_row.possible_sessions
+    if others_possible <= 0 or not school_row.possible_sessions:
+        return None
+    rate = school_row.overall_absence * 100 / school_row.possible_sessions
+    others = (la_row.overall_absence - school_row.overall_absence) * 100 / others_possible
+    return rate, others
+
+
+def _wide_gaps(recent: pd.DataFrame, wanted: set[int], settings: Mapping[int, Mapping[str, Any]]):
+    """Each watched group of the wanted schools whose recent gap is at least gap_pp: (field, school_id, phase,
+    value, its row, its name, its settings, rate, comparator rate)."""
+    for field in FIELDS:
+        now = _sums(recent, ["school_id", "phase", field])
+        now_la = _sums(recent, ["phase", field])
+        for (school_id, phase, value), row in now.iterrows():
+            if school_id not in wanted:
+                continue
+            name = label(field, value)
+            if name is None:
+                continue
+            s = {**DEFAULTS["cohort"], **settings.get(school_id, {})}
+            if row.enrolments < s["min_enrolments"] or not row.possible_sessions:
+                continue
+            current = _gap(row, now_la.loc[(phase, value)])
+            if current is None or current[0] - current[1] < s["gap_pp"]:
+                continue
+            yield field, school_id, phase, value, row, name, s, *current
+
+
 def compare_groups(
     recent: pd.DataFrame,
     earlier: pd.DataFrame,
@@ -59,78 +90,52 @@ def compare_groups(
 ) -> dict[int, list[RuleHit]]:
     """Cohort hits per school from two group_measures frames (rows per school_id, phase and FIELDS; columns
     overall_absence, possible_sessions, enrolments). Comparator: the same phase and group in the other schools."""
-    wanted = set(school_ids)
-    settings = settings or {}
     hits: dict[int, list[RuleHit]] = defaultdict(list)
-    for field in FIELDS:
-        now = _sums(recent, ["school_id", "phase", field])
-        before = _sums(earlier, ["school_id", "phase", field])
-        now_la = _sums(recent, ["phase", field])
-        before_la = _sums(earlier, ["phase", field])
-        for (school_id, phase, value), row in now.iterrows():
-            if school_id not in wanted:
-                continue
-            name = label(field, value)
-            if name is None:
-                continue
-            s = {**DEFAULTS["cohort"], **settings.get(school_id, {})}
-            if row.enrolments < s["min_enrolments"] or not row.possible_sessions:
-                continue
-
-            def gap(school_row, la_row) -> tuple[float, float] | None:
-                others_possible = la_row.possible_sessions - school_row.possible_sessions
-                if others_possible <= 0 or not school_row.possible_sessions:
-                    return None
-                rate = school_row.overall_absence * 100 / school_row.possible_sessions
-                others = (la_row.overall_absence - school_row.overall_absence) * 100 / others_possible
-                return rate, others
-
-            current = gap(row, now_la.loc[(phase, value)])
-            if current is None:
-                continue
-            rate, others = current
-            gap_now = rate - others
-            if gap_now < s["gap_pp"]:
-                continue
-            previous = None
-            if (school_id, phase, value) in before.index and (phase, value) in before_la.index:
-                previous = gap(before.loc[(school_id, phase, value)], before_la.loc[(phase, value)])
-            gap_before = previous[0] - previous[1] if previous else 0.0
-            if gap_now - gap_before < s["widen_pp"]:
-                continue
-            reason = (
-                f"{name} ({int(row.enrolments)} enrolments): absent {percent(rate)} of sessions since "
-                f"{short_date(recent_from)}, against {percent(others)} for the same group in the LA's other "
-                f"{phase.replace('_', '/')} schools: {round(gap_now, 1):g} percentage points higher"
+    before = {field: _sums(earlier, ["school_id", "phase", field]) for field in FIELDS}
+    before_la = {field: _sums(earlier, ["phase", field]) for field in FIELDS}
+    for field, school_id, phase, value, row, name, s, rate, others in _wide_gaps(
+        recent, set(school_ids), settings or {}
+    ):
+        gap_now = rate - others
+        previous = None
+        if (school_id, phase, value) in before[field].index and (phase, value) in before_la[field].index:
+            previous = _gap(
+                before[field].loc[(school_id, phase, value)], before_la[field].loc[(phase, value)]
             )
-            if previous:
-                reason += (
-                    f", up from {round(gap_before, 1):g} points higher from {short_date(earlier_from)} to "
-                    f"{short_date(recent_from - dt.timedelta(days=1))}"
-                )
-            reason += "."
-            if england and england.get(phase) is not None:
-                reason += (
-                    f" England, {phase.replace('_', '/')} schools, year to date: {percent(england[phase])}."
-                )
-            reason += " Raise it at the school's targeting support meeting."
-            hits[int(school_id)].append(
-                RuleHit(
-                    rule="cohort",
-                    measure=round(gap_now, 2),
-                    reason=reason,
-                    key=f"{field}:{value}"[:20],
-                    since=recent_from,
-                    details={
-                        "group": field,
-                        "value": str(value),
-                        "enrolments": int(row.enrolments),
-                        "rate": round(rate, 2),
-                        "comparator_rate": round(others, 2),
-                        "gap_before": round(gap_before, 2),
-                    },
-                )
+        gap_before = previous[0] - previous[1] if previous else 0.0
+        if gap_now - gap_before < s["widen_pp"]:
+            continue
+        reason = (
+            f"{name} ({int(row.enrolments)} enrolments): absent {percent(rate)} of sessions since "
+            f"{short_date(recent_from)}, against {percent(others)} for the same group in the LA's other "
+            f"{phase.replace('_', '/')} schools: {round(gap_now, 1):g} percentage points higher"
+        )
+        if previous:
+            reason += (
+                f", up from {round(gap_before, 1):g} points higher from {short_date(earlier_from)} to "
+                f"{short_date(recent_from - dt.timedelta(days=1))}"
             )
+        reason += "."
+        if england and england.get(phase) is not None:
+            reason += f" England, {phase.replace('_', '/')} schools, year to date: {percent(england[phase])}."
+        reason += " Raise it at the school's targeting support meeting."
+        hits[int(school_id)].append(
+            RuleHit(
+                rule="cohort",
+                measure=round(gap_now, 2),
+                reason=reason,
+                key=f"{field}:{value}"[:20],
+                since=recent_from,
+                details={
+                    "group": field,
+                    "value": str(value),
+                    "enrolments": int(row.enrolments),
+                    "rate": round(rate, 2),
+                    "comparator_rate": round(others, 2),
+                    "gap_before": round(gap_before, 2),
+                },
+            )
+        )
     return dict(hits)
 
 
@@ -153,6 +158,10 @@ def cohort_hits(schools, *, as_of: dt.date, settings_by_school=None) -> dict[int
     by = ["school_id", "phase", *FIELDS]
     try:
         recent = queries.group_measures(by, recent_from, as_of, schools=comparators)
+        # The weeks before are only needed for a group already 3 points above its comparator now: after a
+        # one-school import there is usually none, and the year-to-date query is most of the rule's time.
+        if not any(_wide_gaps(recent, {s.pk for s in schools}, settings_by_school or {})):
+            return {}
         earlier = queries.group_measures(
             by, year_start, recent_from - dt.timedelta(days=1), schools=comparators
         )
