@@ -194,3 +194,30 @@ def test_a_narrowed_evaluation_of_today_runs_the_s19_sync_for_its_pupils_only(mo
     alerts_evaluate(as_of=AS_OF, at=EVENING, school_ids=[school.pk], enrolment_ids=[ill.pk])
     statuses = dict(Alert.objects.filter(rule="s19_health").values_list("enrolment", "status"))
     assert statuses == {ill.pk: "cleared", also_ill.pk: "new"}
+
+
+def test_alerts_stored_before_fingerprints_get_theirs_once_and_nothing_else_changes():
+    school, pupils = _school()
+    first = alerts_evaluate(as_of=AS_OF, at=EVENING)
+    Alert.objects.update(evaluated_digest="")  # as an upgrade finds them
+    before = _rows()
+    stamps = {a.pk: a.updated_at for a in Alert.objects.all()}
+    again = alerts_evaluate(as_of=AS_OF, at=EVENING)
+    assert (again.unchanged, again.updated, again.raised, again.cleared) == (first.raised, 0, 0, 0)
+    assert not Alert.objects.filter(evaluated_digest="").exists()
+    assert _rows() == before and {a.pk: a.updated_at for a in Alert.objects.all()} == stamps
+    with CaptureQueriesContext(connection) as queries:
+        alerts_evaluate(as_of=AS_OF, at=EVENING)
+    assert _alert_writes(queries) == []
+
+
+def test_an_alert_whose_rule_says_something_new_is_rewritten_even_with_the_same_measure():
+    school, pupils = _school()
+    alerts_evaluate(as_of=AS_OF, at=EVENING)
+    alert = Alert.objects.get(enrolment=pupils[2], rule="la_notification_10_days")
+    # A G where there was an O: the same number of unauthorised sessions, a different tally in the reason.
+    Mark.objects.filter(enrolment=pupils[2], date=DAYS[-1], session="AM").update(code="G")
+    result = alerts_evaluate(as_of=AS_OF, at=EVENING)
+    alert.refresh_from_db()
+    assert result.updated >= 1 and alert.measure == 22
+    assert "G×1" in alert.reason and ["2025-11-14", "AM", "G"] in alert.evidence
