@@ -130,10 +130,12 @@ def next_census(day: dt.date) -> dt.date:
     return next(c for c in census_days(year) + census_days(year + 1) if c >= day)
 
 
-def census_window(school, census: dt.date) -> list[dt.date]:
+def census_window(school, census: dt.date, *, days: list[dt.date] | None = None) -> list[dt.date]:
     """The 20 school days before a census day, and the day itself: the school's days from its calendar (or its
-    marks), with Monday to Friday after the last day they know of (registers not imported yet)."""
-    known = school_days(school, census - dt.timedelta(days=70), census - dt.timedelta(days=1))
+    marks), with Monday to Friday after the last day they know of (registers not imported yet). `days`: the
+    school's days over a longer span covering the 70 days before the census, when the caller has read them."""
+    first, last = census - dt.timedelta(days=70), census - dt.timedelta(days=1)
+    known = school_days(school, first, last) if days is None else [d for d in days if first <= d <= last]
     day = (known[-1] if known else census - dt.timedelta(days=70)) + dt.timedelta(days=1)
     while day < census:
         if day.weekday() < 5:

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 
 from attend import audit
 from attend.people.models import Enrolment
+from attend.registers.calendar import school_days
 
 from .models_roll import DeletionGround, RollDeletion
 from .roll_checks import (
@@ -108,14 +109,20 @@ def _clusters(rows, wanted) -> None:
     seen: set[dt.date] = set()
     windows: dict[dt.date, list[dt.date]] = {}
     clusters: dict[dt.date, list[RollDeletion]] = {}
-    for d in rows.order_by("deleted_on", "id"):
+    rows = list(rows.order_by("deleted_on", "id"))
+    if not rows:
+        return
+    # The school's days once for every census window its deletions fall in, not once per window.
+    censuses = [next_census(d.deleted_on) for d in rows]
+    days = school_days(rows[0].school, min(censuses) - dt.timedelta(days=70), max(censuses))
+    for d in rows:
         # The same school and census day give the same window and cluster: worked out once each, not per
         # deletion (thousands of deletions across an LA in the nightly evaluation).
         census = next_census(d.deleted_on)
         if census in seen:
             continue
         if census not in windows:
-            windows[census] = census_window(d.school, census)
+            windows[census] = census_window(d.school, census, days=days)
         if not windows[census][0] <= d.deleted_on <= census:
             continue
         if census not in clusters:
