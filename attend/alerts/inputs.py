@@ -31,8 +31,9 @@ RECENT_MARKS_DAYS = 14
 # A narrowed load of up to this many enrolments reads their marks by enrolment; more, and reading the whole
 # school's marks once is quicker.
 NARROW_MAX = 2000
-# A whole school of at least this many enrolments on roll reads its marks from the statistics store (store_marks.py:
-# columns, not rows); a smaller one reads the database, which is quicker than bringing a store up to date for it.
+# A school with at least this many enrolments on roll reads its marks from the statistics store (store_marks.py:
+# columns, not rows), also for a narrowed load; a smaller one reads the database, which is quicker than bringing a
+# store up to date for it.
 STORE_MIN_ENROLMENTS = 50
 
 
@@ -184,17 +185,19 @@ def _school_sessions(school: School, start: dt.date, end: dt.date):
     return session_codes, by_day
 
 
-def _whole_school(school: School, start: dt.date, end: dt.date, on_roll: int, marks_from: str | None):
-    """_all_marks from the statistics store for a big school (or when asked), else from the database; a store
-    that cannot be read is logged and the database read instead."""
-    if marks_from == "store" or (marks_from is None and on_roll >= STORE_MIN_ENROLMENTS):
-        try:
-            return school_marks(school.pk, start, end)
-        except Exception:
-            if marks_from == "store":
-                raise
-            log.exception("alerts: statistics store unreadable, reading %s's marks from the database", school)
-    return _all_marks(school, start, end)
+def _from_store(on_roll: int, marks_from: str | None) -> bool:
+    return marks_from == "store" or (marks_from is None and on_roll >= STORE_MIN_ENROLMENTS)
+
+
+def _store_marks(school: School, start: dt.date, end: dt.date, marks_from: str | None):
+    """school_marks from the statistics store, or None when it cannot be read (logged; "store" asked: raised)."""
+    try:
+        return school_marks(school.pk, start, end)
+    except Exception:
+        if marks_from == "store":
+            raise
+        log.exception("alerts: statistics store unreadable, reading %s's marks from the database", school)
+        return None
 
 
 def _marks_of(enrolment_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list]:
@@ -224,7 +227,7 @@ def load_school(
     """One SchoolContext and a PupilInput per enrolment on roll on as_of (only those of `enrolment_ids` when
     given: their marks are then read by enrolment, and the school's sessions and daily attendance, which the
     rules compare pupils with, by one grouped query, so the context is the same as a whole-school load's).
-    `marks_from`: "store" or "database" for a whole-school load (default: by the school's size)."""
+    `marks_from`: "store" or "database" (default: the store for a school of STORE_MIN_ENROLMENTS or more)."""
     start = as_of - dt.timedelta(days=LOOKBACK_DAYS)
     settings = settings if settings is not None else rule_settings_for(school)
 
@@ -247,13 +250,20 @@ def load_school(
         )
     )
 
+    on_roll = len(enrolments)
     if enrolment_ids is not None:
         enrolments = [row for row in enrolments if row[0] in enrolment_ids]
-    if enrolment_ids is not None and len(enrolments) <= NARROW_MAX:
+    # A big school reads the whole school's marks from the store (a narrowed load keeps its pupils' only); a
+    # small one, or a store that cannot be read, reads the database: its pupils' marks by enrolment and the
+    # school's sessions by one grouped query when narrowed, every mark of the school otherwise.
+    found = _store_marks(school, start, as_of, marks_from) if _from_store(on_roll, marks_from) else None
+    if found is not None:
+        marks, session_codes, by_day = found
+    elif enrolment_ids is not None and len(enrolments) <= NARROW_MAX:
         session_codes, by_day = _school_sessions(school, start, as_of)
         marks = _marks_of([row[0] for row in enrolments], start, as_of)
     else:
-        marks, session_codes, by_day = _whole_school(school, start, as_of, len(enrolments), marks_from)
+        marks, session_codes, by_day = _all_marks(school, start, as_of)
 
     used: dict[int, set[SessionT]] = defaultdict(set)
     uses = NoticeSessionUse.objects.filter(enrolment__school=school)

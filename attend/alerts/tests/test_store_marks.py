@@ -65,6 +65,15 @@ def test_the_store_gives_the_rules_what_the_database_gives(school):
     assert from_store.attendance_by_day[DAYS[-1]][0] == possible.count()
 
 
+def test_a_narrowed_load_from_the_store_sees_what_a_whole_database_load_sees(school):
+    school, enrolments = school
+    context, pupils = load_school(school, as_of=AS_OF, now=EVENING, marks_from="database")
+    wanted = {enrolments[1].pk, enrolments[5].pk, enrolments[8].pk}  # the last one has left
+    narrow, some = load_school(school, as_of=AS_OF, now=EVENING, enrolment_ids=wanted, marks_from="store")
+    assert narrow == context
+    assert some == [p for p in pupils if p.enrolment_id in wanted] and len(some) == 2
+
+
 def test_a_big_school_reads_the_store_and_a_small_one_the_database(school, monkeypatch):
     school, _ = school
     calls = []
