@@ -46,7 +46,7 @@ def school_marks(school_id: int, start: dt.date, end: dt.date):
     from attend.stats import store
 
     first, last = _day_number(start), _day_number(end)
-    with store.source() as src:
+    with store.up_to_date(), store.source() as src:
         columns = src.con.con.execute(
             "select enrolment_id, day, session, code_id from marks where school_id = ? and day between ? and ? "
             "order by enrolment_id, day, session",

@@ -168,6 +168,17 @@ def serving_last_good():
         _serve_stale.reset(token)
 
 
+@contextmanager
+def up_to_date():
+    """Within this block the default policy holds even inside serving_last_good(): code that decides something
+    from the marks (the alert rules) must see every mark, not the figures of the last good store."""
+    token = _serve_stale.set(False)
+    try:
+        yield
+    finally:
+        _serve_stale.reset(token)
+
+
 def request_refresh() -> bool:
     """Queue a background rebuild (attend.stats.tasks.refresh_store) unless one is already waiting to run.
 

@@ -13,6 +13,7 @@ from attend.alerts import inputs
 from attend.alerts.inputs import load_school
 from attend.alerts.services import alerts_evaluate
 from attend.registers.models import Mark
+from attend.stats import store
 
 from .factories import fill_marks, make_enrolment, make_school, weekdays
 
@@ -107,3 +108,15 @@ def test_an_unreadable_store_is_logged_and_the_database_read_instead(school, mon
     assert (again.unchanged, again.raised, again.updated, again.cleared) == (expected.raised, 0, 0, 0)
     with pytest.raises(OSError):
         load_school(school, as_of=AS_OF, now=EVENING, marks_from="store")
+
+
+def test_the_rules_never_read_the_last_good_store_that_pages_are_served(school):
+    school, enrolments = school
+    load_school(school, as_of=AS_OF, now=EVENING, marks_from="store")  # builds the store
+    Mark.objects.filter(enrolment=enrolments[0], date=AS_OF, session="AM").delete()
+    # Deleted and written again, as a correction that gets a new id: the store is now stale.
+    Mark.objects.create(enrolment=enrolments[0], date=AS_OF, session="AM", code="G")
+    assert store.is_stale()
+    with store.serving_last_good():  # as inside a dashboard request
+        _, pupils = load_school(school, as_of=AS_OF, now=EVENING, marks_from="store")
+    assert pupils[0].code_on(AS_OF, "AM") == "G"
