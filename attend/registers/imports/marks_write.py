@@ -104,7 +104,9 @@ def _reserve_ids(cursor, n: int) -> int:
 def _copy(cursor, table: str, batch: MarkBatch) -> None:
     """PostgreSQL COPY of a batch in binary format, in chunks. Into registers_mark, with ids (_reserve_ids)."""
     first_id = _reserve_ids(cursor, len(batch)) if table == "registers_mark" else None
-    columns = "enrolment_id, date, session, code" if first_id is None else "id, enrolment_id, date, session, code"
+    columns = (
+        "enrolment_id, date, session, code" if first_id is None else "id, enrolment_id, date, session, code"
+    )
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)") as copy:
         copy.write(_COPY_HEADER)
         for start in range(0, len(batch), _CHUNK):
