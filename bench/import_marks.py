@@ -173,6 +173,22 @@ def postgres_reachable(url: str) -> bool:
         return False
 
 
+# Server settings that shape a bulk load (docs/import-formats.md): printed so figures can be compared.
+PG_SETTINGS = ["max_wal_size", "checkpoint_timeout", "shared_buffers", "maintenance_work_mem",
+               "max_parallel_maintenance_workers", "wal_level", "synchronous_commit"]  # fmt: skip
+
+
+def postgres_settings(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s) ORDER BY name",
+            [PG_SETTINGS],
+        ).fetchall()
+    return ", ".join(f"{name} {value}" for name, value in rows)
+
+
 def one_engine(args, postgres: str | None, csv_path: Path) -> None:
     """Build the LA in a fresh database, write marks.csv (unless csv_path exists: same LA, same file), import."""
     engine = "PostgreSQL" if postgres else "SQLite"
@@ -205,6 +221,8 @@ def one_engine(args, postgres: str | None, csv_path: Path) -> None:
         connection.close()
         print(f"{engine}: built {len(upns):,} enrolments and {rows:,} marks "
               f"({csv_path.stat().st_size / 1e6:,.0f} MB CSV) in {time.perf_counter() - t:.1f} s")  # fmt: skip
+        if postgres:
+            print(f"  server: {postgres_settings(env['DATABASE_URL'])}")
         runs = [("first import", csv_path)] + ([("re-import (unchanged)", csv_path)] if args.reimport else [])
         for label, file in runs:
             load = os.getloadavg()
