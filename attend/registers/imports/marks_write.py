@@ -228,8 +228,10 @@ def write_marks(batch: MarkBatch, *, run, user) -> tuple[int, int]:
             # memory during a large insert, which arrives sorted by the unique index. 1 GB was measured faster
             # once (20 million marks: 26 s against 42 s with 256 MB) but counts in full in the process's memory
             # and took the import past the 2 GiB target (2,063 MB peak); on a loaded machine (load 5-7) 256 MB and
-            # 1 GB used the same CPU for the insert (38 s and 39 s). Pages are a cache only: durability is the
-            # WAL's, unchanged (journal_mode=WAL, synchronous=NORMAL from settings).
+            # 1 GB used the same CPU for the insert (38 s and 39 s). With the BLOB unpacking (December 2026, load
+            # about 2.5) 800 MB was no faster (write 26.6 s, commit 7.7 s, 1,914 MB peak) than 512 MB (write
+            # 23.7-24.7 s, commit 4.1-6.5 s, ~1,630 MB). Pages are a cache only: durability is the WAL's,
+            # unchanged (journal_mode=WAL, synchronous=NORMAL from settings).
             cursor.execute("PRAGMA cache_size = -500000")
         touched = np.isin(batch.enrolment_id, _enrolments_with_marks(batch))
         fresh = batch.take(~touched)
