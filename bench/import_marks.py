@@ -5,6 +5,7 @@
     uv run python bench/import_marks.py --postgres postgres://attend:attend@127.0.0.1:5432/attend
     uv run python bench/import_marks.py --sqlite-only        # or --postgres-only
     uv run python bench/import_marks.py --reimport           # also time re-importing the same file (no changes)
+    uv run python bench/import_marks.py --pycache            # time the import with its bytecode compiled, as installed
 
 Builds ~52,000 enrolments in ~120 schools (all data synthetic: LA 999 "Benchshire"), writes marks.csv in date order
 (as an MIS export would), then runs `python -m attend import marks` in a child process (the same service function
@@ -173,6 +174,22 @@ def postgres_reachable(url: str) -> bool:
         return False
 
 
+# Server settings that shape a bulk load (docs/import-formats.md): printed so figures can be compared.
+PG_SETTINGS = ["max_wal_size", "checkpoint_timeout", "shared_buffers", "maintenance_work_mem",
+               "max_parallel_maintenance_workers", "wal_level", "synchronous_commit"]  # fmt: skip
+
+
+def postgres_settings(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s) ORDER BY name",
+            [PG_SETTINGS],
+        ).fetchall()
+    return ", ".join(f"{name} {value}" for name, value in rows)
+
+
 def one_engine(args, postgres: str | None, csv_path: Path) -> None:
     """Build the LA in a fresh database, write marks.csv (unless csv_path exists: same LA, same file), import."""
     engine = "PostgreSQL" if postgres else "SQLite"
@@ -205,6 +222,17 @@ def one_engine(args, postgres: str | None, csv_path: Path) -> None:
         connection.close()
         print(f"{engine}: built {len(upns):,} enrolments and {rows:,} marks "
               f"({csv_path.stat().st_size / 1e6:,.0f} MB CSV) in {time.perf_counter() - t:.1f} s")  # fmt: skip
+        if postgres:
+            print(f"  server: {postgres_settings(env['DATABASE_URL'])}")
+        if args.pycache:
+            # An installed deployment imports from compiled bytecode; with PYTHONDONTWRITEBYTECODE set (as on the
+            # development machine) every process compiles ~1,650 modules from source first (~3 s of its start).
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+            subprocess.run(
+                [sys.executable, "-m", "attend", "check"], env=env, check=True, capture_output=True
+            )
+            print("  bytecode: compiled once before timing (--pycache)")
         runs = [("first import", csv_path)] + ([("re-import (unchanged)", csv_path)] if args.reimport else [])
         for label, file in runs:
             load = os.getloadavg()
@@ -247,6 +275,9 @@ def main() -> None:
     parser.add_argument("--postgres-only", action="store_true", help="skip SQLite")
     parser.add_argument("--reimport", action="store_true", help="also time a second import of the same file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory / database")
+    parser.add_argument(
+        "--pycache", action="store_true", help="time the import with its bytecode compiled (as installed)"
+    )
     parser.add_argument("--engine", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)  # one child run
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -281,7 +312,7 @@ def main() -> None:
                 "--postgres",
                 postgres,
             ]
-            command += ["--reimport"] * args.reimport + ["--keep"] * args.keep  # fmt: skip
+            command += ["--reimport"] * args.reimport + ["--keep"] * args.keep + ["--pycache"] * args.pycache  # fmt: skip
             subprocess.run(command, check=True)
         print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     finally:

@@ -146,3 +146,35 @@ def test_one_and_two_letter_codes_and_both_sessions_arrive_exactly(tmp_path, pup
     again = import_file("marks", write_csv(tmp_path / "m2.csv", HEADER, rows))
     assert (again.created, again.updated, again.unchanged) == (0, 2, 58)
     assert Mark.objects.get(enrolment=pupils[0], date=dt.date(2025, 11, 10), session="PM").code == "C2"
+
+
+def test_bulk_written_marks_are_text_with_fresh_ids_and_a_failure_leaves_none(tmp_path, pupils, monkeypatch):
+    """The bulk writers hand out ids in one step (PostgreSQL: one setval, then COPY with the ids) and cut dates
+    and codes out of byte strings (SQLite: cast back to text). Ids must follow the existing marks and leave the
+    sequence past them; the values must be TEXT as Django writes them; a failure after the write rolls back."""
+    from django.db import connection
+
+    from attend.registers.imports import marks, marks_write
+
+    monkeypatch.setattr(marks_write, "PG_BULK_ROWS", 1)
+    older = Mark.objects.create(enrolment=pupils[2], date=dt.date(2025, 9, 8), session="AM", code="/")
+    path = write_csv(tmp_path / "m.csv", HEADER, a_fortnight(pupils))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("after the write")
+
+    with monkeypatch.context() as m:
+        m.setattr(marks, "record_arrival", fail)
+        with pytest.raises(RuntimeError):
+            import_file("marks", path)
+    assert list(Mark.objects.values_list("id", flat=True)) == [older.id]
+
+    assert import_file("marks", path).created == 60
+    ids = sorted(Mark.objects.exclude(pk=older.pk).values_list("id", flat=True))
+    assert len(set(ids)) == 60 and ids[0] > older.id
+    later = Mark.objects.create(enrolment=pupils[2], date=dt.date(2025, 9, 9), session="AM", code="/")
+    assert later.id > ids[-1]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT typeof(date), typeof(session), typeof(code) FROM registers_mark")
+            assert cursor.fetchall() == [("text", "text", "text")]
