@@ -1,7 +1,7 @@
 """Rule 10, `cohort`: a group at a school (a year group, pupils eligible for free school meals, SEN support, EHC
 plans) whose absence is worsening against the same group in the LA's other schools of the same phase.
 
-Figures come from the statistics API (attend.stats.queries.group_measures: DfE definitions, compulsory school age,
+Figures come from the statistics API (attend.stats.queries.group_absence: DfE definitions, compulsory school age,
 pooled rates), never from loops over marks: two queries per evaluation, grouped by school, phase and the group
 fields, then summed here. England's year-to-date figure for the phase (attend.stats.benchmarks, DfE "Pupil attendance
 in schools") is quoted in the reason as the national context; DfE publishes no weekly figures by these groups.
@@ -154,15 +154,19 @@ def cohort_hits(schools, *, as_of: dt.date, settings_by_school=None) -> dict[int
     if recent_from <= year_start:
         return {}
     las = {s.local_authority_id for s in schools}
-    comparators = list(School.objects.filter(local_authority_id__in=las).values_list("pk", flat=True))
+    # The comparator is the same phase in the LA's other schools: other phases' marks need not be read.
+    phases = {s.phase for s in schools}
+    comparators = list(
+        School.objects.filter(local_authority_id__in=las, phase__in=phases).values_list("pk", flat=True)
+    )
     by = ["school_id", "phase", *FIELDS]
     try:
-        recent = queries.group_measures(by, recent_from, as_of, schools=comparators)
+        recent = queries.group_absence(by, recent_from, as_of, schools=comparators)
         # The weeks before are only needed for a group already 3 points above its comparator now: after a
         # one-school import there is usually none, and the year-to-date query is most of the rule's time.
         if not any(_wide_gaps(recent, {s.pk for s in schools}, settings_by_school or {})):
             return {}
-        earlier = queries.group_measures(
+        earlier = queries.group_absence(
             by, year_start, recent_from - dt.timedelta(days=1), schools=comparators
         )
         england = {}

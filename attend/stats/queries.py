@@ -58,6 +58,54 @@ def group_measures(
         return reports.group_report(src, by, **_args(start, end, cohort, schools))
 
 
+def group_absence(
+    by: Sequence[str], start: dt.date, end: dt.date, *, schools=None, cohort: str = DEFAULT_COHORT
+) -> pd.DataFrame:
+    """Pooled overall absence, possible sessions and enrolments per group of enrolment fields: the three columns of
+    group_measures the cohort rule compares, in one SQL statement on the DuckDB store. group_measures works out every
+    DfE measure through Ibis, which costs ~0.5 s of compiling and scanning at 18 million marks, most of an
+    evaluation after a one-school import (issue 22); the sums here are the same (tested: test_group_absence.py).
+    Enrolments with no possible sessions are left out, as DfE does. Another engine goes through group_measures."""
+    from attend.analytics.definitions import APPROVED_EDUCATIONAL_ACTIVITY, AUTHORISED, PRESENT, UNAUTHORISED
+
+    fields = list(by)
+    unknown = [f for f in fields if f not in m.GROUP_FIELDS]
+    if unknown:
+        raise ValueError(f"Unknown group fields: {unknown}")
+    args = _args(start, end, cohort, schools)
+    with source() as src:
+        if src.engine != "duckdb":
+            df = reports.group_report(src, fields, **args)
+            return df[[*fields, "overall_absence", "possible_sessions", "enrolments"]]
+        absent = [i for i, spec in src.codes.items() if spec.category in (AUTHORISED, UNAUTHORISED)]
+        attended = [
+            i for i, spec in src.codes.items() if spec.category in (PRESENT, APPROVED_EDUCATIONAL_ACTIVITY)
+        ]
+        c = m.cohort_of(cohort)
+        where = [f"day between {m.day_number(args['start'])} and {m.day_number(args['end'])}"]
+        if c.min_age is not None:
+            where.append(f"age >= {int(c.min_age)}")
+        if c.max_age is not None:
+            where.append(f"age <= {int(c.max_age)}")
+        if args["schools"] is not None:
+            where.append(f"school_id in ({','.join(map(str, args['schools'])) or 'null'})")
+        columns = ", ".join(f"e.{f}" for f in fields)
+        sql = f"""
+            with per_enrolment as (
+                select enrolment_id,
+                       count(*) filter (where code_id in ({",".join(map(str, absent)) or "null"})) as absence,
+                       count(*) filter (where code_id in ({",".join(map(str, absent + attended)) or "null"}))
+                           as possible
+                from marks where {" and ".join(where)} group by enrolment_id
+            )
+            select {columns}, sum(p.absence)::bigint as overall_absence,
+                   sum(p.possible)::bigint as possible_sessions, count(*)::bigint as enrolments
+            from per_enrolment p join enrolments e using (enrolment_id)
+            where p.possible > 0 group by {columns} order by {columns}
+        """
+        return src.con.con.execute(sql).df()
+
+
 def period_breakdown(
     period: str,
     start=None,
