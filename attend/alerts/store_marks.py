@@ -17,12 +17,7 @@ import numpy as np
 
 from .rules import ATTENDED, POSSIBLE, SessionT
 
-_EPOCH = dt.date(1970, 1, 1)
 _SESSIONS = np.array(["AM", "PM"], dtype=object)
-
-
-def _day_number(day: dt.date) -> int:
-    return (day - _EPOCH).days
 
 
 def _code_lookup(codes: Mapping[int, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -43,9 +38,10 @@ def _code_lookup(codes: Mapping[int, object]) -> tuple[np.ndarray, np.ndarray, n
 def school_marks(school_id: int, start: dt.date, end: dt.date):
     """What inputs._all_marks returns, from the store: (marks by enrolment as tuples of (date, session, code),
     session -> has a mark other than '#', the school's [possible, attended] by day)."""
+    from attend.analytics.measures import day_number  # here: Ibis stays out of start-up
     from attend.stats import store
 
-    first, last = _day_number(start), _day_number(end)
+    first, last = day_number(start), day_number(end)
     with store.up_to_date(), store.source() as src:
         columns = src.con.con.execute(
             "select enrolment_id, day, session, code_id from marks where school_id = ? and day between ? and ? "

@@ -15,8 +15,6 @@ from collections.abc import Collection
 
 log = logging.getLogger(__name__)
 
-_EPOCH = dt.date(1970, 1, 1)
-
 
 def marked_at_least(
     codes: Collection[str],
@@ -30,6 +28,8 @@ def marked_at_least(
     """The enrolments (`per="enrolment"`) or pupils (`per="pupil"`, over all their enrolments) with at least
     `minimum` sessions (or, with `distinct_days`, days) from start to end marked with one of `codes`. None when the
     store is not up to date or cannot be read."""
+    from attend.analytics.measures import day_number  # here: Ibis stays out of start-up
+
     from . import store
 
     if per not in ("enrolment", "pupil"):
@@ -47,7 +47,7 @@ def marked_at_least(
             rows = src.con.con.execute(
                 f"select {key} from marks m {join} where m.code_id in ({','.join(map(str, code_ids))}) "
                 f"and m.day between ? and ? group by {key} having {counted} >= ?",
-                [(start - _EPOCH).days, (end - _EPOCH).days, minimum],
+                [day_number(start), day_number(end), minimum],
             ).fetchall()
     except Exception:
         log.exception("statistics store unreadable: counting marks in the database instead")

@@ -23,7 +23,6 @@ from django.db import connection
 from attend.analytics import store_delta
 from attend.registers.models import Mark, MarkChange
 
-EPOCH = dt.date(1970, 1, 1)
 # Above this share of the store's marks (or this many), a full rebuild is about as quick and leaves the marks sorted.
 FULL_SHARE = 0.25
 FULL_MIN = 1_000_000
@@ -98,14 +97,15 @@ def corrected_marks(after: int, upto: int) -> tuple[pa.Table, pa.Table]:
 
 def _keys(rows: list[tuple]) -> dict[str, pa.Array]:
     """(enrolment, day, session) columns of (enrolment_id, date, session, ...) rows, as the store codes them."""
+    from attend.analytics.measures import day_number  # here: Ibis stays out of start-up
+
     return {
         "enrolment_id": pa.array([r[0] for r in rows], pa.int32()),
-        "day": pa.array([_day(r[1]) for r in rows], pa.int32()),
+        "day": pa.array([day_number(_date(r[1])) for r in rows], pa.int32()),
         "session": pa.array([1 if r[2] == "PM" else 0 for r in rows], pa.int8()),
     }
 
 
-def _day(value) -> int:
-    if isinstance(value, str):  # SQLite hands dates back as text through a raw cursor
-        value = dt.date.fromisoformat(value)
-    return (value - EPOCH).days
+def _date(value) -> dt.date:
+    """SQLite hands dates back as text through a raw cursor."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
