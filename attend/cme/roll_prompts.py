@@ -115,10 +115,9 @@ def _clusters(rows, wanted) -> None:
     # The school's days once for every census window its deletions fall in, not once per window.
     censuses = [next_census(d.deleted_on) for d in rows]
     days = school_days(rows[0].school, min(censuses) - dt.timedelta(days=70), max(censuses))
-    for d in rows:
+    for d, census in zip(rows, censuses, strict=True):
         # The same school and census day give the same window and cluster: worked out once each, not per
         # deletion (thousands of deletions across an LA in the nightly evaluation).
-        census = next_census(d.deleted_on)
         if census in seen:
             continue
         if census not in windows:
