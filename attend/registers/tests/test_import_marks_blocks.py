@@ -96,6 +96,19 @@ def test_a_gzip_file_with_a_byte_order_mark_streams_in_blocks(tmp_path, pupils, 
     assert len(tiny_blocks) > 10
 
 
+def test_crlf_lines_and_no_newline_at_the_end_read_every_row_from_the_mapped_file(tmp_path, pupils, tiny_blocks):
+    rows = a_fortnight(pupils)
+    rows[-1][4] = "C1"  # the last row, with no line end after it, keeps its whole code
+    text = "upn,school_urn,date,session,code\r\n" + "\r\n".join(",".join(map(str, r)) for r in rows)
+    path = tmp_path / "m.csv"
+    path.write_bytes(text.encode())
+    encoded, n, lines = marks_read.read_marks_encoded(path, Problems(path.name))
+    assert (n, lines) == (60, None)
+    indexes, values = encoded["code"]
+    assert [values[i] for i in indexes.tolist()] == [r[4] for r in rows]
+    assert len(tiny_blocks) > 10
+
+
 def test_the_encoded_columns_are_compact_and_match_the_text(tmp_path, pupils, tiny_blocks):
     rows = a_fortnight(pupils)
     path = write_csv(tmp_path / "m.csv", HEADER, rows)

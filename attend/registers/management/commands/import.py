@@ -12,6 +12,10 @@ SHOW_PROBLEMS = 100
 
 
 class Command(BaseCommand):
+    # No system checks before each import: they load every URL and view (and with them the analytics stack), 1.2 s
+    # of each run, and a nightly import runs many times a day. `attend check`, `attend demo` and the web server run
+    # them (docs/security.md: `attend check --deploy`).
+    requires_system_checks = []
     help = (
         "Import schools, pupils, contacts, marks or calendar CSV files, a Common Transfer File (ctf), or user "
         "accounts (users: the same as `attend users import`)."
