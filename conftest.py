@@ -63,12 +63,15 @@ def pytest_unconfigure(config):
 def pytest_collection_modifyitems(items):
     """A module's tests on a shared demo load (attend/demo/tests/shared_load.py) run after its other tests: the
     load stays in an open transaction until the module's last test, where the others would see it."""
-    from attend.demo.tests.shared_load import SHARED_FIXTURE
+    from attend.demo.tests.shared_load import SHARED_FIXTURE_PREFIX
 
     start = 0
     for end in range(1, len(items) + 1):
         if end == len(items) or getattr(items[end], "module", None) is not getattr(
             items[start], "module", None
         ):
-            items[start:end] = sorted(items[start:end], key=lambda item: SHARED_FIXTURE in item.fixturenames)
+            items[start:end] = sorted(
+                items[start:end],
+                key=lambda item: any(n.startswith(SHARED_FIXTURE_PREFIX) for n in item.fixturenames),
+            )
             start = end

@@ -1,4 +1,5 @@
-"""Load an expensive world (the demo LA) once per test module, and give every test its own untouched copy of it.
+"""Load an expensive world (the demo LA, a permission matrix's world) once per test module, and give every test
+its own untouched copy of it.
 
 `shared_load(...)` runs the load inside an outer transaction opened on the test database and rolled back when the
 module is done. Each test's own pytest-django transaction then nests in it as a savepoint, so whatever a test
@@ -7,8 +8,8 @@ copies the VAR_DIR the load wrote (the DuckDB statistics store, the demo's CSV f
 tmp_path and points settings.VAR_DIR there.
 
 Only for non-transactional tests (transaction=True and live_server tests commit and flush: they load per test).
-While the outer transaction is open its data is visible to every test of the module: the root conftest runs a
-module's tests that use a shared load after its other tests (`shared_load_last`).
+While the outer transaction is open its data is visible to every test of the module: name the module-scoped
+fixture shared_load_<something>, and the root conftest runs the tests that use it after the module's others.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-# The name of the module-scoped fixtures built on shared_load (the root conftest orders their tests last).
-SHARED_FIXTURE = "shared_demo_template"
+# How the names of the module-scoped fixtures built on shared_load begin (the root conftest orders their tests last).
+SHARED_FIXTURE_PREFIX = "shared_load_"
 
 
 @contextmanager
@@ -50,7 +51,7 @@ def use_copy(request: pytest.FixtureRequest, template: Path, tmp_path: Path, set
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
-        pytest.fail("a transactional test cannot use the shared demo load: use demo_la_per_test")
+        pytest.fail("a transactional test cannot use a shared load (for the demo LA: use demo_la_per_test)")
     shutil.copytree(template, tmp_path, dirs_exist_ok=True)
     settings.VAR_DIR = tmp_path
     return tmp_path

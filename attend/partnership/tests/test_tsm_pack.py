@@ -34,7 +34,7 @@ def load_demo_la() -> None:
 
 
 @pytest.fixture(scope="module")
-def shared_demo_template(django_db_setup, django_db_blocker, tmp_path_factory):
+def shared_load_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     # Loaded once for the module, rolled back at its end (attend/demo/tests/shared_load.py).
     clear_cache()
     with shared_load(django_db_blocker, tmp_path_factory.mktemp("demo_la"), load_demo_la) as template:
@@ -42,8 +42,8 @@ def shared_demo_template(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def demo_la(request, shared_demo_template, db, settings, tmp_path, monkeypatch):
-    use_copy(request, shared_demo_template, tmp_path, settings)
+def demo_la(request, shared_load_demo, db, settings, tmp_path, monkeypatch):
+    use_copy(request, shared_load_demo, tmp_path, settings)
     clear_cache()
     # The demo records this term's meetings itself (demo_tsm); these tests build their own from a clean slate.
     AgreedAction.objects.all().delete()

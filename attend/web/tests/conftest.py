@@ -35,16 +35,16 @@ def load_demo_la() -> None:
 
 
 @pytest.fixture(scope="module")
-def shared_demo_template(django_db_setup, django_db_blocker, tmp_path_factory):
+def shared_load_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     # The load takes 10-15 s: once per module (per xdist worker), rolled back at the module's end.
     with shared_load(django_db_blocker, tmp_path_factory.mktemp("demo_la"), load_demo_la) as template:
         yield template
 
 
 @pytest.fixture
-def demo_la(request, shared_demo_template, db, settings, tmp_path):
+def demo_la(request, shared_load_demo, db, settings, tmp_path):
     """The demo LA as loaded; the test's writes roll back after it and its VAR_DIR is its own copy."""
-    return use_copy(request, shared_demo_template, tmp_path, settings)
+    return use_copy(request, shared_load_demo, tmp_path, settings)
 
 
 @pytest.fixture
