@@ -11,6 +11,7 @@ import os
 import secrets
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
@@ -56,3 +57,21 @@ def pytest_report_header(config):
 def pytest_unconfigure(config):
     if _traveller is not None:
         _traveller.stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """A module's tests on a shared demo load (attend/demo/tests/shared_load.py) run after its other tests: the
+    load stays in an open transaction until the module's last test, where the others would see it."""
+    from attend.demo.tests.shared_load import SHARED_FIXTURE_PREFIX
+
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end == len(items) or getattr(items[end], "module", None) is not getattr(
+            items[start], "module", None
+        ):
+            items[start:end] = sorted(
+                items[start:end],
+                key=lambda item: any(n.startswith(SHARED_FIXTURE_PREFIX) for n in item.fixturenames),
+            )
+            start = end

@@ -15,6 +15,7 @@ entry here (or in EXEMPT, with the reason) fails it. The admin site, generated a
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import inspect
 import re
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from attend.accounts.models import Membership
 from attend.accounts.permissions import PERMISSIONS, url_entries
@@ -34,6 +36,7 @@ from attend.casework.cases import open_case
 from attend.cme.tests.matrix_ehe import EHE_COVERED, add_south_ehe, ehe_attempts
 from attend.cme.tests.matrix_enquiries import ENQUIRY_COVERED, enquiry_attempts, southshire_enquiries
 from attend.cme.tests.matrix_s19 import S19_COVERED, add_south_s19, s19_attempts
+from attend.demo.tests.shared_load import shared_load, use_copy
 from attend.directory.models import Service
 from attend.enforcement.tests.matrix_ladder import LADDER_COVERED, ladder_attempts, southshire_ladder
 from attend.jobs.tests.matrix_profiles import PROFILE_COVERED, profile_attempts
@@ -899,15 +902,17 @@ COVERED = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def world(db, monkeypatch, settings, tmp_path):
+MATRIX_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, for this test only
+
+
+def matrix_env(monkeypatch) -> None:
     monkeypatch.setenv("ATTEND_TODAY", TODAY.isoformat())
     # The lone-worker clock too: at the real time of day the world's round out on visits (check-in due 10:00)
     # fell overdue after 10:15 and its escalation ran during an attempt, changing the tables.
     monkeypatch.setenv("ATTEND_NOW", f"{TODAY.isoformat()}T09:30")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, for this test only
-    settings.VAR_DIR = tmp_path
-    settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
+
+
+def make_matrix_world() -> dict:
     w = make_world()
     w["users"] = make_persona_users(w, password=PASSWORD)
     w["root"] = w["users"]["superuser"]
@@ -920,6 +925,36 @@ def world(db, monkeypatch, settings, tmp_path):
         authorised_by="Southshire's director of children's services", authorised_on=dt.date(2025, 9, 1),
     )  # fmt: skip
     return w
+
+
+@pytest.fixture(scope="module")
+def shared_load_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module (every persona's test used to build it again) in a transaction
+    rolled back at the module's end (attend/demo/tests/shared_load.py)."""
+    var_dir = tmp_path_factory.mktemp("matrix")
+    built = {}
+
+    def load() -> None:
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            matrix_env(monkeypatch)
+            with override_settings(
+                PASSWORD_HASHERS=MATRIX_HASHERS, ATTEND_STATS_DIR=str(var_dir / "analytics")
+            ):
+                built.update(make_matrix_world())
+
+    with shared_load(django_db_blocker, var_dir, load) as template:
+        yield template, built
+
+
+@pytest.fixture
+def world(request, shared_load_world, db, monkeypatch, settings, tmp_path):
+    template, built = shared_load_world
+    matrix_env(monkeypatch)
+    settings.PASSWORD_HASHERS = MATRIX_HASHERS
+    use_copy(request, template, tmp_path, settings)
+    settings.ATTEND_STATS_DIR = str(tmp_path / "analytics")
+    # Its own copy of the dict and the model instances in it: a test may change either.
+    return copy.deepcopy(built)
 
 
 def expected(persona: str, attempt: Attempt) -> str:
@@ -987,13 +1022,14 @@ def test_writes_outside_scope_are_refused_and_change_nothing(client, world, pers
     if user is not None:
         client.force_login(user)
     problems = []
-    for attempt in attempts(world, user):
+    # The checksum after one attempt is the one before the next (nothing writes in between): read once, not twice
+    # (it reads every writable table: two reads per attempt were most of this test's time).
+    to_try = attempts(world, user)  # before the first checksum: listing them may write (letter templates)
+    after = write_checksum(user)
+    for attempt in to_try:
         if expected(persona, attempt) == "skip":
             continue
-        before, last_event = (
-            write_checksum(user),
-            AuditEvent.objects.order_by("-pk").values_list("pk").first(),
-        )
+        before, last_event = after, AuditEvent.objects.order_by("-pk").values_list("pk").first()
         response = post(client, attempt, token)
         run_queued_tasks()  # an import or report job runs now, as the worker would
         new_audit = list(
@@ -1001,7 +1037,8 @@ def test_writes_outside_scope_are_refused_and_change_nothing(client, world, pers
                 "action", flat=True
             )
         )
-        if found := problem(persona, attempt, response, before, write_checksum(user), new_audit):
+        after = write_checksum(user)
+        if found := problem(persona, attempt, response, before, after, new_audit):
             problems.append(found)
     assert not problems, "\n".join(problems)
 
@@ -1095,16 +1132,19 @@ def test_admin_writes_outside_scope_change_nothing(client, world, persona):
     if user is not None:
         client.force_login(user)
     problems = []
-    for name, url, data, in_scope in admin_attempts(world, user):
-        before = write_checksum(user)
+    to_try = admin_attempts(world, user)
+    after = write_checksum(user)  # each attempt's "after" is the next one's "before", as above
+    for name, url, data, in_scope in to_try:
+        before = after
         response = client.post(url, data)
+        after = write_checksum(user)
         if persona in in_scope:  # their job: the same request works (so the others' refusals are refusals)
-            if write_checksum(user) == before:
+            if after == before:
                 problems.append(f"{persona} · admin: {name}: in scope, but nothing changed")
             continue
         status, location = response.status_code, response.get("Location", "")
         # Refused by the permission table (403, sign-in), by the admin's model permissions (403), or by the
         # form (the page again): whichever way, the tables are as they were.
-        if status >= 500 or write_checksum(user) != before:
+        if status >= 500 or after != before:
             problems.append(f"{persona} · admin: {name}: got {status} {location}{errors_shown(response)}")
     assert not problems, "\n".join(problems)

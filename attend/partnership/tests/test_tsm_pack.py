@@ -13,6 +13,7 @@ from django.core.management import call_command
 from attend.accounts.models import Membership
 from attend.audit.models import AuditEvent
 from attend.core.tests.factories import make_user
+from attend.demo.tests.shared_load import shared_load, use_copy
 from attend.partnership import tsm
 from attend.partnership.models_tsm import AgreedAction, SupportMeeting
 from attend.people.models import Pupil
@@ -25,14 +26,25 @@ pytestmark = pytest.mark.django_db(transaction=False)
 DEMO_DAY = dt.date(2025, 11, 20)
 
 
-@pytest.fixture
-def demo_la(settings, tmp_path, monkeypatch):
-    settings.VAR_DIR = tmp_path
-    clear_cache()
+def load_demo_la() -> None:
     call_command(
         "demo", "--no-serve", "--pupils", "300", "--schools", "4", "--end", DEMO_DAY.isoformat(),
         stdout=io.StringIO(),
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shared_load_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    # Loaded once for the module, rolled back at its end (attend/demo/tests/shared_load.py).
+    clear_cache()
+    with shared_load(django_db_blocker, tmp_path_factory.mktemp("demo_la"), load_demo_la) as template:
+        yield template
+
+
+@pytest.fixture
+def demo_la(request, shared_load_demo, db, settings, tmp_path, monkeypatch):
+    use_copy(request, shared_load_demo, tmp_path, settings)
+    clear_cache()
     # The demo records this term's meetings itself (demo_tsm); these tests build their own from a clean slate.
     AgreedAction.objects.all().delete()
     SupportMeeting.objects.all().delete()

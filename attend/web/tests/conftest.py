@@ -8,6 +8,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from attend.demo.tests.shared_load import shared_load, use_copy
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
@@ -24,12 +26,30 @@ def _fresh_cache():
 DEMO_DAY = dt.date(2025, 11, 20)
 
 
-@pytest.fixture
-def demo_la(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+def load_demo_la() -> None:
     call_command(
         "demo", "--no-serve", "--pupils", "300", "--schools", "4", "--end", DEMO_DAY.isoformat(),
         stdout=io.StringIO(),
     )  # fmt: skip
     call_command("alerts", "evaluate", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def shared_load_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The load takes 10-15 s: once per module (per xdist worker), rolled back at the module's end.
+    with shared_load(django_db_blocker, tmp_path_factory.mktemp("demo_la"), load_demo_la) as template:
+        yield template
+
+
+@pytest.fixture
+def demo_la(request, shared_load_demo, db, settings, tmp_path):
+    """The demo LA as loaded; the test's writes roll back after it and its VAR_DIR is its own copy."""
+    return use_copy(request, shared_load_demo, tmp_path, settings)
+
+
+@pytest.fixture
+def demo_la_per_test(settings, tmp_path):
+    """The demo LA loaded for this test alone: for transactional tests (live_server, the browser flows)."""
+    settings.VAR_DIR = tmp_path
+    load_demo_la()
     return tmp_path

@@ -42,7 +42,7 @@ def check_accessibility(page, name: str) -> None:
     assert not bad, f"axe on {name}: " + json.dumps(bad, indent=1)
 
 
-def test_main_flows(browser, live_server, demo_la):
+def test_main_flows(browser, live_server, demo_la_per_test):
     base = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
@@ -185,7 +185,7 @@ def changed_marks_csv(school, n: int = 3) -> str:
     return "upn,school_urn,date,session,code\n" + "\n".join(rows) + "\n"
 
 
-def test_jobs_settings_and_trust_flows(browser, live_server, demo_la, tmp_path):
+def test_jobs_settings_and_trust_flows(browser, live_server, demo_la_per_test, tmp_path):
     from attend.accounts.models import Membership, User
     from attend.jobs.models import Job
     from attend.schools.models import LocalAuthority, School, Trust

@@ -126,7 +126,7 @@ def _calls_today(school: School) -> None:
 
 
 @pytest.mark.parametrize("width", (375, 1280))
-def test_tables_and_charts_fit_the_screen(browser, live_server, demo_la, width):
+def test_tables_and_charts_fit_the_screen(browser, live_server, demo_la_per_test, width):
     base = live_server.url
     school = School.objects.filter(local_authority__code="999").order_by("urn").first()
     _calls_today(school)

@@ -35,7 +35,7 @@ def _no_sideways_scroll(page) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_alert_form_errors_filters_and_timetable_panel(browser, live_server, demo_la, width):
+def test_alert_form_errors_filters_and_timetable_panel(browser, live_server, demo_la_per_test, width):
     base = live_server.url
     school = School.objects.filter(local_authority__code="999", phase="primary").order_by("urn").first()
     context = browser.new_context(viewport={"width": width, "height": 900})
