@@ -108,9 +108,8 @@ def marks_transaction(rows: int, enrolment_ids: list[int]):
         with transaction.atomic():
             yield
         return
-    if (
-        not connection.disable_constraint_checking()
-    ):  # pragma: no cover - outside a transaction it always takes
+    if not connection.disable_constraint_checking():
+        # The pragma only fails to take inside a transaction, which was ruled out above: keep the per-row checks.
         connection.enable_constraint_checking()
         with transaction.atomic():
             yield

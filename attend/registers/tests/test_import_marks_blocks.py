@@ -96,7 +96,9 @@ def test_a_gzip_file_with_a_byte_order_mark_streams_in_blocks(tmp_path, pupils, 
     assert len(tiny_blocks) > 10
 
 
-def test_crlf_lines_and_no_newline_at_the_end_read_every_row_from_the_mapped_file(tmp_path, pupils, tiny_blocks):
+def test_crlf_lines_and_no_newline_at_the_end_read_every_row_from_the_mapped_file(
+    tmp_path, pupils, tiny_blocks
+):
     rows = a_fortnight(pupils)
     rows[-1][4] = "C1"  # the last row, with no line end after it, keeps its whole code
     text = "upn,school_urn,date,session,code\r\n" + "\r\n".join(",".join(map(str, r)) for r in rows)
