@@ -413,8 +413,8 @@ def import_marks(
     if len(batch):
         # The schools whose registers the file carried (from its distinct enrolments, no loop over marks) and the
         # latest day it held a mark for: ISO dates sort as text; date_idx indexes the file's distinct dates.
-        result.school_ids = _school_ids_of(batch)
-        result.enrolment_ids = np.unique(batch.enrolment_id).tolist()
+        result.enrolment_ids = np.unique(batch.enrolment_id).tolist()  # 0.7 s at 20 million marks: once
+        result.school_ids = _school_ids_of(result.enrolment_ids)
         result.latest_date = dt.date.fromisoformat(
             max(batch.dates[i] for i in np.unique(batch.date_idx).tolist())
         )
@@ -435,9 +435,8 @@ def import_marks(
     return result
 
 
-def _school_ids_of(batch: MarkBatch) -> list[int]:
-    """The schools of the batch's enrolments (a few thousand distinct enrolments, looked up in chunks)."""
-    enrolment_ids = np.unique(batch.enrolment_id).tolist()
+def _school_ids_of(enrolment_ids: list[int]) -> list[int]:
+    """The schools of these enrolments (the batch's distinct enrolments, looked up in chunks)."""
     schools: set[int] = set()
     for start in range(0, len(enrolment_ids), 5000):
         chunk = enrolment_ids[start : start + 5000]

@@ -87,7 +87,7 @@ def _blocks(path: Path):
 
 
 def _read_blocks(path: Path):
-    """_blocks for a compressed file, read and decompressed piece by piece."""
+    """_blocks for a compressed (or empty) file, read and decompressed piece by piece."""
     with open_bytes(path) as f:
         f.readline()
         while block := f.read(BLOCK_SIZE):
